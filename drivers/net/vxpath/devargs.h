@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Device arguments (devargs) of a vxpath port. The names, meanings and
+ * defaults are those of DPDK's virtio_user PMD, so that vxpath is a drop-in:
+ *
+ *   path=       back-end: a vhost-user Unix socket or /dev/vhost-net
+ *   mac=        port MAC address (default: random, locally administered)
+ *   cq=         0|1, control virtqueue (default 0)
+ *   queue_size= descriptors per virtqueue, power of two (default 256)
+ *   queues=     queue pairs (default 1)
+ *   iface=      TAP interface name with vhost-net (default "tap%d")
+ *   server=     0|1, vhost-user server mode (default 0: client)
+ *   mrg_rxbuf=  0|1, VIRTIO_NET_F_MRG_RXBUF (default 1)
+ *   in_order=   0|1, VIRTIO_F_IN_ORDER (default 1)
+ *   packed_vq=  0|1, VIRTIO_F_RING_PACKED (default 0)
+ *   speed=      link speed in Mbps reported by the port (default 10000)
+ *   vectorized= 0|1, ask for vector Rx/Tx paths (default 0)
+ */
+#ifndef VXPATH_DEVARGS_H
+#define VXPATH_DEVARGS_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#define VXPATH_ARG_PATH       "path"
+#define VXPATH_ARG_MAC        "mac"
+#define VXPATH_ARG_CQ         "cq"
+#define VXPATH_ARG_QUEUE_SIZE "queue_size"
+#define VXPATH_ARG_QUEUES     "queues"
+#define VXPATH_ARG_IFACE      "iface"
+#define VXPATH_ARG_SERVER     "server"
+#define VXPATH_ARG_MRG_RXBUF  "mrg_rxbuf"
+#define VXPATH_ARG_IN_ORDER   "in_order"
+#define VXPATH_ARG_PACKED_VQ  "packed_vq"
+#define VXPATH_ARG_SPEED      "speed"
+#define VXPATH_ARG_VECTORIZED "vectorized"
+
+/** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
+#define VXPATH_DEFAULT_QUEUE_SIZE 256
+#define VXPATH_MIN_QUEUE_SIZE     64
+#define VXPATH_MAX_QUEUE_SIZE     32768
+/** Upper bound of queues= (queue pairs), as virtio-net's max_virtqueue_pairs. */
+#define VXPATH_MAX_QUEUE_PAIRS    128
+/** Default link speed in Mbps (speed=). */
+#define VXPATH_DEFAULT_SPEED      10000
+
+/** Parsed devargs of one port; filled by vxpath_devargs_parse(). */
+struct vxpath_devargs {
+	char path[PATH_MAX];        /**< back-end path; never empty once parsed */
+	char iface[IFNAMSIZ];       /**< TAP name or template; "" = "tap%d" */
+	struct rte_ether_addr mac;  /**< valid when mac_given */
+	bool mac_given;             /**< mac= was given */
+	uint32_t queues;            /**< queue pairs, >= 1 */
+	uint32_t cq;                /**< 1: control virtqueue wanted */
+	uint32_t queue_size;        /**< descriptors per virtqueue */
+	uint32_t server;            /**< 1: vhost-user server mode */
+	uint32_t mrg_rxbuf;         /**< 1: negotiate VIRTIO_NET_F_MRG_RXBUF */
+	uint32_t in_order;          /**< 1: negotiate VIRTIO_F_IN_ORDER */
+	uint32_t packed_vq;         /**< 1: negotiate VIRTIO_F_RING_PACKED */
+	uint32_t speed;             /**< link speed, Mbps */
+	uint32_t vectorized;        /**< 1: vector paths wanted */
+};
+
+/** The devargs string registered with RTE_PMD_REGISTER_PARAM_STRING. */
+#define VXPATH_PARAM_STRING \
+	VXPATH_ARG_PATH "=<path> " \
+	VXPATH_ARG_MAC "=<mac addr> " \
+	VXPATH_ARG_CQ "=<0|1> " \
+	VXPATH_ARG_QUEUE_SIZE "=<int> " \
+	VXPATH_ARG_QUEUES "=<int> " \
+	VXPATH_ARG_IFACE "=<string> " \
+	VXPATH_ARG_SERVER "=<0|1> " \
+	VXPATH_ARG_MRG_RXBUF "=<0|1> " \
+	VXPATH_ARG_IN_ORDER "=<0|1> " \
+	VXPATH_ARG_PACKED_VQ "=<0|1> " \
+	VXPATH_ARG_SPEED "=<int> " \
+	VXPATH_ARG_VECTORIZED "=<0|1>"
+
+/**
+ * Parse a devargs string into @da, applying upstream's defaults first.
+ * @name: device name, used in log lines only.
+ * @args: the string after the device name ("path=...,queues=1"); may be NULL.
+ * @da:   filled on success; unspecified on failure.
+ *
+ * Every failure logs one line naming the devarg at fault.
+ * Return: 0 on success; -EINVAL for an unknown key, a malformed or
+ * out-of-range value, or a missing path.
+ */
+int vxpath_devargs_parse(const char *name, const char *args,
+			 struct vxpath_devargs *da);
+
+/**
+ * Refuse devargs whose values are valid but not implemented by this build
+ * (logs one line naming the devarg).
+ * Return: 0 if supported; -ENOTSUP otherwise.
+ */
+int vxpath_devargs_check_supported(const char *name,
+				   const struct vxpath_devargs *da);
+
+#endif /* VXPATH_DEVARGS_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The vhost adapter: one operations table that every back-end implements
+ * (vhost-user over a Unix socket, vhost-kernel through /dev/vhost-net and a
+ * TAP). The virtio-net device layer is written once against it. Arguments
+ * are the Linux UAPI types of linux/vhost_types.h, used as they are; vring
+ * indexes are virtio-net's (5.1.2): receiveq of pair N is 2N, transmitq 2N+1.
+ *
+ * Unless said otherwise, every operation returns 0 on success or a negative
+ * errno: -EIO for a failed exchange (socket error, short or malformed reply,
+ * negative REPLY_ACK), -ENOTCONN if the back-end went away, or the errno of a
+ * refused ioctl. Each failure is logged once by the back-end.
+ */
+#ifndef VXPATH_VHOST_H
+#define VXPATH_VHOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/vhost_types.h>
+
+struct vxpath_dev;
+
+/** Operations of one vhost back-end. */
+struct vxpath_vhost_ops {
+	const char *name; /**< "vhost-user", "vhost-kernel": for logs */
+
+	/**
+	 * Open the back-end (connect the socket; open /dev/vhost-net once per
+	 * queue pair and create the TAP) and store private state in
+	 * dev->backend. Reads dev->args; may set dev->ifname.
+	 */
+	int (*setup)(struct vxpath_dev *dev);
+	/** Release all setup() made; safe after a partial setup(). */
+	void (*destroy)(struct vxpath_dev *dev);
+
+	/** VHOST_SET_OWNER / VHOST_USER_SET_OWNER. */
+	int (*set_owner)(struct vxpath_dev *dev);
+	/** Features the back-end offers (virtio feature bits, 6). */
+	int (*get_features)(struct vxpath_dev *dev, uint64_t *features);
+	/** Features the driver accepted; only bits get_features() offered. */
+	int (*set_features)(struct vxpath_dev *dev, uint64_t features);
+	/**
+	 * Describe the process's DPDK memory to the back-end (memory.c builds
+	 * the regions). Called at each start, after the mempools exist.
+	 * Return: also -E2BIG when the back-end's region limit is exceeded
+	 * (one log line tells the user what to do).
+	 */
+	int (*set_mem_table)(struct vxpath_dev *dev);
+	/** Ring size in descriptors. */
+	int (*set_vring_num)(struct vxpath_dev *dev,
+			     const struct vhost_vring_state *state);
+	/** Index where the back-end starts reading the available ring. */
+	int (*set_vring_base)(struct vxpath_dev *dev,
+			      const struct vhost_vring_state *state);
+	/** Stop the ring in the back-end; state->num gets its avail index. */
+	int (*get_vring_base)(struct vxpath_dev *dev,
+			      struct vhost_vring_state *state);
+	/** Addresses (our virtual addresses) of desc, avail and used. */
+	int (*set_vring_addr)(struct vxpath_dev *dev,
+			      const struct vhost_vring_addr *addr);
+	/** Eventfd the driver writes to notify the device (kick). */
+	int (*set_vring_kick)(struct vxpath_dev *dev,
+			      const struct vhost_vring_file *file);
+	/** Eventfd the device writes to notify the driver (call). */
+	int (*set_vring_call)(struct vxpath_dev *dev,
+			      const struct vhost_vring_file *file);
+	/**
+	 * Start (@enable true) or stop the datapath of queue pair @pair once
+	 * its rings are set: VHOST_USER_SET_VRING_ENABLE on both rings, or
+	 * VHOST_NET_SET_BACKEND with the TAP's fd (or -1).
+	 */
+	int (*enable_queue_pair)(struct vxpath_dev *dev, uint16_t pair,
+				 bool enable);
+};
+
+/** vhost-user back-end, client mode (vhost_user.c). */
+extern const struct vxpath_vhost_ops vxpath_vhost_user_ops;
+/** vhost-kernel back-end: /dev/vhost-net with a TAP (vhost_kernel.c). */
+extern const struct vxpath_vhost_ops vxpath_vhost_kernel_ops;
+
+#endif /* VXPATH_VHOST_H */

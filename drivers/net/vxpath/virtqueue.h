@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Driver side of a split virtqueue (virtio 1.2, section 2.7): descriptor
+ * table, available ring and used ring in memory shared with the device, and
+ * the driver's private bookkeeping (free descriptor chain, one cookie per
+ * outstanding chain). This layer knows nothing of mbufs, sockets or ioctls:
+ * a "cookie" is an opaque pointer the caller gets back when the device
+ * returns the chain.
+ *
+ * Everything the device writes (used ring ids and lengths, used->idx) is
+ * checked before use; a violation marks the virtqueue broken and every later
+ * call fails until vxpath_vq_reset().
+ */
+#ifndef VXPATH_VIRTQUEUE_H
+#define VXPATH_VIRTQUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/virtio_ring.h>
+
+/** Alignment of the ring memory handed to vxpath_vq_init(), bytes. */
+#define VXPATH_VQ_ALIGN 64
+
+/** Per-chain bookkeeping, indexed by the chain's head descriptor. */
+struct vxpath_vq_chain {
+	void *cookie;      /**< caller's pointer; NULL when the chain is free */
+	uint32_t in_len;   /**< bytes the device may write (device-writable) */
+	uint16_t ndescs;   /**< descriptors in the chain */
+	uint16_t tail;     /**< last descriptor of the chain */
+};
+
+/** One buffer of a chain handed to vxpath_vq_add(). */
+struct vxpath_vq_buf {
+	uint64_t addr;     /**< address in the shared address space (our VA) */
+	uint32_t len;      /**< bytes */
+	bool writable;     /**< true: device writes it (VRING_DESC_F_WRITE) */
+};
+
+/** Driver-side state of one split virtqueue. */
+struct vxpath_vq {
+	struct vring_desc *desc;   /**< descriptor table, size entries (2.7.5) */
+	struct vring_avail *avail; /**< available ring (2.7.6) */
+	struct vring_used *used;   /**< used ring (2.7.8) */
+	uint16_t size;             /**< descriptors, power of two */
+	uint16_t avail_idx;        /**< driver's free-running avail->idx */
+	uint16_t used_idx;         /**< next used entry to read, free-running */
+	uint16_t num_free;         /**< descriptors not in any chain */
+	uint16_t free_head;        /**< first descriptor of the free list */
+	uint16_t published;        /**< avail_idx last stored to avail->idx */
+	bool broken;               /**< the device broke a rule; see 'why' */
+	const char *why;           /**< static text of the first violation */
+	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
+};
+
+/**
+ * Bytes of shared memory a split virtqueue of @size descriptors needs:
+ * descriptor table, available ring (with used_event) and used ring (with
+ * avail_event), each aligned to VXPATH_VQ_ALIGN.
+ */
+size_t vxpath_vq_mem_size(uint16_t size);
+
+/**
+ * Lay out a split virtqueue in @mem (vxpath_vq_mem_size(@size) bytes, aligned
+ * to VXPATH_VQ_ALIGN, owned by the caller and shared with the device) and
+ * reset it to empty. @chains must hold @size entries, owned by the caller.
+ * Suppresses used-buffer notifications (VRING_AVAIL_F_NO_INTERRUPT): the
+ * driver polls.
+ * Return: 0; -EINVAL if @size is not a power of two in [1, 32768].
+ */
+int vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
+		   struct vxpath_vq_chain *chains);
+
+/**
+ * Return the virtqueue to its state after vxpath_vq_init(): indexes 0, all
+ * descriptors free, not broken. Cookies still outstanding are forgotten:
+ * collect them first with vxpath_vq_drain().
+ */
+void vxpath_vq_reset(struct vxpath_vq *vq);
+
+/**
+ * Make a descriptor chain of @n buffers (driver-readable ones first, then
+ * device-writable ones, as 2.7.4 requires) and put its head in the next
+ * available ring slot. The slot becomes visible to the device only at
+ * vxpath_vq_publish().
+ * @cookie: non-NULL; returned by vxpath_vq_get_used() for this chain.
+ * Return: head descriptor index (>= 0); -ENOSPC if fewer than @n descriptors
+ * are free; -EINVAL if @n is 0 or @cookie NULL; -EIO if the queue is broken.
+ */
+int vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
+		  uint16_t n, void *cookie);
+
+/**
+ * Store the available index for the device (release: descriptors and ring
+ * entries become visible before the index).
+ */
+void vxpath_vq_publish(struct vxpath_vq *vq);
+
+/**
+ * After vxpath_vq_publish(): whether the device wants a notification
+ * (its used->flags lacks VRING_USED_F_NO_NOTIFY), 2.7.10. Full barrier
+ * between the index store and the flags load.
+ */
+bool vxpath_vq_kick_needed(const struct vxpath_vq *vq);
+
+/**
+ * Number of used entries the device has returned and the driver has not yet
+ * read (acquire on used->idx). A device claiming more entries than chains
+ * are outstanding breaks the queue.
+ * Return: entries (0..size); 0 if broken.
+ */
+uint16_t vxpath_vq_used_count(struct vxpath_vq *vq);
+
+/**
+ * Read the used entry @offset places past the next unread one without
+ * consuming it (2.7.8), checking id and length as vxpath_vq_get_used() does.
+ * Caller guarantees @offset < vxpath_vq_used_count().
+ * Return: the chain's cookie with *@len = bytes written by the device;
+ * NULL if the entry is invalid (the queue is then broken).
+ */
+void *vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset,
+			  uint32_t *len);
+
+/**
+ * Consume the next used entry and free its chain's descriptors.
+ * Checks: id < size; the chain is outstanding (not free, not returned
+ * twice); for a chain with device-writable buffers, len <= their total
+ * bytes. For a driver-readable-only chain, *@len is 0 whatever the device
+ * wrote.
+ * Return: 0 with *@cookie and *@len set; -EAGAIN if no entry is ready;
+ * -EIO if the entry is invalid or the queue broken (queue marked broken).
+ */
+int vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len);
+
+/**
+ * Take back every outstanding chain, whether or not the device returned it,
+ * calling @fn(@arg, cookie) for each; used at stop, when the device no
+ * longer runs. Leaves the queue as after vxpath_vq_reset().
+ * Return: number of cookies handed to @fn.
+ */
+unsigned int vxpath_vq_drain(struct vxpath_vq *vq,
+			     void (*fn)(void *arg, void *cookie), void *arg);
+
+/** Addresses of the three parts, for VHOST_SET_VRING_ADDR. */
+static inline uint64_t vxpath_vq_desc_addr(const struct vxpath_vq *vq)
+{
+	return (uint64_t)(uintptr_t)vq->desc;
+}
+static inline uint64_t vxpath_vq_avail_addr(const struct vxpath_vq *vq)
+{
+	return (uint64_t)(uintptr_t)vq->avail;
+}
+static inline uint64_t vxpath_vq_used_addr(const struct vxpath_vq *vq)
+{
+	return (uint64_t)(uintptr_t)vq->used;
+}
+
+#endif /* VXPATH_VIRTQUEUE_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The vxpath device: the virtio-net device that vxpath emulates in front of
+ * a vhost back-end. One struct vxpath_dev per ethdev port, in
+ * dev->data->dev_private.
+ */
+#ifndef VXPATH_H
+#define VXPATH_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "devargs.h"
+#include "vhost.h"
+
+/** Driver name and the alias that makes --vdev=virtio_user0 bind vxpath. */
+#define VXPATH_DRIVER_NAME "net_vxpath"
+#define VXPATH_DRIVER_ALIAS "virtio_user"
+
+/** State of one vxpath port. */
+struct vxpath_dev {
+	char name[64];                   /**< vdev name, for log lines */
+	uint16_t port_id;                /**< ethdev port */
+	struct vxpath_devargs args;      /**< parsed devargs */
+	const struct vxpath_vhost_ops *ops; /**< back-end, chosen at probe */
+	void *backend;                   /**< back-end private, owned by ops */
+
+	uint64_t backend_features;       /**< offered by the back-end */
+	uint64_t device_features;        /**< offered by the emulated device */
+	uint64_t features;               /**< negotiated (driver features) */
+	uint8_t status;                  /**< device status, virtio 1.2 2.1 */
+	uint16_t nr_queue_pairs;         /**< queue pairs in use */
+	uint16_t vnet_hdr_size;          /**< bytes of virtio_net_hdr, 5.1.6 */
+	uint16_t mtu;                    /**< bytes, L3 */
+	struct rte_ether_addr mac;       /**< the port's address */
+	char ifname[IFNAMSIZ];           /**< TAP name (vhost-kernel) */
+	bool started;                    /**< between dev_start and dev_stop */
+};
+
+#endif /* VXPATH_H */
