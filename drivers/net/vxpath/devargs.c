@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Parsing of vxpath's devargs with rte_kvargs. The table below is the one
+ * place where a devarg's name, parser and range live; every refusal logs one
+ * line that names the devarg and the value at fault.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_kvargs.h>
+
+#include "devargs.h"
+#include "vxpath_log.h"
+
+/** How one devarg is parsed into struct vxpath_devargs. */
+struct devarg_spec {
+	const char *key;
+	/* Parse @value into @da; log and return -EINVAL on bad input. */
+	int (*parse)(const char *dev, const struct devarg_spec *spec,
+		     const char *value, struct vxpath_devargs *da);
+	size_t offset;     /* of the uint32_t field, for numeric devargs */
+	uint32_t min, max; /* inclusive range, for numeric devargs */
+};
+
+#define BAD(dev, key, value, fmt, ...) \
+	VXPATH_LOG(ERR, "%s: devarg %s=%s: " fmt, dev, key, value, ##__VA_ARGS__)
+
+/* Strict decimal: digits only, no sign, no blanks, no trailing text. */
+static int
+parse_u32(const char *value, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (value[0] < '0' || value[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(value, &end, 10);
+	if (errno != 0 || *end != '\0' || v > UINT32_MAX)
+		return -EINVAL;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static uint32_t *
+field_u32(struct vxpath_devargs *da, const struct devarg_spec *spec)
+{
+	return (uint32_t *)((char *)da + spec->offset);
+}
+
+static int
+parse_range(const char *dev, const struct devarg_spec *spec,
+	    const char *value, struct vxpath_devargs *da)
+{
+	uint32_t v;
+
+	if (parse_u32(value, &v) < 0) {
+		BAD(dev, spec->key, value, "not a decimal number");
+		return -EINVAL;
+	}
+	if (v < spec->min || v > spec->max) {
+		BAD(dev, spec->key, value, "out of range [%u, %u]",
+		    spec->min, spec->max);
+		return -EINVAL;
+	}
+	*field_u32(da, spec) = v;
+	return 0;
+}
+
+static int
+parse_queue_size(const char *dev, const struct devarg_spec *spec,
+		 const char *value, struct vxpath_devargs *da)
+{
+	int ret = parse_range(dev, spec, value, da);
+
+	if (ret < 0)
+		return ret;
+	if (!rte_is_power_of_2(da->queue_size)) {
+		BAD(dev, spec->key, value, "not a power of two");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+parse_speed(const char *dev, const struct devarg_spec *spec,
+	    const char *value, struct vxpath_devargs *da)
+{
+	uint32_t v;
+
+	if (parse_u32(value, &v) < 0 ||
+	    rte_eth_speed_bitflag(v, RTE_ETH_LINK_FULL_DUPLEX) == 0) {
+		BAD(dev, spec->key, value,
+		    "not a link speed in Mbps that ethdev knows (e.g. 10000)");
+		return -EINVAL;
+	}
+	da->speed = v;
+	return 0;
+}
+
+static int
+parse_path(const char *dev, const struct devarg_spec *spec,
+	   const char *value, struct vxpath_devargs *da)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len >= sizeof(da->path)) {
+		BAD(dev, spec->key, value, "empty or longer than %zu bytes",
+		    sizeof(da->path) - 1);
+		return -EINVAL;
+	}
+	memcpy(da->path, value, len + 1);
+	return 0;
+}
+
+static int
+parse_iface(const char *dev, const struct devarg_spec *spec,
+	    const char *value, struct vxpath_devargs *da)
+{
+	size_t len = strlen(value);
+
+	if (len == 0 || len >= sizeof(da->iface)) {
+		BAD(dev, spec->key, value,
+		    "interface name must have 1 to %zu characters",
+		    sizeof(da->iface) - 1);
+		return -EINVAL;
+	}
+	/* The kernel refuses these in interface names. */
+	if (strpbrk(value, "/: \t\n") != NULL || strcmp(value, ".") == 0 ||
+	    strcmp(value, "..") == 0) {
+		BAD(dev, spec->key, value,
+		    "interface name may not contain '/', ':' or blanks");
+		return -EINVAL;
+	}
+	memcpy(da->iface, value, len + 1);
+	return 0;
+}
+
+static int
+parse_mac(const char *dev, const struct devarg_spec *spec,
+	  const char *value, struct vxpath_devargs *da)
+{
+	if (rte_ether_unformat_addr(value, &da->mac) < 0) {
+		BAD(dev, spec->key, value, "not a MAC address (xx:xx:xx:xx:xx:xx)");
+		return -EINVAL;
+	}
+	if (!rte_is_valid_assigned_ether_addr(&da->mac)) {
+		BAD(dev, spec->key, value,
+		    "not a unicast address (zero or multicast bit set)");
+		return -EINVAL;
+	}
+	da->mac_given = true;
+	return 0;
+}
+
+#define NUM(k, f, lo, hi) \
+	{ k, parse_range, offsetof(struct vxpath_devargs, f), lo, hi }
+
+static const struct devarg_spec devarg_specs[] = {
+	{ VXPATH_ARG_PATH, parse_path, 0, 0, 0 },
+	{ VXPATH_ARG_MAC, parse_mac, 0, 0, 0 },
+	NUM(VXPATH_ARG_CQ, cq, 0, 1),
+	{ VXPATH_ARG_QUEUE_SIZE, parse_queue_size,
+	  offsetof(struct vxpath_devargs, queue_size),
+	  VXPATH_MIN_QUEUE_SIZE, VXPATH_MAX_QUEUE_SIZE },
+	NUM(VXPATH_ARG_QUEUES, queues, 1, VXPATH_MAX_QUEUE_PAIRS),
+	{ VXPATH_ARG_IFACE, parse_iface, 0, 0, 0 },
+	NUM(VXPATH_ARG_SERVER, server, 0, 1),
+	NUM(VXPATH_ARG_MRG_RXBUF, mrg_rxbuf, 0, 1),
+	NUM(VXPATH_ARG_IN_ORDER, in_order, 0, 1),
+	NUM(VXPATH_ARG_PACKED_VQ, packed_vq, 0, 1),
+	{ VXPATH_ARG_SPEED, parse_speed, 0, 0, 0 },
+	NUM(VXPATH_ARG_VECTORIZED, vectorized, 0, 1),
+};
+
+static void
+devargs_defaults(struct vxpath_devargs *da)
+{
+	memset(da, 0, sizeof(*da));
+	da->queues = 1;
+	da->queue_size = VXPATH_DEFAULT_QUEUE_SIZE;
+	da->mrg_rxbuf = 1;
+	da->in_order = 1;
+	da->speed = VXPATH_DEFAULT_SPEED;
+}
+
+int
+vxpath_devargs_parse(const char *name, const char *args,
+		     struct vxpath_devargs *da)
+{
+	bool seen[RTE_DIM(devarg_specs)] = { false };
+	struct rte_kvargs *kvlist;
+	unsigned int i, k;
+	int ret = 0;
+
+	devargs_defaults(da);
+	if (args == NULL || args[0] == '\0') {
+		VXPATH_LOG(ERR, "%s: devarg %s is required", name,
+			   VXPATH_ARG_PATH);
+		return -EINVAL;
+	}
+	/* No key list: unknown keys are named below instead of a bare NULL. */
+	kvlist = rte_kvargs_parse(args, NULL);
+	if (kvlist == NULL) {
+		VXPATH_LOG(ERR, "%s: devargs \"%s\" are malformed", name, args);
+		return -EINVAL;
+	}
+	for (i = 0; i < kvlist->count && ret == 0; i++) {
+		const char *key = kvlist->pairs[i].key;
+		const char *value = kvlist->pairs[i].value;
+
+		for (k = 0; k < RTE_DIM(devarg_specs); k++)
+			if (strcmp(key, devarg_specs[k].key) == 0)
+				break;
+		if (k == RTE_DIM(devarg_specs)) {
+			VXPATH_LOG(ERR, "%s: devarg %s is unknown; known: %s",
+				   name, key, VXPATH_PARAM_STRING);
+			ret = -EINVAL;
+		} else if (seen[k]) {
+			VXPATH_LOG(ERR, "%s: devarg %s is given twice",
+				   name, key);
+			ret = -EINVAL;
+		} else if (value == NULL || value[0] == '\0') {
+			VXPATH_LOG(ERR, "%s: devarg %s needs a value", name,
+				   key);
+			ret = -EINVAL;
+		} else {
+			seen[k] = true;
+			ret = devarg_specs[k].parse(name, &devarg_specs[k],
+						    value, da);
+		}
+	}
+	rte_kvargs_free(kvlist);
+	if (ret == 0 && da->path[0] == '\0') {
+		VXPATH_LOG(ERR, "%s: devarg %s is required", name,
+			   VXPATH_ARG_PATH);
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+int
+vxpath_devargs_check_supported(const char *name,
+			       const struct vxpath_devargs *da)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		uint32_t supported_max;
+	} limits[] = {
+		{ VXPATH_ARG_PACKED_VQ,
+		  offsetof(struct vxpath_devargs, packed_vq), 0 },
+		{ VXPATH_ARG_QUEUES, offsetof(struct vxpath_devargs, queues), 1 },
+		{ VXPATH_ARG_CQ, offsetof(struct vxpath_devargs, cq), 0 },
+		{ VXPATH_ARG_SERVER, offsetof(struct vxpath_devargs, server), 0 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(limits); i++) {
+		uint32_t v = *(const uint32_t *)((const char *)da +
+						 limits[i].offset);
+
+		if (v > limits[i].supported_max) {
+			VXPATH_LOG(ERR,
+				   "%s: devarg %s=%u is not supported yet by vxpath (at most %u)",
+				   name, limits[i].key, v,
+				   limits[i].supported_max);
+			return -ENOTSUP;
+		}
+	}
+	return 0;
+}
