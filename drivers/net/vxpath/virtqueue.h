@@ -24,12 +24,18 @@
 /** Alignment of the ring memory handed to vxpath_vq_init(), bytes. */
 #define VXPATH_VQ_ALIGN 64
 
-/** Per-chain bookkeeping, indexed by the chain's head descriptor. */
+/**
+ * Private bookkeeping, one entry per descriptor. The chain fields are valid
+ * in the entry of a chain's head descriptor. Links live here, not in the
+ * shared descriptor table, so that a device writing into the table cannot
+ * steer the driver's free list.
+ */
 struct vxpath_vq_chain {
-	void *cookie;      /**< caller's pointer; NULL when the chain is free */
-	uint32_t in_len;   /**< bytes the device may write (device-writable) */
-	uint16_t ndescs;   /**< descriptors in the chain */
-	uint16_t tail;     /**< last descriptor of the chain */
+	void *cookie;      /**< head: caller's pointer; NULL when not a head */
+	uint32_t in_len;   /**< head: bytes the device may write */
+	uint16_t ndescs;   /**< head: descriptors in the chain */
+	uint16_t tail;     /**< head: last descriptor of the chain */
+	uint16_t next;     /**< next descriptor in the chain or free list */
 };
 
 /** One buffer of a chain handed to vxpath_vq_add(). */
@@ -49,7 +55,7 @@ struct vxpath_vq {
 	uint16_t used_idx;         /**< next used entry to read, free-running */
 	uint16_t num_free;         /**< descriptors not in any chain */
 	uint16_t free_head;        /**< first descriptor of the free list */
-	uint16_t published;        /**< avail_idx last stored to avail->idx */
+	uint16_t inflight;         /**< chains made available, not yet used */
 	bool broken;               /**< the device broke a rule; see 'why' */
 	const char *why;           /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Driver side of the split virtqueue (virtio 1.2, 2.7): layout of the three
+ * parts in shared memory, the private free list of descriptors, making
+ * chains available (2.7.13) and taking back used ones (2.7.14), with every
+ * value the device wrote checked before it is used.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+
+#include "virtqueue.h"
+#include "vxpath_log.h"
+
+/* Offsets of the three parts inside the ring memory, in bytes. */
+static size_t
+avail_offset(uint16_t size)
+{
+	return RTE_ALIGN_CEIL(sizeof(struct vring_desc) * size, VXPATH_VQ_ALIGN);
+}
+
+static size_t
+used_offset(uint16_t size)
+{
+	/* flags, idx, ring[size], used_event */
+	size_t avail_bytes = sizeof(uint16_t) * (3 + (size_t)size);
+
+	return RTE_ALIGN_CEIL(avail_offset(size) + avail_bytes, VXPATH_VQ_ALIGN);
+}
+
+size_t
+vxpath_vq_mem_size(uint16_t size)
+{
+	/* flags, idx, ring[size], avail_event */
+	size_t used_bytes = sizeof(uint16_t) * 2 +
+			    sizeof(struct vring_used_elem) * size +
+			    sizeof(uint16_t);
+
+	return RTE_ALIGN_CEIL(used_offset(size) + used_bytes, VXPATH_VQ_ALIGN);
+}
+
+static void
+vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
+	       uint32_t len)
+{
+	if (vq->broken)
+		return;
+	vq->broken = true;
+	vq->why = why;
+	VXPATH_LOG(ERR, "virtqueue %p broken by the device: %s (id %u, len %u)",
+		   (void *)vq, why, id, len);
+}
+
+void
+vxpath_vq_reset(struct vxpath_vq *vq)
+{
+	uint16_t i;
+
+	memset(vq->desc, 0, vxpath_vq_mem_size(vq->size));
+	memset(vq->chains, 0, sizeof(*vq->chains) * vq->size);
+	for (i = 0; i < vq->size; i++)
+		vq->chains[i].next = (uint16_t)(i + 1);
+	/* The driver polls; it asks for no used-buffer notification. */
+	vq->avail->flags = rte_cpu_to_le_16(VRING_AVAIL_F_NO_INTERRUPT);
+	vq->avail_idx = 0;
+	vq->used_idx = 0;
+	vq->num_free = vq->size;
+	vq->free_head = 0;
+	vq->inflight = 0;
+	vq->broken = false;
+	vq->why = NULL;
+}
+
+int
+vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
+	       struct vxpath_vq_chain *chains)
+{
+	if (size == 0 || !rte_is_power_of_2(size) || size > 32768 ||
+	    mem == NULL || chains == NULL)
+		return -EINVAL;
+	memset(vq, 0, sizeof(*vq));
+	vq->size = size;
+	vq->desc = mem;
+	vq->avail = (struct vring_avail *)((char *)mem + avail_offset(size));
+	vq->used = (struct vring_used *)((char *)mem + used_offset(size));
+	vq->chains = chains;
+	vxpath_vq_reset(vq);
+	return 0;
+}
+
+int
+vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
+	      uint16_t n, void *cookie)
+{
+	uint16_t mask = vq->size - 1;
+	uint16_t head, idx, last = 0, i;
+	uint32_t in_len = 0;
+
+	if (unlikely(vq->broken))
+		return -EIO;
+	if (unlikely(n == 0 || cookie == NULL))
+		return -EINVAL;
+	if (unlikely(n > vq->num_free))
+		return -ENOSPC;
+	/* 2.7.4: device-readable descriptors come before writable ones. */
+	for (i = 1; i < n; i++)
+		if (bufs[i - 1].writable && !bufs[i].writable)
+			return -EINVAL;
+
+	head = idx = vq->free_head;
+	for (i = 0; i < n; i++) {
+		struct vring_desc *d = &vq->desc[idx];
+		uint16_t flags = 0;
+
+		if (bufs[i].writable) {
+			flags |= VRING_DESC_F_WRITE;
+			in_len += bufs[i].len;
+		}
+		last = idx;
+		idx = vq->chains[idx].next;
+		if (i + 1 < n) {
+			flags |= VRING_DESC_F_NEXT;
+			d->next = rte_cpu_to_le_16(idx);
+		}
+		d->addr = rte_cpu_to_le_64(bufs[i].addr);
+		d->len = rte_cpu_to_le_32(bufs[i].len);
+		d->flags = rte_cpu_to_le_16(flags);
+	}
+	vq->free_head = idx;
+	vq->num_free -= n;
+	vq->chains[head].cookie = cookie;
+	vq->chains[head].in_len = in_len;
+	vq->chains[head].ndescs = n;
+	vq->chains[head].tail = last;
+	vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(head);
+	vq->avail_idx++;
+	vq->inflight++;
+	return head;
+}
+
+void
+vxpath_vq_publish(struct vxpath_vq *vq)
+{
+	/* Release: the descriptors and avail->ring entries written above are
+	 * visible to the device before the index that hands them over.
+	 */
+	__atomic_store_n(&vq->avail->idx, rte_cpu_to_le_16(vq->avail_idx),
+			 __ATOMIC_RELEASE);
+}
+
+bool
+vxpath_vq_kick_needed(const struct vxpath_vq *vq)
+{
+	uint16_t flags;
+
+	/* Full barrier: our avail->idx store must be visible before we read
+	 * the device's flags, or the device may go idle having seen neither
+	 * the new index nor a kick (2.7.10).
+	 */
+	rte_smp_mb();
+	flags = rte_le_to_cpu_16(__atomic_load_n(&vq->used->flags,
+						 __ATOMIC_RELAXED));
+	return !(flags & VRING_USED_F_NO_NOTIFY);
+}
+
+uint16_t
+vxpath_vq_used_count(struct vxpath_vq *vq)
+{
+	uint16_t idx, n;
+
+	if (unlikely(vq->broken))
+		return 0;
+	/* Acquire: the used ring entries are read only after the index that
+	 * publishes them.
+	 */
+	idx = rte_le_to_cpu_16(__atomic_load_n(&vq->used->idx,
+					       __ATOMIC_ACQUIRE));
+	n = (uint16_t)(idx - vq->used_idx);
+	if (unlikely(n > vq->inflight)) {
+		vq_mark_broken(vq, "used index ahead of the chains outstanding",
+			       idx, vq->inflight);
+		return 0;
+	}
+	return n;
+}
+
+/*
+ * Check the used entry @offset places past the next unread one; return its
+ * cookie with *@id and *@len, or NULL (queue broken) if it is invalid.
+ */
+static void *
+vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
+	      uint32_t *len)
+{
+	const struct vring_used_elem *e;
+	struct vxpath_vq_chain *c;
+	uint32_t i, l;
+
+	if (unlikely(vq->broken))
+		return NULL;
+	e = &vq->used->ring[(uint16_t)(vq->used_idx + offset) & (vq->size - 1)];
+	/* Read each field once: the device may rewrite shared memory. */
+	i = rte_le_to_cpu_32(__atomic_load_n(&e->id, __ATOMIC_RELAXED));
+	l = rte_le_to_cpu_32(__atomic_load_n(&e->len, __ATOMIC_RELAXED));
+	if (unlikely(i >= vq->size)) {
+		vq_mark_broken(vq, "used id out of range", i, l);
+		return NULL;
+	}
+	c = &vq->chains[i];
+	if (unlikely(c->cookie == NULL)) {
+		vq_mark_broken(vq, "used id is not an outstanding chain", i, l);
+		return NULL;
+	}
+	if (c->in_len == 0) {
+		/* Driver-readable chain: the device wrote nothing. */
+		l = 0;
+	} else if (unlikely(l > c->in_len)) {
+		vq_mark_broken(vq, "used length exceeds the buffers posted",
+			       i, l);
+		return NULL;
+	}
+	*id = i;
+	*len = l;
+	return c->cookie;
+}
+
+void *
+vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *len)
+{
+	uint32_t id;
+
+	return vq_check_used(vq, offset, &id, len);
+}
+
+int
+vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len)
+{
+	struct vxpath_vq_chain *c;
+	uint32_t id;
+	void *ck;
+
+	if (vxpath_vq_used_count(vq) == 0)
+		return vq->broken ? -EIO : -EAGAIN;
+	ck = vq_check_used(vq, 0, &id, len);
+	if (ck == NULL)
+		return -EIO;
+	c = &vq->chains[id];
+	c->cookie = NULL;
+	vq->chains[c->tail].next = vq->free_head;
+	vq->free_head = (uint16_t)id;
+	vq->num_free += c->ndescs;
+	vq->inflight--;
+	vq->used_idx++;
+	*cookie = ck;
+	return 0;
+}
+
+unsigned int
+vxpath_vq_drain(struct vxpath_vq *vq, void (*fn)(void *arg, void *cookie),
+		void *arg)
+{
+	unsigned int n = 0;
+	uint16_t i;
+
+	for (i = 0; i < vq->size; i++) {
+		if (vq->chains[i].cookie != NULL) {
+			fn(arg, vq->chains[i].cookie);
+			n++;
+		}
+	}
+	vxpath_vq_reset(vq);
+	return n;
+}
