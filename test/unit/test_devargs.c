@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Unit tests of the devargs parser (drivers/net/vxpath/devargs.h), written
+ * against the header's contract: upstream virtio_user's names and defaults,
+ * -EINVAL for an unknown key, a malformed or out-of-range value or a missing
+ * path, and -ENOTSUP from vxpath_devargs_check_supported() for valid values
+ * this build does not implement. Needs no EAL: the parser only uses
+ * rte_kvargs and rte_ether_unformat_addr.
+ *
+ * The -EINVAL and -ENOTSUP cases are tables; each row runs as its own cmocka
+ * test named after the devargs string, so a failure names the input.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "devargs.h"
+
+#define NAME "net_vxpath0"
+
+/* Parse @args into a structure first filled with garbage. */
+static int parse(const char *args, struct vxpath_devargs *da)
+{
+	memset(da, 0xa5, sizeof(*da));
+	return vxpath_devargs_parse(NAME, args, da);
+}
+
+static void test_defaults(void **state)
+{
+	struct vxpath_devargs da;
+
+	(void)state;
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_string_equal(da.path, "/x");
+	assert_string_equal(da.iface, "");
+	assert_false(da.mac_given);
+	assert_int_equal(da.queues, 1);
+	assert_int_equal(da.cq, 0);
+	assert_int_equal(da.queue_size, VXPATH_DEFAULT_QUEUE_SIZE);
+	assert_int_equal(da.queue_size, 256);
+	assert_int_equal(da.server, 0);
+	assert_int_equal(da.mrg_rxbuf, 1);
+	assert_int_equal(da.in_order, 1);
+	assert_int_equal(da.packed_vq, 0);
+	assert_int_equal(da.speed, VXPATH_DEFAULT_SPEED);
+	assert_int_equal(da.speed, 10000);
+	assert_int_equal(da.vectorized, 0);
+}
+
+static void test_all_keys(void **state)
+{
+	static const struct rte_ether_addr want_mac = {
+		.addr_bytes = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 },
+	};
+	struct vxpath_devargs da;
+
+	(void)state;
+	assert_int_equal(parse("path=/x,mac=02:00:00:00:00:01,cq=1,"
+			       "queue_size=1024,queues=4,iface=tap5,server=1,"
+			       "mrg_rxbuf=0,in_order=0,packed_vq=1,"
+			       "speed=25000,vectorized=1", &da), 0);
+	assert_string_equal(da.path, "/x");
+	assert_true(da.mac_given);
+	assert_memory_equal(da.mac.addr_bytes, want_mac.addr_bytes,
+			    RTE_ETHER_ADDR_LEN);
+	assert_int_equal(da.cq, 1);
+	assert_int_equal(da.queue_size, 1024);
+	assert_int_equal(da.queues, 4);
+	assert_string_equal(da.iface, "tap5");
+	assert_int_equal(da.server, 1);
+	assert_int_equal(da.mrg_rxbuf, 0);
+	assert_int_equal(da.in_order, 0);
+	assert_int_equal(da.packed_vq, 1);
+	assert_int_equal(da.speed, 25000);
+	assert_int_equal(da.vectorized, 1);
+}
+
+/* Each key alone over the defaults: only that field moves. */
+static void test_each_key(void **state)
+{
+	struct vxpath_devargs def, da;
+
+	(void)state;
+	assert_int_equal(parse("path=/x", &def), 0);
+
+#define ONE(args, field, value) do { \
+		assert_int_equal(parse("path=/x," args, &da), 0); \
+		assert_int_equal(da.field, value); \
+		da.field = def.field; \
+		assert_int_equal(da.queues, def.queues); \
+		assert_int_equal(da.cq, def.cq); \
+		assert_int_equal(da.queue_size, def.queue_size); \
+		assert_int_equal(da.server, def.server); \
+		assert_int_equal(da.mrg_rxbuf, def.mrg_rxbuf); \
+		assert_int_equal(da.in_order, def.in_order); \
+		assert_int_equal(da.packed_vq, def.packed_vq); \
+		assert_int_equal(da.speed, def.speed); \
+		assert_int_equal(da.vectorized, def.vectorized); \
+		assert_false(da.mac_given); \
+		assert_string_equal(da.iface, ""); \
+	} while (0)
+
+	ONE("queues=1", queues, 1);
+	ONE("queues=2", queues, 2);
+	ONE("queues=128", queues, VXPATH_MAX_QUEUE_PAIRS);
+	ONE("cq=0", cq, 0);
+	ONE("cq=1", cq, 1);
+	ONE("queue_size=64", queue_size, VXPATH_MIN_QUEUE_SIZE);
+	ONE("queue_size=256", queue_size, 256);
+	ONE("queue_size=1024", queue_size, 1024);
+	ONE("queue_size=32768", queue_size, VXPATH_MAX_QUEUE_SIZE);
+	ONE("server=0", server, 0);
+	ONE("server=1", server, 1);
+	ONE("mrg_rxbuf=0", mrg_rxbuf, 0);
+	ONE("mrg_rxbuf=1", mrg_rxbuf, 1);
+	ONE("in_order=0", in_order, 0);
+	ONE("in_order=1", in_order, 1);
+	ONE("packed_vq=0", packed_vq, 0);
+	ONE("packed_vq=1", packed_vq, 1);
+	ONE("speed=1000", speed, 1000);
+	ONE("speed=100000", speed, 100000);
+	ONE("vectorized=0", vectorized, 0);
+	ONE("vectorized=1", vectorized, 1);
+#undef ONE
+}
+
+static void test_path(void **state)
+{
+	struct vxpath_devargs da;
+	char args[PATH_MAX + 16];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(parse("path=/dev/vhost-net", &da), 0);
+	assert_string_equal(da.path, "/dev/vhost-net");
+	assert_int_equal(parse("path=/run/vxpath/sock0", &da), 0);
+	assert_string_equal(da.path, "/run/vxpath/sock0");
+	/* path need not come first */
+	assert_int_equal(parse("queues=1,path=/y", &da), 0);
+	assert_string_equal(da.path, "/y");
+
+	/* the longest path that fits: PATH_MAX - 1 bytes */
+	n = (size_t)snprintf(args, sizeof(args), "path=/");
+	memset(args + n, 'p', PATH_MAX - 2);
+	args[n + PATH_MAX - 2] = '\0';
+	assert_int_equal(parse(args, &da), 0);
+	assert_int_equal(strlen(da.path), PATH_MAX - 1);
+	assert_int_equal(da.path[0], '/');
+}
+
+static void test_path_too_long(void **state)
+{
+	struct vxpath_devargs da;
+	char args[PATH_MAX + 16];
+	size_t n;
+
+	(void)state;
+	/* PATH_MAX bytes of path do not fit path[PATH_MAX] with its NUL */
+	n = (size_t)snprintf(args, sizeof(args), "path=/");
+	memset(args + n, 'p', PATH_MAX - 1);
+	args[n + PATH_MAX - 1] = '\0';
+	assert_int_equal(parse(args, &da), -EINVAL);
+}
+
+static void test_mac(void **state)
+{
+	static const uint8_t want1[] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t want2[] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+	struct vxpath_devargs da;
+
+	(void)state;
+	assert_int_equal(parse("path=/x,mac=02:00:00:00:00:01", &da), 0);
+	assert_true(da.mac_given);
+	assert_memory_equal(da.mac.addr_bytes, want1, sizeof(want1));
+	/* upper-case hex digits */
+	assert_int_equal(parse("path=/x,mac=52:54:00:AB:CD:EF", &da), 0);
+	assert_true(da.mac_given);
+	assert_memory_equal(da.mac.addr_bytes, want2, sizeof(want2));
+	/* a universally administered unicast address is valid too */
+	assert_int_equal(parse("path=/x,mac=00:1b:21:00:00:01", &da), 0);
+	assert_true(da.mac_given);
+}
+
+static void test_iface(void **state)
+{
+	struct vxpath_devargs da;
+	char args[64], name[IFNAMSIZ];
+
+	(void)state;
+	assert_int_equal(parse("path=/dev/vhost-net,iface=tap5", &da), 0);
+	assert_string_equal(da.iface, "tap5");
+	/* a template is passed through as it is */
+	assert_int_equal(parse("path=/dev/vhost-net,iface=vx%d", &da), 0);
+	assert_string_equal(da.iface, "vx%d");
+	/* IFNAMSIZ - 1 characters: the longest name that fits */
+	memset(name, 'i', IFNAMSIZ - 1);
+	name[IFNAMSIZ - 1] = '\0';
+	snprintf(args, sizeof(args), "path=/x,iface=%s", name);
+	assert_int_equal(parse(args, &da), 0);
+	assert_string_equal(da.iface, name);
+}
+
+static void test_null_and_empty_args(void **state)
+{
+	struct vxpath_devargs da;
+
+	(void)state;
+	/* args may be NULL, but path is mandatory */
+	assert_int_equal(parse(NULL, &da), -EINVAL);
+	assert_int_equal(parse("", &da), -EINVAL);
+}
+
+/*
+ * Rows that must give -EINVAL. Where the row has no "path=", the missing
+ * path is the fault; otherwise the fault is the other key.
+ */
+static const char *const einval_cases[] = {
+	/* missing path */
+	"queues=1",
+	"mac=02:00:00:00:00:01,queue_size=256",
+	/* unknown key */
+	"path=/x,foo=1",
+	"path=/x,queue=1",
+	"path=/x,Queues=1",
+	"path=/x,packed=1",
+	/* queue_size: power of two in [64, 32768] */
+	"path=/x,queue_size=100",
+	"path=/x,queue_size=257",
+	"path=/x,queue_size=1000",
+	"path=/x,queue_size=32",
+	"path=/x,queue_size=65536",
+	"path=/x,queue_size=0",
+	"path=/x,queue_size=1",
+	"path=/x,queue_size=4294967296",
+	/* queues: [1, 128] */
+	"path=/x,queues=0",
+	"path=/x,queues=129",
+	"path=/x,queues=4294967297",
+	/* 0|1 flags */
+	"path=/x,cq=2",
+	"path=/x,server=2",
+	"path=/x,mrg_rxbuf=2",
+	"path=/x,in_order=2",
+	"path=/x,packed_vq=2",
+	"path=/x,vectorized=2",
+	"path=/x,mrg_rxbuf=x",
+	"path=/x,cq=yes",
+	"path=/x,server=true",
+	/* mac: well formed, unicast, not all zero */
+	"path=/x,mac=zz",
+	"path=/x,mac=zz:00:00:00:00:01",
+	"path=/x,mac=02:00:00:00:00",
+	"path=/x,mac=02:00:00:00:00:01:02",
+	"path=/x,mac=02:00:00:00:00:0g",
+	"path=/x,mac=01:00:00:00:00:01",
+	"path=/x,mac=ff:ff:ff:ff:ff:ff",
+	"path=/x,mac=00:00:00:00:00:00",
+	/* iface: at most IFNAMSIZ - 1 characters */
+	"path=/x,iface=abcdefghijklmnop",
+	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
+	/* empty values */
+	"path=",
+	"path=/x,queues=",
+	"path=/x,queue_size=",
+	"path=/x,mac=",
+	"path=/x,iface=",
+	"path=/x,cq=",
+	"path=/x,speed=",
+	/* keys without '=' */
+	"path",
+	"path=/x,queues",
+	/* negative numbers */
+	"path=/x,queues=-1",
+	"path=/x,queue_size=-256",
+	"path=/x,speed=-1",
+	"path=/x,cq=-1",
+	"path=/x,mrg_rxbuf=-0x1",
+	/* trailing garbage */
+	"path=/x,queues=1x",
+	"path=/x,queue_size=256k",
+	"path=/x,queue_size=256 ",
+	"path=/x,cq=1.0",
+	"path=/x,speed=100M",
+	/* speed: a number that fits in 32 bits */
+	"path=/x,speed=abc",
+	"path=/x,speed=4294967296",
+	"path=/x,speed=99999999999999999999999",
+};
+
+static void test_einval(void **state)
+{
+	const char *args = *state;
+	struct vxpath_devargs da;
+
+	assert_int_equal(parse(args, &da), -EINVAL);
+}
+
+/* Valid devargs that this build does not implement. */
+static const char *const enotsup_cases[] = {
+	"path=/x,packed_vq=1",
+	"path=/x,queues=2",
+	"path=/x,queues=128",
+	"path=/x,cq=1",
+	"path=/x,server=1",
+};
+
+static void test_enotsup(void **state)
+{
+	const char *args = *state;
+	struct vxpath_devargs da;
+
+	assert_int_equal(parse(args, &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), -ENOTSUP);
+}
+
+/* Valid devargs that this build implements. */
+static const char *const supported_cases[] = {
+	"path=/x",
+	"path=/dev/vhost-net,iface=tap5,mac=02:00:00:00:00:01",
+	"path=/x,queues=1,cq=0,server=0,packed_vq=0",
+	"path=/x,mrg_rxbuf=0",
+	"path=/x,in_order=0",
+	"path=/x,vectorized=1",
+	"path=/x,queue_size=64",
+	"path=/x,queue_size=32768",
+	"path=/x,speed=100000",
+};
+
+static void test_supported(void **state)
+{
+	const char *args = *state;
+	struct vxpath_devargs da;
+
+	assert_int_equal(parse(args, &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+}
+
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
+
+static void add_table(struct CMUnitTest *t, size_t *n, const char *prefix,
+		      CMUnitTestFunction fn, const char *const *rows,
+		      size_t nrows)
+{
+	size_t i;
+
+	for (i = 0; i < nrows; i++) {
+		char *name;
+
+		if (asprintf(&name, "%s \"%s\"", prefix, rows[i]) < 0)
+			abort();
+		t[*n].name = name;
+		t[*n].test_func = fn;
+		t[*n].setup_func = NULL;
+		t[*n].teardown_func = NULL;
+		t[*n].initial_state = (void *)(uintptr_t)rows[i];
+		(*n)++;
+	}
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_keys),
+		cmocka_unit_test(test_each_key),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test(test_path_too_long),
+		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_iface),
+		cmocka_unit_test(test_null_and_empty_args),
+	};
+	size_t max = NCASES(fixed) + NCASES(einval_cases) +
+		NCASES(enotsup_cases) + NCASES(supported_cases);
+	struct CMUnitTest *tests = calloc(max, sizeof(*tests));
+	size_t n = 0;
+	int rc;
+
+	if (tests == NULL)
+		return 1;
+	memcpy(tests, fixed, sizeof(fixed));
+	n = NCASES(fixed);
+	add_table(tests, &n, "einval", test_einval, einval_cases,
+		  NCASES(einval_cases));
+	add_table(tests, &n, "enotsup", test_enotsup, enotsup_cases,
+		  NCASES(enotsup_cases));
+	add_table(tests, &n, "supported", test_supported, supported_cases,
+		  NCASES(supported_cases));
+
+	rc = _cmocka_run_group_tests("vxpath_devargs", tests, n, NULL, NULL);
+	free(tests);
+	return rc;
+}
