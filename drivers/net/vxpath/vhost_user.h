@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The vhost-user wire format, defined once, from the vhost-user protocol
+ * specification (QEMU, docs/interop/vhost-user.rst, "Message
+ * Specification"), and the pure functions that encode requests and check
+ * replies (no socket, no EAL: the unit tests call them directly). The socket
+ * side lives in vhost_user.c.
+ *
+ * vxpath is the front-end (it owns the virtqueues); the process at the other
+ * end of the socket is the back-end. All numbers on the wire are in the
+ * machine's native byte order.
+ *
+ * A message is a 12-byte header followed by hdr.size bytes of payload. In
+ * struct vxpath_vu_msg the payload union is 8-byte aligned, so it does not
+ * sit right after the header in memory: the header and the payload are sent
+ * and received as two separate pieces (two iovecs), never as one struct.
+ */
+#ifndef VXPATH_VHOST_USER_H
+#define VXPATH_VHOST_USER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/vhost_types.h>
+
+#include "memory.h"
+
+/** Front-end request codes used by vxpath (spec, "Front-end message types"). */
+enum vhost_user_request {
+	VHOST_USER_GET_FEATURES = 1,
+	VHOST_USER_SET_FEATURES = 2,
+	VHOST_USER_SET_OWNER = 3,
+	VHOST_USER_SET_MEM_TABLE = 5,
+	VHOST_USER_SET_VRING_NUM = 8,
+	VHOST_USER_SET_VRING_ADDR = 9,
+	VHOST_USER_SET_VRING_BASE = 10,
+	VHOST_USER_GET_VRING_BASE = 11,
+	VHOST_USER_SET_VRING_KICK = 12,
+	VHOST_USER_SET_VRING_CALL = 13,
+	VHOST_USER_GET_PROTOCOL_FEATURES = 15,
+	VHOST_USER_SET_PROTOCOL_FEATURES = 16,
+	VHOST_USER_GET_QUEUE_NUM = 17,
+	VHOST_USER_SET_VRING_ENABLE = 18,
+};
+
+/* Header flags (spec, "Header"). */
+#define VHOST_USER_VERSION_MASK    0x3u       /**< low 2 bits: version */
+#define VHOST_USER_VERSION         0x1u       /**< the only version */
+#define VHOST_USER_FLAG_REPLY      (1u << 2)  /**< set on every reply */
+#define VHOST_USER_FLAG_NEED_REPLY (1u << 3)  /**< REPLY_ACK requested */
+
+/**
+ * Virtio feature bit 30 (reserved by virtio, "UNUSED"), reused by vhost-user
+ * to say the back-end has GET/SET_PROTOCOL_FEATURES. Internal to the
+ * vhost-user back-end: never offered to the virtio-net layer.
+ */
+#define VHOST_USER_F_PROTOCOL_FEATURES 30
+
+/* Protocol feature bits (spec, "Protocol features"). */
+#define VHOST_USER_PROTOCOL_F_MQ        0
+#define VHOST_USER_PROTOCOL_F_REPLY_ACK 3
+
+/** Protocol features vxpath negotiates when the back-end offers them. */
+#define VXPATH_VU_PROTOCOL_FEATURES (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK)
+
+/*
+ * u64 payload of SET_VRING_KICK/CALL: bits 0-7 the vring index, bit 8 set
+ * when no fd is passed (spec, VHOST_USER_SET_VRING_KICK).
+ */
+#define VHOST_USER_VRING_INDEX_MASK 0xffu
+#define VHOST_USER_VRING_INVALID_FD (1ULL << 8)
+
+/** Regions in one SET_MEM_TABLE (spec: region0..region7). */
+#define VHOST_USER_MAX_MEM_REGIONS 8
+/** Most fds vxpath passes with one message: one per memory region. */
+#define VHOST_USER_MAX_FDS VHOST_USER_MAX_MEM_REGIONS
+
+/** Message header: 12 bytes on the wire. */
+struct vxpath_vu_hdr {
+	uint32_t request; /**< enum vhost_user_request */
+	uint32_t flags;   /**< VHOST_USER_VERSION | VHOST_USER_FLAG_* */
+	uint32_t size;    /**< bytes of payload that follow */
+};
+
+/** One region of the memory regions description: 32 bytes. */
+struct vxpath_vu_mem_region {
+	uint64_t guest_addr;  /**< address used in descriptors (= user_addr) */
+	uint64_t size;        /**< bytes */
+	uint64_t user_addr;   /**< front-end virtual address */
+	uint64_t mmap_offset; /**< bytes from the fd's start to the region */
+};
+
+/** Memory regions description (payload of SET_MEM_TABLE). */
+struct vxpath_vu_memory {
+	uint32_t nregions; /**< regions used, 1..VHOST_USER_MAX_MEM_REGIONS */
+	uint32_t padding;  /**< 0 */
+	struct vxpath_vu_mem_region regions[VHOST_USER_MAX_MEM_REGIONS];
+};
+
+/**
+ * Payloads vxpath sends or receives. The vring state and address
+ * descriptions have the layout of the Linux UAPI structs, used as they are
+ * (index and num are 32-bit; the address description is index, flags, then
+ * the descriptor, used, available and log addresses, 64-bit each).
+ */
+union vxpath_vu_payload {
+	uint64_t u64;                   /**< features, vring index, ack */
+	struct vhost_vring_state state; /**< vring state description */
+	struct vhost_vring_addr addr;   /**< vring address description */
+	struct vxpath_vu_memory memory; /**< memory regions description */
+};
+
+/** One message; see the file comment about the gap after the header. */
+struct vxpath_vu_msg {
+	struct vxpath_vu_hdr hdr;
+	union vxpath_vu_payload payload;
+};
+
+/** Bytes of a memory regions description with @n regions (header + n). */
+#define VXPATH_VU_MEMORY_SIZE(n) \
+	(2 * sizeof(uint32_t) + (n) * sizeof(struct vxpath_vu_mem_region))
+
+_Static_assert(sizeof(struct vxpath_vu_hdr) == 12, "vhost-user header");
+_Static_assert(sizeof(struct vhost_vring_state) == 8, "vring state");
+_Static_assert(sizeof(struct vhost_vring_addr) == 40, "vring address");
+_Static_assert(sizeof(struct vxpath_vu_mem_region) == 32, "memory region");
+_Static_assert(sizeof(struct vxpath_vu_memory) == VXPATH_VU_MEMORY_SIZE(8),
+	       "memory regions description");
+
+/**
+ * How long the front-end waits for a reply before giving up, in
+ * milliseconds (SO_RCVTIMEO, also used as SO_SNDTIMEO). Default 5000. Read
+ * by setup() when it connects; unit tests lower it.
+ */
+extern unsigned int vxpath_vu_reply_timeout_ms;
+
+/** Spec name of a request code ("VHOST_USER_GET_FEATURES"), for logs. */
+const char *vxpath_vu_request_name(uint32_t request);
+
+/**
+ * Whether @request has a reply of its own (spec, "Communication"):
+ * GET_FEATURES, GET_PROTOCOL_FEATURES, GET_VRING_BASE, GET_QUEUE_NUM.
+ * Requests without one get need_reply when REPLY_ACK is negotiated.
+ */
+bool vxpath_vu_has_reply(uint32_t request);
+
+/**
+ * Payload size, in bytes, of a valid reply to @request: its own reply, or
+ * the u64 of a REPLY_ACK. 0 for a request vxpath does not send.
+ */
+uint32_t vxpath_vu_reply_size(uint32_t request);
+
+/**
+ * Fill @msg's header for @request with @size bytes of payload, version 1,
+ * need_reply when @need_reply. The payload is left as it is.
+ */
+void vxpath_vu_msg_init(struct vxpath_vu_msg *msg, uint32_t request,
+			uint32_t size, bool need_reply);
+
+/** Build a request with no payload (SET_OWNER, GET_FEATURES, ...). */
+void vxpath_vu_msg_empty(struct vxpath_vu_msg *msg, uint32_t request);
+
+/** Build a request whose payload is one u64 (SET_FEATURES, ...). */
+void vxpath_vu_msg_u64(struct vxpath_vu_msg *msg, uint32_t request,
+		       uint64_t value);
+
+/**
+ * Build a request whose payload is a vring state description
+ * (SET_VRING_NUM, SET_VRING_BASE, GET_VRING_BASE, SET_VRING_ENABLE).
+ */
+void vxpath_vu_msg_state(struct vxpath_vu_msg *msg, uint32_t request,
+			 const struct vhost_vring_state *state);
+
+/** Build SET_VRING_ADDR; addresses are the front-end's virtual ones. */
+void vxpath_vu_msg_addr(struct vxpath_vu_msg *msg,
+			const struct vhost_vring_addr *addr);
+
+/**
+ * Build SET_VRING_KICK or SET_VRING_CALL (spec: u64 payload, bits 0-7 the
+ * index, bit 8 when no fd is passed).
+ * @file: index and eventfd; fd < 0 means "no fd" (the back-end polls).
+ * @fds:  filled with the fd to pass in SCM_RIGHTS (not duplicated: the
+ *        caller keeps owning it); room for 1.
+ * @nfds: set to 1, or 0 when file->fd < 0.
+ * Return: 0; -EINVAL if file->index does not fit in 8 bits.
+ */
+int vxpath_vu_msg_vring_file(struct vxpath_vu_msg *msg, uint32_t request,
+			     const struct vhost_vring_file *file,
+			     int *fds, unsigned int *nfds);
+
+/**
+ * Build SET_MEM_TABLE from DPDK memory regions: guest address = user
+ * address = region->addr, mmap offset = region->fd_offset. The payload size
+ * is that of @n regions.
+ * @regions: @n regions; their fds stay owned by EAL.
+ * @fds:     room for VHOST_USER_MAX_FDS; filled with the regions' fds, in
+ *           region order (spec: "the size and ordering of the fds matches
+ *           the number and ordering of memory regions").
+ * @nfds:    set to @n.
+ * Return: 0; -E2BIG if @n > VHOST_USER_MAX_MEM_REGIONS; -EINVAL if @n is 0,
+ * or a region has no fd, no size, or wraps around the address space.
+ */
+int vxpath_vu_msg_mem_table(struct vxpath_vu_msg *msg,
+			    const struct vxpath_mem_region *regions,
+			    unsigned int n, int *fds, unsigned int *nfds);
+
+/**
+ * Check a reply header against the request it answers: same request code,
+ * version 1, reply flag set, payload size vxpath_vu_reply_size(@request).
+ * @name: device name for the log line.
+ * Return: 0 if valid; -EIO otherwise (one ERR line says what is wrong).
+ */
+int vxpath_vu_reply_check(const char *name, uint32_t request,
+			  const struct vxpath_vu_hdr *reply);
+
+/**
+ * Check the u64 of a REPLY_ACK (spec: zero on success, non-zero on failure).
+ * Return: 0; -EIO if the back-end reported a failure (logged).
+ */
+int vxpath_vu_ack_check(const char *name, uint32_t request, uint64_t ack);
+
+#endif /* VXPATH_VHOST_USER_H */
