@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Receive and transmit queues of a vxpath port and their burst functions:
+ * mbufs in and out of split virtqueues, with the virtio-net header
+ * (virtio 1.2, 5.1.6) in each mbuf's headroom.
+ */
+#ifndef VXPATH_RXTX_H
+#define VXPATH_RXTX_H
+
+#include <stdint.h>
+
+#include <linux/virtio_net.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "virtqueue.h"
+
+struct vxpath_dev;
+
+/** Most descriptors one transmitted packet may take (header + segments). */
+#define VXPATH_TX_MAX_SEGS 64
+
+/** Per-queue counters, packets and bytes (bytes exclude the vnet header). */
+struct vxpath_queue_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t errors;  /**< Rx: bad frames dropped; Tx: packets dropped */
+	uint64_t kicks;   /**< notifications written to the kick eventfd */
+};
+
+/** What both queue kinds share: the virtqueue and its notification fds. */
+struct vxpath_queue {
+	struct vxpath_vq vq;         /**< driver side of the ring */
+	struct vxpath_dev *dev;
+	uint16_t port_id;
+	uint16_t queue_id;           /**< ethdev queue id */
+	uint16_t vq_index;           /**< virtio-net index: 2N Rx, 2N+1 Tx */
+	uint16_t hdr_size;           /**< bytes of virtio-net header */
+	int kickfd;                  /**< eventfd, driver -> device; owned */
+	int callfd;                  /**< eventfd, device -> driver; owned */
+	bool broken_reported;        /**< the broken ring was logged */
+	void *ring_mem;              /**< shared ring memory (rte_malloc) */
+	struct vxpath_vq_chain *chains; /**< private, size entries */
+	struct vxpath_queue_stats stats;
+};
+
+/** A receive queue. */
+struct vxpath_rxq {
+	struct vxpath_queue q;
+	struct rte_mempool *mp;      /**< where Rx buffers come from */
+	bool mrg_rxbuf;              /**< VIRTIO_NET_F_MRG_RXBUF negotiated */
+	uint32_t buf_len;            /**< bytes the device may write per mbuf */
+};
+
+/** A transmit queue. */
+struct vxpath_txq {
+	struct vxpath_queue q;
+	/** One header per descriptor, for mbufs whose headroom cannot take
+	 * it; shared memory, size entries.
+	 */
+	struct virtio_net_hdr_mrg_rxbuf *hdrs;
+};
+
+/**
+ * Allocate a queue's ring (shared memory on @socket), its private
+ * bookkeeping and its kick/call eventfds, and lay out an empty split ring of
+ * @size descriptors. @q is zeroed first except nothing; caller sets ids.
+ * Return: 0; -ENOMEM; -errno of eventfd().
+ */
+int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket);
+
+/** Free what vxpath_queue_alloc() allocated; mbufs must be drained first. */
+void vxpath_queue_free(struct vxpath_queue *q);
+
+/**
+ * Post Rx buffers until the ring is full or the mempool is empty, then
+ * publish them and kick the device if it asks for it.
+ * Return: buffers posted.
+ */
+uint16_t vxpath_rxq_refill(struct vxpath_rxq *rxq);
+
+/** Free every mbuf still in the ring and reset it (at stop). */
+void vxpath_rxq_drain(struct vxpath_rxq *rxq);
+
+/** Free every mbuf still in the ring and reset it (at stop). */
+void vxpath_txq_drain(struct vxpath_txq *txq);
+
+/**
+ * Receive up to @nb_pkts packets (rte_eth_rx_burst). The mbufs are handed
+ * to the caller, who frees them. Multi-buffer frames (MRG_RXBUF) arrive as
+ * mbuf chains. On a ring the device broke, returns 0 and brings the link
+ * down.
+ * Return: packets received.
+ */
+uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+/**
+ * Transmit up to @nb_pkts packets (rte_eth_tx_burst). Mbufs accepted
+ * belong to the driver until the device returns them; packets that can
+ * never be sent (more than VXPATH_TX_MAX_SEGS segments) are freed and
+ * counted as errors.
+ * Return: packets accepted (sent or dropped); the rest stay the caller's.
+ */
+uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+#endif /* VXPATH_RXTX_H */

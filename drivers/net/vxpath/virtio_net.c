@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The virtio-net device vxpath emulates (virtio 1.2, 5.1): its status
+ * register and feature negotiation, and the sequence that hands the
+ * virtqueues to a vhost back-end through the ops table of vhost.h. The
+ * device configuration (MAC address, link status) is served here, by
+ * vxpath itself, so VIRTIO_NET_F_MAC and VIRTIO_NET_F_STATUS are offered to
+ * the driver whatever the back-end offers, and never passed to it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+#include <rte_common.h>
+#include <rte_errno.h>
+
+#include "rxtx.h"
+#include "virtio_net.h"
+#include "vxpath.h"
+#include "vxpath_log.h"
+
+#define BIT(f) (1ULL << (f))
+
+/* Features the emulated device serves itself. */
+#define LOCAL_FEATURES (BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS))
+
+static void
+status_set(struct vxpath_dev *dev, uint8_t status)
+{
+	dev->status = status;
+	VXPATH_LOG(DEBUG, "%s: device status 0x%02x", dev->name, status);
+}
+
+/* Features this driver asks of the back-end, given the devargs. */
+static uint64_t
+driver_wanted_features(const struct vxpath_dev *dev)
+{
+	uint64_t f = BIT(VIRTIO_F_VERSION_1);
+
+	if (dev->args.mrg_rxbuf)
+		f |= BIT(VIRTIO_NET_F_MRG_RXBUF);
+	return f;
+}
+
+int
+vxpath_virtio_net_init(struct vxpath_dev *dev)
+{
+	uint64_t offered;
+	int ret;
+
+	/* 3.1.1: reset, ACKNOWLEDGE, DRIVER. */
+	status_set(dev, 0);
+	ret = dev->ops->setup(dev);
+	if (ret < 0)
+		return ret;
+	status_set(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ret = dev->ops->set_owner(dev);
+	if (ret < 0)
+		goto fail;
+	status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER);
+
+	ret = dev->ops->get_features(dev, &offered);
+	if (ret < 0)
+		goto fail;
+	dev->backend_features = offered;
+	dev->device_features = offered | LOCAL_FEATURES;
+	if (!(offered & BIT(VIRTIO_F_VERSION_1))) {
+		VXPATH_LOG(ERR,
+			   "%s: %s back-end does not offer VIRTIO_F_VERSION_1 (features 0x%" PRIx64 "); vxpath needs a virtio 1.x back-end",
+			   dev->name, dev->ops->name, offered);
+		ret = -ENOTSUP;
+		goto fail;
+	}
+	dev->features = dev->device_features &
+			(driver_wanted_features(dev) | LOCAL_FEATURES);
+	if (dev->args.mrg_rxbuf &&
+	    !(dev->features & BIT(VIRTIO_NET_F_MRG_RXBUF)))
+		VXPATH_LOG(NOTICE,
+			   "%s: back-end does not offer VIRTIO_NET_F_MRG_RXBUF; each frame must fit one Rx buffer",
+			   dev->name);
+	/* With VERSION_1 the header always has num_buffers (5.1.6). */
+	dev->vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+
+	/* 3.1.1 steps 5-6: write the features, FEATURES_OK. */
+	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
+	if (ret < 0)
+		goto fail;
+	status_set(dev, dev->status | VIRTIO_CONFIG_S_FEATURES_OK);
+	VXPATH_LOG(INFO,
+		   "%s: %s back-end offers 0x%" PRIx64 ", negotiated 0x%" PRIx64,
+		   dev->name, dev->ops->name, offered, dev->features);
+	return 0;
+
+fail:
+	status_set(dev, VIRTIO_CONFIG_S_FAILED);
+	dev->ops->destroy(dev);
+	dev->backend = NULL;
+	return ret;
+}
+
+static int
+vring_setup(struct vxpath_dev *dev, const struct vxpath_queue *q)
+{
+	const struct vxpath_vq *vq = &q->vq;
+	struct vhost_vring_state num = { .index = q->vq_index, .num = vq->size };
+	struct vhost_vring_state base = { .index = q->vq_index, .num = 0 };
+	struct vhost_vring_addr addr = {
+		.index = q->vq_index,
+		.desc_user_addr = vxpath_vq_desc_addr(vq),
+		.avail_user_addr = vxpath_vq_avail_addr(vq),
+		.used_user_addr = vxpath_vq_used_addr(vq),
+	};
+	struct vhost_vring_file kick = { .index = q->vq_index, .fd = q->kickfd };
+	struct vhost_vring_file call = { .index = q->vq_index, .fd = q->callfd };
+	int ret;
+
+	ret = dev->ops->set_vring_num(dev, &num);
+	if (ret == 0)
+		ret = dev->ops->set_vring_base(dev, &base);
+	if (ret == 0)
+		ret = dev->ops->set_vring_addr(dev, &addr);
+	if (ret == 0)
+		ret = dev->ops->set_vring_kick(dev, &kick);
+	if (ret == 0)
+		ret = dev->ops->set_vring_call(dev, &call);
+	if (ret < 0)
+		VXPATH_LOG(ERR, "%s: cannot hand virtqueue %u to the back-end: %s",
+			   dev->name, q->vq_index, rte_strerror(-ret));
+	return ret;
+}
+
+int
+vxpath_virtio_net_start(struct vxpath_dev *dev,
+			struct vxpath_queue *const *queues, uint16_t nb)
+{
+	uint16_t i, pair;
+	int ret;
+
+	/* Some back-ends forget features when their rings stop: resend. */
+	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
+	if (ret < 0)
+		return ret;
+	ret = dev->ops->set_mem_table(dev);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < nb; i++) {
+		ret = vring_setup(dev, queues[i]);
+		if (ret < 0)
+			goto fail;
+	}
+	for (pair = 0; pair < dev->nr_queue_pairs; pair++) {
+		ret = dev->ops->enable_queue_pair(dev, pair, true);
+		if (ret < 0)
+			goto fail;
+	}
+	status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER_OK);
+	return 0;
+
+fail:
+	vxpath_virtio_net_stop(dev, queues, nb);
+	return ret;
+}
+
+void
+vxpath_virtio_net_stop(struct vxpath_dev *dev,
+		       struct vxpath_queue *const *queues, uint16_t nb)
+{
+	uint16_t i, pair;
+
+	for (pair = 0; pair < dev->nr_queue_pairs; pair++)
+		dev->ops->enable_queue_pair(dev, pair, false);
+	for (i = 0; i < nb; i++) {
+		struct vhost_vring_state st = { .index = queues[i]->vq_index };
+
+		if (dev->ops->get_vring_base(dev, &st) == 0)
+			VXPATH_LOG(DEBUG, "%s: virtqueue %u stopped at %u",
+				   dev->name, st.index, st.num);
+	}
+	status_set(dev, dev->status & ~VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+void
+vxpath_virtio_net_close(struct vxpath_dev *dev)
+{
+	status_set(dev, 0);
+	if (dev->ops != NULL && dev->backend != NULL)
+		dev->ops->destroy(dev);
+	dev->backend = NULL;
+}

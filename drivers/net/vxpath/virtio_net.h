@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The virtio-net device that vxpath emulates in front of its back-end:
+ * device status (virtio 1.2, 2.1 and 3.1), feature negotiation (2.2, 6),
+ * and handing the virtqueues to the back-end at start.
+ */
+#ifndef VXPATH_VIRTIO_NET_H
+#define VXPATH_VIRTIO_NET_H
+
+#include <stdint.h>
+
+struct vxpath_dev;
+struct vxpath_queue;
+
+/**
+ * Probe-time initialisation (3.1.1 steps 1-6): open the back-end
+ * (dev->ops->setup), take ownership, read its features, negotiate with what
+ * the devargs and this driver allow, and reach FEATURES_OK. Sets
+ * dev->features and dev->vnet_hdr_size.
+ * Return: 0; -ENOTSUP if the back-end lacks VIRTIO_F_VERSION_1; a back-end
+ * error otherwise (the back-end is then destroyed).
+ */
+int vxpath_virtio_net_init(struct vxpath_dev *dev);
+
+/**
+ * Hand @nb queues (Rx and Tx, any order) to the back-end and set DRIVER_OK
+ * (3.1.1 steps 7-8): features, memory table, then for each ring its size,
+ * base 0, addresses and eventfds, then enable each queue pair.
+ * Return: 0 or a back-end error (the back-end's rings are then stopped).
+ */
+int vxpath_virtio_net_start(struct vxpath_dev *dev,
+			    struct vxpath_queue *const *queues, uint16_t nb);
+
+/**
+ * Stop the back-end's use of the rings: disable the queue pairs and fetch
+ * each ring's base (which stops it). Errors are logged, not returned: the
+ * driver takes its buffers back regardless.
+ */
+void vxpath_virtio_net_stop(struct vxpath_dev *dev,
+			    struct vxpath_queue *const *queues, uint16_t nb);
+
+/** Reset the device status and release the back-end (dev->ops->destroy). */
+void vxpath_virtio_net_close(struct vxpath_dev *dev);
+
+#endif /* VXPATH_VIRTIO_NET_H */
