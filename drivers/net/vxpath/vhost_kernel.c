@@ -1,0 +1,666 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The vhost-kernel back-end: Linux's vhost-net (linux/vhost.h) moving
+ * packets between our virtqueues and a TAP interface (tap.c). This file owns
+ * the /dev/vhost-net file descriptors, one per queue pair (a vhost-net
+ * device serves one receiveq/transmitq pair, its rings 0 and 1), the routing
+ * of the driver's vring indexes to them, the memory table ioctl, and
+ * attaching or detaching the TAP as each pair's backend.
+ *
+ * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
+ * to pass headers through, never to add or strip them itself
+ * (VHOST_NET_F_VIRTIO_NET_HDR stays clear).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
+
+#include "memory.h"
+#include "tap.h"
+#include "vhost.h"
+#include "vxpath.h"
+#include "vxpath_log.h"
+
+/** Rings of one vhost-net fd: 0 receives (receiveq), 1 transmits. */
+#define VK_RINGS_PER_PAIR 2
+
+/** The vhost module's default limit of memory regions (max_mem_regions). */
+#define VK_DEFAULT_MAX_MEM_REGIONS 64
+/** Where the vhost module exposes that limit when loaded. */
+#define VK_MAX_MEM_REGIONS_PARAM "/sys/module/vhost/parameters/max_mem_regions"
+
+/**
+ * Bits that vhost-net reports but this back-end never negotiates:
+ * VHOST_F_LOG_ALL (dirty logging for migration, not done),
+ * VHOST_NET_F_VIRTIO_NET_HDR (the TAP carries the header instead),
+ * VIRTIO_F_ACCESS_PLATFORM (would make vhost-net translate addresses
+ * through an IOTLB that this back-end does not feed).
+ */
+#define VK_FEATURES_HIDDEN \
+	((1ULL << VHOST_F_LOG_ALL) | \
+	 (1ULL << VHOST_NET_F_VIRTIO_NET_HDR) | \
+	 (1ULL << VIRTIO_F_ACCESS_PLATFORM))
+
+/** One queue pair: its vhost-net fd and the TAP queue behind it. */
+struct vk_pair {
+	int vhost_fd;                   /**< /dev/vhost-net, -1 if not open */
+	int tap_fd;                     /**< TAP queue fd, -1 if none */
+	bool attached[VK_RINGS_PER_PAIR]; /**< ring has the TAP as backend */
+};
+
+/** Private state of the vhost-kernel back-end, in dev->backend. */
+struct vk_backend {
+	uint16_t nr_pairs;              /**< entries of @pairs */
+	struct vk_pair pairs[];
+};
+
+/**
+ * Issue one vhost ioctl, logging a refusal once.
+ * @what: the request's name, for the log line.
+ * @pair: queue pair the fd serves, for the log line.
+ * Return: 0; the ioctl's negative errno.
+ */
+static int
+vk_ioctl(const struct vxpath_dev *dev, int fd, unsigned long req,
+	 const char *what, void *arg, unsigned int pair)
+{
+	if (ioctl(fd, req, arg) < 0) {
+		int ret = -errno;
+
+		VXPATH_LOG(ERR, "%s: %s on queue pair %u: %s",
+			   dev->name, what, pair, strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+#define VK_IOCTL(dev, pair_idx, req, arg) \
+	vk_ioctl((dev), \
+		 ((struct vk_backend *)(dev)->backend)->pairs[pair_idx].vhost_fd, \
+		 (req), #req, (arg), (pair_idx))
+
+/**
+ * The back-end state of @dev, logging when setup() has not run.
+ * Return: the state; NULL if there is none.
+ */
+static struct vk_backend *
+vk_get(const struct vxpath_dev *dev)
+{
+	if (dev->backend == NULL)
+		VXPATH_LOG(ERR, "%s: vhost-kernel back-end is not set up",
+			   dev->name);
+	return dev->backend;
+}
+
+/**
+ * Map the driver's vring index (virtio-net 5.1.2: receiveq of pair N is
+ * 2N, transmitq 2N+1) to a queue pair and that pair's local ring.
+ * Return: 0; -ENOTCONN without setup(); -EINVAL for an index beyond the
+ * pairs set up (logged).
+ */
+static int
+vk_route(const struct vxpath_dev *dev, unsigned int index,
+	 unsigned int *pair, unsigned int *ring)
+{
+	struct vk_backend *vk = vk_get(dev);
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	if (index >= (unsigned int)vk->nr_pairs * VK_RINGS_PER_PAIR) {
+		VXPATH_LOG(ERR, "%s: vring %u out of range (%u queue pairs)",
+			   dev->name, index, vk->nr_pairs);
+		return -EINVAL;
+	}
+	*pair = index / VK_RINGS_PER_PAIR;
+	*ring = index % VK_RINGS_PER_PAIR;
+	return 0;
+}
+
+/**
+ * Attach (@tap_fd >= 0) or detach (-1) the TAP as backend of one ring
+ * (VHOST_NET_SET_BACKEND).
+ * Return: 0; the ioctl's negative errno (logged).
+ */
+static int
+vk_set_backend(struct vxpath_dev *dev, unsigned int pair, unsigned int ring,
+	       int tap_fd)
+{
+	struct vk_backend *vk = dev->backend;
+	struct vhost_vring_file file = { .index = ring, .fd = tap_fd };
+	int ret;
+
+	ret = VK_IOCTL(dev, pair, VHOST_NET_SET_BACKEND, &file);
+	if (ret == 0)
+		vk->pairs[pair].attached[ring] = tap_fd >= 0;
+	return ret;
+}
+
+/** Log why /dev/vhost-net (@path) could not be opened (@err positive). */
+static void
+vk_log_open_error(const struct vxpath_dev *dev, const char *path, int err)
+{
+	switch (err) {
+	case ENOENT:
+	case ENODEV:
+	case ENXIO:
+		VXPATH_LOG(ERR, "%s: cannot open %s: %s (is the vhost_net module loaded?)",
+			   dev->name, path, strerror(err));
+		break;
+	case EPERM:
+	case EACCES:
+		VXPATH_LOG(ERR, "%s: cannot open %s: %s (needs root or access to the device node)",
+			   dev->name, path, strerror(err));
+		break;
+	default:
+		VXPATH_LOG(ERR, "%s: cannot open %s: %s",
+			   dev->name, path, strerror(err));
+		break;
+	}
+}
+
+static void vk_destroy(struct vxpath_dev *dev);
+
+/*
+ * Open one vhost-net fd per queue pair, then the TAP (so that a missing
+ * /dev/vhost-net leaves no TAP behind). See vhost.h.
+ * Return: also -EINVAL for a header size or pair count out of range,
+ * -ENAMETOOLONG for an iface name over IFNAMSIZ - 1 bytes, -ENOTSUP for
+ * more than one queue pair (needs a multi-queue TAP), -EBUSY if already
+ * set up, -ENOMEM, open()'s errno (-ENOENT: no vhost_net module), or
+ * vxpath_tap_open()'s.
+ */
+static int
+vk_setup(struct vxpath_dev *dev)
+{
+	uint16_t nr = dev->nr_queue_pairs;
+	char ifname[IFNAMSIZ];
+	struct vk_backend *vk;
+	unsigned int i;
+	int ret;
+
+	if (dev->backend != NULL) {
+		VXPATH_LOG(ERR, "%s: vhost-kernel back-end already set up",
+			   dev->name);
+		return -EBUSY;
+	}
+	if (nr == 0 || nr > VXPATH_MAX_QUEUE_PAIRS) {
+		VXPATH_LOG(ERR, "%s: %u queue pairs out of range 1..%u",
+			   dev->name, nr, (unsigned int)VXPATH_MAX_QUEUE_PAIRS);
+		return -EINVAL;
+	}
+	if (nr > 1) {
+		/* One TAP queue per pair needs IFF_MULTI_QUEUE in tap.c. */
+		VXPATH_LOG(ERR, "%s: queues=%u with vhost-kernel is not supported yet (one queue pair only)",
+			   dev->name, nr);
+		return -ENOTSUP;
+	}
+	if (dev->vnet_hdr_size != sizeof(struct virtio_net_hdr) &&
+	    dev->vnet_hdr_size != sizeof(struct virtio_net_hdr_mrg_rxbuf)) {
+		VXPATH_LOG(ERR, "%s: vnet header of %u bytes not usable with a TAP",
+			   dev->name, dev->vnet_hdr_size);
+		return -EINVAL;
+	}
+	if (strnlen(dev->args.iface, IFNAMSIZ) >= IFNAMSIZ) {
+		VXPATH_LOG(ERR, "%s: iface name is longer than %d bytes",
+			   dev->name, IFNAMSIZ - 1);
+		return -ENAMETOOLONG;
+	}
+
+	vk = calloc(1, sizeof(*vk) + nr * sizeof(vk->pairs[0]));
+	if (vk == NULL) {
+		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
+		return -ENOMEM;
+	}
+	vk->nr_pairs = nr;
+	for (i = 0; i < nr; i++) {
+		vk->pairs[i].vhost_fd = -1;
+		vk->pairs[i].tap_fd = -1;
+	}
+	dev->backend = vk;
+
+	for (i = 0; i < nr; i++) {
+		int fd = open(dev->args.path, O_RDWR | O_CLOEXEC);
+
+		if (fd < 0) {
+			ret = -errno;
+			vk_log_open_error(dev, dev->args.path, -ret);
+			goto fail;
+		}
+		vk->pairs[i].vhost_fd = fd;
+	}
+
+	/* vxpath_tap_open() logs its own failures. */
+	memcpy(ifname, dev->args.iface, IFNAMSIZ);
+	ret = vxpath_tap_open(ifname, dev->vnet_hdr_size, &dev->mac);
+	if (ret < 0)
+		goto fail;
+	vk->pairs[0].tap_fd = ret;
+	memcpy(dev->ifname, ifname, IFNAMSIZ);
+
+	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s",
+		   dev->name, dev->args.path, dev->ifname);
+	return 0;
+
+fail:
+	vk_destroy(dev);
+	return ret;
+}
+
+/*
+ * Detach every attached ring, close the vhost-net fds (the kernel then
+ * drops the rings and the memory table) and the TAP fds (a TAP created by
+ * setup() disappears with its last fd). See vhost.h.
+ */
+static void
+vk_destroy(struct vxpath_dev *dev)
+{
+	struct vk_backend *vk = dev->backend;
+	unsigned int i, ring;
+
+	if (vk == NULL)
+		return;
+	for (i = 0; i < vk->nr_pairs; i++) {
+		struct vk_pair *p = &vk->pairs[i];
+
+		for (ring = 0; ring < VK_RINGS_PER_PAIR; ring++)
+			if (p->attached[ring] && p->vhost_fd >= 0)
+				vk_set_backend(dev, i, ring, -1);
+		if (p->vhost_fd >= 0)
+			close(p->vhost_fd);
+		if (p->tap_fd >= 0)
+			close(p->tap_fd);
+	}
+	free(vk);
+	dev->backend = NULL;
+	dev->ifname[0] = '\0';
+}
+
+/* VHOST_SET_OWNER on every pair's fd. See vhost.h. */
+static int
+vk_set_owner(struct vxpath_dev *dev)
+{
+	struct vk_backend *vk = vk_get(dev);
+	unsigned int i;
+	int ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	for (i = 0; i < vk->nr_pairs; i++) {
+		ret = VK_IOCTL(dev, i, VHOST_SET_OWNER, NULL);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * VHOST_GET_FEATURES on every pair's fd; the result is what all offer,
+ * without VK_FEATURES_HIDDEN. See vhost.h.
+ */
+static int
+vk_get_features(struct vxpath_dev *dev, uint64_t *features)
+{
+	struct vk_backend *vk = vk_get(dev);
+	uint64_t all = UINT64_MAX;
+	unsigned int i;
+	int ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	for (i = 0; i < vk->nr_pairs; i++) {
+		uint64_t f = 0;
+
+		ret = VK_IOCTL(dev, i, VHOST_GET_FEATURES, &f);
+		if (ret < 0)
+			return ret;
+		if (i > 0 && f != all)
+			VXPATH_LOG(WARNING, "%s: queue pair %u offers features %#" PRIx64 ", the pairs before it %#" PRIx64 ": using the common ones",
+				   dev->name, i, f, all);
+		all &= f;
+	}
+	*features = all & ~VK_FEATURES_HIDDEN;
+	VXPATH_LOG(DEBUG, "%s: vhost-net features %#" PRIx64 ", offered %#" PRIx64,
+		   dev->name, all, *features);
+	return 0;
+}
+
+/*
+ * VHOST_SET_FEATURES with the same bits on every pair's fd, never
+ * VK_FEATURES_HIDDEN. The TAP was set up for dev->vnet_hdr_size bytes of
+ * header, and vhost-net passes through the size the features imply (12
+ * bytes with VIRTIO_NET_F_MRG_RXBUF or VIRTIO_F_VERSION_1, else 10): both
+ * must agree. See vhost.h.
+ * Return: also -EINVAL if they do not (logged).
+ */
+static int
+vk_set_features(struct vxpath_dev *dev, uint64_t features)
+{
+	struct vk_backend *vk = vk_get(dev);
+	uint64_t f = features & ~VK_FEATURES_HIDDEN;
+	size_t hdr_size;
+	unsigned int i;
+	int ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	if (f != features)
+		VXPATH_LOG(DEBUG, "%s: not passing features %#" PRIx64 " to vhost-net",
+			   dev->name, (uint64_t)(features & VK_FEATURES_HIDDEN));
+
+	if (f & ((1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_VERSION_1)))
+		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	else
+		hdr_size = sizeof(struct virtio_net_hdr);
+	if (hdr_size != dev->vnet_hdr_size) {
+		VXPATH_LOG(ERR, "%s: features %#" PRIx64 " mean a %zu-byte vnet header, the TAP has %u",
+			   dev->name, f, hdr_size, dev->vnet_hdr_size);
+		return -EINVAL;
+	}
+
+	for (i = 0; i < vk->nr_pairs; i++) {
+		ret = VK_IOCTL(dev, i, VHOST_SET_FEATURES, &f);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * The vhost module's region limit: its max_mem_regions parameter when it
+ * can be read and is sane, else the module's default.
+ * Return: regions, >= 1.
+ */
+static unsigned int
+vk_max_mem_regions(void)
+{
+	char buf[16];
+	unsigned long v;
+	char *end;
+	ssize_t len;
+	int fd;
+
+	fd = open(VK_MAX_MEM_REGIONS_PARAM, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return VK_DEFAULT_MAX_MEM_REGIONS;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return VK_DEFAULT_MAX_MEM_REGIONS;
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 10);
+	/* The parameter is an unsigned short in the kernel. */
+	if (errno != 0 || end == buf || (*end != '\n' && *end != '\0') ||
+	    v == 0 || v > UINT16_MAX)
+		return VK_DEFAULT_MAX_MEM_REGIONS;
+	return v;
+}
+
+/*
+ * VHOST_SET_MEM_TABLE on every pair's fd, one region per contiguous range
+ * of DPDK memory with guest_phys_addr = userspace_addr = its virtual
+ * address (descriptors carry our virtual addresses). See vhost.h.
+ * Return: also -E2BIG with more regions than the vhost module accepts,
+ * -EINVAL for a region not aligned to VHOST_PAGE_SIZE, -ENOMEM, or
+ * vxpath_memory_regions()'s error.
+ */
+static int
+vk_set_mem_table(struct vxpath_dev *dev)
+{
+	struct vk_backend *vk = vk_get(dev);
+	struct vxpath_mem_region *regions = NULL;
+	struct vhost_memory *mem = NULL;
+	unsigned int max, n = 0, i;
+	uint64_t total = 0;
+	int ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	max = vk_max_mem_regions();
+	regions = calloc(max, sizeof(*regions));
+	mem = calloc(1, sizeof(*mem) + max * sizeof(mem->regions[0]));
+	if (regions == NULL || mem == NULL) {
+		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
+		ret = -ENOMEM;
+		goto out;
+	}
+
+	ret = vxpath_memory_regions(regions, max, &n, false);
+	if (ret == -E2BIG) {
+		VXPATH_LOG(ERR, "%s: DPDK memory needs %u regions, vhost-net takes %u (vhost max_mem_regions): try --socket-mem, --legacy-mem or larger hugepages",
+			   dev->name, n, max);
+		goto out;
+	}
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: cannot describe DPDK memory: %s",
+			   dev->name, strerror(-ret));
+		goto out;
+	}
+	if (n > max) {
+		/* Defensive: the contract says -E2BIG, not success. */
+		VXPATH_LOG(ERR, "%s: memory table of %u regions, limit %u",
+			   dev->name, n, max);
+		ret = -E2BIG;
+		goto out;
+	}
+
+	for (i = 0; i < n; i++) {
+		const struct vxpath_mem_region *r = &regions[i];
+
+		if (r->size == 0 || (r->addr | r->size) % VHOST_PAGE_SIZE) {
+			VXPATH_LOG(ERR, "%s: memory region %#" PRIx64 "+%#" PRIx64 " is empty or not %u-byte aligned",
+				   dev->name, r->addr, r->size,
+				   (unsigned int)VHOST_PAGE_SIZE);
+			ret = -EINVAL;
+			goto out;
+		}
+		mem->regions[i].guest_phys_addr = r->addr;
+		mem->regions[i].memory_size = r->size;
+		mem->regions[i].userspace_addr = r->addr;
+		mem->regions[i].flags_padding = 0;
+		total += r->size;
+	}
+	mem->nregions = n;
+
+	for (i = 0; i < vk->nr_pairs; i++) {
+		ret = VK_IOCTL(dev, i, VHOST_SET_MEM_TABLE, mem);
+		if (ret < 0)
+			goto out;
+	}
+	VXPATH_LOG(DEBUG, "%s: memory table of %u regions, %" PRIu64 " bytes",
+		   dev->name, n, total);
+out:
+	free(mem);
+	free(regions);
+	return ret;
+}
+
+/** VHOST_SET_VRING_NUM / _BASE: the two ring-state setters. */
+static int
+vk_set_vring_state(struct vxpath_dev *dev, unsigned long req,
+		   const char *what, const struct vhost_vring_state *state)
+{
+	struct vhost_vring_state s = *state;
+	unsigned int pair, ring;
+	int ret;
+
+	ret = vk_route(dev, state->index, &pair, &ring);
+	if (ret < 0)
+		return ret;
+	s.index = ring;
+	return vk_ioctl(dev, ((struct vk_backend *)dev->backend)->pairs[pair].vhost_fd,
+			req, what, &s, pair);
+}
+
+/* See vhost.h. */
+static int
+vk_set_vring_num(struct vxpath_dev *dev,
+		 const struct vhost_vring_state *state)
+{
+	return vk_set_vring_state(dev, VHOST_SET_VRING_NUM,
+				  "VHOST_SET_VRING_NUM", state);
+}
+
+/* See vhost.h. */
+static int
+vk_set_vring_base(struct vxpath_dev *dev,
+		  const struct vhost_vring_state *state)
+{
+	return vk_set_vring_state(dev, VHOST_SET_VRING_BASE,
+				  "VHOST_SET_VRING_BASE", state);
+}
+
+/*
+ * vhost-net keeps serving a ring while the TAP is its backend, so the ring
+ * is detached first (VHOST_NET_SET_BACKEND -1), then VHOST_GET_VRING_BASE
+ * reads where the back-end stopped. See vhost.h.
+ * Return: also -EIO if the kernel reports an index above 0xffff.
+ */
+static int
+vk_get_vring_base(struct vxpath_dev *dev, struct vhost_vring_state *state)
+{
+	struct vk_backend *vk;
+	struct vhost_vring_state s;
+	unsigned int pair, ring;
+	int ret;
+
+	ret = vk_route(dev, state->index, &pair, &ring);
+	if (ret < 0)
+		return ret;
+	vk = dev->backend;
+	if (vk->pairs[pair].attached[ring]) {
+		ret = vk_set_backend(dev, pair, ring, -1);
+		if (ret < 0)
+			return ret;
+	}
+	s.index = ring;
+	s.num = 0;
+	ret = VK_IOCTL(dev, pair, VHOST_GET_VRING_BASE, &s);
+	if (ret < 0)
+		return ret;
+	if (s.num > UINT16_MAX) {
+		VXPATH_LOG(ERR, "%s: vring %u: vhost-net returned base %u",
+			   dev->name, state->index, s.num);
+		return -EIO;
+	}
+	state->num = s.num;
+	return 0;
+}
+
+/* See vhost.h. */
+static int
+vk_set_vring_addr(struct vxpath_dev *dev, const struct vhost_vring_addr *addr)
+{
+	struct vhost_vring_addr a = *addr;
+	unsigned int pair, ring;
+	int ret;
+
+	ret = vk_route(dev, addr->index, &pair, &ring);
+	if (ret < 0)
+		return ret;
+	a.index = ring;
+	return VK_IOCTL(dev, pair, VHOST_SET_VRING_ADDR, &a);
+}
+
+/** VHOST_SET_VRING_KICK / _CALL: the two eventfd setters. */
+static int
+vk_set_vring_file(struct vxpath_dev *dev, unsigned long req,
+		  const char *what, const struct vhost_vring_file *file)
+{
+	struct vhost_vring_file f = *file;
+	unsigned int pair, ring;
+	int ret;
+
+	ret = vk_route(dev, file->index, &pair, &ring);
+	if (ret < 0)
+		return ret;
+	f.index = ring;
+	return vk_ioctl(dev, ((struct vk_backend *)dev->backend)->pairs[pair].vhost_fd,
+			req, what, &f, pair);
+}
+
+/* See vhost.h. */
+static int
+vk_set_vring_kick(struct vxpath_dev *dev, const struct vhost_vring_file *file)
+{
+	return vk_set_vring_file(dev, VHOST_SET_VRING_KICK,
+				 "VHOST_SET_VRING_KICK", file);
+}
+
+/* See vhost.h. */
+static int
+vk_set_vring_call(struct vxpath_dev *dev, const struct vhost_vring_file *file)
+{
+	return vk_set_vring_file(dev, VHOST_SET_VRING_CALL,
+				 "VHOST_SET_VRING_CALL", file);
+}
+
+/*
+ * VHOST_NET_SET_BACKEND on both rings of @pair: the pair's TAP fd to
+ * start, -1 to stop. A failed start leaves both rings detached; a stop
+ * tries both rings and returns the first error. See vhost.h.
+ * Return: also -EINVAL for a pair beyond those set up.
+ */
+static int
+vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
+{
+	struct vk_backend *vk = vk_get(dev);
+	unsigned int ring;
+	int ret = 0, r;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	if (pair >= vk->nr_pairs || vk->pairs[pair].tap_fd < 0) {
+		VXPATH_LOG(ERR, "%s: queue pair %u out of range (%u set up)",
+			   dev->name, pair, vk->nr_pairs);
+		return -EINVAL;
+	}
+
+	for (ring = 0; ring < VK_RINGS_PER_PAIR; ring++) {
+		r = vk_set_backend(dev, pair, ring,
+				   enable ? vk->pairs[pair].tap_fd : -1);
+		if (r < 0 && ret == 0)
+			ret = r;
+		if (r < 0 && enable)
+			break;
+	}
+	if (ret < 0 && enable) {
+		for (ring = 0; ring < VK_RINGS_PER_PAIR; ring++)
+			if (vk->pairs[pair].attached[ring])
+				vk_set_backend(dev, pair, ring, -1);
+	}
+	if (ret == 0)
+		VXPATH_LOG(DEBUG, "%s: queue pair %u %s TAP %s", dev->name,
+			   pair, enable ? "attached to" : "detached from",
+			   dev->ifname);
+	return ret;
+}
+
+/** The vhost-kernel back-end: /dev/vhost-net with a TAP. */
+const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
+	.name = "vhost-kernel",
+	.setup = vk_setup,
+	.destroy = vk_destroy,
+	.set_owner = vk_set_owner,
+	.get_features = vk_get_features,
+	.set_features = vk_set_features,
+	.set_mem_table = vk_set_mem_table,
+	.set_vring_num = vk_set_vring_num,
+	.set_vring_base = vk_set_vring_base,
+	.get_vring_base = vk_get_vring_base,
+	.set_vring_addr = vk_set_vring_addr,
+	.set_vring_kick = vk_set_vring_kick,
+	.set_vring_call = vk_set_vring_call,
+	.enable_queue_pair = vk_enable_queue_pair,
+};
