@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# Runs one script as root inside the vxpath test VM (QEMU, TCG, Debian's
+# kernel with vhost-net; see test/vm/build-vm.sh and test/vm/init) and exits
+# with that script's exit status.
+#
+# Inside the guest the host's root file system is the (read-only) root, so
+# the host's DPDK, python3, iproute2 and so on are the guest's. The guest's
+# /tmp and /run are fresh tmpfs, so the repository is also exported on its
+# own (read-only) and mounted at /run/vxpath/src, and a writable results
+# directory is mounted at /run/vxpath/out. A script path inside the
+# repository is run from /run/vxpath/src; the working directory is
+# /run/vxpath/src; VXPATH_IN_VM=1, VXPATH_SRC_DIR and VXPATH_OUT_DIR are set.
+#
+# Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] <guest-script> [args...]
+#   --out DIR      host directory for results (default: a new
+#                  /tmp/vxpath-vm.XXXXXX); the serial console log goes to
+#                  DIR/console.log. VXPATH_VM_OUT sets the same.
+#   --timeout SEC  hard limit on the whole VM run (default 600,
+#                  VXPATH_VM_TIMEOUT).
+# Exit status: the guest script's; 124 if QEMU hit the time limit; 125 if
+# the guest reported no status (crash, boot failure); 2 if the VM cannot be
+# built on this machine (no QEMU, no kernel package).
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd -P)
+OUT=${VXPATH_VM_OUT:-}
+TIMEOUT=${VXPATH_VM_TIMEOUT:-600}
+GUEST_SRC=/run/vxpath/src
+
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) OUT=$2; shift 2 ;;
+	--out=*) OUT=${1#--out=}; shift ;;
+	--timeout) TIMEOUT=$2; shift 2 ;;
+	--timeout=*) TIMEOUT=${1#--timeout=}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; break ;;
+	-*) echo "run-in-vm: unknown option $1" >&2; usage >&2; exit 1 ;;
+	*) break ;;
+	esac
+done
+[ $# -ge 1 ] || { usage >&2; exit 1; }
+SCRIPT=$1
+shift
+
+[ -e "$SCRIPT" ] || { echo "run-in-vm: no such script: $SCRIPT" >&2; exit 1; }
+ABS=$(realpath "$SCRIPT")
+case $ABS in
+"$REPO"/*) GUEST_SCRIPT=$GUEST_SRC/${ABS#"$REPO"/} ;;
+/tmp/*|/run/*|/var/tmp/*)
+	echo "run-in-vm: $ABS is not visible in the guest (its /tmp and /run are its own); put it in the repository" >&2
+	exit 1 ;;
+*) GUEST_SCRIPT=$ABS ;;
+esac
+
+REPO_Q=${REPO//,/,,}
+VMINFO=$("$HERE/build-vm.sh" --quiet) || exit $?
+KERNEL=$(sed -n 's/^kernel=//p' <<<"$VMINFO")
+INITRD=$(sed -n 's/^initrd=//p' <<<"$VMINFO")
+
+if [ -z "$OUT" ]; then
+	OUT=$(mktemp -d /tmp/vxpath-vm.XXXXXX)
+fi
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd -P)
+rm -rf "$OUT/.vm"
+mkdir -p "$OUT/.vm"
+LOG=$OUT/console.log
+
+{
+	echo "# written by test/vm/run-in-vm.sh"
+	echo "cd $GUEST_SRC || exit 125"
+	printf 'exec'
+	printf ' %q' "$GUEST_SCRIPT" "$@"
+	printf '\n'
+} >"$OUT/.vm/cmd.sh"
+
+echo "run-in-vm: booting $(basename "$KERNEL") under TCG; guest runs ${GUEST_SCRIPT#"$GUEST_SRC"/} $*"
+echo "run-in-vm: results in $OUT, console log $LOG"
+
+# Serial console on stdio; \r stripped so the log reads as text.
+timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel tcg -cpu max -m 2048 -smp 2 \
+	-nographic -no-reboot -net none \
+	-kernel "$KERNEL" -initrd "$INITRD" \
+	-append "console=ttyS0 panic=-1 quiet" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$REPO_Q,mount_tag=vxsrc,security_model=none,readonly=on,multidevs=remap" \
+	-virtfs "local,path=${OUT//,/,,},mount_tag=vxout,security_model=none,multidevs=remap" \
+	</dev/null 2>&1 | tr -d '\r' | tee "$LOG"
+QRC=${PIPESTATUS[0]}
+
+if [ -s "$OUT/.vm/rc" ]; then
+	RC=$(cat "$OUT/.vm/rc")
+	echo "run-in-vm: guest script exited with $RC"
+	exit "$RC"
+fi
+if [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
+	echo "run-in-vm: QEMU killed after ${TIMEOUT}s time limit" >&2
+	exit 124
+fi
+echo "run-in-vm: guest reported no exit status (QEMU exited with $QRC); see $LOG" >&2
+exit 125
