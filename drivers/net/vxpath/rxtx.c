@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The datapath: Rx and Tx burst functions over split virtqueues.
+ *
+ * Buffers are described to the device by our virtual addresses (the memory
+ * table maps them one to one). The virtio-net header (5.1.6) sits in the
+ * mbuf's headroom, just before the packet data: on Rx every posted buffer
+ * starts hdr_size bytes before the data offset, so the first buffer of a
+ * frame receives header and data in place; on Tx the header is written into
+ * the headroom when the mbuf is ours alone, else into a per-descriptor
+ * header slot chained in front of the data.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <ethdev_driver.h>
+#include <rte_branch_prediction.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "rxtx.h"
+#include "vxpath.h"
+#include "vxpath_log.h"
+
+/* Rx buffers posted per refill call at most (bulk mbuf allocation). */
+#define RX_REFILL_BURST 64
+
+int
+vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket)
+{
+	int ret;
+
+	q->kickfd = -1;
+	q->callfd = -1;
+	q->ring_mem = rte_zmalloc_socket("vxpath_ring", vxpath_vq_mem_size(size),
+					 VXPATH_VQ_ALIGN, socket);
+	q->chains = rte_zmalloc_socket("vxpath_chains",
+				       sizeof(*q->chains) * size,
+				       RTE_CACHE_LINE_SIZE, socket);
+	if (q->ring_mem == NULL || q->chains == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	q->kickfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	q->callfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (q->kickfd < 0 || q->callfd < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	ret = vxpath_vq_init(&q->vq, q->ring_mem, size, q->chains);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	vxpath_queue_free(q);
+	return ret;
+}
+
+void
+vxpath_queue_free(struct vxpath_queue *q)
+{
+	if (q->kickfd >= 0)
+		close(q->kickfd);
+	if (q->callfd >= 0)
+		close(q->callfd);
+	q->kickfd = q->callfd = -1;
+	rte_free(q->ring_mem);
+	rte_free(q->chains);
+	q->ring_mem = NULL;
+	q->chains = NULL;
+}
+
+static void
+queue_kick(struct vxpath_queue *q)
+{
+	uint64_t one = 1;
+
+	if (!vxpath_vq_kick_needed(&q->vq))
+		return;
+	/* An eventfd counter only fails to take 1 near overflow, which a
+	 * device that reads it never lets happen: nothing to recover.
+	 */
+	if (write(q->kickfd, &one, sizeof(one)) == sizeof(one))
+		q->stats.kicks++;
+}
+
+/*
+ * The device broke the ring (vxpath_vq_* logged what): report it once for
+ * the port and take the link down. The queue stays stopped until the port
+ * is stopped and started again.
+ */
+static void
+queue_broken(struct vxpath_queue *q)
+{
+	struct rte_eth_link link;
+
+	if (q->broken_reported)
+		return;
+	q->broken_reported = true;
+	VXPATH_LOG(ERR, "%s: virtqueue %u stopped: %s; link down until port restart",
+		   q->dev->name, q->vq_index, q->vq.why ? q->vq.why : "broken");
+	memset(&link, 0, sizeof(link));
+	link.link_status = RTE_ETH_LINK_DOWN;
+	rte_eth_linkstatus_set(&rte_eth_devices[q->port_id], &link);
+}
+
+static void
+mbuf_free_cb(void *arg __rte_unused, void *cookie)
+{
+	rte_pktmbuf_free(cookie);
+}
+
+/* --- Rx --- */
+
+static inline int
+rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m)
+{
+	struct vxpath_vq_buf buf = {
+		.addr = (uint64_t)(uintptr_t)m->buf_addr + RTE_PKTMBUF_HEADROOM -
+			rxq->q.hdr_size,
+		.len = rxq->buf_len,
+		.writable = true,
+	};
+
+	return vxpath_vq_add(&rxq->q.vq, &buf, 1, m);
+}
+
+uint16_t
+vxpath_rxq_refill(struct vxpath_rxq *rxq)
+{
+	struct rte_mbuf *mbufs[RX_REFILL_BURST];
+	struct vxpath_vq *vq = &rxq->q.vq;
+	uint16_t posted = 0, n, i;
+
+	while (vq->num_free > 0) {
+		n = RTE_MIN(vq->num_free, (uint16_t)RX_REFILL_BURST);
+		if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
+			rte_eth_devices[rxq->q.port_id].data->rx_mbuf_alloc_failed += n;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (rxq_post(rxq, mbufs[i]) < 0) {
+				rte_pktmbuf_free_bulk(&mbufs[i], n - i);
+				goto out;
+			}
+		}
+		posted += n;
+	}
+out:
+	if (posted > 0) {
+		vxpath_vq_publish(vq);
+		queue_kick(&rxq->q);
+	}
+	return posted;
+}
+
+void
+vxpath_rxq_drain(struct vxpath_rxq *rxq)
+{
+	vxpath_vq_drain(&rxq->q.vq, mbuf_free_cb, NULL);
+	rxq->q.broken_reported = false;
+}
+
+/*
+ * Take one frame of @nbufs used buffers off the ring; the first was checked
+ * by the caller. Return the mbuf chain, or NULL if the ring broke.
+ */
+static struct rte_mbuf *
+rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs)
+{
+	struct vxpath_vq *vq = &rxq->q.vq;
+	struct rte_mbuf *head = NULL, *prev = NULL, *m;
+	uint16_t hdr = rxq->q.hdr_size;
+	uint32_t len;
+	void *ck;
+	uint16_t i;
+
+	for (i = 0; i < nbufs; i++) {
+		if (vxpath_vq_get_used(vq, &ck, &len) < 0)
+			goto broken;
+		m = ck;
+		if (i == 0) {
+			/* The first buffer holds the header, then data. */
+			if (unlikely(len < hdr)) {
+				vq->broken = true;
+				vq->why = "used length shorter than the virtio-net header";
+				rte_pktmbuf_free(m);
+				goto broken;
+			}
+			m->data_off = RTE_PKTMBUF_HEADROOM;
+			m->data_len = (uint16_t)(len - hdr);
+			m->pkt_len = len - hdr;
+			m->nb_segs = 1;
+			head = m;
+		} else {
+			/* Later buffers hold data from their first byte. */
+			m->data_off = RTE_PKTMBUF_HEADROOM - hdr;
+			m->data_len = (uint16_t)len;
+			head->pkt_len += len;
+			head->nb_segs++;
+			prev->next = m;
+		}
+		m->next = NULL;
+		prev = m;
+	}
+	return head;
+
+broken:
+	if (head != NULL)
+		rte_pktmbuf_free(head);
+	return NULL;
+}
+
+uint16_t
+vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vxpath_rxq *rxq = queue;
+	struct vxpath_vq *vq = &rxq->q.vq;
+	uint16_t hdr = rxq->q.hdr_size;
+	uint16_t nb_rx = 0, ready, nbufs;
+	uint64_t bytes = 0;
+
+	ready = vxpath_vq_used_count(vq);
+	while (nb_rx < nb_pkts && ready > 0) {
+		struct virtio_net_hdr_mrg_rxbuf *h;
+		struct rte_mbuf *m;
+		uint32_t len;
+
+		m = vxpath_vq_peek_used(vq, 0, &len);
+		if (unlikely(m == NULL))
+			break;
+		nbufs = 1;
+		if (rxq->mrg_rxbuf && len >= hdr) {
+			h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
+			nbufs = rte_le_to_cpu_16(h->num_buffers);
+			if (unlikely(nbufs == 0 || nbufs > vq->size)) {
+				vq->broken = true;
+				vq->why = "num_buffers of a received frame out of range";
+				break;
+			}
+			/* The device publishes a frame's buffers together;
+			 * fewer means a buggy device or a frame still being
+			 * written: wait.
+			 */
+			if (nbufs > ready)
+				break;
+		}
+		m = rx_take_frame(rxq, nbufs);
+		if (unlikely(m == NULL))
+			break;
+		ready -= nbufs;
+		m->port = rxq->q.port_id;
+		m->ol_flags = 0;
+		m->packet_type = 0;
+		m->vlan_tci = 0;
+		bytes += m->pkt_len;
+		pkts[nb_rx++] = m;
+	}
+	if (unlikely(vq->broken)) {
+		queue_broken(&rxq->q);
+		rxq->q.stats.packets += nb_rx;
+		rxq->q.stats.bytes += bytes;
+		return nb_rx;
+	}
+	rxq->q.stats.packets += nb_rx;
+	rxq->q.stats.bytes += bytes;
+	if (vq->num_free >= RTE_MIN((uint16_t)RX_REFILL_BURST, vq->size / 4))
+		vxpath_rxq_refill(rxq);
+	return nb_rx;
+}
+
+/* --- Tx --- */
+
+/* Free the mbufs of every chain the device has used. */
+static void
+txq_reclaim(struct vxpath_txq *txq)
+{
+	struct vxpath_vq *vq = &txq->q.vq;
+	uint32_t len;
+	void *ck;
+
+	while (vxpath_vq_get_used(vq, &ck, &len) == 0)
+		rte_pktmbuf_free(ck);
+}
+
+void
+vxpath_txq_drain(struct vxpath_txq *txq)
+{
+	vxpath_vq_drain(&txq->q.vq, mbuf_free_cb, NULL);
+	txq->q.broken_reported = false;
+}
+
+/* The header may go in the mbuf's headroom only if nobody else sees it. */
+static inline bool
+tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr)
+{
+	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	       rte_pktmbuf_headroom(m) >= hdr;
+}
+
+uint16_t
+vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	struct vxpath_vq_buf bufs[VXPATH_TX_MAX_SEGS];
+	struct vxpath_txq *txq = queue;
+	struct vxpath_vq *vq = &txq->q.vq;
+	uint16_t hdr = txq->q.hdr_size;
+	uint16_t nb_tx, n, sent = 0;
+	uint64_t bytes = 0;
+
+	txq_reclaim(txq);
+	if (unlikely(vq->broken)) {
+		queue_broken(&txq->q);
+		return 0;
+	}
+	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
+		struct rte_mbuf *m = pkts[nb_tx], *seg;
+		struct virtio_net_hdr_mrg_rxbuf *h;
+		bool in_headroom = tx_header_in_headroom(m, hdr);
+		uint16_t need = m->nb_segs + (in_headroom ? 0 : 1);
+
+		if (unlikely(need > VXPATH_TX_MAX_SEGS || need > vq->size)) {
+			txq->q.stats.errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (need > vq->num_free)
+			break;
+
+		n = 0;
+		if (in_headroom) {
+			h = rte_pktmbuf_mtod_offset(m, void *, -(int)hdr);
+			bufs[n].addr = (uint64_t)(uintptr_t)h;
+			bufs[n].len = hdr + m->data_len;
+		} else {
+			/* add() will take free_head as the chain's head. */
+			h = &txq->hdrs[vq->free_head];
+			bufs[n].addr = (uint64_t)(uintptr_t)h;
+			bufs[n].len = hdr;
+			bufs[++n].addr = rte_pktmbuf_mtod(m, uint64_t);
+			bufs[n].len = m->data_len;
+		}
+		bufs[n++].writable = false;
+		for (seg = m->next; seg != NULL; seg = seg->next, n++) {
+			bufs[n].addr = rte_pktmbuf_mtod(seg, uint64_t);
+			bufs[n].len = seg->data_len;
+			bufs[n].writable = false;
+		}
+		/* No offload is negotiated yet: an all-zero header (5.1.6.2). */
+		memset(h, 0, hdr);
+		if (unlikely(vxpath_vq_add(vq, bufs, n, m) < 0))
+			break;
+		bytes += m->pkt_len;
+		sent++;
+	}
+	if (sent > 0) {
+		vxpath_vq_publish(vq);
+		queue_kick(&txq->q);
+	}
+	txq->q.stats.packets += sent;
+	txq->q.stats.bytes += bytes;
+	return nb_tx;
+}
