@@ -62,6 +62,7 @@ struct vk_pair {
 /** Private state of the vhost-kernel back-end, in dev->backend. */
 struct vk_backend {
 	uint16_t nr_pairs;              /**< entries of @pairs */
+	uint16_t tap_hdr_size;          /**< bytes of vnet header on the TAP */
 	struct vk_pair pairs[];
 };
 
@@ -173,7 +174,10 @@ static void vk_destroy(struct vxpath_dev *dev);
 
 /*
  * Open one vhost-net fd per queue pair, then the TAP (so that a missing
- * /dev/vhost-net leaves no TAP behind). See vhost.h.
+ * /dev/vhost-net leaves no TAP behind). The TAP's vnet header is
+ * dev->vnet_hdr_size bytes, or, while that is still 0 (features not yet
+ * negotiated), the 12 bytes of struct virtio_net_hdr_mrg_rxbuf that
+ * VIRTIO_F_VERSION_1 implies (virtio 1.2 5.1.6). See vhost.h.
  * Return: also -EINVAL for a header size or pair count out of range,
  * -ENAMETOOLONG for an iface name over IFNAMSIZ - 1 bytes, -ENOTSUP for
  * more than one queue pair (needs a multi-queue TAP), -EBUSY if already
@@ -184,6 +188,7 @@ static int
 vk_setup(struct vxpath_dev *dev)
 {
 	uint16_t nr = dev->nr_queue_pairs;
+	uint16_t hdr_size = dev->vnet_hdr_size;
 	char ifname[IFNAMSIZ];
 	struct vk_backend *vk;
 	unsigned int i;
@@ -205,10 +210,12 @@ vk_setup(struct vxpath_dev *dev)
 			   dev->name, nr);
 		return -ENOTSUP;
 	}
-	if (dev->vnet_hdr_size != sizeof(struct virtio_net_hdr) &&
-	    dev->vnet_hdr_size != sizeof(struct virtio_net_hdr_mrg_rxbuf)) {
+	if (hdr_size == 0)
+		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+	if (hdr_size != sizeof(struct virtio_net_hdr) &&
+	    hdr_size != sizeof(struct virtio_net_hdr_mrg_rxbuf)) {
 		VXPATH_LOG(ERR, "%s: vnet header of %u bytes not usable with a TAP",
-			   dev->name, dev->vnet_hdr_size);
+			   dev->name, hdr_size);
 		return -EINVAL;
 	}
 	if (strnlen(dev->args.iface, IFNAMSIZ) >= IFNAMSIZ) {
@@ -223,6 +230,7 @@ vk_setup(struct vxpath_dev *dev)
 		return -ENOMEM;
 	}
 	vk->nr_pairs = nr;
+	vk->tap_hdr_size = hdr_size;
 	for (i = 0; i < nr; i++) {
 		vk->pairs[i].vhost_fd = -1;
 		vk->pairs[i].tap_fd = -1;
@@ -242,7 +250,7 @@ vk_setup(struct vxpath_dev *dev)
 
 	/* vxpath_tap_open() logs its own failures. */
 	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vxpath_tap_open(ifname, dev->vnet_hdr_size, &dev->mac);
+	ret = vxpath_tap_open(ifname, hdr_size, &dev->mac);
 	if (ret < 0)
 		goto fail;
 	vk->pairs[0].tap_fd = ret;
@@ -337,10 +345,11 @@ vk_get_features(struct vxpath_dev *dev, uint64_t *features)
 
 /*
  * VHOST_SET_FEATURES with the same bits on every pair's fd, never
- * VK_FEATURES_HIDDEN. The TAP was set up for dev->vnet_hdr_size bytes of
- * header, and vhost-net passes through the size the features imply (12
- * bytes with VIRTIO_NET_F_MRG_RXBUF or VIRTIO_F_VERSION_1, else 10): both
- * must agree. See vhost.h.
+ * VK_FEATURES_HIDDEN. vhost-net passes through a header of the size the
+ * features imply (12 bytes with VIRTIO_NET_F_MRG_RXBUF or
+ * VIRTIO_F_VERSION_1, else 10); the TAP was set up in setup() for
+ * vk->tap_hdr_size bytes, and dev->vnet_hdr_size (when set) is what the
+ * datapath uses: all must agree. See vhost.h.
  * Return: also -EINVAL if they do not (logged).
  */
 static int
@@ -362,9 +371,11 @@ vk_set_features(struct vxpath_dev *dev, uint64_t features)
 		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
 	else
 		hdr_size = sizeof(struct virtio_net_hdr);
-	if (hdr_size != dev->vnet_hdr_size) {
-		VXPATH_LOG(ERR, "%s: features %#" PRIx64 " mean a %zu-byte vnet header, the TAP has %u",
-			   dev->name, f, hdr_size, dev->vnet_hdr_size);
+	if (hdr_size != vk->tap_hdr_size ||
+	    (dev->vnet_hdr_size != 0 && hdr_size != dev->vnet_hdr_size)) {
+		VXPATH_LOG(ERR, "%s: features %#" PRIx64 " mean a %zu-byte vnet header; TAP has %u, driver %u",
+			   dev->name, f, hdr_size, vk->tap_hdr_size,
+			   dev->vnet_hdr_size);
 		return -EINVAL;
 	}
 
@@ -608,8 +619,9 @@ vk_set_vring_call(struct vxpath_dev *dev, const struct vhost_vring_file *file)
 
 /*
  * VHOST_NET_SET_BACKEND on both rings of @pair: the pair's TAP fd to
- * start, -1 to stop. A failed start leaves both rings detached; a stop
- * tries both rings and returns the first error. See vhost.h.
+ * start, -1 to stop (only rings that are attached). A failed start leaves
+ * both rings detached; a stop tries both rings and returns the first
+ * error. See vhost.h.
  * Return: also -EINVAL for a pair beyond those set up.
  */
 static int
@@ -628,6 +640,9 @@ vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 	}
 
 	for (ring = 0; ring < VK_RINGS_PER_PAIR; ring++) {
+		/* Nothing to stop: vhost-net would still check the ring. */
+		if (!enable && !vk->pairs[pair].attached[ring])
+			continue;
 		r = vk_set_backend(dev, pair, ring,
 				   enable ? vk->pairs[pair].tap_fd : -1);
 		if (r < 0 && ret == 0)
