@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * The ethdev glue of vxpath: vdev probe and remove, the choice of vhost
+ * back-end from the path devarg, and the ethdev operations (configure,
+ * info, queue set-up, start/stop/close, link, stats, MAC address).
+ * Registered as net_vxpath with alias virtio_user, so that upstream's
+ * --vdev=virtio_user0,... syntax binds vxpath when the plugin is loaded.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
+
+#include "devargs.h"
+#include "rxtx.h"
+#include "virtio_net.h"
+#include "vxpath.h"
+#include "vxpath_log.h"
+
+/* Largest frame a port takes in, bytes (Ethernet header and FCS room
+ * included), as upstream's virtio PMD reports. Without MRG_RXBUF a frame
+ * must also fit one Rx mbuf; rx_queue_setup checks that.
+ */
+#define VXPATH_MAX_RX_PKTLEN 9728
+#define VXPATH_MIN_RX_BUFSIZE 64
+/* Ethernet header, one VLAN tag and the FCS. */
+#define VXPATH_ETH_OVERHEAD (RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 4)
+
+static struct vxpath_dev *
+dev_of(const struct rte_eth_dev *eth_dev)
+{
+	return eth_dev->data->dev_private;
+}
+
+static uint16_t
+nb_queues_started(const struct rte_eth_dev *eth_dev)
+{
+	return RTE_MIN(eth_dev->data->nb_rx_queues,
+		       eth_dev->data->nb_tx_queues);
+}
+
+/* --- link and info --- */
+
+static int
+vxpath_link_update(struct rte_eth_dev *eth_dev,
+		   int wait_to_complete __rte_unused)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	struct rte_eth_link link;
+	uint16_t i;
+	bool up = dev->started;
+
+	for (i = 0; up && i < eth_dev->data->nb_rx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
+
+		if (q != NULL && q->vq.broken)
+			up = false;
+	}
+	for (i = 0; up && i < eth_dev->data->nb_tx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
+
+		if (q != NULL && q->vq.broken)
+			up = false;
+	}
+	memset(&link, 0, sizeof(link));
+	link.link_duplex = RTE_ETH_LINK_FULL_DUPLEX;
+	link.link_autoneg = RTE_ETH_LINK_FIXED;
+	link.link_speed = up ? dev->args.speed : RTE_ETH_SPEED_NUM_NONE;
+	link.link_status = up ? RTE_ETH_LINK_UP : RTE_ETH_LINK_DOWN;
+	return rte_eth_linkstatus_set(eth_dev, &link);
+}
+
+static int
+vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
+		     struct rte_eth_dev_info *info)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint16_t qsize = (uint16_t)dev->args.queue_size;
+
+	info->max_rx_queues = dev->nr_queue_pairs;
+	info->max_tx_queues = dev->nr_queue_pairs;
+	info->max_mac_addrs = 1;
+	info->max_rx_pktlen = VXPATH_MAX_RX_PKTLEN;
+	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = VXPATH_MAX_RX_PKTLEN - VXPATH_ETH_OVERHEAD;
+	info->speed_capa = rte_eth_speed_bitflag(dev->args.speed,
+						 RTE_ETH_LINK_FULL_DUPLEX);
+	if (dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))
+		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* The ring size is the queue_size devarg; nb_desc asked at queue
+	 * set-up is accepted and the ring keeps queue_size descriptors.
+	 */
+	info->rx_desc_lim.nb_max = UINT16_MAX;
+	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim = info->rx_desc_lim;
+	info->tx_desc_lim.nb_seg_max = VXPATH_TX_MAX_SEGS - 1;
+	info->tx_desc_lim.nb_mtu_seg_max = VXPATH_TX_MAX_SEGS - 1;
+	info->default_rxportconf.ring_size = qsize;
+	info->default_txportconf.ring_size = qsize;
+	info->default_rxportconf.nb_queues = 1;
+	info->default_txportconf.nb_queues = 1;
+	return 0;
+}
+
+static int
+vxpath_dev_configure(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	const struct rte_eth_conf *conf = &eth_dev->data->dev_conf;
+
+	if (eth_dev->data->nb_rx_queues != eth_dev->data->nb_tx_queues) {
+		VXPATH_LOG(ERR, "%s: %u Rx and %u Tx queues: virtio-net queues come in pairs",
+			   dev->name, eth_dev->data->nb_rx_queues,
+			   eth_dev->data->nb_tx_queues);
+		return -EINVAL;
+	}
+	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
+		VXPATH_LOG(ERR, "%s: Rx multi-queue mode %d is not supported",
+			   dev->name, conf->rxmode.mq_mode);
+		return -ENOTSUP;
+	}
+	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
+		VXPATH_LOG(ERR, "%s: link-state and Rx interrupts are not supported yet",
+			   dev->name);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* --- queues --- */
+
+static void
+vxpath_rx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
+{
+	struct vxpath_rxq *rxq = eth_dev->data->rx_queues[qid];
+
+	if (rxq == NULL)
+		return;
+	vxpath_rxq_drain(rxq);
+	vxpath_queue_free(&rxq->q);
+	rte_free(rxq);
+	eth_dev->data->rx_queues[qid] = NULL;
+}
+
+static void
+vxpath_tx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
+{
+	struct vxpath_txq *txq = eth_dev->data->tx_queues[qid];
+
+	if (txq == NULL)
+		return;
+	vxpath_txq_drain(txq);
+	vxpath_queue_free(&txq->q);
+	rte_free(txq->hdrs);
+	rte_free(txq);
+	eth_dev->data->tx_queues[qid] = NULL;
+}
+
+static void
+queue_ids(struct vxpath_queue *q, struct vxpath_dev *dev, uint16_t qid,
+	  bool tx)
+{
+	q->dev = dev;
+	q->port_id = dev->port_id;
+	q->queue_id = qid;
+	q->vq_index = (uint16_t)(2 * qid + (tx ? 1 : 0));
+	q->hdr_size = dev->vnet_hdr_size;
+}
+
+static void
+log_nb_desc(const struct vxpath_dev *dev, const char *dir, uint16_t qid,
+	    uint16_t nb_desc)
+{
+	if (nb_desc != 0 && nb_desc != dev->args.queue_size)
+		VXPATH_LOG(INFO,
+			   "%s: %s queue %u: ring has queue_size=%u descriptors (devarg), not %u",
+			   dev->name, dir, qid, dev->args.queue_size, nb_desc);
+}
+
+static int
+vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
+		      uint16_t nb_desc, unsigned int socket,
+		      const struct rte_eth_rxconf *conf __rte_unused,
+		      struct rte_mempool *mp)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint32_t room = rte_pktmbuf_data_room_size(mp);
+	uint32_t frame = eth_dev->data->mtu + VXPATH_ETH_OVERHEAD;
+	struct vxpath_rxq *rxq;
+	int ret;
+
+	if (room <= RTE_PKTMBUF_HEADROOM + VXPATH_MIN_RX_BUFSIZE) {
+		VXPATH_LOG(ERR, "%s: Rx queue %u: mempool %s has %u-byte buffers, need more than %u",
+			   dev->name, qid, mp->name, room,
+			   RTE_PKTMBUF_HEADROOM + VXPATH_MIN_RX_BUFSIZE);
+		return -EINVAL;
+	}
+	if (!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF)) &&
+	    room - RTE_PKTMBUF_HEADROOM < frame) {
+		VXPATH_LOG(ERR, "%s: Rx queue %u: without mrg_rxbuf a %u-byte frame (MTU %u) must fit one buffer; mempool %s has %u bytes",
+			   dev->name, qid, frame, eth_dev->data->mtu, mp->name,
+			   room - RTE_PKTMBUF_HEADROOM);
+		return -EINVAL;
+	}
+	log_nb_desc(dev, "Rx", qid, nb_desc);
+	vxpath_rx_queue_release(eth_dev, qid);
+	rxq = rte_zmalloc_socket("vxpath_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
+				 socket);
+	if (rxq == NULL)
+		return -ENOMEM;
+	queue_ids(&rxq->q, dev, qid, false);
+	rxq->mp = mp;
+	rxq->mrg_rxbuf = !!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
+	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + dev->vnet_hdr_size;
+	ret = vxpath_queue_alloc(&rxq->q, (uint16_t)dev->args.queue_size,
+				 (int)socket);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: Rx queue %u: %s", dev->name, qid,
+			   rte_strerror(-ret));
+		rte_free(rxq);
+		return ret;
+	}
+	eth_dev->data->rx_queues[qid] = rxq;
+	return 0;
+}
+
+static int
+vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
+		      uint16_t nb_desc, unsigned int socket,
+		      const struct rte_eth_txconf *conf __rte_unused)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint16_t size = (uint16_t)dev->args.queue_size;
+	struct vxpath_txq *txq;
+	int ret;
+
+	log_nb_desc(dev, "Tx", qid, nb_desc);
+	vxpath_tx_queue_release(eth_dev, qid);
+	txq = rte_zmalloc_socket("vxpath_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
+				 socket);
+	if (txq == NULL)
+		return -ENOMEM;
+	queue_ids(&txq->q, dev, qid, true);
+	/* Shared with the back-end, so from DPDK memory. */
+	txq->hdrs = rte_zmalloc_socket("vxpath_tx_hdrs",
+				       sizeof(*txq->hdrs) * size,
+				       RTE_CACHE_LINE_SIZE, socket);
+	ret = txq->hdrs == NULL ? -ENOMEM :
+	      vxpath_queue_alloc(&txq->q, size, (int)socket);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: Tx queue %u: %s", dev->name, qid,
+			   rte_strerror(-ret));
+		rte_free(txq->hdrs);
+		rte_free(txq);
+		return ret;
+	}
+	eth_dev->data->tx_queues[qid] = txq;
+	return 0;
+}
+
+/* All queues, Rx then Tx, as the device layer takes them. */
+static uint16_t
+collect_queues(struct rte_eth_dev *eth_dev, struct vxpath_queue **qs)
+{
+	uint16_t i, n = 0, nq = nb_queues_started(eth_dev);
+
+	for (i = 0; i < nq; i++) {
+		qs[n++] = eth_dev->data->rx_queues[i];
+		qs[n++] = eth_dev->data->tx_queues[i];
+	}
+	return n;
+}
+
+static void
+drain_queues(struct rte_eth_dev *eth_dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
+		if (eth_dev->data->rx_queues[i] != NULL)
+			vxpath_rxq_drain(eth_dev->data->rx_queues[i]);
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
+		if (eth_dev->data->tx_queues[i] != NULL)
+			vxpath_txq_drain(eth_dev->data->tx_queues[i]);
+}
+
+/* --- start, stop, close --- */
+
+static int
+vxpath_dev_start(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
+	uint16_t i, n, nq = nb_queues_started(eth_dev);
+	int ret;
+
+	for (i = 0; i < nq; i++) {
+		if (eth_dev->data->rx_queues[i] == NULL ||
+		    eth_dev->data->tx_queues[i] == NULL) {
+			VXPATH_LOG(ERR, "%s: queue pair %u is not set up",
+				   dev->name, i);
+			return -EINVAL;
+		}
+	}
+	dev->nr_queue_pairs = nq;
+	for (i = 0; i < nq; i++) {
+		if (vxpath_rxq_refill(eth_dev->data->rx_queues[i]) == 0) {
+			VXPATH_LOG(ERR, "%s: Rx queue %u: no mbuf to post",
+				   dev->name, i);
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
+	n = collect_queues(eth_dev, qs);
+	ret = vxpath_virtio_net_start(dev, qs, n);
+	if (ret < 0)
+		goto fail;
+	dev->started = true;
+	for (i = 0; i < nq; i++) {
+		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	}
+	vxpath_link_update(eth_dev, 0);
+	VXPATH_LOG(INFO, "%s: started, %u queue pair(s) of %u descriptors",
+		   dev->name, nq, dev->args.queue_size);
+	return 0;
+
+fail:
+	drain_queues(eth_dev);
+	return ret;
+}
+
+static int
+vxpath_dev_stop(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
+	uint16_t i, n;
+
+	if (!dev->started)
+		return 0;
+	n = collect_queues(eth_dev, qs);
+	vxpath_virtio_net_stop(dev, qs, n);
+	drain_queues(eth_dev);
+	dev->started = false;
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
+		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
+		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	vxpath_link_update(eth_dev, 0);
+	return 0;
+}
+
+static int
+vxpath_dev_close(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint16_t i;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	vxpath_dev_stop(eth_dev);
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
+		vxpath_rx_queue_release(eth_dev, i);
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
+		vxpath_tx_queue_release(eth_dev, i);
+	vxpath_virtio_net_close(dev);
+	VXPATH_LOG(INFO, "%s: closed", dev->name);
+	/* dev_private and mac_addrs are freed by rte_eth_dev_release_port. */
+	return 0;
+}
+
+/* --- stats and MAC --- */
+
+static int
+vxpath_stats_get(struct rte_eth_dev *eth_dev, struct rte_eth_stats *st)
+{
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		const struct vxpath_queue *q = eth_dev->data->rx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->ipackets += q->stats.packets;
+		st->ibytes += q->stats.bytes;
+		st->ierrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_ipackets[i] = q->stats.packets;
+			st->q_ibytes[i] = q->stats.bytes;
+			st->q_errors[i] = q->stats.errors;
+		}
+	}
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
+		const struct vxpath_queue *q = eth_dev->data->tx_queues[i];
+
+		if (q == NULL)
+			continue;
+		st->opackets += q->stats.packets;
+		st->obytes += q->stats.bytes;
+		st->oerrors += q->stats.errors;
+		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			st->q_opackets[i] = q->stats.packets;
+			st->q_obytes[i] = q->stats.bytes;
+		}
+	}
+	return 0;
+}
+
+static int
+vxpath_stats_reset(struct rte_eth_dev *eth_dev)
+{
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
+
+		if (q != NULL)
+			memset(&q->stats, 0, sizeof(q->stats));
+	}
+	return 0;
+}
+
+static int
+vxpath_mac_addr_set(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
+	/* The emulated device's config space holds the address (5.1.4);
+	 * without a control virtqueue there is nothing to tell the back-end.
+	 */
+	rte_ether_addr_copy(mac, &dev->mac);
+	return 0;
+}
+
+static const struct eth_dev_ops vxpath_ops = {
+	.dev_configure = vxpath_dev_configure,
+	.dev_infos_get = vxpath_dev_infos_get,
+	.dev_start = vxpath_dev_start,
+	.dev_stop = vxpath_dev_stop,
+	.dev_close = vxpath_dev_close,
+	.link_update = vxpath_link_update,
+	.rx_queue_setup = vxpath_rx_queue_setup,
+	.rx_queue_release = vxpath_rx_queue_release,
+	.tx_queue_setup = vxpath_tx_queue_setup,
+	.tx_queue_release = vxpath_tx_queue_release,
+	.stats_get = vxpath_stats_get,
+	.stats_reset = vxpath_stats_reset,
+	.mac_addr_set = vxpath_mac_addr_set,
+};
+
+/* --- probe and remove --- */
+
+/*
+ * Choose the back-end from the path devarg: a character device named
+ * vhost-net is the kernel's; anything else must be a vhost-user socket
+ * (which need not exist yet: connect() then says so).
+ */
+static int
+select_backend(struct vxpath_dev *dev)
+{
+	const char *path = dev->args.path;
+	const char *base = strrchr(path, '/');
+	struct stat st;
+
+	base = base != NULL ? base + 1 : path;
+	if (stat(path, &st) < 0) {
+		if (strncmp(base, "vhost-", 6) == 0) {
+			VXPATH_LOG(ERR, "%s: devarg path=%s: %s (is the vhost module loaded?)",
+				   dev->name, path, strerror(errno));
+			return -ENODEV;
+		}
+		dev->ops = &vxpath_vhost_user_ops;
+		return 0;
+	}
+	if (S_ISCHR(st.st_mode)) {
+		if (strncmp(base, "vhost-net", 9) == 0) {
+			dev->ops = &vxpath_vhost_kernel_ops;
+			return 0;
+		}
+		if (strncmp(base, "vhost-vdpa", 10) == 0) {
+			VXPATH_LOG(ERR, "%s: devarg path=%s: vhost-vdpa is not supported yet",
+				   dev->name, path);
+			return -ENOTSUP;
+		}
+		VXPATH_LOG(ERR, "%s: devarg path=%s: a character device, but not /dev/vhost-net",
+			   dev->name, path);
+		return -EINVAL;
+	}
+	if (S_ISSOCK(st.st_mode)) {
+		dev->ops = &vxpath_vhost_user_ops;
+		return 0;
+	}
+	VXPATH_LOG(ERR, "%s: devarg path=%s: neither a Unix socket nor a vhost device",
+		   dev->name, path);
+	return -EINVAL;
+}
+
+static int
+vxpath_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct vxpath_devargs args;
+	struct rte_eth_dev *eth_dev;
+	struct vxpath_dev *dev;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		VXPATH_LOG(ERR, "%s: secondary processes are not supported", name);
+		return -ENOTSUP;
+	}
+	ret = vxpath_devargs_parse(name, rte_vdev_device_args(vdev), &args);
+	if (ret == 0)
+		ret = vxpath_devargs_check_supported(name, &args);
+	if (ret < 0)
+		return ret;
+
+	eth_dev = rte_eth_vdev_allocate(vdev, sizeof(*dev));
+	if (eth_dev == NULL) {
+		VXPATH_LOG(ERR, "%s: cannot allocate an ethdev port", name);
+		return -ENOMEM;
+	}
+	dev = eth_dev->data->dev_private;
+	strlcpy(dev->name, name, sizeof(dev->name));
+	dev->port_id = eth_dev->data->port_id;
+	dev->args = args;
+	dev->nr_queue_pairs = (uint16_t)args.queues;
+	dev->mtu = RTE_ETHER_MTU;
+	if (args.mac_given)
+		rte_ether_addr_copy(&args.mac, &dev->mac);
+	else
+		rte_eth_random_addr(dev->mac.addr_bytes);
+
+	eth_dev->data->mac_addrs = rte_zmalloc("vxpath_mac", RTE_ETHER_ADDR_LEN, 0);
+	if (eth_dev->data->mac_addrs == NULL) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	rte_ether_addr_copy(&dev->mac, eth_dev->data->mac_addrs);
+
+	ret = select_backend(dev);
+	if (ret < 0)
+		goto fail;
+	ret = vxpath_virtio_net_init(dev);
+	if (ret < 0)
+		goto fail;
+
+	eth_dev->dev_ops = &vxpath_ops;
+	eth_dev->rx_pkt_burst = vxpath_rx_burst;
+	eth_dev->tx_pkt_burst = vxpath_tx_burst;
+	eth_dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	vxpath_link_update(eth_dev, 0);
+	rte_eth_dev_probing_finish(eth_dev);
+
+	if (dev->ifname[0] != '\0')
+		VXPATH_LOG(NOTICE, "%s: port %u, %s back-end %s, TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT,
+			   name, dev->port_id, dev->ops->name, args.path,
+			   dev->ifname, RTE_ETHER_ADDR_BYTES(&dev->mac));
+	else
+		VXPATH_LOG(NOTICE, "%s: port %u, %s back-end %s, MAC " RTE_ETHER_ADDR_PRT_FMT,
+			   name, dev->port_id, dev->ops->name, args.path,
+			   RTE_ETHER_ADDR_BYTES(&dev->mac));
+	return 0;
+
+fail:
+	/* rte_eth_dev_release_port frees dev_private and mac_addrs. */
+	rte_eth_dev_release_port(eth_dev);
+	return ret;
+}
+
+static int
+vxpath_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *eth_dev;
+
+	eth_dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+	if (eth_dev == NULL)
+		return 0; /* already closed through rte_eth_dev_close */
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return rte_eth_dev_release_port(eth_dev);
+	rte_eth_dev_close(eth_dev->data->port_id);
+	return 0;
+}
+
+static struct rte_vdev_driver vxpath_vdev_driver = {
+	.probe = vxpath_probe,
+	.remove = vxpath_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(net_vxpath, vxpath_vdev_driver);
+RTE_PMD_REGISTER_ALIAS(net_vxpath, virtio_user);
+RTE_PMD_REGISTER_PARAM_STRING(net_vxpath, VXPATH_PARAM_STRING);
