@@ -383,7 +383,7 @@ int main(void)
 	size_t max = NCASES(fixed) + NCASES(einval_cases) +
 		NCASES(enotsup_cases) + NCASES(supported_cases);
 	struct CMUnitTest *tests = calloc(max, sizeof(*tests));
-	size_t n = 0;
+	size_t n = 0, i;
 	int rc;
 
 	if (tests == NULL)
@@ -398,6 +398,8 @@ int main(void)
 		  NCASES(supported_cases));
 
 	rc = _cmocka_run_group_tests("vxpath_devargs", tests, n, NULL, NULL);
+	for (i = NCASES(fixed); i < n; i++)
+		free((void *)(uintptr_t)tests[i].name);
 	free(tests);
 	return rc;
 }
