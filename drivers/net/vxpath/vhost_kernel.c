@@ -86,6 +86,7 @@ vk_ioctl(const struct vxpath_dev *dev, int fd, unsigned long req,
 	return 0;
 }
 
+/** vk_ioctl() on queue pair @pair_idx's vhost-net fd, named after @req. */
 #define VK_IOCTL(dev, pair_idx, req, arg) \
 	vk_ioctl((dev), \
 		 ((struct vk_backend *)(dev)->backend)->pairs[pair_idx].vhost_fd, \
