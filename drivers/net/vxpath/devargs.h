@@ -14,7 +14,7 @@
  *   mrg_rxbuf=  0|1, VIRTIO_NET_F_MRG_RXBUF (default 1)
  *   in_order=   0|1, VIRTIO_F_IN_ORDER (default 1)
  *   packed_vq=  0|1, VIRTIO_F_RING_PACKED (default 0)
- *   speed=      link speed in Mbps reported by the port (default 10000)
+ *   speed=      link speed in Mbps reported by the port (default: unknown)
  *   vectorized= 0|1, ask for vector Rx/Tx paths (default 0)
  */
 #ifndef VXPATH_DEVARGS_H
@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_ethdev.h>
 #include <rte_ether.h>
 
 #define VXPATH_ARG_PATH       "path"
@@ -46,8 +47,8 @@
 #define VXPATH_MAX_QUEUE_SIZE     32768
 /** Upper bound of queues= (queue pairs), as virtio-net's max_virtqueue_pairs. */
 #define VXPATH_MAX_QUEUE_PAIRS    128
-/** Default link speed in Mbps (speed=). */
-#define VXPATH_DEFAULT_SPEED      10000
+/** Default link speed (speed=): unknown, as upstream reports it. */
+#define VXPATH_DEFAULT_SPEED      RTE_ETH_SPEED_NUM_UNKNOWN
 
 /** Parsed devargs of one port; filled by vxpath_devargs_parse(). */
 struct vxpath_devargs {
@@ -62,7 +63,7 @@ struct vxpath_devargs {
 	uint32_t mrg_rxbuf;         /**< 1: negotiate VIRTIO_NET_F_MRG_RXBUF */
 	uint32_t in_order;          /**< 1: negotiate VIRTIO_F_IN_ORDER */
 	uint32_t packed_vq;         /**< 1: negotiate VIRTIO_F_RING_PACKED */
-	uint32_t speed;             /**< link speed, Mbps */
+	uint32_t speed;             /**< link speed, Mbps, or RTE_ETH_SPEED_NUM_UNKNOWN */
 	uint32_t vectorized;        /**< 1: vector paths wanted */
 };
 

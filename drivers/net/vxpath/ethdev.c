@@ -91,8 +91,9 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = VXPATH_MAX_RX_PKTLEN - VXPATH_ETH_OVERHEAD;
-	info->speed_capa = rte_eth_speed_bitflag(dev->args.speed,
-						 RTE_ETH_LINK_FULL_DUPLEX);
+	if (dev->args.speed != RTE_ETH_SPEED_NUM_UNKNOWN)
+		info->speed_capa = rte_eth_speed_bitflag(dev->args.speed,
+							 RTE_ETH_LINK_FULL_DUPLEX);
 	if (dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
