@@ -1,0 +1,379 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# The exception-path scene: a network namespace talks to the kernel of this
+# host through a DPDK application, with vxpath as the way into the kernel.
+#
+#   netns vxns                 root namespace
+#   vxveth1 192.0.2.2/24 --- vxveth0 <-> dpdk-testpmd (io forwarding)
+#                                    port 0 net_af_packet on vxveth0
+#                                    port 1 virtio-user over /dev/vhost-net
+#                                    <-> TAP vxtap0 192.0.2.1/24 (kernel)
+#
+# The namespace pings 192.0.2.1 and fetches a random file over HTTP from a
+# python3 http.server bound to 192.0.2.1; every frame crosses testpmd, so it
+# crosses vxpath twice (Rx and Tx). The scene prints what crossed (ping
+# summary, HTTP bytes and checksum, testpmd's per-port packet counts, the
+# driver name of port 1) and can write the same as key=value lines.
+#
+# Needs root, /dev/vhost-net (run it inside the test VM otherwise:
+# devtools/run-exception-path.sh does that), hugepages, dpdk-testpmd,
+# iproute2, ethtool, iputils-ping, curl and /usr/bin/python3. Everything it
+# creates (testpmd, HTTP server, netns, veth, staged plugin) is removed on
+# exit, failure included.
+#
+# Usage: devtools/exception-path.sh [--driver vxpath|upstream]
+#                                   [--results FILE] [--build-dir DIR]
+#                                   [--plugin FILE] [--size BYTES]
+#   --driver    vxpath (default): the plugin loaded with -d and bound by
+#               --vdev=virtio_user0; upstream: DPDK's own net_virtio_user.
+#   --results   write key=value results to FILE (and testpmd's log to
+#               FILE's name with .testpmd.log).
+#   --build-dir meson build directory holding drivers/librte_net_vxpath.so
+#               (default: build/ in the repository, or VXPATH_BUILD_DIR).
+#   --plugin    the plugin itself (overrides --build-dir).
+#   --size      bytes of the HTTP file (default 307200).
+# Exit status: 0 all checks passed, 1 a check failed, 2 the scene could not
+# be set up (prerequisite missing, testpmd did not come up).
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/.." && pwd)
+DRIVER=vxpath
+RESULTS=
+BUILD_DIR=${VXPATH_BUILD_DIR:-$REPO/build}
+PLUGIN=
+SIZE=307200
+PY=/usr/bin/python3
+
+NS=vxns
+VETH_HOST=vxveth0
+VETH_NS=vxveth1
+TAP=vxtap0
+TAP_IP=192.0.2.1
+NS_IP=192.0.2.2
+HTTP_PORT=8080
+PREFIX=vxscene
+PING_COUNT=5
+
+usage() { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--driver) DRIVER=$2; shift 2 ;;
+	--driver=*) DRIVER=${1#*=}; shift ;;
+	--results) RESULTS=$2; shift 2 ;;
+	--results=*) RESULTS=${1#*=}; shift ;;
+	--build-dir) BUILD_DIR=$2; shift 2 ;;
+	--build-dir=*) BUILD_DIR=${1#*=}; shift ;;
+	--plugin) PLUGIN=$2; shift 2 ;;
+	--plugin=*) PLUGIN=${1#*=}; shift ;;
+	--size) SIZE=$2; shift 2 ;;
+	--size=*) SIZE=${1#*=}; shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) echo "exception-path: unknown argument $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "exception-path: $*"; }
+setup_fail() { say "SETUP FAILED: $*" >&2; exit 2; }
+
+case $DRIVER in
+vxpath) EXPECT_DRIVER=net_vxpath ;;
+upstream) EXPECT_DRIVER=net_virtio_user ;;
+*) setup_fail "--driver must be vxpath or upstream, not '$DRIVER'" ;;
+esac
+
+# ---- prerequisites ------------------------------------------------------
+[ "$(id -u)" = 0 ] || setup_fail "must run as root"
+[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net on this host (run devtools/run-exception-path.sh, which uses the test VM)"
+for t in dpdk-testpmd ip ethtool ping curl ss stdbuf sha256sum; do
+	command -v $t >/dev/null || setup_fail "missing tool: $t"
+done
+[ -x $PY ] || setup_fail "missing $PY"
+HP=$(cat /proc/sys/vm/nr_hugepages)
+[ "$HP" -gt 0 ] 2>/dev/null || setup_fail "no hugepages reserved (echo 512 > /proc/sys/vm/nr_hugepages)"
+grep -q hugetlbfs /proc/mounts || setup_fail "no hugetlbfs mounted (mount -t hugetlbfs nodev /dev/hugepages)"
+
+WORK=$(mktemp -d /tmp/vxpath-scene.XXXXXX) || setup_fail "mktemp"
+STAGE=
+TP_PID=
+HTTP_PID=
+TP_LOG=$WORK/testpmd.log
+FIFO=$WORK/testpmd.cmd
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; then
+		kill -TERM "$TP_PID" 2>/dev/null
+		for _ in $(seq 50); do
+			kill -0 "$TP_PID" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$TP_PID" 2>/dev/null
+		wait "$TP_PID" 2>/dev/null
+	fi
+	if [ -n "$HTTP_PID" ]; then
+		kill "$HTTP_PID" 2>/dev/null
+		wait "$HTTP_PID" 2>/dev/null
+	fi
+	exec 3>&- 2>/dev/null
+	ip netns del $NS 2>/dev/null
+	ip link del $VETH_HOST 2>/dev/null
+	[ -n "$STAGE" ] && rm -rf "$STAGE"
+	rm -rf "$WORK"
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+trap '' PIPE
+
+# ---- the plugin ---------------------------------------------------------
+EAL_PLUGIN=()
+if [ "$DRIVER" = vxpath ]; then
+	[ -n "$PLUGIN" ] || PLUGIN=$BUILD_DIR/drivers/librte_net_vxpath.so
+	[ -f "$PLUGIN" ] || setup_fail "no plugin at $PLUGIN (meson setup build && ninja -C build)"
+	# EAL refuses a plugin under a world-writable directory (/tmp): stage it
+	# in a private root-owned directory under /run.
+	install -d -m 0755 /run/vxpath || setup_fail "cannot create /run/vxpath"
+	for d in /run /run/vxpath; do
+		if [ -n "$(find "$d" -maxdepth 0 -perm -0002)" ]; then
+			setup_fail "$d is world-writable; EAL would refuse a plugin staged there"
+		fi
+	done
+	STAGE=$(mktemp -d /run/vxpath/scene.XXXXXX) || setup_fail "mktemp under /run/vxpath"
+	chmod 0755 "$STAGE"
+	install -m 0644 "$PLUGIN" "$STAGE/librte_net_vxpath.so" ||
+		setup_fail "cannot stage $PLUGIN"
+	EAL_PLUGIN=(-d "$STAGE/librte_net_vxpath.so")
+	VDEV_VIRTIO=virtio_user0
+else
+	VDEV_VIRTIO=net_virtio_user0
+fi
+
+# ---- topology -----------------------------------------------------------
+# Leftovers of an earlier run that could not clean up.
+ip netns del $NS 2>/dev/null
+ip link del $VETH_HOST 2>/dev/null
+
+ip netns add $NS || setup_fail "ip netns add $NS"
+ip link add $VETH_HOST type veth peer name $VETH_NS || setup_fail "veth pair"
+ip link set $VETH_NS netns $NS || setup_fail "move $VETH_NS into $NS"
+# The root namespace must not answer for 192.0.2.1 on the veth itself (the
+# kernel would happily answer ARP for any local address on any interface):
+# everything has to go through testpmd and the TAP.
+sysctl -qw net.ipv6.conf.$VETH_HOST.disable_ipv6=1
+sysctl -qw net.ipv4.conf.$VETH_HOST.arp_ignore=8
+sysctl -qw net.ipv4.conf.$VETH_HOST.rp_filter=1
+ip link set $VETH_HOST arp off
+ip link set $VETH_HOST up || setup_fail "$VETH_HOST up"
+ip netns exec $NS sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+ip netns exec $NS ip link set lo up
+ip netns exec $NS ip addr add $NS_IP/24 dev $VETH_NS || setup_fail "address on $VETH_NS"
+ip netns exec $NS ip link set $VETH_NS up || setup_fail "$VETH_NS up"
+# af_packet must see plain frames: no partial checksums, no GSO/GRO.
+ethtool -K $VETH_HOST tx off tso off gso off gro off >/dev/null 2>&1 ||
+	say "warning: ethtool -K $VETH_HOST failed"
+ip netns exec $NS ethtool -K $VETH_NS tx off tso off gso off gro off >/dev/null 2>&1 ||
+	say "warning: ethtool -K $VETH_NS failed"
+
+# ---- testpmd ------------------------------------------------------------
+mkfifo "$FIFO" || setup_fail "mkfifo"
+exec 3<>"$FIFO"
+TP_CMD=(dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci
+	"${EAL_PLUGIN[@]}"
+	--vdev=net_af_packet0,iface=$VETH_HOST
+	--vdev=$VDEV_VIRTIO,path=/dev/vhost-net,iface=$TAP,queue_size=256
+	-- -i --total-num-mbufs=8192)
+say "driver: $DRIVER ($EXPECT_DRIVER expected on the virtio-user port)"
+say "starting: ${TP_CMD[*]}"
+stdbuf -oL -eL "${TP_CMD[@]}" <"$FIFO" >"$TP_LOG" 2>&1 &
+TP_PID=$!
+
+tp_alive() { kill -0 "$TP_PID" 2>/dev/null; }
+tp_send() { printf '%s\n' "$1" >&3; }
+tp_fail() {
+	say "testpmd log (last 40 lines):" >&2
+	tail -n 40 "$TP_LOG" | sed 's/^/  | /' >&2
+	setup_fail "$*"
+}
+
+# Wait up to $1 seconds for "$2" (extended regex) in the testpmd log.
+wait_log() {
+	local n=$(($1 * 5))
+	while [ $n -gt 0 ]; do
+		grep -qE "$2" "$TP_LOG" && return 0
+		tp_alive || return 1
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+wait_log 180 'testpmd> ' || tp_fail "testpmd did not reach its prompt"
+tp_send "start"
+wait_log 30 'io packet forwarding - ports=' || tp_fail "testpmd did not start forwarding"
+for _ in $(seq 100); do
+	[ -e /sys/class/net/$TAP ] && break
+	sleep 0.2
+done
+[ -e /sys/class/net/$TAP ] || tp_fail "TAP $TAP did not appear"
+sysctl -qw net.ipv6.conf.$TAP.disable_ipv6=1
+ip addr add $TAP_IP/24 dev $TAP || tp_fail "address on $TAP"
+ip link set $TAP up || tp_fail "$TAP up"
+say "testpmd forwarding (pid $TP_PID); $TAP has $TAP_IP/24"
+
+# ---- HTTP server --------------------------------------------------------
+mkdir -p "$WORK/www"
+head -c "$SIZE" /dev/urandom >"$WORK/www/blob.bin"
+SHA_SENT=$(sha256sum "$WORK/www/blob.bin" | cut -d' ' -f1)
+$PY -m http.server $HTTP_PORT --bind $TAP_IP --directory "$WORK/www" \
+	>"$WORK/http.log" 2>&1 &
+HTTP_PID=$!
+for _ in $(seq 100); do
+	ss -ltnH "sport = :$HTTP_PORT" 2>/dev/null | grep -q "$TAP_IP" && break
+	sleep 0.2
+done
+ss -ltnH "sport = :$HTTP_PORT" | grep -q "$TAP_IP" ||
+	tp_fail "http.server did not listen on $TAP_IP:$HTTP_PORT"
+
+# ---- traffic ------------------------------------------------------------
+say "ping -c $PING_COUNT $TAP_IP from $NS"
+PING_OUT=$(ip netns exec $NS ping -c $PING_COUNT -i 0.2 -W 5 $TAP_IP 2>&1)
+echo "$PING_OUT" | sed 's/^/  | /'
+PING_TX=$(echo "$PING_OUT" | sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p')
+PING_RX=$(echo "$PING_OUT" | sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p')
+PING_LOSS=$(echo "$PING_OUT" | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+
+say "curl http://$TAP_IP:$HTTP_PORT/blob.bin from $NS ($SIZE bytes)"
+CURL_OUT=$(ip netns exec $NS curl -sS --max-time 120 -o "$WORK/got.bin" \
+	-w '%{http_code} %{size_download}' http://$TAP_IP:$HTTP_PORT/blob.bin 2>&1)
+CURL_RC=$?
+HTTP_CODE=$(echo "$CURL_OUT" | awk 'END { print $1 }')
+HTTP_BYTES=$(echo "$CURL_OUT" | awk 'END { print $2 }')
+SHA_GOT=$( [ -f "$WORK/got.bin" ] && sha256sum "$WORK/got.bin" | cut -d' ' -f1)
+[ -n "$SHA_GOT" ] || SHA_GOT=none
+[ $CURL_RC = 0 ] || say "curl failed ($CURL_RC): $CURL_OUT"
+
+# The kernel's own view of the TAP, before testpmd takes it away.
+TAP_RX=$(cat /sys/class/net/$TAP/statistics/rx_packets 2>/dev/null || echo 0)
+TAP_TX=$(cat /sys/class/net/$TAP/statistics/tx_packets 2>/dev/null || echo 0)
+
+# ---- testpmd's counts ---------------------------------------------------
+tp_send "show port info 0"
+tp_send "show port info 1"
+tp_send "show port stats all"
+tp_send "stop"
+tp_send "quit"
+for _ in $(seq 300); do
+	tp_alive || break
+	sleep 0.2
+done
+if tp_alive; then
+	say "warning: testpmd did not quit; stopping it"
+else
+	wait "$TP_PID"
+	TP_RC=$?
+	TP_PID=
+	[ "$TP_RC" = 0 ] || say "warning: testpmd exited with $TP_RC"
+fi
+
+# port_field PORT SECTION-REGEX KEY: a value from testpmd's per-port output.
+# port_info PORT KEY: a "KEY: value" line of testpmd's "show port info".
+port_info() {
+	awk -v p="$1" -v k="$2" '
+		match($0, /Infos for port [0-9]+/) {
+			cur = substr($0, RSTART + 15, RLENGTH - 15) }
+		cur == p && (i = index($0, k ": ")) > 0 {
+			v = substr($0, i + length(k) + 2)
+			sub(/^ +/, "", v); sub(/ +$/, "", v); print v; exit }' "$TP_LOG"
+}
+# port_stat PORT KEY: a counter of testpmd's "show port stats all".
+port_stat() {
+	awk -v p="$1" -v k="$2" '
+		match($0, /NIC statistics for port [0-9]+/) {
+			cur = substr($0, RSTART + 24, RLENGTH - 24); next }
+		/^ *#+ *$/ { cur = "" }
+		cur == p {
+			for (i = 1; i < NF; i++)
+				if ($i == k ":") { print $(i + 1); exit }
+		}' "$TP_LOG"
+}
+
+declare -A R=()
+for p in 0 1; do
+	R[port${p}_device]=$(port_info $p "Device name")
+	R[port${p}_driver]=$(port_info $p "Driver name")
+	R[port${p}_rx_packets]=$(port_stat $p RX-packets)
+	R[port${p}_tx_packets]=$(port_stat $p TX-packets)
+	R[port${p}_rx_bytes]=$(port_stat $p RX-bytes)
+	R[port${p}_tx_bytes]=$(port_stat $p TX-bytes)
+	R[port${p}_rx_errors]=$(port_stat $p RX-errors)
+	R[port${p}_tx_errors]=$(port_stat $p TX-errors)
+	R[port${p}_rx_missed]=$(port_stat $p RX-missed)
+done
+
+# ---- verdict ------------------------------------------------------------
+FAILS=()
+num() { [[ ${1:-} =~ ^[0-9]+$ ]] && echo "$1" || echo 0; }
+[ "$(num "$PING_RX")" = $PING_COUNT ] ||
+	FAILS+=("ping: ${PING_RX:-0}/$PING_COUNT replies")
+[ $CURL_RC = 0 ] && [ "$HTTP_CODE" = 200 ] || FAILS+=("http: curl rc $CURL_RC, status ${HTTP_CODE:-none}")
+[ "$(num "$HTTP_BYTES")" = "$SIZE" ] || FAILS+=("http: ${HTTP_BYTES:-0} of $SIZE bytes")
+[ "$SHA_GOT" = "$SHA_SENT" ] || FAILS+=("http: sha256 mismatch")
+[ "${R[port1_driver]}" = "$EXPECT_DRIVER" ] ||
+	FAILS+=("port 1 driver is '${R[port1_driver]}', expected $EXPECT_DRIVER")
+for k in port0_rx_packets port0_tx_packets port1_rx_packets port1_tx_packets; do
+	[ "$(num "${R[$k]}")" -gt 0 ] || FAILS+=("$k is '${R[$k]}'")
+done
+[ ${#FAILS[@]} = 0 ] && VERDICT=pass || VERDICT=fail
+
+echo
+echo "=== exception path: what crossed ($DRIVER) ==="
+printf '  ping     %s/%s replies, %s%% loss\n' "${PING_RX:-0}" "${PING_TX:-0}" "${PING_LOSS:-100}"
+printf '  http     %s bytes of %s, status %s, sha256 %s\n' "${HTTP_BYTES:-0}" "$SIZE" \
+	"${HTTP_CODE:-none}" "$([ "$SHA_GOT" = "$SHA_SENT" ] && echo match || echo MISMATCH)"
+for p in 0 1; do
+	printf '  port %s   %-16s %-18s RX %6s pkts %9s bytes   TX %6s pkts %9s bytes\n' \
+		$p "${R[port${p}_driver]}" "${R[port${p}_device]}" \
+		"${R[port${p}_rx_packets]}" "${R[port${p}_rx_bytes]}" \
+		"${R[port${p}_tx_packets]}" "${R[port${p}_tx_bytes]}"
+done
+printf '  %s   kernel RX %s pkts, TX %s pkts\n' $TAP "$TAP_RX" "$TAP_TX"
+if [ $VERDICT = pass ]; then
+	echo "  verdict  PASS"
+else
+	for f in "${FAILS[@]}"; do echo "  FAIL     $f"; done
+	echo "  verdict  FAIL"
+	say "testpmd log (last 30 lines):"
+	tail -n 30 "$TP_LOG" | sed 's/^/  | /'
+fi
+
+if [ -n "$RESULTS" ]; then
+	{
+		echo "driver=$DRIVER"
+		echo "expected_driver_name=$EXPECT_DRIVER"
+		echo "ping_transmitted=${PING_TX:-0}"
+		echo "ping_received=${PING_RX:-0}"
+		echo "ping_loss_pct=${PING_LOSS:-100}"
+		echo "http_status=${HTTP_CODE:-none}"
+		echo "http_size=$SIZE"
+		echo "http_bytes=${HTTP_BYTES:-0}"
+		echo "http_sha256_sent=$SHA_SENT"
+		echo "http_sha256_got=$SHA_GOT"
+		echo "http_sha256_match=$([ "$SHA_GOT" = "$SHA_SENT" ] && echo 1 || echo 0)"
+		for k in $(printf '%s\n' "${!R[@]}" | sort); do
+			echo "$k=${R[$k]}"
+		done
+		echo "tap_kernel_rx_packets=$TAP_RX"
+		echo "tap_kernel_tx_packets=$TAP_TX"
+		echo "verdict=$VERDICT"
+	} >"$RESULTS"
+	cp "$TP_LOG" "${RESULTS%.*}.testpmd.log" 2>/dev/null
+	say "results in $RESULTS"
+fi
+
+[ $VERDICT = pass ] && exit 0 || exit 1
