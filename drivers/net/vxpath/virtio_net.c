@@ -50,6 +50,11 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 	uint64_t offered;
 	int ret;
 
+	/* vxpath requires VERSION_1, whose header always has num_buffers
+	 * (5.1.6): back-ends that size a header at setup (the TAP) need it.
+	 */
+	dev->vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
+
 	/* 3.1.1: reset, ACKNOWLEDGE, DRIVER. */
 	status_set(dev, 0);
 	ret = dev->ops->setup(dev);
@@ -80,9 +85,6 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 		VXPATH_LOG(NOTICE,
 			   "%s: back-end does not offer VIRTIO_NET_F_MRG_RXBUF; each frame must fit one Rx buffer",
 			   dev->name);
-	/* With VERSION_1 the header always has num_buffers (5.1.6). */
-	dev->vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-
 	/* 3.1.1 steps 5-6: write the features, FEATURES_OK. */
 	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
 	if (ret < 0)
