@@ -286,8 +286,13 @@ def probe_backend(tmp_path_factory, run_dir):
         be.close()
 
 
+# A line logged by the driver (VXPATH_LOG: "vxpath: <function>(): ..."), as
+# opposed to the command line or testpmd repeating the devargs.
+_DRIVER_LINE = re.compile(r"(^|\s)vxpath: [A-Za-z_]\w*\(\): ")
+
+
 def _driver_lines(text):
-    return [ln for ln in text.splitlines() if "vxpath" in ln]
+    return [ln for ln in text.splitlines() if _DRIVER_LINE.search(ln)]
 
 
 def _probe_refused(spawn, drv, devargs, pattern, what):
