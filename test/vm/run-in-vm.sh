@@ -13,6 +13,8 @@
 # directory is mounted at /run/vxpath/out. A script path inside the
 # repository is run from /run/vxpath/src; the working directory is
 # /run/vxpath/src; VXPATH_IN_VM=1, VXPATH_SRC_DIR and VXPATH_OUT_DIR are set.
+# Arguments that are absolute paths inside the repository (ARG or
+# --option=ARG) are rewritten to their /run/vxpath/src equivalent.
 #
 # Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] <guest-script> [args...]
 #   --out DIR      host directory for results (default: a new
@@ -32,7 +34,7 @@ OUT=${VXPATH_VM_OUT:-}
 TIMEOUT=${VXPATH_VM_TIMEOUT:-600}
 GUEST_SRC=/run/vxpath/src
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,8 +79,15 @@ LOG=$OUT/console.log
 {
 	echo "# written by test/vm/run-in-vm.sh"
 	echo "cd $GUEST_SRC || exit 125"
-	printf 'exec'
-	printf ' %q' "$GUEST_SCRIPT" "$@"
+	printf 'exec %q' "$GUEST_SCRIPT"
+	for a in "$@"; do
+		case $a in
+		"$REPO"/*) a=$GUEST_SRC/${a#"$REPO"/} ;;
+		"$REPO") a=$GUEST_SRC ;;
+		--*="$REPO"/*) a=${a%%=*}=$GUEST_SRC/${a#*="$REPO"/} ;;
+		esac
+		printf ' %q' "$a"
+	done
 	printf '\n'
 } >"$OUT/.vm/cmd.sh"
 
