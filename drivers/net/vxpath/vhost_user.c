@@ -16,6 +16,15 @@
  * any failed exchange the byte stream can no longer be trusted to be in
  * step, so the connection is marked broken and every later request fails
  * with -ENOTCONN (reconnection is not implemented yet).
+ *
+ * Errors of the operations, beyond vhost.h's -EIO (bad exchange or refused
+ * REPLY_ACK) and -ENOTCONN (back-end gone, or connection broken earlier):
+ * -ETIMEDOUT when no reply came in time; setup(): the connect() errno
+ * (-ENOENT no socket, -ECONNREFUSED nobody listening, ...), -ENAMETOOLONG,
+ * -ENOTSUP for server=1, -ENOMEM; set_features(): -EINVAL for bits not
+ * offered; set_mem_table(): -E2BIG (more than 8 regions), -ENOTSUP (memory
+ * without fd), -ENOENT (no memory), -EINVAL; set_vring_kick/call(): -EINVAL
+ * for a vring index above 255. Each is logged once, naming the device.
  */
 #include <errno.h>
 #include <inttypes.h>
