@@ -104,11 +104,17 @@ check_src_version() {
 	fi
 }
 
+# What the cache was made from: a cache made otherwise than asked now
+# (dpdk_src given, changed or dropped) is made again.
+cache_key="dpdk_src=$dpdk_src"
+[ -n "$dpdk_src" ] || cache_key="debian"
+
 # Move a complete temporary header directory into the cache, atomically.
 commit_cache() {
 	local tmp=$1 origin=$2
 	have_all "$tmp" || die "internal: incomplete header set in $tmp"
 	echo "$origin" > "$tmp/ORIGIN"
+	echo "$cache_key" > "$tmp/KEY"
 	chmod 755 "$tmp"
 	rm -rf "$cache"
 	mv "$tmp" "$cache"
@@ -130,7 +136,7 @@ extract_from_tarball() {
 	    2>/dev/null || true
 	for h in "${HEADERS[@]}"; do
 		f=$(find "$work" -path "*/$h" -type f | head -n 1)
-		[ -n "$f" ] && cp "$f" "$dest/"
+		[ -n "$f" ] && cp -p "$f" "$dest/"
 	done
 	# The tree's top-level VERSION: the shallowest one found.
 	f=$(find "$work" -name VERSION -type f -printf '%d %p\n' |
@@ -142,7 +148,8 @@ extract_from_tarball() {
 mkdir -p "$out"
 
 # Cached from an earlier run: nothing to do, no network.
-if have_all "$cache"; then
+if have_all "$cache" &&
+   [ "$(cat "$cache/KEY" 2>/dev/null || true)" = "$cache_key" ]; then
 	say "using cached headers in $cache ($(cat "$cache/ORIGIN" 2>/dev/null || echo '?'))"
 	echo "$cache"
 	exit 0
@@ -167,7 +174,7 @@ if [ -n "$dpdk_src" ]; then
 		for h in "${HEADERS[@]}"; do
 			[ -s "$dpdk_src/$h" ] ||
 				die "$dpdk_src/$h not found: is dpdk_src a DPDK source tree?"
-			cp "$dpdk_src/$h" "$tmp/"
+			cp -p "$dpdk_src/$h" "$tmp/"
 		done
 		src_ver=
 		[ -s "$dpdk_src/VERSION" ] && src_ver=$(head -n 1 "$dpdk_src/VERSION")
@@ -274,7 +281,7 @@ if [ -n "$debian_tar" ]; then
 			die "'patch' is needed to apply Debian's patches"
 		for h in "${HEADERS[@]}"; do
 			mkdir -p "$work/tree/${h%/*}"
-			cp "$tmp/${h##*/}" "$work/tree/$h"
+			cp -p "$tmp/${h##*/}" "$work/tree/$h"
 		done
 		grep -Ev '^[[:space:]]*(#|$)' "$series_file" |
 		while read -r p _; do
