@@ -9,8 +9,8 @@
  *
  * Unless said otherwise, every operation returns 0 on success or a negative
  * errno: -EIO for a failed exchange (socket error, short or malformed reply,
- * negative REPLY_ACK), -ENOTCONN if the back-end went away, or the errno of a
- * refused ioctl. Each failure is logged once by the back-end.
+ * negative REPLY_ACK), -ENOTCONN if the back-end went away, -ETIMEDOUT if
+ * a vhost-user reply never came (5 s), or the errno of a refused ioctl. Each failure is logged once by the back-end.
  */
 #ifndef VXPATH_VHOST_H
 #define VXPATH_VHOST_H
