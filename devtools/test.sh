@@ -1,0 +1,203 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# Run every test of vxpath from a clean clone, in order: set-up
+# (devtools/setup.sh), build, unit tests (meson test, cmocka), plugin
+# staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
+# world-writable directory such as /tmp, where a clone may live), then the
+# integration tests (pytest, test/integration). Ends with a summary of each
+# step and exits non-zero if any step failed. The whole run is bounded:
+# every step gets what is left of a 28-minute budget at most.
+#
+# Usage: devtools/test.sh [--build-dir DIR] [--no-setup] [-- PYTEST_ARGS...]
+#   --build-dir DIR  build directory (default: <repo>/build)
+#   --no-setup       skip devtools/setup.sh (machine already prepared)
+#   PYTEST_ARGS      passed to pytest after test/integration (e.g. -k traffic)
+# Environment:
+#   VXPATH_TEST_BUDGET  total seconds for the run (default 1680)
+#   VXPATH_TEST_UPSTREAM=1  also run the traffic tests with DPDK's own
+#                       net_virtio_user (see test/integration)
+# Logs: <build>/test-logs/ (testpmd logs per test, integration.xml).
+
+set -u
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$repo/build
+do_setup=1
+pytest_args=()
+
+usage() {
+	sed -n '/^# Usage:/,/^# Logs:/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--build-dir) build=${2:?--build-dir needs a directory}; shift 2 ;;
+	--build-dir=*) build=${1#*=}; shift ;;
+	--no-setup) do_setup=0; shift ;;
+	-h|--help) usage; exit 0 ;;
+	--) shift; pytest_args=("$@"); break ;;
+	*) echo "test.sh: unknown argument $1" >&2; usage >&2; exit 2 ;;
+	esac
+done
+case "$build" in
+/*) ;;
+*) build=$PWD/$build ;;
+esac
+
+py=/usr/bin/python3
+budget=${VXPATH_TEST_BUDGET:-1680}
+t0=$(date +%s)
+logs=$build/test-logs
+stage_dir=/run/vxpath/test-run-$$
+steps=()
+failed=0
+
+cleanup() {
+	rm -rf "$stage_dir"
+}
+trap cleanup EXIT
+trap 'echo "test.sh: interrupted" >&2; exit 130' INT TERM
+
+remaining() {
+	local left=$((budget - ($(date +%s) - t0)))
+	[ "$left" -gt 0 ] || left=1
+	echo "$left"
+}
+
+# step NAME MAX_SECONDS NOTE COMMAND...: run one step with a timeout (the
+# smaller of MAX_SECONDS and what is left of the budget), record its result.
+step() {
+	local name=$1 max=$2 note=$3 rc start limit
+	shift 3
+	limit=$(remaining)
+	[ "$limit" -lt "$max" ] || limit=$max
+	echo
+	echo "=== [$name] $* (timeout ${limit}s)"
+	start=$(date +%s)
+	timeout --kill-after=30 "$limit" "$@"
+	rc=$?
+	record "$name" "$rc" "$(($(date +%s) - start))" "$note"
+	return "$rc"
+}
+
+record() {
+	local name=$1 rc=$2 secs=$3 note=$4 res
+	case "$rc" in
+	0) res=PASS ;;
+	skip) res=SKIP ;;
+	124|137) res="FAIL (timeout)"; failed=$((failed + 1)) ;;
+	*) res="FAIL (rc $rc)"; failed=$((failed + 1)) ;;
+	esac
+	steps+=("$(printf '  %-12s %-16s %5ss  %s' "$name" "$res" "$secs" "$note")")
+}
+
+skip() {
+	record "$1" skip 0 "skipped: $2"
+}
+
+summary() {
+	echo
+	echo "===================== vxpath test summary ====================="
+	printf '%s\n' "${steps[@]}"
+	echo "  ---------------------------------------------------------------"
+	echo "  total $(($(date +%s) - t0))s, build dir $build"
+	if [ "$failed" -eq 0 ]; then
+		echo "  RESULT: PASS"
+	else
+		echo "  RESULT: FAIL ($failed step(s) failed)"
+	fi
+	echo "================================================================"
+}
+
+cd "$repo" || exit 1
+echo "vxpath tests: repo $repo, build $build, CI=${CI:-}"
+
+# 1. Set-up: packages, hugepages, the build directory.
+if [ "$do_setup" -eq 0 ]; then
+	skip setup "--no-setup"
+elif [ ! -x devtools/setup.sh ] && [ ! -f devtools/setup.sh ]; then
+	record setup 1 0 "devtools/setup.sh missing"
+else
+	step setup 900 "devtools/setup.sh --build-dir $build" \
+		bash devtools/setup.sh --build-dir "$build"
+fi
+
+# 2. Build (set-up normally configures and builds; this makes sure the
+# tree is configured and up to date either way).
+built=0
+if [ "$failed" -ne 0 ]; then
+	skip build "set-up failed"
+else
+	if [ ! -f "$build/build.ninja" ]; then
+		# shellcheck disable=SC2016 # $1 expands in the inner shell
+		build_cmd=(sh -c 'meson setup "$1" && ninja -C "$1"' sh "$build")
+	else
+		build_cmd=(ninja -C "$build")
+	fi
+	step build 900 "ninja -C $build" "${build_cmd[@]}" && built=1
+fi
+
+# 3. Unit tests.
+if [ "$built" -eq 1 ]; then
+	step unit 300 "log: $build/meson-logs/testlog.txt" \
+		meson test -C "$build" --print-errorlogs
+else
+	skip unit "no build"
+fi
+
+# 4. Stage the plugin where EAL accepts it (private to this run).
+plugin=
+if [ "$built" -eq 1 ]; then
+	echo
+	echo "=== [stage] devtools/stage-plugin.sh $build"
+	if plugin=$(VXPATH_PLUGIN_DIR=$stage_dir \
+		    bash devtools/stage-plugin.sh "$build") &&
+	   [ -n "$plugin" ] && [ -f "$plugin" ]; then
+		echo "staged: $plugin"
+		record stage 0 0 "$plugin"
+	else
+		plugin=
+		record stage 1 0 "devtools/stage-plugin.sh failed"
+	fi
+else
+	skip stage "no build"
+fi
+
+# 5. Integration tests.
+if [ -n "$plugin" ]; then
+	rm -rf "$logs"
+	mkdir -p "$logs"
+	free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
+	if [ "${free:-0}" -lt 128 ]; then
+		echo "warning: only ${free:-0} free hugepages;" \
+		     "the integration tests need about 100 (2 MB)" >&2
+	fi
+	VXPATH_PLUGIN=$plugin VXPATH_BUILD_DIR=$build \
+	VXPATH_TEST_LOGDIR=$logs \
+	step integration 1500 "logs: $logs" \
+		"$py" -m pytest -v -p no:cacheprovider -rfEs \
+		--junitxml="$logs/integration.xml" test/integration \
+		"${pytest_args[@]}"
+	if [ -f "$logs/integration.xml" ]; then
+		counts=$("$py" - "$logs/integration.xml" <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+n = {k: sum(int(s.get(k, 0)) for s in suites)
+     for k in ("tests", "failures", "errors", "skipped")}
+n["passed"] = n["tests"] - n["failures"] - n["errors"] - n["skipped"]
+print("{tests} tests: {passed} passed, {failures} failed, {errors} errors,"
+      " {skipped} skipped".format(**n))
+EOF
+		)
+		steps[${#steps[@]}-1]+="; $counts"
+	fi
+else
+	skip integration "no staged plugin"
+fi
+
+summary
+[ "$failed" -eq 0 ]
