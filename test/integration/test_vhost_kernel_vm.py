@@ -16,12 +16,16 @@
 # plugin is a failure, not a skip.
 #
 # Environment:
+#   VXPATH_PLUGIN         the plugin to use (else taken from the build dir)
 #   VXPATH_BUILD_DIR      build directory (default: <repo>/build)
+#   VXPATH_TEST_LOGDIR    keep the VM's console log, the scene's results
+#                         and testpmd's log there (default: pytest's tmp_path)
 #   VXPATH_TEST_UPSTREAM  1: also run the scene with DPDK's own
 #                         net_virtio_user (checks the harness itself)
 #   VXPATH_VM_TIMEOUT     hard limit on one VM run, seconds (default 240)
 
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -137,19 +141,31 @@ def check_scene(res, console, driver_name):
                     (driver_name, "\n  ".join(fails), res, _tail(console)))
 
 
-def test_exception_path_vxpath(vm, tmp_path):
+@pytest.fixture
+def out_dir(request, tmp_path):
+    """Host side of the guest's /run/vxpath/out for this test."""
+    base = os.environ.get("VXPATH_TEST_LOGDIR")
+    if not base:
+        return str(tmp_path / "vm")
+    path = os.path.join(base, request.node.name + "-vm")
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def test_exception_path_vxpath(vm, out_dir):
     """Ping and HTTP from a namespace to the kernel through testpmd with
     vxpath over the real vhost-net."""
-    build_dir = os.path.abspath(os.environ.get(
-        "VXPATH_BUILD_DIR", os.path.join(REPO, "build")))
-    built = os.path.join(build_dir, "drivers", PLUGIN_NAME)
+    built = os.environ.get("VXPATH_PLUGIN")
+    if not built:
+        build_dir = os.path.abspath(os.environ.get(
+            "VXPATH_BUILD_DIR", os.path.join(REPO, "build")))
+        built = os.path.join(build_dir, "drivers", PLUGIN_NAME)
     if not os.path.isfile(built):
         pytest.fail("vxpath plugin not built: %s missing (meson setup build "
                     "&& ninja -C build)" % built)
-    out_dir = str(tmp_path / "vm")
     # The results directory is the guest's /run/vxpath/out: passing the
     # plugin through it works wherever the build directory is (the guest
-    # cannot see the host's /tmp).
+    # cannot see the host's /tmp or /run).
     os.makedirs(out_dir)
     with open(built, "rb") as src, \
             open(os.path.join(out_dir, PLUGIN_NAME), "wb") as dst:
@@ -162,8 +178,8 @@ def test_exception_path_vxpath(vm, tmp_path):
 @pytest.mark.skipif(os.environ.get("VXPATH_TEST_UPSTREAM") != "1",
                     reason="VXPATH_TEST_UPSTREAM=1 runs the harness check "
                            "with DPDK's net_virtio_user")
-def test_exception_path_upstream(vm, tmp_path):
+def test_exception_path_upstream(vm, out_dir):
     """The same scene with DPDK's own net_virtio_user: checks the VM and
     the scene themselves."""
-    res, console = run_scene("upstream", str(tmp_path / "vm"))
+    res, console = run_scene("upstream", out_dir)
     check_scene(res, console, "net_virtio_user")
