@@ -349,7 +349,7 @@ static void test_add_chain_shapes(void **state)
 		for (r = 0; r <= n; r++, round++) {
 			struct vxpath_vq_buf bufs[16];
 			struct chain_view cv;
-			uint16_t aidx = f->vq.avail->idx, head;
+			uint16_t aidx = f->vq.avail->idx, head = 0;
 			uint32_t wbytes = 0;
 			int ret;
 
@@ -782,7 +782,7 @@ static void test_bad_id_not_a_head(void **state)
 {
 	struct fx *f = fx_new(8);
 	struct chain_view cv;
-	uint16_t h;
+	uint16_t h = 0;
 	int ret;
 	void *c;
 	uint32_t l;
@@ -990,7 +990,7 @@ static void test_peek_duplicate_id(void **state)
 static void test_device_scribbles_desc_table(void **state)
 {
 	struct fx *f = fx_new(8);
-	uint16_t heads[4], g;
+	uint16_t heads[4], g = 0;
 	bool seen[8] = { false };
 	struct chain_view cv;
 	unsigned int i, j;
