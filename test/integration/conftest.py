@@ -18,6 +18,7 @@
 #                         net_virtio_user
 
 import os
+import re
 import shutil
 import signal
 import stat
@@ -64,6 +65,36 @@ def _private_dir(path):
     return path
 
 
+# The names this suite gives its DPDK file prefixes (vxfe/vxvh/vxvp + pid)
+# and run directories (test-<pid>).
+_OURS = re.compile(r"^(vx(?:fe|vh|vp)|test-)(\d+)(map_\d+)?$")
+
+
+def _sweep_stale():
+    """Remove what a killed earlier session (SIGKILL: no teardown) left:
+    hugepage files, DPDK runtime and run directories named after a pid
+    that no longer exists."""
+    for d in ("/dev/hugepages", "/var/run/dpdk", RUN_ROOT):
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for name in names:
+            m = _OURS.match(name)
+            if not m or (d == RUN_ROOT) != (m.group(1) == "test-"):
+                continue
+            if os.path.exists("/proc/%s" % m.group(2)):
+                continue
+            path = os.path.join(d, name)
+            if os.path.isdir(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
 @pytest.fixture(scope="session")
 def repo_root():
     return REPO
@@ -79,6 +110,7 @@ def build_dir():
 def run_dir():
     """/run/vxpath/test-<pid>: sockets and the staged plugin of this
     session; removed at the end."""
+    _sweep_stale()
     path = _private_dir(os.path.join(RUN_ROOT, "test-%d" % os.getpid()))
     yield path
     testpmd.kill_all()

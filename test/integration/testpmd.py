@@ -10,6 +10,7 @@
 # knows nothing of vxpath itself.
 
 import atexit
+import ctypes
 import glob
 import os
 import re
@@ -24,6 +25,18 @@ PROMPT = "testpmd> "
 
 # Every TestPmd still running, so that an interrupted session can kill them.
 _LIVE = set()
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent():
+    # In the child before exec: SIGKILL testpmd if the test process dies,
+    # even of SIGKILL, so that no testpmd outlives its test run.
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG,
+                                                signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
 
 
 class TestPmdError(Exception):
@@ -91,7 +104,8 @@ class TestPmd:
         self.proc = pexpect.spawn(self.argv[0], self.argv[1:],
                                   encoding="utf-8", codec_errors="replace",
                                   timeout=self.timeout,
-                                  dimensions=(50, 1000), echo=False)
+                                  dimensions=(50, 1000), echo=False,
+                                  preexec_fn=_die_with_parent)
         self.proc.logfile_read = self._log
         _LIVE.add(self)
         self.startup_output = self._expect_prompt(timeout, "start-up")
