@@ -89,8 +89,11 @@ struct vxpath_devargs {
  * @da:   filled on success; unspecified on failure.
  *
  * Every failure logs one line naming the devarg at fault.
- * Return: 0 on success; -EINVAL for an unknown key, a malformed or
- * out-of-range value, or a missing path.
+ * Return: 0 on success; -EINVAL for an unknown key, a key given twice or
+ * without a value, a malformed or out-of-range value (numbers are strict
+ * decimal; queue_size a power of two; mac a unicast address; speed one that
+ * rte_eth_speed_bitflag() knows; iface 1 to IFNAMSIZ-1 characters without
+ * '/', ':' or blanks, nor "." or ".."), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);

@@ -92,8 +92,10 @@ void vxpath_vq_reset(struct vxpath_vq *vq);
  * available ring slot. The slot becomes visible to the device only at
  * vxpath_vq_publish().
  * @cookie: non-NULL; returned by vxpath_vq_get_used() for this chain.
+ * The chain counts as outstanding from here on, published or not.
  * Return: head descriptor index (>= 0); -ENOSPC if fewer than @n descriptors
- * are free; -EINVAL if @n is 0 or @cookie NULL; -EIO if the queue is broken.
+ * are free; -EINVAL if @n is 0, @cookie NULL, or a driver-readable buffer
+ * follows a device-writable one; -EIO if the queue is broken.
  */
 int vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 		  uint16_t n, void *cookie);
@@ -121,7 +123,8 @@ uint16_t vxpath_vq_used_count(struct vxpath_vq *vq);
 
 /**
  * Read the used entry @offset places past the next unread one without
- * consuming it (2.7.8), checking id and length as vxpath_vq_get_used() does.
+ * consuming it (2.7.8), checking id and length as vxpath_vq_get_used() does,
+ * and that no unconsumed entry before it names the same chain.
  * Caller guarantees @offset < vxpath_vq_used_count().
  * Return: the chain's cookie with *@len = bytes written by the device;
  * NULL if the entry is invalid (the queue is then broken).

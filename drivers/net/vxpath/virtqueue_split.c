@@ -182,8 +182,10 @@ vxpath_vq_used_count(struct vxpath_vq *vq)
 					       __ATOMIC_ACQUIRE));
 	n = (uint16_t)(idx - vq->used_idx);
 	if (unlikely(n > vq->inflight)) {
+		VXPATH_LOG(ERR, "used->idx %u is %u entries ahead, %u chains outstanding",
+			   idx, n, vq->inflight);
 		vq_mark_broken(vq, "used index ahead of the chains outstanding",
-			       idx, vq->inflight);
+			       idx, 0);
 		return 0;
 	}
 	return n;
@@ -215,6 +217,18 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 	if (unlikely(c->cookie == NULL)) {
 		vq_mark_broken(vq, "used id is not an outstanding chain", i, l);
 		return NULL;
+	}
+	/* A chain returned twice before the first is consumed: look at the
+	 * unconsumed entries before this one (none on the hot path, offset 0).
+	 */
+	while (offset-- > 0) {
+		e = &vq->used->ring[(uint16_t)(vq->used_idx + offset) &
+				    (vq->size - 1)];
+		if (unlikely(rte_le_to_cpu_32(__atomic_load_n(&e->id,
+				__ATOMIC_RELAXED)) == i)) {
+			vq_mark_broken(vq, "used id returned twice", i, l);
+			return NULL;
+		}
 	}
 	if (c->in_len == 0) {
 		/* Driver-readable chain: the device wrote nothing. */
