@@ -26,6 +26,7 @@
 
 import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -87,11 +88,24 @@ def run_scene(driver, out_dir, extra=()):
            SCENE, "--driver", driver,
            "--results", GUEST_OUT + "/results.txt"] + list(extra)
     print("running: " + " ".join(cmd))
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=VM_TIMEOUT + 60)
+    # Its own session, so that an interrupted test (timeout, SIGTERM) can
+    # stop run-in-vm.sh and QEMU together.
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True)
+    try:
+        stdout, _ = p.communicate(timeout=VM_TIMEOUT + 60)
+    except BaseException:
+        os.killpg(p.pid, signal.SIGTERM)
+        try:
+            p.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.communicate()
+        raise
     console = os.path.join(out_dir, "console.log")
     # The scene's own summary, for the test report.
-    print(p.stdout[-6000:])
+    print(stdout[-6000:])
     if not os.path.isfile(results):
         pytest.fail("the scene wrote no results (run-in-vm.sh exited %d); "
                     "VM console:\n%s" % (p.returncode, _tail(console)))

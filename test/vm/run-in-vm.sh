@@ -94,7 +94,12 @@ LOG=$OUT/console.log
 echo "run-in-vm: booting $(basename "$KERNEL") under TCG; guest runs ${GUEST_SCRIPT#"$GUEST_SRC"/} $*"
 echo "run-in-vm: results in $OUT, console log $LOG"
 
-# Serial console on stdio; \r stripped so the log reads as text.
+# Serial console on stdio; \r stripped so the log reads as text. QEMU runs
+# in the background so that a SIGTERM or SIGINT to this script stops it.
+FIFO_DIR=$(mktemp -d)
+mkfifo "$FIFO_DIR/console"
+tr -d '\r' <"$FIFO_DIR/console" | tee "$LOG" &
+TEE_PID=$!
 timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 2048 -smp 2 \
 	-nographic -no-reboot -net none \
@@ -103,8 +108,22 @@ timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs "local,path=$REPO_Q,mount_tag=vxsrc,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=${OUT//,/,,},mount_tag=vxout,security_model=none,multidevs=remap" \
-	</dev/null 2>&1 | tr -d '\r' | tee "$LOG"
-QRC=${PIPESTATUS[0]}
+	</dev/null >"$FIFO_DIR/console" 2>&1 &
+QPID=$!
+on_signal() {
+	echo "run-in-vm: interrupted; stopping QEMU" >&2
+	kill -TERM "$QPID" 2>/dev/null
+	wait "$QPID" 2>/dev/null
+	wait "$TEE_PID" 2>/dev/null
+	rm -rf "$FIFO_DIR"
+	exit 130
+}
+trap on_signal INT TERM
+wait "$QPID"
+QRC=$?
+wait "$TEE_PID"
+trap - INT TERM
+rm -rf "$FIFO_DIR"
 
 if [ -s "$OUT/.vm/rc" ]; then
 	RC=$(cat "$OUT/.vm/rc")
