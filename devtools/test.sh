@@ -97,11 +97,47 @@ skip() {
 	record "$1" skip 0 "skipped: $2"
 }
 
+# Name the failed unit tests (meson's testlog.json) and integration tests
+# (pytest's JUnit XML) of this run.
+failures() {
+	"$py" - "$build/meson-logs/testlog.json" "$logs/integration.xml" \
+		<<'EOF'
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+unit, integ = sys.argv[1:3]
+bad = []
+if os.path.isfile(unit):
+    with open(unit) as f:
+        for line in f:
+            try:
+                t = json.loads(line)
+            except ValueError:
+                continue
+            if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
+                bad.append("unit         %s: %s" % (t.get("name"),
+                                                    t.get("result")))
+if os.path.isfile(integ):
+    for case in ET.parse(integ).getroot().iter("testcase"):
+        for kind in ("failure", "error"):
+            if case.find(kind) is not None:
+                bad.append("integration  %s::%s: %s" % (
+                    case.get("classname"), case.get("name"), kind))
+if bad:
+    print("  failed tests:")
+    for b in bad:
+        print("    " + b)
+EOF
+}
+
 summary() {
 	echo
 	echo "===================== vxpath test summary ====================="
 	printf '%s\n' "${steps[@]}"
 	echo "  ---------------------------------------------------------------"
+	failures
 	echo "  total $(($(date +%s) - t0))s, build dir $build"
 	if [ "$failed" -eq 0 ]; then
 		echo "  RESULT: PASS"
@@ -113,6 +149,9 @@ summary() {
 
 cd "$repo" || exit 1
 echo "vxpath tests: repo $repo, build $build, CI=${CI:-}"
+# Results of an earlier run must not be reported as this one's.
+rm -rf "$logs"
+rm -f "$build/meson-logs/testlog.json"
 
 # 1. Set-up: packages, hugepages, the build directory.
 if [ "$do_setup" -eq 0 ]; then
@@ -167,7 +206,6 @@ fi
 
 # 5. Integration tests.
 if [ -n "$plugin" ]; then
-	rm -rf "$logs"
 	mkdir -p "$logs"
 	free=$(awk '/HugePages_Free/ { print $2 }' /proc/meminfo)
 	if [ "${free:-0}" -lt 128 ]; then
