@@ -185,6 +185,19 @@ def test_port_info(pair, driver):
     quit_cleanly(fe)
 
 
+def test_explicit_driver_name(spawn, backend, vxpath_driver):
+    """--vdev net_vxpath0 binds vxpath by its canonical name."""
+    be, sock = backend
+    drv = Driver("vxpath", "net_vxpath0", "net_vxpath",
+                 vxpath_driver.eal_extra)
+    fe = spawn("frontend", _frontend_args(drv, "path=%s" % sock), APP_ARGS)
+    info = fe.port_info(0)
+    assert info.get("Driver name") == "net_vxpath", "%r\n%s" % (info,
+                                                               fe.tail())
+    assert info.get("Link status") == "up", "%r\n%s" % (info, fe.tail())
+    quit_cleanly(fe)
+
+
 def test_traffic(pair):
     fe, be = pair
     fs, bs = run_traffic(fe, be)
