@@ -78,7 +78,7 @@ fi
 command -v qemu-system-x86_64 >/dev/null || unavailable "no qemu-system-x86_64"
 busybox_is_static || unavailable "no statically linked /bin/busybox"
 
-mkdir -p "$CACHE/debs" "$CACHE/kernel"
+mkdir -p "$CACHE/debs"
 exec 9>"$CACHE/.lock"
 flock 9
 
@@ -136,15 +136,12 @@ if [ "$FORCE" = 0 ] && [ -s "$CACHE/vmlinuz" ] && [ -s "$CACHE/initrd.cpio" ] &&
 	exit 0
 fi
 
-# ---- extract the kernel package -----------------------------------------
-KDIR=$CACHE/kernel/$(basename "$DEB" .deb)
-if [ ! -d "$KDIR/boot" ]; then
-	say "extracting $(basename "$DEB")"
-	rm -rf "$KDIR.tmp"
-	dpkg -x "$DEB" "$KDIR.tmp" || die "dpkg -x $DEB failed"
-	rm -rf "$KDIR"
-	mv "$KDIR.tmp" "$KDIR"
-fi
+# ---- extract the kernel package (into a scratch dir: only the deb is kept)
+SCRATCH=$(mktemp -d "$CACHE/work.XXXXXX")
+trap 'rm -rf "$SCRATCH"' EXIT
+KDIR=$SCRATCH/kernel
+say "extracting $(basename "$DEB")"
+dpkg -x "$DEB" "$KDIR" || die "dpkg -x $DEB failed"
 VMLINUZ=$(ls "$KDIR"/boot/vmlinuz-* 2>/dev/null | head -n1)
 [ -n "$VMLINUZ" ] || die "no boot/vmlinuz-* in $DEB"
 KREL=${VMLINUZ##*/vmlinuz-}
@@ -155,8 +152,7 @@ done
 [ -n "$MODDIR" ] || die "no modules directory for $KREL in $DEB"
 
 # ---- initramfs ----------------------------------------------------------
-WORK=$(mktemp -d "$CACHE/initrd.work.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+WORK=$SCRATCH/initrd
 mkdir -p "$WORK"/{bin,sbin,dev,proc,sys,newroot,lib/modules}
 cp /bin/busybox "$WORK/bin/busybox"
 ln -s busybox "$WORK/bin/sh"
@@ -213,6 +209,11 @@ cp "$VMLINUZ" "$CACHE/vmlinuz.tmp"
 mv "$CACHE/vmlinuz.tmp" "$CACHE/vmlinuz"
 mv "$CACHE/initrd.cpio.tmp" "$CACHE/initrd.cpio"
 echo "$STAMP" >"$CACHE/stamp"
+# Keep only the kernel package in use.
+for f in "$CACHE"/debs/*.deb; do
+	[ "$f" = "$DEB" ] || rm -f "$f"
+done
+rm -rf "$CACHE/kernel"
 say "built initrd.cpio ($(du -k "$CACHE/initrd.cpio" | cut -f1) KiB) for $KREL"
 echo "kernel=$CACHE/vmlinuz"
 echo "initrd=$CACHE/initrd.cpio"

@@ -94,11 +94,13 @@ LOG=$OUT/console.log
 echo "run-in-vm: booting $(basename "$KERNEL") under TCG; guest runs ${GUEST_SCRIPT#"$GUEST_SRC"/} $*"
 echo "run-in-vm: results in $OUT, console log $LOG"
 
-# Serial console on stdio; \r stripped so the log reads as text. QEMU runs
-# in the background so that a SIGTERM or SIGINT to this script stops it.
+# Serial console on stdio; \r and terminal escapes stripped so the log
+# reads as text. QEMU runs in the background so that a SIGTERM or SIGINT
+# to this script stops it.
 FIFO_DIR=$(mktemp -d)
 mkfifo "$FIFO_DIR/console"
-tr -d '\r' <"$FIFO_DIR/console" | tee "$LOG" &
+tr -d '\r' <"$FIFO_DIR/console" |
+	sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g' | tee "$LOG" &
 TEE_PID=$!
 timeout --kill-after=10 "$TIMEOUT" qemu-system-x86_64 \
 	-accel tcg -cpu max -m 2048 -smp 2 \
