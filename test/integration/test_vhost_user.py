@@ -260,6 +260,21 @@ def test_quit_while_forwarding(pair):
     quit_cleanly(be)
 
 
+def test_backend_killed_while_forwarding(pair):
+    """The back-end process dies (SIGKILL) under traffic: the front-end
+    keeps running, stops forwarding on request, and quits with 0."""
+    fe, be = pair
+    be.cmd("start")
+    fe.cmd("start tx_first")
+    time.sleep(1)
+    be.kill()
+    time.sleep(1)
+    assert fe.alive(), fe.tail()
+    fe.cmd("stop")
+    fe.port_stats(0)
+    quit_cleanly(fe)
+
+
 # --- devargs refused at probe (vxpath only) --------------------------------
 
 # (id, devargs after path=, key, value) -- value None: the log line must
