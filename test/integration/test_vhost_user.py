@@ -4,9 +4,12 @@
 # vxpath against a real vhost-user back-end: DPDK's net_vhost (librte_vhost)
 # in a second testpmd process, listening on a Unix socket (server mode);
 # vxpath connects to it as the client. Covered: probe and driver identity,
-# io forwarding in both directions with counters that agree on both sides,
-# port stop/start cycles without leaking file descriptors, close and quit,
-# and devargs refused at probe with a log line naming the devarg.
+# io forwarding in both directions with counters that agree on both sides
+# (also with other queue sizes, without mergeable Rx buffers or in-order,
+# with 1500-byte frames, frames in two mbufs and frames larger than one Rx
+# buffer), port stop/start cycles without leaking file descriptors, close
+# and quit, a back-end killed under traffic, and devargs refused at probe
+# with a log line naming the devarg.
 #
 # With VXPATH_TEST_UPSTREAM=1 the traffic tests also run against DPDK's own
 # net_virtio_user (no -d), which validates the harness itself.
@@ -144,9 +147,10 @@ def run_traffic(fe, be, seconds=TRAFFIC_SECONDS):
     return fe.port_stats(0), be.port_stats(0)
 
 
-def check_traffic(fe, be, fs, bs):
+def check_traffic(fe, be, fs, bs, frame_bytes=FRAME_BYTES):
     """Assert that a round moved packets both ways, without errors, and
-    that what one side sent is what the other received."""
+    that what one side sent is what the other received (frames of
+    frame_bytes bytes)."""
     ctx = "front-end %r\nback-end %r\n%s" % (fs, bs, _both_tails(fe, be))
     assert fs["tx_packets"] > 0, "front-end sent nothing\n" + ctx
     assert bs["rx_packets"] > 0, "back-end received nothing\n" + ctx
@@ -162,9 +166,9 @@ def check_traffic(fe, be, fs, bs):
         for k in ("rx_errors", "tx_errors", "rx_missed", "rx_nombuf"):
             assert s[k] == 0, "%s %s = %d\n%s" % (who, k, s[k], ctx)
         for d in ("rx", "tx"):
-            assert s[d + "_bytes"] == FRAME_BYTES * s[d + "_packets"], \
+            assert s[d + "_bytes"] == frame_bytes * s[d + "_packets"], \
                 "%s %s bytes are not %d per packet\n%s" % (
-                    who, d, FRAME_BYTES, ctx)
+                    who, d, frame_bytes, ctx)
 
 
 def quit_cleanly(p):
@@ -202,6 +206,47 @@ def test_traffic(pair):
     fe, be = pair
     fs, bs = run_traffic(fe, be)
     check_traffic(fe, be, fs, bs)
+    quit_cleanly(fe)
+
+
+# (id, devargs beyond path=, testpmd `set txpkts` segment sizes)
+VARIANTS = [
+    ("queue_size64", "queue_size=64", [64]),
+    ("queue_size1024", "queue_size=1024", [64]),
+    ("mrg_rxbuf0", "mrg_rxbuf=0", [64]),
+    ("in_order0", "in_order=0", [64]),
+    ("frame1500", "", [1500]),
+    ("frame1500_2segs", "", [1000, 500]),
+    ("mrg_rxbuf0_frame1500", "mrg_rxbuf=0", [1500]),
+    ("frame3000_merged", "", [2000, 1000]),
+]
+
+
+@pytest.mark.parametrize("devargs,txpkts", [v[1:] for v in VARIANTS],
+                         ids=[v[0] for v in VARIANTS])
+def test_traffic_variants(spawn, backend, driver, devargs, txpkts):
+    """Traffic with other accepted devargs and other frame shapes (one
+    frame in two mbufs on Tx)."""
+    be, sock = backend
+    args = "path=%s" % sock + ("," + devargs if devargs else "")
+    fe = spawn("frontend", _frontend_args(driver, args), APP_ARGS)
+    assert fe.port_info(0).get("Driver name") == driver.driver_name, \
+        fe.tail()
+    out = fe.cmd("set txpkts %s" % ",".join(str(n) for n in txpkts))
+    assert "rror" not in out and "nvalid" not in out, out + fe.tail()
+    fs, bs = run_traffic(fe, be)
+    check_traffic(fe, be, fs, bs, frame_bytes=sum(txpkts))
+    quit_cleanly(fe)
+
+
+def test_mac_devarg(spawn, backend, driver):
+    be, sock = backend
+    mac = "02:11:22:33:44:55"
+    fe = spawn("frontend", _frontend_args(driver, "path=%s,mac=%s" %
+                                          (sock, mac)), APP_ARGS)
+    info = fe.port_info(0)
+    assert info.get("MAC address", "").lower() == mac, "%r\n%s" % (
+        info, fe.tail())
     quit_cleanly(fe)
 
 
