@@ -132,6 +132,43 @@ if bad:
 EOF
 }
 
+# Print the run's closing line, 'tests: N passed, N failed, N skipped',
+# over the unit tests (meson) and the integration tests (pytest). A failed
+# step that ran no test (set-up, build) counts as one failure.
+totals() {
+	"$py" - "$build/meson-logs/testlog.json" "$logs/integration.xml" \
+		"$failed" <<'EOF'
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+unit, integ, failed_steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+n = {"passed": 0, "failed": 0, "skipped": 0}
+if os.path.isfile(unit):
+    with open(unit) as f:
+        for line in f:
+            try:
+                r = json.loads(line).get("result")
+            except ValueError:
+                continue
+            key = {"OK": "passed", "EXPECTEDFAIL": "passed",
+                   "SKIP": "skipped"}.get(r, "failed")
+            n[key] += 1
+if os.path.isfile(integ):
+    for case in ET.parse(integ).getroot().iter("testcase"):
+        if case.find("failure") is not None or case.find("error") is not None:
+            n["failed"] += 1
+        elif case.find("skipped") is not None:
+            n["skipped"] += 1
+        else:
+            n["passed"] += 1
+if failed_steps and not n["failed"]:
+    n["failed"] = failed_steps
+print("tests: {passed} passed, {failed} failed, {skipped} skipped".format(**n))
+EOF
+}
+
 summary() {
 	echo
 	echo "===================== vxpath test summary ====================="
@@ -145,6 +182,7 @@ summary() {
 		echo "  RESULT: FAIL ($failed step(s) failed)"
 	fi
 	echo "================================================================"
+	totals
 }
 
 cd "$repo" || exit 1
