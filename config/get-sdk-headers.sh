@@ -206,23 +206,8 @@ upstream=${upstream%-*}
 	die "pkg-config finds DPDK $version but Debian's libdpdk-dev is" \
 	    "$deb_ver: the libdpdk in use is not Debian's; pass -Ddpdk_src"
 
-# True if apt's sources name a deb-src entry (one-line or deb822 format).
-# apt's own configuration names the files (APT_CONFIG may move them).
-have_deb_src_entry() {
-	local f SRCLIST=/etc/apt/sources.list SRCPARTS=/etc/apt/sources.list.d
-	eval "$(apt-config shell SRCLIST Dir::Etc::sourcelist/f \
-		SRCPARTS Dir::Etc::sourceparts/d 2>/dev/null)" || true
-	SRCPARTS=${SRCPARTS%/}
-	for f in "$SRCLIST" "$SRCPARTS"/*.list; do
-		[ -f "$f" ] && grep -Eq '^[[:space:]]*deb-src[[:space:]]' "$f" &&
-			return 0
-	done
-	for f in "$SRCPARTS"/*.sources; do
-		[ -f "$f" ] && grep -Eiq '^[[:space:]]*Types:.*deb-src' "$f" &&
-			return 0
-	done
-	return 1
-}
+# have_deb_src_entry: apt's sources name a deb-src entry.
+. "$(dirname "${BASH_SOURCE[0]}")/apt-sources.sh"
 
 # The orig (or native) tarball of the package in the download directory.
 find_orig() {

@@ -61,26 +61,11 @@ export DEBIAN_FRONTEND=noninteractive
 # entries of a stock bookworm install.
 # apt's own configuration names the files (/etc/apt/sources.list and
 # /etc/apt/sources.list.d/, unless APT_CONFIG says otherwise).
-SRCLIST=/etc/apt/sources.list
-SRCPARTS=/etc/apt/sources.list.d
-eval "$(apt-config shell SRCLIST Dir::Etc::sourcelist/f \
-	SRCPARTS Dir::Etc::sourceparts/d 2>/dev/null)" || true
-SRCPARTS=${SRCPARTS%/}
-DEB_SRC_FILE=$SRCPARTS/vxpath-deb-src.sources
-have_deb_src() {
-	local f
-	for f in "$SRCLIST" "$SRCPARTS"/*.list; do
-		[ -f "$f" ] && grep -Eq '^[[:space:]]*deb-src[[:space:]]' "$f" &&
-			return 0
-	done
-	for f in "$SRCPARTS"/*.sources; do
-		[ -f "$f" ] && grep -Eiq '^[[:space:]]*Types:.*deb-src' "$f" &&
-			return 0
-	done
-	return 1
-}
+. "$repo/config/apt-sources.sh"
+apt_source_dirs
+DEB_SRC_FILE=$APT_SRCPARTS/vxpath-deb-src.sources
 need_update=0
-if have_deb_src; then
+if have_deb_src_entry; then
 	step "deb-src entry: present"
 else
 	step "adding the deb-src entry $DEB_SRC_FILE"
