@@ -57,6 +57,8 @@ static void test_defaults(void **state)
 	assert_int_equal(da.speed, VXPATH_DEFAULT_SPEED);
 	assert_int_equal(da.speed, RTE_ETH_SPEED_NUM_UNKNOWN);
 	assert_int_equal(da.vectorized, 0);
+	/* vxpath's own devarg */
+	assert_int_equal(da.event_idx, 1);
 }
 
 static void test_all_keys(void **state)
@@ -108,6 +110,7 @@ static void test_each_key(void **state)
 		assert_int_equal(da.packed_vq, def.packed_vq); \
 		assert_int_equal(da.speed, def.speed); \
 		assert_int_equal(da.vectorized, def.vectorized); \
+		assert_int_equal(da.event_idx, def.event_idx); \
 		assert_false(da.mac_given); \
 		assert_string_equal(da.iface, ""); \
 	} while (0)
@@ -133,6 +136,8 @@ static void test_each_key(void **state)
 	ONE("speed=100000", speed, 100000);
 	ONE("vectorized=0", vectorized, 0);
 	ONE("vectorized=1", vectorized, 1);
+	ONE("event_idx=0", event_idx, 0);
+	ONE("event_idx=1", event_idx, 1);
 #undef ONE
 }
 
@@ -255,6 +260,7 @@ static const char *const einval_cases[] = {
 	"path=/x,in_order=2",
 	"path=/x,packed_vq=2",
 	"path=/x,vectorized=2",
+	"path=/x,event_idx=2",
 	"path=/x,mrg_rxbuf=x",
 	"path=/x,cq=yes",
 	"path=/x,server=true",

@@ -176,6 +176,7 @@ static const struct devarg_spec devarg_specs[] = {
 	NUM(VXPATH_ARG_PACKED_VQ, packed_vq, 0, 1),
 	{ VXPATH_ARG_SPEED, parse_speed, 0, 0, 0 },
 	NUM(VXPATH_ARG_VECTORIZED, vectorized, 0, 1),
+	NUM(VXPATH_ARG_EVENT_IDX, event_idx, 0, 1),
 };
 
 static void
@@ -187,6 +188,7 @@ devargs_defaults(struct vxpath_devargs *da)
 	da->mrg_rxbuf = 1;
 	da->in_order = 1;
 	da->speed = VXPATH_DEFAULT_SPEED;
+	da->event_idx = 1;
 }
 
 int

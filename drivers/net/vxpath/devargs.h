@@ -16,6 +16,11 @@
  *   packed_vq=  0|1, VIRTIO_F_RING_PACKED (default 0)
  *   speed=      link speed in Mbps reported by the port (default: unknown)
  *   vectorized= 0|1, ask for vector Rx/Tx paths (default 0)
+ *
+ * and vxpath's own additions:
+ *
+ *   event_idx=  0|1, negotiate VIRTIO_RING_F_EVENT_IDX when offered
+ *               (default 1)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -40,6 +45,7 @@
 #define VXPATH_ARG_PACKED_VQ  "packed_vq"
 #define VXPATH_ARG_SPEED      "speed"
 #define VXPATH_ARG_VECTORIZED "vectorized"
+#define VXPATH_ARG_EVENT_IDX  "event_idx"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -65,6 +71,7 @@ struct vxpath_devargs {
 	uint32_t packed_vq;         /**< 1: negotiate VIRTIO_F_RING_PACKED */
 	uint32_t speed;             /**< link speed, Mbps, or RTE_ETH_SPEED_NUM_UNKNOWN */
 	uint32_t vectorized;        /**< 1: vector paths wanted */
+	uint32_t event_idx;         /**< 1: negotiate VIRTIO_RING_F_EVENT_IDX */
 };
 
 /** The devargs string registered with RTE_PMD_REGISTER_PARAM_STRING. */
@@ -80,7 +87,8 @@ struct vxpath_devargs {
 	VXPATH_ARG_IN_ORDER "=<0|1> " \
 	VXPATH_ARG_PACKED_VQ "=<0|1> " \
 	VXPATH_ARG_SPEED "=<int> " \
-	VXPATH_ARG_VECTORIZED "=<0|1>"
+	VXPATH_ARG_VECTORIZED "=<0|1> " \
+	VXPATH_ARG_EVENT_IDX "=<0|1>"
 
 /**
  * Parse a devargs string into @da, applying upstream's defaults first.

@@ -8,8 +8,10 @@
  * --vdev=virtio_user0,... syntax binds vxpath when the plugin is loaded.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -17,6 +19,8 @@
 #include <rte_errno.h>
 #include <rte_ether.h>
 #include <rte_malloc.h>
+
+#include <linux/virtio_ring.h>
 
 #include "devargs.h"
 #include "rxtx.h"
@@ -231,6 +235,8 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		rte_free(rxq);
 		return ret;
 	}
+	vxpath_vq_set_event_idx(&rxq->q.vq, !!(dev->features &
+				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
 	eth_dev->data->rx_queues[qid] = rxq;
 	return 0;
 }
@@ -265,6 +271,8 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		rte_free(txq);
 		return ret;
 	}
+	vxpath_vq_set_event_idx(&txq->q.vq, !!(dev->features &
+				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
 	eth_dev->data->tx_queues[qid] = txq;
 	return 0;
 }
@@ -438,6 +446,110 @@ vxpath_stats_reset(struct rte_eth_dev *eth_dev)
 	return 0;
 }
 
+/* Per-queue xstats: upstream virtio's names, then vxpath's own. */
+struct xstat_def {
+	const char *name;
+	size_t offset; /* in struct vxpath_queue_stats */
+};
+
+#define XS(n, f) { n, offsetof(struct vxpath_queue_stats, f) }
+#define XS_BIN(n, b) \
+	{ n, offsetof(struct vxpath_queue_stats, size_bins) + \
+	     (b) * sizeof(uint64_t) }
+#define XS_COMMON \
+	XS("good_packets", packets), \
+	XS("good_bytes", bytes), \
+	XS("errors", errors), \
+	XS("multicast_packets", multicast), \
+	XS("broadcast_packets", broadcast), \
+	XS_BIN("undersize_packets", VXPATH_BIN_UNDERSIZE), \
+	XS_BIN("size_64_packets", VXPATH_BIN_64), \
+	XS_BIN("size_65_127_packets", VXPATH_BIN_65_127), \
+	XS_BIN("size_128_255_packets", VXPATH_BIN_128_255), \
+	XS_BIN("size_256_511_packets", VXPATH_BIN_256_511), \
+	XS_BIN("size_512_1023_packets", VXPATH_BIN_512_1023), \
+	XS_BIN("size_1024_1518_packets", VXPATH_BIN_1024_1518), \
+	XS_BIN("size_1519_max_packets", VXPATH_BIN_1519_MAX), \
+	XS("kicks", kicks), \
+	XS("interrupts", interrupts)
+
+static const struct xstat_def queue_xstats[] = { XS_COMMON };
+
+#define NB_QUEUE_XSTATS RTE_DIM(queue_xstats)
+
+/*
+ * Add what the device signalled on the queue's call eventfd since the last
+ * look to its interrupt count. Nothing else reads that eventfd while Rx
+ * interrupts are not in use.
+ */
+static void
+queue_count_interrupts(struct vxpath_queue *q)
+{
+	uint64_t n;
+
+	if (q->callfd >= 0 && read(q->callfd, &n, sizeof(n)) == sizeof(n))
+		q->stats.interrupts += n;
+}
+
+static unsigned int
+nb_xstats(const struct rte_eth_dev *eth_dev)
+{
+	return (eth_dev->data->nb_rx_queues + eth_dev->data->nb_tx_queues) *
+	       NB_QUEUE_XSTATS;
+}
+
+static int
+vxpath_xstats_get_names(struct rte_eth_dev *eth_dev,
+			struct rte_eth_xstat_name *names, unsigned int size)
+{
+	unsigned int n = nb_xstats(eth_dev), i, k = 0;
+	uint16_t q;
+
+	if (names == NULL || size < n)
+		return n;
+	for (q = 0; q < eth_dev->data->nb_rx_queues; q++)
+		for (i = 0; i < NB_QUEUE_XSTATS; i++)
+			snprintf(names[k++].name, sizeof(names[0].name),
+				 "rx_q%u_%s", q, queue_xstats[i].name);
+	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
+		for (i = 0; i < NB_QUEUE_XSTATS; i++)
+			snprintf(names[k++].name, sizeof(names[0].name),
+				 "tx_q%u_%s", q, queue_xstats[i].name);
+	return n;
+}
+
+static void
+queue_xstats_fill(struct vxpath_queue *q, struct rte_eth_xstat *xs,
+		  unsigned int *k)
+{
+	unsigned int i;
+
+	if (q != NULL)
+		queue_count_interrupts(q);
+	for (i = 0; i < NB_QUEUE_XSTATS; i++, (*k)++) {
+		xs[*k].id = *k;
+		xs[*k].value = q == NULL ? 0 :
+			*(const uint64_t *)((const char *)&q->stats +
+					    queue_xstats[i].offset);
+	}
+}
+
+static int
+vxpath_xstats_get(struct rte_eth_dev *eth_dev, struct rte_eth_xstat *xs,
+		  unsigned int size)
+{
+	unsigned int n = nb_xstats(eth_dev), k = 0;
+	uint16_t q;
+
+	if (xs == NULL || size < n)
+		return n;
+	for (q = 0; q < eth_dev->data->nb_rx_queues; q++)
+		queue_xstats_fill(eth_dev->data->rx_queues[q], xs, &k);
+	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
+		queue_xstats_fill(eth_dev->data->tx_queues[q], xs, &k);
+	return n;
+}
+
 static int
 vxpath_mac_addr_set(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac)
 {
@@ -463,6 +575,9 @@ static const struct eth_dev_ops vxpath_ops = {
 	.tx_queue_release = vxpath_tx_queue_release,
 	.stats_get = vxpath_stats_get,
 	.stats_reset = vxpath_stats_reset,
+	.xstats_get = vxpath_xstats_get,
+	.xstats_get_names = vxpath_xstats_get_names,
+	.xstats_reset = vxpath_stats_reset,
 	.mac_addr_set = vxpath_mac_addr_set,
 };
 
@@ -565,7 +680,6 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	eth_dev->dev_ops = &vxpath_ops;
 	eth_dev->rx_pkt_burst = vxpath_rx_burst;
 	eth_dev->tx_pkt_burst = vxpath_tx_burst;
-	eth_dev->data->dev_flags |= RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	vxpath_link_update(eth_dev, 0);
 	rte_eth_dev_probing_finish(eth_dev);
 

@@ -108,6 +108,38 @@ queue_broken(struct vxpath_queue *q)
 	rte_eth_linkstatus_set(&rte_eth_devices[q->port_id], &link);
 }
 
+/*
+ * Count one frame in the queue's stats: bytes, size bin, multicast and
+ * broadcast (by destination address), as upstream's per-queue xstats.
+ */
+static inline void
+stats_count_frame(struct vxpath_queue_stats *st, const struct rte_mbuf *m)
+{
+	uint32_t len = m->pkt_len;
+	const struct rte_ether_addr *dst;
+	unsigned int bin;
+
+	st->bytes += len;
+	if (len == 64)
+		bin = VXPATH_BIN_64;
+	else if (len < 64)
+		bin = VXPATH_BIN_UNDERSIZE;
+	else if (len > 1518)
+		bin = VXPATH_BIN_1519_MAX;
+	else /* 65..1518: one bin per power of two, 2 (65..127) to 6 */
+		bin = 32 - __builtin_clz(len) - 5;
+	st->size_bins[bin]++;
+	if (likely(m->data_len >= RTE_ETHER_ADDR_LEN)) {
+		dst = rte_pktmbuf_mtod(m, const struct rte_ether_addr *);
+		if (unlikely(rte_is_multicast_ether_addr(dst))) {
+			if (rte_is_broadcast_ether_addr(dst))
+				st->broadcast++;
+			else
+				st->multicast++;
+		}
+	}
+}
+
 static void
 mbuf_free_cb(void *arg __rte_unused, void *cookie)
 {
@@ -222,7 +254,6 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct vxpath_vq *vq = &rxq->q.vq;
 	uint16_t hdr = rxq->q.hdr_size;
 	uint16_t nb_rx = 0, ready, nbufs;
-	uint64_t bytes = 0;
 
 	ready = vxpath_vq_used_count(vq);
 	while (nb_rx < nb_pkts && ready > 0) {
@@ -257,17 +288,14 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		m->ol_flags = 0;
 		m->packet_type = 0;
 		m->vlan_tci = 0;
-		bytes += m->pkt_len;
+		stats_count_frame(&rxq->q.stats, m);
 		pkts[nb_rx++] = m;
 	}
+	rxq->q.stats.packets += nb_rx;
 	if (unlikely(vq->broken)) {
 		queue_broken(&rxq->q);
-		rxq->q.stats.packets += nb_rx;
-		rxq->q.stats.bytes += bytes;
 		return nb_rx;
 	}
-	rxq->q.stats.packets += nb_rx;
-	rxq->q.stats.bytes += bytes;
 	if (vq->num_free >= RTE_MIN((uint16_t)RX_REFILL_BURST, vq->size / 4))
 		vxpath_rxq_refill(rxq);
 	return nb_rx;
@@ -310,7 +338,6 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	struct vxpath_vq *vq = &txq->q.vq;
 	uint16_t hdr = txq->q.hdr_size;
 	uint16_t nb_tx, n, sent = 0;
-	uint64_t bytes = 0;
 
 	txq_reclaim(txq);
 	if (unlikely(vq->broken)) {
@@ -354,7 +381,8 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		memset(h, 0, hdr);
 		if (unlikely(vxpath_vq_add(vq, bufs, n, m) < 0))
 			break;
-		bytes += m->pkt_len;
+		/* Not yet published: the mbuf is still safe to read. */
+		stats_count_frame(&txq->q.stats, m);
 		sent++;
 	}
 	if (sent > 0) {
@@ -362,6 +390,5 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		queue_kick(&txq->q);
 	}
 	txq->q.stats.packets += sent;
-	txq->q.stats.bytes += bytes;
 	return nb_tx;
 }

@@ -21,12 +21,32 @@ struct vxpath_dev;
 /** Most descriptors one transmitted packet may take (header + segments). */
 #define VXPATH_TX_MAX_SEGS 64
 
-/** Per-queue counters, packets and bytes (bytes exclude the vnet header). */
+/** Frame size bins of the per-queue xstats, as upstream's virtio PMD. */
+enum vxpath_size_bin {
+	VXPATH_BIN_UNDERSIZE,  /**< < 64 bytes */
+	VXPATH_BIN_64,
+	VXPATH_BIN_65_127,
+	VXPATH_BIN_128_255,
+	VXPATH_BIN_256_511,
+	VXPATH_BIN_512_1023,
+	VXPATH_BIN_1024_1518,
+	VXPATH_BIN_1519_MAX,
+	VXPATH_NB_SIZE_BINS
+};
+
+/**
+ * Per-queue counters. Packets and bytes count frames as the application
+ * sees them (bytes exclude the virtio-net header).
+ */
 struct vxpath_queue_stats {
 	uint64_t packets;
 	uint64_t bytes;
-	uint64_t errors;  /**< Rx: bad frames dropped; Tx: packets dropped */
-	uint64_t kicks;   /**< notifications written to the kick eventfd */
+	uint64_t errors;     /**< Rx: bad frames dropped; Tx: packets dropped */
+	uint64_t multicast;  /**< frames to a multicast address (not bcast) */
+	uint64_t broadcast;  /**< frames to ff:ff:ff:ff:ff:ff */
+	uint64_t size_bins[VXPATH_NB_SIZE_BINS]; /**< frames by length */
+	uint64_t kicks;      /**< notifications written to the kick eventfd */
+	uint64_t interrupts; /**< notifications read from the call eventfd */
 };
 
 /** What both queue kinds share: the virtqueue and its notification fds. */

@@ -13,6 +13,7 @@
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
 #include <rte_common.h>
 #include <rte_errno.h>
 
@@ -39,6 +40,8 @@ driver_wanted_features(const struct vxpath_dev *dev)
 {
 	uint64_t f = BIT(VIRTIO_F_VERSION_1);
 
+	if (dev->args.event_idx)
+		f |= BIT(VIRTIO_RING_F_EVENT_IDX);
 	if (dev->args.mrg_rxbuf)
 		f |= BIT(VIRTIO_NET_F_MRG_RXBUF);
 	return f;

@@ -56,6 +56,8 @@ struct vxpath_vq {
 	uint16_t num_free;         /**< descriptors not in any chain */
 	uint16_t free_head;        /**< first descriptor of the free list */
 	uint16_t inflight;         /**< chains made available, not yet used */
+	uint16_t kicked_idx;       /**< avail_idx at the last kick decision */
+	bool event_idx;            /**< VIRTIO_RING_F_EVENT_IDX negotiated */
 	bool broken;               /**< the device broke a rule; see 'why' */
 	const char *why;           /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
@@ -78,6 +80,15 @@ size_t vxpath_vq_mem_size(uint16_t size);
  */
 int vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
 		   struct vxpath_vq_chain *chains);
+
+/**
+ * Use the event index fields (VIRTIO_RING_F_EVENT_IDX, 2.7.10) instead of
+ * the flags for notification suppression; call after vxpath_vq_init() when
+ * the feature is negotiated. The driver polls, so it sets used_event to
+ * one behind the used index: the device, which is never more than size
+ * entries ahead, crosses it only once per 65536 used entries.
+ */
+void vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on);
 
 /**
  * Return the virtqueue to its state after vxpath_vq_init(): indexes 0, all
@@ -108,10 +119,12 @@ void vxpath_vq_publish(struct vxpath_vq *vq);
 
 /**
  * After vxpath_vq_publish(): whether the device wants a notification
- * (its used->flags lacks VRING_USED_F_NO_NOTIFY), 2.7.10. Full barrier
- * between the index store and the flags load.
+ * (2.7.10). Without event index: its used->flags lacks
+ * VRING_USED_F_NO_NOTIFY. With it: the device's avail_event lies in the
+ * range of available entries published since the last call. Full barrier
+ * between the index store and the device's field load.
  */
-bool vxpath_vq_kick_needed(const struct vxpath_vq *vq);
+bool vxpath_vq_kick_needed(struct vxpath_vq *vq);
 
 /**
  * Number of used entries the device has returned and the driver has not yet

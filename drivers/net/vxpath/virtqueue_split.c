@@ -56,6 +56,8 @@ vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
 		   (void *)vq, why, id, len);
 }
 
+static inline void vring_used_event_set(struct vxpath_vq *vq);
+
 void
 vxpath_vq_reset(struct vxpath_vq *vq)
 {
@@ -72,8 +74,27 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->num_free = vq->size;
 	vq->free_head = 0;
 	vq->inflight = 0;
+	vq->kicked_idx = 0;
 	vq->broken = false;
 	vq->why = NULL;
+	if (vq->event_idx)
+		vring_used_event_set(vq);
+}
+
+/* The driver's used_event (2.7.6): at the end of the available ring. */
+static inline void
+vring_used_event_set(struct vxpath_vq *vq)
+{
+	vq->avail->ring[vq->size] =
+		rte_cpu_to_le_16((uint16_t)(vq->used_idx - 1));
+}
+
+void
+vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on)
+{
+	vq->event_idx = on;
+	if (on)
+		vring_used_event_set(vq);
 }
 
 int
@@ -154,15 +175,30 @@ vxpath_vq_publish(struct vxpath_vq *vq)
 }
 
 bool
-vxpath_vq_kick_needed(const struct vxpath_vq *vq)
+vxpath_vq_kick_needed(struct vxpath_vq *vq)
 {
-	uint16_t flags;
+	uint16_t flags, event, old, new;
 
 	/* Full barrier: our avail->idx store must be visible before we read
-	 * the device's flags, or the device may go idle having seen neither
-	 * the new index nor a kick (2.7.10).
+	 * the device's flags or avail_event, or the device may go idle having
+	 * seen neither the new index nor a kick (2.7.10).
 	 */
 	rte_smp_mb();
+	if (vq->event_idx) {
+		/* avail_event follows the used ring's entries (2.7.8). */
+		const uint16_t *avail_event =
+			(const uint16_t *)&vq->used->ring[vq->size];
+
+		event = rte_le_to_cpu_16(__atomic_load_n(avail_event,
+							 __ATOMIC_RELAXED));
+		old = vq->kicked_idx;
+		new = vq->avail_idx;
+		vq->kicked_idx = new;
+		/* Kick iff event is in [old, new): the device asked to be
+		 * told when the entry at 'event' became available.
+		 */
+		return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+	}
 	flags = rte_le_to_cpu_16(__atomic_load_n(&vq->used->flags,
 						 __ATOMIC_RELAXED));
 	return !(flags & VRING_USED_F_NO_NOTIFY);
