@@ -585,6 +585,93 @@ static void test_kick_needed(void **state)
 	fx_free(f);
 }
 
+static void ignore_cookie(void *arg, void *cookie)
+{
+	(void)arg;
+	(void)cookie;
+}
+
+/* The device's avail_event, after the used ring's entries (2.7.8). */
+static void dev_set_avail_event(struct fx *f, uint16_t event)
+{
+	uint16_t *avail_event = (uint16_t *)(void *)&f->vq.used->ring[f->size];
+
+	*avail_event = event;
+}
+
+/*
+ * With VIRTIO_RING_F_EVENT_IDX the flags are ignored: the driver kicks iff
+ * the device's avail_event lies in the entries published since the last
+ * decision (2.7.10), including across the 16-bit wrap.
+ */
+static void test_kick_needed_event_idx(void **state)
+{
+	struct fx *f = fx_new(8);
+	uint16_t g;
+	void *c;
+	uint32_t l;
+	unsigned int i;
+
+	(void)state;
+	vxpath_vq_set_event_idx(&f->vq, true);
+	/* used_event: one behind the used index, so no interrupt is asked;
+	 * the flags must be 0 in this mode (2.7.7.1)
+	 */
+	assert_int_equal(f->vq.avail->ring[f->size], 0xffff);
+	assert_int_equal(f->vq.avail->flags, 0);
+
+	/* device waits for entry 0: the first publish kicks */
+	dev_set_avail_event(f, 0);
+	f->vq.used->flags = VRING_USED_F_NO_NOTIFY; /* ignored */
+	add_rx(f, 512, cookie_of(1));
+	vxpath_vq_publish(&f->vq);
+	assert_true(vxpath_vq_kick_needed(&f->vq));
+	/* entry 1 published, device still waits for 0: no kick */
+	add_rx(f, 512, cookie_of(2));
+	vxpath_vq_publish(&f->vq);
+	assert_false(vxpath_vq_kick_needed(&f->vq));
+	/* device asks for entry 3; entries 2 and 3 published together */
+	dev_set_avail_event(f, 3);
+	f->vq.used->flags = 0; /* ignored too */
+	add_rx(f, 512, cookie_of(3));
+	vxpath_vq_publish(&f->vq);
+	assert_false(vxpath_vq_kick_needed(&f->vq));
+	add_rx(f, 512, cookie_of(4));
+	vxpath_vq_publish(&f->vq);
+	assert_true(vxpath_vq_kick_needed(&f->vq));
+	/* nothing new published: never a kick */
+	assert_false(vxpath_vq_kick_needed(&f->vq));
+
+	/* many laps: the device always asks for the next entry -> one kick
+	 * per publish; asking for an old entry -> none
+	 */
+	for (i = 0; i < 4; i++) {
+		assert_true(dev_pop(f, &g));
+	}
+	for (i = 0; i < 70000; i++) {
+		uint16_t h;
+
+		dev_set_avail_event(f, f->vq.avail_idx);
+		h = add_rx(f, 512, cookie_of(5));
+		vxpath_vq_publish(&f->vq);
+		assert_true(vxpath_vq_kick_needed(&f->vq));
+		dev_set_avail_event(f, (uint16_t)(f->vq.avail_idx - 2));
+		assert_false(vxpath_vq_kick_needed(&f->vq));
+		assert_true(dev_pop(f, &g));
+		assert_int_equal(g, h);
+		dev_push(f, h, 0);
+		assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), 0);
+	}
+	/* reset keeps event index mode and used_event one behind */
+	vxpath_vq_drain(&f->vq, ignore_cookie, NULL);
+	assert_true(f->vq.event_idx);
+	assert_int_equal(f->vq.avail->ring[f->size], 0xffff);
+	assert_int_equal(f->vq.avail->flags, 0);
+	vxpath_vq_set_event_idx(&f->vq, false);
+	assert_int_equal(f->vq.avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
+	fx_free(f);
+}
+
 /* One chain at a time, past the 16-bit wrap of both indexes. */
 static void test_index_wrap_one_at_a_time(void **state)
 {
@@ -1348,6 +1435,7 @@ int main(void)
 		cmocka_unit_test(test_used_in_device_order),
 		cmocka_unit_test(test_used_needs_used_idx),
 		cmocka_unit_test(test_kick_needed),
+		cmocka_unit_test(test_kick_needed_event_idx),
 		cmocka_unit_test(test_index_wrap_one_at_a_time),
 		cmocka_unit_test(test_index_wrap_batches),
 		cmocka_unit_test(test_index_wrap_partial),

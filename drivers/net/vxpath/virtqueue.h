@@ -74,8 +74,8 @@ size_t vxpath_vq_mem_size(uint16_t size);
  * Lay out a split virtqueue in @mem (vxpath_vq_mem_size(@size) bytes, aligned
  * to VXPATH_VQ_ALIGN, owned by the caller and shared with the device) and
  * reset it to empty. @chains must hold @size entries, owned by the caller.
- * Suppresses used-buffer notifications (VRING_AVAIL_F_NO_INTERRUPT): the
- * driver polls.
+ * Suppresses used-buffer notifications (VRING_AVAIL_F_NO_INTERRUPT, or
+ * used_event with vxpath_vq_set_event_idx()): the driver polls.
  * Return: 0; -EINVAL if @size is not a power of two in [1, 32768].
  */
 int vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
@@ -164,6 +164,14 @@ int vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len);
  */
 unsigned int vxpath_vq_drain(struct vxpath_vq *vq,
 			     void (*fn)(void *arg, void *cookie), void *arg);
+
+/**
+ * Mark the virtqueue broken because the device wrote @why (static text)
+ * about entry @id with length @len (bytes); logs one error the first time.
+ * Every later call fails until vxpath_vq_reset().
+ */
+void vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
+			   uint32_t len);
 
 /** Addresses of the three parts, for VHOST_SET_VRING_ADDR. */
 static inline uint64_t vxpath_vq_desc_addr(const struct vxpath_vq *vq)

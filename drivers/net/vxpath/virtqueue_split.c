@@ -44,9 +44,9 @@ vxpath_vq_mem_size(uint16_t size)
 	return RTE_ALIGN_CEIL(used_offset(size) + used_bytes, VXPATH_VQ_ALIGN);
 }
 
-static void
-vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
-	       uint32_t len)
+void
+vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
+		      uint32_t len)
 {
 	if (vq->broken)
 		return;
@@ -56,7 +56,7 @@ vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
 		   (void *)vq, why, id, len);
 }
 
-static inline void vring_used_event_set(struct vxpath_vq *vq);
+static void vq_suppress_interrupts(struct vxpath_vq *vq);
 
 void
 vxpath_vq_reset(struct vxpath_vq *vq)
@@ -67,8 +67,6 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	memset(vq->chains, 0, sizeof(*vq->chains) * vq->size);
 	for (i = 0; i < vq->size; i++)
 		vq->chains[i].next = (uint16_t)(i + 1);
-	/* The driver polls; it asks for no used-buffer notification. */
-	vq->avail->flags = rte_cpu_to_le_16(VRING_AVAIL_F_NO_INTERRUPT);
 	vq->avail_idx = 0;
 	vq->used_idx = 0;
 	vq->num_free = vq->size;
@@ -77,24 +75,31 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->kicked_idx = 0;
 	vq->broken = false;
 	vq->why = NULL;
-	if (vq->event_idx)
-		vring_used_event_set(vq);
+	vq_suppress_interrupts(vq);
 }
 
-/* The driver's used_event (2.7.6): at the end of the available ring. */
-static inline void
-vring_used_event_set(struct vxpath_vq *vq)
+/*
+ * The driver polls: it asks for no used-buffer notification (2.7.7). With
+ * event index the flags must be 0 and used_event (at the end of the
+ * available ring, 2.7.6) says it instead: one behind the used index.
+ */
+static void
+vq_suppress_interrupts(struct vxpath_vq *vq)
 {
-	vq->avail->ring[vq->size] =
-		rte_cpu_to_le_16((uint16_t)(vq->used_idx - 1));
+	if (vq->event_idx) {
+		vq->avail->flags = 0;
+		vq->avail->ring[vq->size] =
+			rte_cpu_to_le_16((uint16_t)(vq->used_idx - 1));
+	} else {
+		vq->avail->flags = rte_cpu_to_le_16(VRING_AVAIL_F_NO_INTERRUPT);
+	}
 }
 
 void
 vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on)
 {
 	vq->event_idx = on;
-	if (on)
-		vring_used_event_set(vq);
+	vq_suppress_interrupts(vq);
 }
 
 int
@@ -220,7 +225,7 @@ vxpath_vq_used_count(struct vxpath_vq *vq)
 	if (unlikely(n > vq->inflight)) {
 		VXPATH_LOG(ERR, "used->idx %u is %u entries ahead, %u chains outstanding",
 			   idx, n, vq->inflight);
-		vq_mark_broken(vq, "used index ahead of the chains outstanding",
+		vxpath_vq_mark_broken(vq, "used index ahead of the chains outstanding",
 			       idx, 0);
 		return 0;
 	}
@@ -246,12 +251,12 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 	i = rte_le_to_cpu_32(__atomic_load_n(&e->id, __ATOMIC_RELAXED));
 	l = rte_le_to_cpu_32(__atomic_load_n(&e->len, __ATOMIC_RELAXED));
 	if (unlikely(i >= vq->size)) {
-		vq_mark_broken(vq, "used id out of range", i, l);
+		vxpath_vq_mark_broken(vq, "used id out of range", i, l);
 		return NULL;
 	}
 	c = &vq->chains[i];
 	if (unlikely(c->cookie == NULL)) {
-		vq_mark_broken(vq, "used id is not an outstanding chain", i, l);
+		vxpath_vq_mark_broken(vq, "used id is not an outstanding chain", i, l);
 		return NULL;
 	}
 	/* A chain returned twice before the first is consumed: look at the
@@ -262,7 +267,7 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 				    (vq->size - 1)];
 		if (unlikely(rte_le_to_cpu_32(__atomic_load_n(&e->id,
 				__ATOMIC_RELAXED)) == i)) {
-			vq_mark_broken(vq, "used id returned twice", i, l);
+			vxpath_vq_mark_broken(vq, "used id returned twice", i, l);
 			return NULL;
 		}
 	}
@@ -270,7 +275,7 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 		/* Driver-readable chain: the device wrote nothing. */
 		l = 0;
 	} else if (unlikely(l > c->in_len)) {
-		vq_mark_broken(vq, "used length exceeds the buffers posted",
+		vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
 			       i, l);
 		return NULL;
 	}
