@@ -88,8 +88,9 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	uint16_t qsize = (uint16_t)dev->args.queue_size;
 
-	info->max_rx_queues = dev->nr_queue_pairs;
-	info->max_tx_queues = dev->nr_queue_pairs;
+	/* The device's capability (queues=), not the pairs now in use. */
+	info->max_rx_queues = (uint16_t)dev->args.queues;
+	info->max_tx_queues = (uint16_t)dev->args.queues;
 	info->max_mac_addrs = 1;
 	info->max_rx_pktlen = VXPATH_MAX_RX_PKTLEN;
 	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
@@ -172,10 +173,13 @@ vxpath_tx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
 }
 
 static void
-queue_ids(struct vxpath_queue *q, struct vxpath_dev *dev, uint16_t qid,
+queue_ids(struct vxpath_queue *q, struct rte_eth_dev *eth_dev, uint16_t qid,
 	  bool tx)
 {
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
 	q->dev = dev;
+	q->eth_dev = eth_dev;
 	q->port_id = dev->port_id;
 	q->queue_id = qid;
 	q->vq_index = (uint16_t)(2 * qid + (tx ? 1 : 0));
@@ -195,14 +199,33 @@ log_nb_desc(const struct vxpath_dev *dev, const char *dir, uint16_t qid,
 static int
 vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		      uint16_t nb_desc, unsigned int socket,
-		      const struct rte_eth_rxconf *conf __rte_unused,
+		      const struct rte_eth_rxconf *conf,
 		      struct rte_mempool *mp)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	uint32_t room = rte_pktmbuf_data_room_size(mp);
 	uint32_t frame = eth_dev->data->mtu + VXPATH_ETH_OVERHEAD;
+	uint64_t offloads = conf->offloads |
+			    eth_dev->data->dev_conf.rxmode.offloads;
 	struct vxpath_rxq *rxq;
 	int ret;
+
+	if (conf->rx_deferred_start) {
+		VXPATH_LOG(ERR, "%s: Rx queue %u: deferred start is not supported",
+			   dev->name, qid);
+		return -EINVAL;
+	}
+	/* A frame of the MTU that needs a chain needs SCATTER: without it
+	 * the application expects single-segment mbufs.
+	 */
+	if (room - RTE_PKTMBUF_HEADROOM < frame &&
+	    !(offloads & RTE_ETH_RX_OFFLOAD_SCATTER) &&
+	    (dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))) {
+		VXPATH_LOG(ERR, "%s: Rx queue %u: a %u-byte frame (MTU %u) needs more than one %u-byte buffer: enable RTE_ETH_RX_OFFLOAD_SCATTER or use larger mbufs",
+			   dev->name, qid, frame, eth_dev->data->mtu,
+			   room - RTE_PKTMBUF_HEADROOM);
+		return -EINVAL;
+	}
 
 	if (room <= RTE_PKTMBUF_HEADROOM + VXPATH_MIN_RX_BUFSIZE) {
 		VXPATH_LOG(ERR, "%s: Rx queue %u: mempool %s has %u-byte buffers, need more than %u",
@@ -223,7 +246,7 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 				 socket);
 	if (rxq == NULL)
 		return -ENOMEM;
-	queue_ids(&rxq->q, dev, qid, false);
+	queue_ids(&rxq->q, eth_dev, qid, false);
 	rxq->mp = mp;
 	rxq->mrg_rxbuf = !!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
 	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + dev->vnet_hdr_size;
@@ -244,12 +267,18 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 static int
 vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		      uint16_t nb_desc, unsigned int socket,
-		      const struct rte_eth_txconf *conf __rte_unused)
+		      const struct rte_eth_txconf *conf)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	uint16_t size = (uint16_t)dev->args.queue_size;
 	struct vxpath_txq *txq;
 	int ret;
+
+	if (conf->tx_deferred_start) {
+		VXPATH_LOG(ERR, "%s: Tx queue %u: deferred start is not supported",
+			   dev->name, qid);
+		return -EINVAL;
+	}
 
 	log_nb_desc(dev, "Tx", qid, nb_desc);
 	vxpath_tx_queue_release(eth_dev, qid);
@@ -257,7 +286,7 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 				 socket);
 	if (txq == NULL)
 		return -ENOMEM;
-	queue_ids(&txq->q, dev, qid, true);
+	queue_ids(&txq->q, eth_dev, qid, true);
 	/* Shared with the back-end, so from DPDK memory. */
 	txq->hdrs = rte_zmalloc_socket("vxpath_tx_hdrs",
 				       sizeof(*txq->hdrs) * size,
@@ -290,6 +319,39 @@ collect_queues(struct rte_eth_dev *eth_dev, struct vxpath_queue **qs)
 	return n;
 }
 
+/*
+ * The back-end did not confirm that it stopped: it may still write into the
+ * posted Rx buffers or read the Tx ones. Forget them instead of returning
+ * them to the pool, where the application would reuse that memory.
+ */
+static void
+abandon_queues(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	unsigned int n = 0;
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
+
+		if (q != NULL) {
+			n += q->vq.inflight;
+			vxpath_vq_reset(&q->vq);
+		}
+	}
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
+		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
+
+		if (q != NULL) {
+			n += q->vq.inflight;
+			vxpath_vq_reset(&q->vq);
+		}
+	}
+	dev->backend_lost = true;
+	VXPATH_LOG(ERR, "%s: the %s back-end did not confirm that its rings stopped: %u buffers are left to it, not reused; detach and attach the port to use it again",
+		   dev->name, dev->ops->name, n);
+}
+
 static void
 drain_queues(struct rte_eth_dev *eth_dev)
 {
@@ -313,6 +375,11 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 	uint16_t i, n, nq = nb_queues_started(eth_dev);
 	int ret;
 
+	if (dev->backend_lost) {
+		VXPATH_LOG(ERR, "%s: the back-end connection was lost; detach and attach the port",
+			   dev->name);
+		return -ENOTCONN;
+	}
 	for (i = 0; i < nq; i++) {
 		if (eth_dev->data->rx_queues[i] == NULL ||
 		    eth_dev->data->tx_queues[i] == NULL) {
@@ -359,8 +426,10 @@ vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 	if (!dev->started)
 		return 0;
 	n = collect_queues(eth_dev, qs);
-	vxpath_virtio_net_stop(dev, qs, n);
-	drain_queues(eth_dev);
+	if (vxpath_virtio_net_stop(dev, qs, n) < 0)
+		abandon_queues(eth_dev);
+	else
+		drain_queues(eth_dev);
 	dev->started = false;
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -657,7 +726,6 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	dev->port_id = eth_dev->data->port_id;
 	dev->args = args;
 	dev->nr_queue_pairs = (uint16_t)args.queues;
-	dev->mtu = RTE_ETHER_MTU;
 	if (args.mac_given)
 		rte_ether_addr_copy(&args.mac, &dev->mac);
 	else
@@ -709,8 +777,12 @@ vxpath_remove(struct rte_vdev_device *vdev)
 		return 0; /* already closed through rte_eth_dev_close */
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return rte_eth_dev_release_port(eth_dev);
-	rte_eth_dev_close(eth_dev->data->port_id);
-	return 0;
+	/* ethdev refuses to close a started port: stop it first, or the bus
+	 * would free the vdev under a port still allocated.
+	 */
+	if (eth_dev->data->dev_started)
+		rte_eth_dev_stop(eth_dev->data->port_id);
+	return rte_eth_dev_close(eth_dev->data->port_id);
 }
 
 static struct rte_vdev_driver vxpath_vdev_driver = {

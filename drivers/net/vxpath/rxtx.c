@@ -105,7 +105,7 @@ queue_broken(struct vxpath_queue *q)
 		   q->dev->name, q->vq_index, q->vq.why ? q->vq.why : "broken");
 	memset(&link, 0, sizeof(link));
 	link.link_status = RTE_ETH_LINK_DOWN;
-	rte_eth_linkstatus_set(&rte_eth_devices[q->port_id], &link);
+	rte_eth_linkstatus_set(q->eth_dev, &link);
 }
 
 /*
@@ -170,13 +170,23 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 
 	while (vq->num_free > 0) {
 		n = RTE_MIN(vq->num_free, (uint16_t)RX_REFILL_BURST);
+		/* Bulk allocation is all or nothing: when the pool runs low,
+		 * take what is left rather than nothing.
+		 */
 		if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
-			rte_eth_devices[rxq->q.port_id].data->rx_mbuf_alloc_failed += n;
-			break;
+			unsigned int left = rte_mempool_avail_count(rxq->mp);
+
+			rxq->q.eth_dev->data->rx_mbuf_alloc_failed +=
+				n - RTE_MIN(left, n);
+			n = (uint16_t)RTE_MIN(left, n);
+			if (n == 0 ||
+			    rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0)
+				break;
 		}
 		for (i = 0; i < n; i++) {
 			if (rxq_post(rxq, mbufs[i]) < 0) {
 				rte_pktmbuf_free_bulk(&mbufs[i], n - i);
+				posted += i;
 				goto out;
 			}
 		}
@@ -218,8 +228,9 @@ rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs)
 		if (i == 0) {
 			/* The first buffer holds the header, then data. */
 			if (unlikely(len < hdr)) {
-				vq->broken = true;
-				vq->why = "used length shorter than the virtio-net header";
+				vxpath_vq_mark_broken(vq,
+					"used length shorter than the virtio-net header",
+					0, len);
 				rte_pktmbuf_free(m);
 				goto broken;
 			}
@@ -268,14 +279,17 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (rxq->mrg_rxbuf && len >= hdr) {
 			h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
 			nbufs = rte_le_to_cpu_16(h->num_buffers);
-			if (unlikely(nbufs == 0 || nbufs > vq->size)) {
-				vq->broken = true;
-				vq->why = "num_buffers of a received frame out of range";
+			/* More buffers than the device holds would never
+			 * complete: a broken device, not one to wait for.
+			 */
+			if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
+				vxpath_vq_mark_broken(vq,
+					"num_buffers of a received frame out of range",
+					nbufs, len);
 				break;
 			}
 			/* The device publishes a frame's buffers together;
-			 * fewer means a buggy device or a frame still being
-			 * written: wait.
+			 * fewer is a frame still being written: wait.
 			 */
 			if (nbufs > ready)
 				break;
@@ -284,6 +298,12 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (unlikely(m == NULL))
 			break;
 		ready -= nbufs;
+		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN)) {
+			/* A runt no Ethernet frame can be: drop, count. */
+			rxq->q.stats.errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		m->port = rxq->q.port_id;
 		m->ol_flags = 0;
 		m->packet_type = 0;
@@ -368,12 +388,14 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			h = &txq->hdrs[vq->free_head];
 			bufs[n].addr = (uint64_t)(uintptr_t)h;
 			bufs[n].len = hdr;
-			bufs[++n].addr = rte_pktmbuf_mtod(m, uint64_t);
+			bufs[++n].addr = (uint64_t)rte_pktmbuf_mtod(m, uintptr_t);
 			bufs[n].len = m->data_len;
 		}
 		bufs[n++].writable = false;
-		for (seg = m->next; seg != NULL; seg = seg->next, n++) {
-			bufs[n].addr = rte_pktmbuf_mtod(seg, uint64_t);
+		/* Bounded by 'need' too: nb_segs was what was checked. */
+		for (seg = m->next; seg != NULL && n < need;
+		     seg = seg->next, n++) {
+			bufs[n].addr = (uint64_t)rte_pktmbuf_mtod(seg, uintptr_t);
 			bufs[n].len = seg->data_len;
 			bufs[n].writable = false;
 		}

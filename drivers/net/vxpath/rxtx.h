@@ -52,8 +52,9 @@ struct vxpath_queue_stats {
 /** What both queue kinds share: the virtqueue and its notification fds. */
 struct vxpath_queue {
 	struct vxpath_vq vq;         /**< driver side of the ring */
-	struct vxpath_dev *dev;
-	uint16_t port_id;
+	struct vxpath_dev *dev;      /**< the port's device state */
+	struct rte_eth_dev *eth_dev; /**< the port (link, alloc failures) */
+	uint16_t port_id;            /**< the port's id, for mbuf->port */
 	uint16_t queue_id;           /**< ethdev queue id */
 	uint16_t vq_index;           /**< virtio-net index: 2N Rx, 2N+1 Tx */
 	uint16_t hdr_size;           /**< bytes of virtio-net header */
@@ -85,8 +86,8 @@ struct vxpath_txq {
 /**
  * Allocate a queue's ring (shared memory on @socket), its private
  * bookkeeping and its kick/call eventfds, and lay out an empty split ring of
- * @size descriptors. @q is zeroed first except nothing; caller sets ids.
- * Return: 0; -ENOMEM; -errno of eventfd().
+ * @size descriptors. The caller has set the ids and pointers of @q.
+ * Return: 0; -ENOMEM; -errno of eventfd(); -EINVAL for a bad @size.
  */
 int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket);
 
@@ -94,8 +95,9 @@ int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket);
 void vxpath_queue_free(struct vxpath_queue *q);
 
 /**
- * Post Rx buffers until the ring is full or the mempool is empty, then
- * publish them and kick the device if it asks for it.
+ * Post Rx buffers (one mbuf each) until the ring is full or the mempool is
+ * empty, then publish them and kick the device if it asks for it. Mbufs
+ * that could not be had are added to the port's rx_mbuf_alloc_failed.
  * Return: buffers posted.
  */
 uint16_t vxpath_rxq_refill(struct vxpath_rxq *rxq);

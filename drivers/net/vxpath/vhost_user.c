@@ -287,6 +287,22 @@ vxpath_vu_ack_check(const char *name, uint32_t request, uint64_t ack)
  */
 
 /*
+ * The stream is out of step or the peer is gone: fail every later request,
+ * and shut the socket down so that a back-end still alive sees the
+ * disconnection and stops using our rings and buffers (the vhost-user spec:
+ * a back-end stops its rings when the front-end disconnects).
+ */
+static void
+vu_mark_broken(struct vxpath_vu *vu)
+{
+	if (vu->broken)
+		return;
+	vu->broken = true;
+	if (vu->fd >= 0)
+		shutdown(vu->fd, SHUT_RDWR);
+}
+
+/*
  * Turn the errno of a failed send or receive into the adapter's error code,
  * log it once and mark the connection broken.
  */
@@ -294,7 +310,7 @@ static int
 vu_io_error(struct vxpath_dev *dev, struct vxpath_vu *vu, const char *what,
 	    uint32_t request, int err)
 {
-	vu->broken = true;
+	vu_mark_broken(vu);
 	if (err == EAGAIN || err == EWOULDBLOCK) {
 		VXPATH_LOG(ERR, "%s: vhost-user back-end at %s did not %s %s within %u ms; giving up on this connection",
 			   dev->name, dev->args.path,
@@ -449,7 +465,7 @@ vu_recv(struct vxpath_dev *dev, struct vxpath_vu *vu, uint32_t request,
 		}
 		vu_close_received_fds(dev, &mh, request);
 		if (n == 0) {
-			vu->broken = true;
+			vu_mark_broken(vu);
 			VXPATH_LOG(ERR, "%s: vhost-user back-end at %s closed the connection before replying to %s",
 				   dev->name, dev->args.path,
 				   vxpath_vu_request_name(request));
@@ -474,7 +490,7 @@ vu_recv_reply(struct vxpath_dev *dev, struct vxpath_vu *vu, uint32_t request,
 	ret = vxpath_vu_reply_check(dev->name, request, &hdr);
 	if (ret < 0) {
 		/* Unknown bytes may follow: the stream is out of step. */
-		vu->broken = true;
+		vu_mark_broken(vu);
 		return ret;
 	}
 	/* hdr.size == vxpath_vu_reply_size(request) <= sizeof(*payload) */

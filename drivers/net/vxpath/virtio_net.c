@@ -168,11 +168,12 @@ fail:
 	return ret;
 }
 
-void
+int
 vxpath_virtio_net_stop(struct vxpath_dev *dev,
 		       struct vxpath_queue *const *queues, uint16_t nb)
 {
 	uint16_t i, pair;
+	int ret = 0;
 
 	for (pair = 0; pair < dev->nr_queue_pairs; pair++)
 		dev->ops->enable_queue_pair(dev, pair, false);
@@ -182,8 +183,11 @@ vxpath_virtio_net_stop(struct vxpath_dev *dev,
 		if (dev->ops->get_vring_base(dev, &st) == 0)
 			VXPATH_LOG(DEBUG, "%s: virtqueue %u stopped at %u",
 				   dev->name, st.index, st.num);
+		else
+			ret = -EIO;
 	}
 	status_set(dev, dev->status & ~VIRTIO_CONFIG_S_DRIVER_OK);
+	return ret;
 }
 
 void

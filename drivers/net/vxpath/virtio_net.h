@@ -34,11 +34,14 @@ int vxpath_virtio_net_start(struct vxpath_dev *dev,
 
 /**
  * Stop the back-end's use of the rings: disable the queue pairs and fetch
- * each ring's base (which stops it). Errors are logged, not returned: the
- * driver takes its buffers back regardless.
+ * each ring's base, which stops it (vhost-user GET_VRING_BASE, vhost
+ * VHOST_GET_VRING_BASE). Errors are logged.
+ * Return: 0 if every ring's stop was confirmed; -EIO if some was not: the
+ * back-end may still write into that ring's buffers, which the caller
+ * must then not reuse.
  */
-void vxpath_virtio_net_stop(struct vxpath_dev *dev,
-			    struct vxpath_queue *const *queues, uint16_t nb);
+int vxpath_virtio_net_stop(struct vxpath_dev *dev,
+			   struct vxpath_queue *const *queues, uint16_t nb);
 
 /** Reset the device status and release the back-end (dev->ops->destroy). */
 void vxpath_virtio_net_close(struct vxpath_dev *dev);

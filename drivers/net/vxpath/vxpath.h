@@ -35,10 +35,13 @@ struct vxpath_dev {
 	uint8_t status;                  /**< device status, virtio 1.2 2.1 */
 	uint16_t nr_queue_pairs;         /**< queue pairs in use */
 	uint16_t vnet_hdr_size;          /**< bytes of virtio_net_hdr, 5.1.6 */
-	uint16_t mtu;                    /**< bytes, L3 */
 	struct rte_ether_addr mac;       /**< the port's address */
 	char ifname[IFNAMSIZ];           /**< TAP name (vhost-kernel) */
 	bool started;                    /**< between dev_start and dev_stop */
+	/** A ring's stop was not confirmed: its buffers were left to the
+	 * back-end, and the port cannot start again on this connection.
+	 */
+	bool backend_lost;
 };
 
 #endif /* VXPATH_H */
