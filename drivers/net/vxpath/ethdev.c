@@ -631,6 +631,41 @@ vxpath_mac_addr_set(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac)
 	return 0;
 }
 
+/*
+ * The port's MTU: every Rx queue must be able to take a frame of it (in one
+ * buffer without MRG_RXBUF; with chains only if SCATTER is on), and the
+ * back-end is told (the TAP's MTU follows). ethdev has checked the range.
+ */
+static int
+vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint32_t frame = mtu + VXPATH_ETH_OVERHEAD;
+	bool mrg = dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	bool scatter = eth_dev->data->dev_conf.rxmode.offloads &
+		       RTE_ETH_RX_OFFLOAD_SCATTER;
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		const struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
+		uint32_t room;
+
+		if (rxq == NULL)
+			continue;
+		room = rxq->buf_len - rxq->q.hdr_size;
+		if (frame > room && (!mrg || !scatter)) {
+			VXPATH_LOG(ERR, "%s: MTU %u: a %u-byte frame does not fit Rx queue %u's %u-byte buffers%s",
+				   dev->name, mtu, frame, i, room,
+				   mrg ? "; enable RTE_ETH_RX_OFFLOAD_SCATTER" :
+					 " and mrg_rxbuf=0 forbids chains");
+			return -EINVAL;
+		}
+	}
+	if (dev->ops->set_mtu != NULL)
+		return dev->ops->set_mtu(dev, mtu);
+	return 0;
+}
+
 static const struct eth_dev_ops vxpath_ops = {
 	.dev_configure = vxpath_dev_configure,
 	.dev_infos_get = vxpath_dev_infos_get,
@@ -648,6 +683,7 @@ static const struct eth_dev_ops vxpath_ops = {
 	.xstats_get_names = vxpath_xstats_get_names,
 	.xstats_reset = vxpath_stats_reset,
 	.mac_addr_set = vxpath_mac_addr_set,
+	.mtu_set = vxpath_mtu_set,
 };
 
 /* --- probe and remove --- */

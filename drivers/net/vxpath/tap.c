@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -65,6 +66,36 @@ tap_log_setiff_error(const char *name, int err)
 	}
 }
 
+/*
+ * Issue interface ioctl @req with @ifr (whose ifr_name this fills from
+ * @ifname) on a throw-away datagram socket, as the kernel's SIOCSIF*
+ * requests want. @what names the change for the log line.
+ * Return: 0; a negative errno (logged).
+ */
+static int
+tap_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
+		const char *what)
+{
+	int sock, ret = 0;
+
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0) {
+		ret = -errno;
+		VXPATH_LOG(ERR, "TAP %s: cannot open a socket to set %s: %s",
+			   ifname, what, strerror(-ret));
+		return ret;
+	}
+	memcpy(ifr->ifr_name, ifname, IFNAMSIZ - 1);
+	ifr->ifr_name[IFNAMSIZ - 1] = '\0';
+	if (ioctl(sock, req, ifr) < 0) {
+		ret = -errno;
+		VXPATH_LOG(ERR, "TAP %s: cannot set %s: %s", ifname, what,
+			   strerror(-ret));
+	}
+	close(sock);
+	return ret;
+}
+
 /**
  * Set the MAC address of interface @ifname (SIOCSIFHWADDR).
  * Return: 0; a negative errno (logged).
@@ -72,32 +103,26 @@ tap_log_setiff_error(const char *name, int err)
 static int
 tap_set_mac(const char *ifname, const struct rte_ether_addr *mac)
 {
+	char what[RTE_ETHER_ADDR_FMT_SIZE + 4] = "MAC ";
 	struct ifreq ifr;
-	int sock;
-	int ret = 0;
-
-	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (sock < 0) {
-		ret = -errno;
-		VXPATH_LOG(ERR, "TAP %s: cannot open a socket to set the MAC: %s",
-			   ifname, strerror(-ret));
-		return ret;
-	}
 
 	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
 	ifr.ifr_hwaddr.sa_family = ARPHRD_ETHER;
 	memcpy(ifr.ifr_hwaddr.sa_data, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
-	if (ioctl(sock, SIOCSIFHWADDR, &ifr) < 0) {
-		char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	rte_ether_format_addr(what + 4, sizeof(what) - 4, mac);
+	return tap_ifreq_ioctl(ifname, SIOCSIFHWADDR, &ifr, what);
+}
 
-		ret = -errno;
-		rte_ether_format_addr(buf, sizeof(buf), mac);
-		VXPATH_LOG(ERR, "TAP %s: cannot set MAC %s: %s",
-			   ifname, buf, strerror(-ret));
-	}
-	close(sock);
-	return ret;
+int
+vxpath_tap_set_mtu(const char *ifname, uint16_t mtu)
+{
+	char what[16];
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_mtu = mtu;
+	snprintf(what, sizeof(what), "MTU %u", mtu);
+	return tap_ifreq_ioctl(ifname, SIOCSIFMTU, &ifr, what);
 }
 
 /*

@@ -42,4 +42,12 @@
 int vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
 		    const struct rte_ether_addr *mac);
 
+/**
+ * Set the MTU of TAP @ifname (SIOCSIFMTU), in bytes of L3 payload; the
+ * kernel then sends frames of at most @mtu + 14 bytes through the TAP.
+ * Return: 0; a negative errno (logged): -EINVAL for an MTU the kernel
+ * refuses, -EPERM without CAP_NET_ADMIN, -ENODEV if the TAP is gone.
+ */
+int vxpath_tap_set_mtu(const char *ifname, uint16_t mtu);
+
 #endif /* VXPATH_TAP_H */

@@ -73,6 +73,12 @@ struct vxpath_vhost_ops {
 	 */
 	int (*enable_queue_pair)(struct vxpath_dev *dev, uint16_t pair,
 				 bool enable);
+	/**
+	 * Optional. Tell the back-end the port's MTU (bytes of L3 payload):
+	 * vhost-kernel sets the TAP's, so the kernel sends no larger frame.
+	 * NULL where the back-end has nothing to set.
+	 */
+	int (*set_mtu)(struct vxpath_dev *dev, uint16_t mtu);
 };
 
 /** vhost-user back-end, client mode (vhost_user.c). */

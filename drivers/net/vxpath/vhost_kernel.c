@@ -663,6 +663,15 @@ vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 	return ret;
 }
 
+/* The TAP's MTU follows the port's: see vhost.h. */
+static int
+vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
+{
+	if (vk_get(dev) == NULL)
+		return -ENOTCONN;
+	return vxpath_tap_set_mtu(dev->ifname, mtu);
+}
+
 /** The vhost-kernel back-end: /dev/vhost-net with a TAP. */
 const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.name = "vhost-kernel",
@@ -679,4 +688,5 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_vring_kick = vk_set_vring_kick,
 	.set_vring_call = vk_set_vring_call,
 	.enable_queue_pair = vk_enable_queue_pair,
+	.set_mtu = vk_set_mtu,
 };
