@@ -1,0 +1,488 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Driver side of the packed virtqueue (virtio 1.2, 2.8): layout of the
+ * descriptor ring and the two event suppression areas in shared memory, the
+ * private free list of buffer ids, the wrap counters, making chains
+ * available in batches (2.8.21), deciding on available buffer notifications
+ * (2.8.14, 2.8.21.3) and taking back used descriptors (2.8.22), with every
+ * value the device wrote checked before it is used.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_debug.h>
+
+#include "virtqueue_packed.h"
+#include "vxpath_log.h"
+
+/* The avail and used flag bits of a descriptor (2.8.1). */
+#define DESC_F_AVAIL ((uint16_t)(1u << VRING_PACKED_DESC_F_AVAIL))
+#define DESC_F_USED  ((uint16_t)(1u << VRING_PACKED_DESC_F_USED))
+
+/* Event suppression: the two flag bits, the offset and wrap of off_wrap. */
+#define EVENT_FLAGS_MASK 0x3
+#define EVENT_OFF_MASK   0x7fff
+
+/*
+ * Marks in chains[id].next of an outstanding id. Ids are < 32768, so none
+ * of these is an id.
+ */
+#define ID_PUBLISHED   0xffff /* made available to the device */
+#define ID_UNPUBLISHED 0xfffe /* last chain of the unpublished batch */
+#define ID_SEEN        0xfffd /* met earlier in the current used walk */
+#define ID_NONE        0xfffc /* end of the walk's list (in 'tail') */
+
+/* Offsets of the two event areas inside the ring memory, in bytes. */
+static size_t
+driver_offset(uint16_t size)
+{
+	return RTE_ALIGN_CEIL(sizeof(struct vring_packed_desc) * (size_t)size,
+			      VXPATH_VQ_ALIGN);
+}
+
+static size_t
+device_offset(uint16_t size)
+{
+	return driver_offset(size) +
+	       RTE_ALIGN_CEIL(sizeof(struct vring_packed_desc_event),
+			      VXPATH_VQ_ALIGN);
+}
+
+size_t
+vxpath_vqp_mem_size(uint16_t size)
+{
+	return device_offset(size) +
+	       RTE_ALIGN_CEIL(sizeof(struct vring_packed_desc_event),
+			      VXPATH_VQ_ALIGN);
+}
+
+static void
+vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
+		uint32_t len)
+{
+	if (vq->broken)
+		return;
+	vq->broken = true;
+	vq->why = why;
+	VXPATH_LOG(ERR, "packed virtqueue %p broken by the device: %s (id %u, len %u)",
+		   (void *)vq, why, id, len);
+}
+
+/* Avail and used bits of a descriptor made available with @wrap (2.8.1). */
+static inline uint16_t
+avail_bits(bool wrap)
+{
+	return wrap ? DESC_F_AVAIL : DESC_F_USED;
+}
+
+/*
+ * A used descriptor written with Device Ring Wrap Counter @wrap has both
+ * bits equal to it (2.8.1). Anything else (our own available descriptor,
+ * one left from the previous lap, a torn or bogus value) is not ready.
+ */
+static inline bool
+desc_is_used(uint16_t flags, bool wrap)
+{
+	uint16_t want = wrap ? (DESC_F_AVAIL | DESC_F_USED) : 0;
+
+	return (flags & (DESC_F_AVAIL | DESC_F_USED)) == want;
+}
+
+/* Move @slot on by @n descriptors, toggling @wrap past the ring's end. */
+static inline void
+slot_advance(const struct vxpath_vqp *vq, uint16_t *slot, bool *wrap,
+	     uint16_t n)
+{
+	uint32_t s = (uint32_t)*slot + n;
+
+	if (s >= vq->size) {
+		s -= vq->size;
+		*wrap = !*wrap;
+	}
+	*slot = (uint16_t)s;
+}
+
+void
+vxpath_vqp_reset(struct vxpath_vqp *vq)
+{
+	uint16_t i;
+
+	memset(vq->desc, 0, vxpath_vqp_mem_size(vq->size));
+	memset(vq->chains, 0, sizeof(*vq->chains) * vq->size);
+	for (i = 0; i < vq->size; i++)
+		vq->chains[i].next = (uint16_t)(i + 1);
+	/* The driver polls; it asks for no used buffer notification. */
+	vq->driver->off_wrap = 0;
+	vq->driver->flags = rte_cpu_to_le_16(VRING_PACKED_EVENT_FLAG_DISABLE);
+	vq->next_avail = 0;
+	vq->next_used = 0;
+	vq->num_free = vq->size;
+	vq->free_head = 0;
+	vq->inflight = 0;
+	vq->avail_descs = 0;
+	vq->batch_slot = 0;
+	vq->batch_flags = 0;
+	vq->batch_descs = 0;
+	vq->batch_chains = 0;
+	vq->batch_first = 0;
+	vq->batch_last = 0;
+	vq->kick_descs = 0;
+	/* 2.8.1: both wrap counters start at 1. */
+	vq->avail_wrap = true;
+	vq->used_wrap = true;
+	vq->batch_wrap = true;
+	vq->broken = false;
+	vq->why = NULL;
+}
+
+int
+vxpath_vqp_init(struct vxpath_vqp *vq, void *mem, uint16_t size,
+		struct vxpath_vq_chain *chains, bool event_idx)
+{
+	if (size == 0 || size > VXPATH_VQP_MAX_SIZE || mem == NULL ||
+	    chains == NULL || (uintptr_t)mem % VXPATH_VQ_ALIGN != 0)
+		return -EINVAL;
+	memset(vq, 0, sizeof(*vq));
+	vq->size = size;
+	vq->desc = mem;
+	vq->driver = (struct vring_packed_desc_event *)
+		((char *)mem + driver_offset(size));
+	vq->device = (struct vring_packed_desc_event *)
+		((char *)mem + device_offset(size));
+	vq->chains = chains;
+	vq->event_idx = event_idx;
+	vxpath_vqp_reset(vq);
+	return 0;
+}
+
+int
+vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
+	       uint16_t n, void *cookie)
+{
+	struct vxpath_vq_chain *c;
+	uint16_t id, slot, i;
+	uint64_t in_len = 0;
+	bool wrap;
+
+	if (unlikely(vq->broken))
+		return -EIO;
+	if (unlikely(n == 0 || cookie == NULL))
+		return -EINVAL;
+	if (unlikely(n > vq->num_free))
+		return -ENOSPC;
+	/* 2.8.17: device-readable descriptors come before writable ones. */
+	for (i = 1; i < n; i++)
+		if (bufs[i - 1].writable && !bufs[i].writable)
+			return -EINVAL;
+
+	/*
+	 * Every outstanding chain holds at least one descriptor, so with @n
+	 * descriptors free there is a free id too.
+	 */
+	id = vq->free_head;
+	RTE_ASSERT(id < vq->size);
+	c = &vq->chains[id];
+	vq->free_head = c->next;
+
+	slot = vq->next_avail;
+	wrap = vq->avail_wrap;
+	for (i = 0; i < n; i++) {
+		struct vring_packed_desc *d = &vq->desc[slot];
+		uint16_t flags = avail_bits(wrap);
+
+		if (bufs[i].writable) {
+			flags |= VRING_DESC_F_WRITE;
+			in_len += bufs[i].len;
+		}
+		if (i + 1 < n)
+			flags |= VRING_DESC_F_NEXT;
+		d->addr = rte_cpu_to_le_64(bufs[i].addr);
+		d->len = rte_cpu_to_le_32(bufs[i].len);
+		/* 2.8.6 asks for the id in the last descriptor; all have it. */
+		d->id = rte_cpu_to_le_16(id);
+		if (i == 0 && vq->batch_descs == 0) {
+			/*
+			 * The batch's first descriptor: its flags hand the
+			 * whole batch over, at publish (2.8.21.1).
+			 */
+			vq->batch_flags = flags;
+		} else {
+			/*
+			 * Behind the withheld first descriptor: the device,
+			 * reading in ring order (2.8.12), cannot get here
+			 * before it.
+			 */
+			__atomic_store_n(&d->flags, rte_cpu_to_le_16(flags),
+					 __ATOMIC_RELAXED);
+		}
+		/* 2.8.1: the wrap counter toggles past the ring's last slot. */
+		slot_advance(vq, &slot, &wrap, 1);
+	}
+	vq->next_avail = slot;
+	vq->avail_wrap = wrap;
+
+	c->cookie = cookie;
+	c->in_len = (uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX);
+	c->ndescs = n;
+	c->tail = ID_NONE;
+	/* Link the chain at the end of the unpublished batch. */
+	if (vq->batch_chains == 0)
+		vq->batch_first = id;
+	else
+		vq->chains[vq->batch_last].next = id;
+	vq->batch_last = id;
+	c->next = ID_UNPUBLISHED;
+	vq->batch_chains++;
+	vq->batch_descs += n;
+	vq->num_free -= n;
+	vq->inflight++;
+	return id;
+}
+
+void
+vxpath_vqp_publish(struct vxpath_vqp *vq)
+{
+	uint16_t id, k;
+	uint32_t kick;
+
+	if (vq->batch_descs == 0)
+		return;
+	/*
+	 * Release: every descriptor of the batch (addresses, lengths, ids and
+	 * the flags of all but the first) is visible to the device before
+	 * the first descriptor's flags make the batch available (2.8.21.1).
+	 */
+	__atomic_store_n(&vq->desc[vq->batch_slot].flags,
+			 rte_cpu_to_le_16(vq->batch_flags), __ATOMIC_RELEASE);
+	for (id = vq->batch_first, k = 0; k < vq->batch_chains; k++) {
+		uint16_t next = vq->chains[id].next;
+
+		vq->chains[id].next = ID_PUBLISHED;
+		id = next;
+	}
+	vq->avail_descs += vq->batch_descs;
+	kick = (uint32_t)vq->kick_descs + vq->batch_descs;
+	vq->kick_descs = (uint16_t)RTE_MIN(kick, (uint32_t)vq->size);
+	vq->batch_descs = 0;
+	vq->batch_chains = 0;
+	vq->batch_slot = vq->next_avail;
+	vq->batch_wrap = vq->avail_wrap;
+}
+
+/*
+ * Position of (@slot, @wrap) on a ring of two laps, 0..2 * size - 1: a
+ * descriptor's place modulo two laps, which the wrap counter tells apart.
+ * Wrap counter 1 is the first lap (2.8.1).
+ */
+static inline uint32_t
+lap_pos(const struct vxpath_vqp *vq, uint16_t slot, bool wrap)
+{
+	return (uint32_t)slot + (wrap ? 0 : vq->size);
+}
+
+bool
+vxpath_vqp_kick_needed(struct vxpath_vqp *vq)
+{
+	uint32_t two_laps = 2u * vq->size, range, end, start, ev;
+	uint16_t flags, off_wrap, off;
+
+	/*
+	 * Full barrier: the flags store of publish must be visible before we
+	 * read the device's event suppression, or the device may go idle
+	 * having seen neither the new descriptors nor a notification
+	 * (2.8.21.3.1).
+	 */
+	rte_smp_mb();
+	flags = rte_le_to_cpu_16(__atomic_load_n(&vq->device->flags,
+						 __ATOMIC_ACQUIRE));
+	range = vq->kick_descs;
+	vq->kick_descs = 0;
+	switch (flags & EVENT_FLAGS_MASK) {
+	case VRING_PACKED_EVENT_FLAG_DISABLE:
+		return false;
+	case VRING_PACKED_EVENT_FLAG_DESC:
+		break;
+	default:
+		/* ENABLE, or the reserved value: notify. */
+		return true;
+	}
+	/* DESC is only valid with event_idx (2.8.14): otherwise notify. */
+	if (!vq->event_idx)
+		return true;
+	off_wrap = rte_le_to_cpu_16(__atomic_load_n(&vq->device->off_wrap,
+						    __ATOMIC_RELAXED));
+	off = off_wrap & EVENT_OFF_MASK;
+	/*
+	 * An offset outside the ring, or a whole ring published since the
+	 * last call (the range cannot be told from its wrap-arounds): a
+	 * notification is always allowed (2.8.16), send it.
+	 */
+	if (off >= vq->size || range >= vq->size)
+		return true;
+	/*
+	 * Notify if the descriptor the device waits for is among those
+	 * published since the last call: [start, end) on the two-lap ring.
+	 */
+	end = lap_pos(vq, vq->batch_slot, vq->batch_wrap);
+	start = (end + two_laps - range) % two_laps;
+	ev = lap_pos(vq, off, off_wrap >> VRING_PACKED_EVENT_F_WRAP_CTR);
+	return (ev + two_laps - start) % two_laps < range;
+}
+
+/*
+ * Walk the used descriptors from next_used on, in ring order, at most @n of
+ * them, each checked as vxpath_vqp_get_used() documents. The chains met
+ * before the last are marked in their private entries (next = ID_SEEN,
+ * linked through 'tail') so that a chain named twice is caught without
+ * reading shared memory again; the marks are undone before returning.
+ * Return: descriptors walked that are ready and valid (0..@n); when that is
+ * @n (> 0), *@id and *@len describe the last. On a violation the queue is
+ * marked broken and 0 returned.
+ */
+static uint32_t
+vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
+{
+	uint16_t slot = vq->next_used, seen = ID_NONE;
+	bool wrap = vq->used_wrap;
+	const char *why = NULL;
+	uint32_t k = 0, d = 0, i = 0, l = 0;
+
+	if (unlikely(vq->broken))
+		return 0;
+	while (k < n) {
+		const struct vring_packed_desc *desc = &vq->desc[slot];
+		struct vxpath_vq_chain *c;
+		uint16_t flags;
+
+		/*
+		 * Acquire: the id and length are read only after the flags
+		 * that say the device wrote them (2.8.22).
+		 */
+		flags = rte_le_to_cpu_16(__atomic_load_n(&desc->flags,
+							 __ATOMIC_ACQUIRE));
+		if (!desc_is_used(flags, wrap))
+			break;
+		/* Read each field once: the device may rewrite it. */
+		i = rte_le_to_cpu_16(__atomic_load_n(&desc->id,
+						     __ATOMIC_RELAXED));
+		l = rte_le_to_cpu_32(__atomic_load_n(&desc->len,
+						     __ATOMIC_RELAXED));
+		if (unlikely(d >= vq->avail_descs)) {
+			why = "used descriptor past the ones made available";
+			break;
+		}
+		if (unlikely(i >= vq->size)) {
+			why = "used id out of range";
+			break;
+		}
+		c = &vq->chains[i];
+		if (unlikely(c->cookie == NULL)) {
+			why = "used id is not an outstanding chain";
+			break;
+		}
+		if (unlikely(c->next == ID_SEEN)) {
+			why = "used id returned twice";
+			break;
+		}
+		if (unlikely(c->next != ID_PUBLISHED)) {
+			why = "used id names a chain not yet made available";
+			break;
+		}
+		if (c->in_len == 0 || !(flags & VRING_DESC_F_WRITE)) {
+			/*
+			 * Driver-readable chain, or nothing written: the
+			 * length is reserved (2.8.4).
+			 */
+			l = 0;
+		} else if (unlikely(l > c->in_len)) {
+			why = "used length exceeds the buffers posted";
+			break;
+		}
+		if (++k == n)
+			break;
+		c->next = ID_SEEN;
+		c->tail = seen;
+		seen = (uint16_t)i;
+		/* The device skips the rest of the chain (2.8.6). */
+		d += c->ndescs;
+		slot_advance(vq, &slot, &wrap, c->ndescs);
+	}
+	while (seen != ID_NONE) {
+		struct vxpath_vq_chain *c = &vq->chains[seen];
+
+		seen = c->tail;
+		c->next = ID_PUBLISHED;
+		c->tail = ID_NONE;
+	}
+	if (unlikely(why != NULL)) {
+		vqp_mark_broken(vq, why, i, l);
+		return 0;
+	}
+	if (k == n && n > 0) {
+		*id = (uint16_t)i;
+		*len = l;
+	}
+	return k;
+}
+
+uint16_t
+vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max)
+{
+	uint16_t id;
+	uint32_t len;
+
+	return (uint16_t)vqp_walk(vq, max, &id, &len);
+}
+
+void *
+vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset, uint32_t *len)
+{
+	uint32_t n = (uint32_t)offset + 1;
+	uint16_t id;
+
+	if (vqp_walk(vq, n, &id, len) != n)
+		return NULL;
+	return vq->chains[id].cookie;
+}
+
+int
+vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
+{
+	struct vxpath_vq_chain *c;
+	uint16_t id;
+
+	if (vqp_walk(vq, 1, &id, len) == 0)
+		return vq->broken ? -EIO : -EAGAIN;
+	c = &vq->chains[id];
+	*cookie = c->cookie;
+	c->cookie = NULL;
+	c->next = vq->free_head;
+	vq->free_head = id;
+	vq->num_free += c->ndescs;
+	vq->avail_descs -= c->ndescs;
+	vq->inflight--;
+	slot_advance(vq, &vq->next_used, &vq->used_wrap, c->ndescs);
+	return 0;
+}
+
+unsigned int
+vxpath_vqp_drain(struct vxpath_vqp *vq, void (*fn)(void *arg, void *cookie),
+		 void *arg)
+{
+	unsigned int n = 0;
+	uint16_t i;
+
+	for (i = 0; i < vq->size; i++) {
+		if (vq->chains[i].cookie != NULL) {
+			fn(arg, vq->chains[i].cookie);
+			n++;
+		}
+	}
+	vxpath_vqp_reset(vq);
+	return n;
+}

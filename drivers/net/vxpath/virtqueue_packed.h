@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Driver side of a packed virtqueue (virtio 1.2, section 2.8,
+ * VIRTIO_F_RING_PACKED): one descriptor ring that the driver fills with
+ * available descriptors and the device overwrites with used ones, the driver
+ * event suppression area (written by us) and the device event suppression
+ * area (written by the device), all in memory shared with the device; plus
+ * the driver's private bookkeeping (free list of buffer ids, one cookie and
+ * descriptor count per outstanding chain, both wrap counters).
+ *
+ * The API and its guarantees mirror the split ring's (virtqueue.h), with the
+ * prefix vxpath_vqp_: a "cookie" is an opaque pointer the caller gets back
+ * when the device returns the chain; struct vxpath_vq_buf describes buffers
+ * and struct vxpath_vq_chain (one per buffer id) is the private bookkeeping.
+ * This layer knows nothing of mbufs, sockets or ioctls.
+ *
+ * Everything the device writes (used descriptor flags, ids and lengths) is
+ * checked before use; a violation marks the virtqueue broken and every later
+ * call fails until vxpath_vqp_reset().
+ *
+ * Not supported: indirect descriptors, and VIRTIO_F_IN_ORDER's batched used
+ * descriptors (2.8.8: one used descriptor standing for several buffers).
+ * The device may complete chains in any order, but must write one used
+ * descriptor per chain: do not negotiate VIRTIO_F_IN_ORDER with this ring.
+ *
+ * Vhost set-up (VHOST_SET_VRING_ADDR, VHOST_SET_VRING_BASE and their
+ * vhost-user equivalents) for a packed ring:
+ *   desc_user_addr  = vxpath_vqp_desc_addr()    descriptor ring
+ *   avail_user_addr = vxpath_vqp_driver_addr()  driver event suppression
+ *   used_user_addr  = vxpath_vqp_device_addr()  device event suppression
+ *   num (base)      = vxpath_vqp_vring_base(): bits 0-14 the next descriptor
+ *                     the device reads, bit 15 the Driver Ring Wrap Counter
+ *                     (vxpath_vqp_avail_base()); bits 16-30 the next
+ *                     descriptor the device writes as used, bit 31 the
+ *                     Device Ring Wrap Counter. For a fresh or reset ring:
+ *                     0x8000 in the low half (index 0, wrap counter 1,
+ *                     2.8.1), 0x80008000 in all. Linux vhost reads bits
+ *                     16-31 as the used index and wrap counter of a packed
+ *                     ring; a back-end that reads only bits 0-15 takes the
+ *                     used side to equal the available side, which also
+ *                     holds for a fresh ring.
+ */
+#ifndef VXPATH_VIRTQUEUE_PACKED_H
+#define VXPATH_VIRTQUEUE_PACKED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/virtio_ring.h>
+
+#include "virtqueue.h"
+
+/** Largest packed virtqueue, descriptors (2.8: up to 2^15 entries). */
+#define VXPATH_VQP_MAX_SIZE 32768
+
+/**
+ * Driver-side state of one packed virtqueue.
+ *
+ * Buffer ids index @chains (struct vxpath_vq_chain, virtqueue.h), one entry
+ * per id; the fields are used as in the split ring, except:
+ *   cookie  caller's pointer while the id names an outstanding chain,
+ *           NULL while the id is free;
+ *   in_len  bytes the device may write into the chain;
+ *   ndescs  descriptors (ring slots) the chain takes: next_used moves by
+ *           this much when the device returns it (2.8.6);
+ *   next    free id: the next id of the free list; outstanding id: private
+ *           marks telling whether the chain was published yet;
+ *   tail    scratch link while used descriptors are being checked.
+ * None of this lives in shared memory: the device cannot steer the free
+ * list, and ids are never read back from the descriptors we wrote.
+ */
+struct vxpath_vqp {
+	struct vring_packed_desc *desc;         /**< descriptor ring (2.8.13) */
+	struct vring_packed_desc_event *driver; /**< driver event suppression
+						 * (2.8.14), we write it */
+	struct vring_packed_desc_event *device; /**< device event suppression,
+						 * the device writes it */
+	uint16_t size;         /**< descriptors, any value 1..32768 */
+	uint16_t next_avail;   /**< ring slot of the next descriptor to add */
+	uint16_t next_used;    /**< ring slot of the next used descriptor */
+	uint16_t num_free;     /**< descriptors (ring slots) in no chain */
+	uint16_t free_head;    /**< first free buffer id; size when none */
+	uint16_t inflight;     /**< chains added, not yet used */
+	uint16_t avail_descs;  /**< descriptors published, not yet taken back
+				* (from next_used on, in ring order) */
+	uint16_t batch_slot;   /**< ring slot of the first descriptor added
+				* since the last publish (the published end) */
+	uint16_t batch_flags;  /**< its flags, stored at publish */
+	uint16_t batch_descs;  /**< descriptors added since the last publish */
+	uint16_t batch_chains; /**< chains added since the last publish */
+	uint16_t batch_first;  /**< buffer id of the batch's first chain */
+	uint16_t batch_last;   /**< buffer id of the batch's last chain */
+	uint16_t kick_descs;   /**< descriptors published since the last
+				* vxpath_vqp_kick_needed(), at most size */
+	bool avail_wrap;       /**< Driver Ring Wrap Counter (2.8.1) */
+	bool used_wrap;        /**< Device Ring Wrap Counter expected at
+				* next_used */
+	bool batch_wrap;       /**< Driver Ring Wrap Counter at batch_slot */
+	bool event_idx;        /**< VIRTIO_F_RING_EVENT_IDX negotiated */
+	bool broken;           /**< the device broke a rule; see 'why' */
+	const char *why;       /**< static text of the first violation */
+	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
+};
+
+/**
+ * Bytes of shared memory a packed virtqueue of @size descriptors needs:
+ * descriptor ring (16 bytes a descriptor), driver event suppression and
+ * device event suppression (4 bytes each), each part aligned to
+ * VXPATH_VQ_ALIGN (more than the 16 and 4 bytes 2.8.10.1 asks for; the two
+ * event areas sit in cache lines of their own).
+ */
+size_t vxpath_vqp_mem_size(uint16_t size);
+
+/**
+ * Lay out a packed virtqueue in @mem (vxpath_vqp_mem_size(@size) bytes,
+ * aligned to VXPATH_VQ_ALIGN, owned by the caller and shared with the
+ * device) and reset it to empty. @chains must hold @size entries, owned by
+ * the caller. @event_idx: VIRTIO_F_RING_EVENT_IDX was negotiated, so the
+ * device may ask for notifications at one descriptor
+ * (VRING_PACKED_EVENT_FLAG_DESC). The driver event suppression flags are
+ * set to VRING_PACKED_EVENT_FLAG_DISABLE: the driver polls.
+ * Return: 0; -EINVAL if @size is not in [1, 32768] (any value there, not
+ * only powers of two, 2.8.10.1), @mem or @chains is NULL, or @mem is not
+ * aligned to VXPATH_VQ_ALIGN.
+ */
+int vxpath_vqp_init(struct vxpath_vqp *vq, void *mem, uint16_t size,
+		    struct vxpath_vq_chain *chains, bool event_idx);
+
+/**
+ * Return the virtqueue to its state after vxpath_vqp_init(): descriptor
+ * ring and event areas zeroed (2.8.13: the ring is zero-initialised), both
+ * wrap counters 1, slots 0, all buffer ids free, not broken. Cookies still
+ * outstanding are forgotten: collect them first with vxpath_vqp_drain().
+ */
+void vxpath_vqp_reset(struct vxpath_vqp *vq);
+
+/**
+ * Write a chain of @n buffers (driver-readable ones first, then
+ * device-writable ones, 2.8.17) into the next @n ring slots, in ring order,
+ * with a buffer id from the private free list in every descriptor,
+ * VRING_DESC_F_NEXT on all but the last, VRING_DESC_F_WRITE on writable
+ * ones, and the avail/used flag bits of the Driver Ring Wrap Counter, which
+ * toggles after the last slot of the ring (2.8.21.1).
+ * Nothing becomes visible to the device before vxpath_vqp_publish(): the
+ * flags of the first descriptor added since the last publish are withheld
+ * until then, and the device reads descriptors in ring order (2.8.12), so it
+ * never sees part of a chain or of the batch (2.8.6, 2.8.21).
+ * @cookie: non-NULL; returned by vxpath_vqp_get_used() for this chain.
+ * The chain counts as outstanding from here on, published or not.
+ * Return: buffer id (>= 0, < size); -ENOSPC if fewer than @n descriptors
+ * are free; -EINVAL if @n is 0, @cookie NULL, or a driver-readable buffer
+ * follows a device-writable one; -EIO if the queue is broken.
+ */
+int vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
+		   uint16_t n, void *cookie);
+
+/**
+ * Make every chain added since the last publish available: store the flags
+ * of the batch's first descriptor with release ordering, after all the
+ * other descriptors of the batch (2.8.21.1, "Updating flags"). Publishing
+ * an empty batch does nothing.
+ */
+void vxpath_vqp_publish(struct vxpath_vqp *vq);
+
+/**
+ * After vxpath_vqp_publish(): whether the device wants an available buffer
+ * notification, from its event suppression structure (2.8.14, 2.8.21.3):
+ * VRING_PACKED_EVENT_FLAG_DISABLE: no; VRING_PACKED_EVENT_FLAG_DESC with
+ * event_idx: yes if the descriptor at its off_wrap (offset bits 0-14, wrap
+ * counter bit 15) is among those published since the previous call; every
+ * other value (ENABLE, DESC without event_idx, the reserved 3, an offset
+ * >= size, or a size's worth of descriptors published since the previous
+ * call): yes (2.8.16 allows extra notifications). Full barrier between
+ * the flags store of publish and the loads (2.8.21.3.1). Each call starts
+ * a new range of published descriptors.
+ */
+bool vxpath_vqp_kick_needed(struct vxpath_vqp *vq);
+
+/**
+ * Number of used descriptors (one per chain) the device has written from
+ * next_used on, in ring order, that the driver has not read: at most @max.
+ * Each is checked as vxpath_vqp_get_used() checks it (acquire on its flags
+ * before its id and length are read), and no two may name the same chain.
+ * A descriptor whose flags do not show the expected Device Ring Wrap
+ * Counter in both VRING_PACKED_DESC_F_AVAIL and _USED is not ready yet,
+ * which ends the count.
+ * Return: used descriptors (0..@max); 0 if broken (the queue is marked
+ * broken if one of them is invalid).
+ */
+uint16_t vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max);
+
+/**
+ * Read the used descriptor @offset places (chains) past the next unread
+ * one without consuming it, checking it and the ones before it as
+ * vxpath_vqp_used_count() does (so no earlier unconsumed one names the same
+ * chain). Caller guarantees @offset < vxpath_vqp_used_count().
+ * Return: the chain's cookie with *@len = bytes written by the device;
+ * NULL if the descriptor is invalid (the queue is then broken) or, against
+ * the caller's guarantee, not ready (the queue is not marked broken).
+ */
+void *vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset,
+			   uint32_t *len);
+
+/**
+ * Consume the next used descriptor: give its buffer id back to the free
+ * list and move next_used by the chain's descriptor count (2.8.6), toggling
+ * the expected Device Ring Wrap Counter past the ring's end (2.8.22).
+ * Checks: id < size; the id names an outstanding chain (not free, not
+ * returned twice) that was published; the descriptor lies within the
+ * published descriptors; for a chain with device-writable buffers and a
+ * used descriptor with VRING_DESC_F_WRITE, len <= their total bytes.
+ * *@len is 0 for a driver-readable-only chain whatever the device wrote, and
+ * when the used descriptor lacks VRING_DESC_F_WRITE (2.8.4: its length is
+ * then reserved).
+ * Return: 0 with *@cookie and *@len set; -EAGAIN if no used descriptor is
+ * ready; -EIO if it is invalid or the queue broken (queue marked broken).
+ */
+int vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len);
+
+/**
+ * Take back every outstanding chain, whether or not the device returned it
+ * and whether or not it was published, calling @fn(@arg, cookie) for each;
+ * used at stop, when the device no longer runs. Leaves the queue as after
+ * vxpath_vqp_reset().
+ * Return: number of cookies handed to @fn.
+ */
+unsigned int vxpath_vqp_drain(struct vxpath_vqp *vq,
+			      void (*fn)(void *arg, void *cookie), void *arg);
+
+/** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */
+static inline uint64_t vxpath_vqp_desc_addr(const struct vxpath_vqp *vq)
+{
+	return (uint64_t)(uintptr_t)vq->desc;
+}
+
+/** Driver event suppression (driver area), for avail_user_addr. */
+static inline uint64_t vxpath_vqp_driver_addr(const struct vxpath_vqp *vq)
+{
+	return (uint64_t)(uintptr_t)vq->driver;
+}
+
+/** Device event suppression (device area), for used_user_addr. */
+static inline uint64_t vxpath_vqp_device_addr(const struct vxpath_vqp *vq)
+{
+	return (uint64_t)(uintptr_t)vq->device;
+}
+
+/**
+ * Low half of VHOST_SET_VRING_BASE's num for a packed ring: the next slot
+ * the driver fills in bits 0-14 and the Driver Ring Wrap Counter in bit 15.
+ * Meaningful for a ring with nothing outstanding (fresh, reset or drained),
+ * where that is also the next descriptor the device reads: 0x8000 then.
+ */
+static inline uint32_t vxpath_vqp_avail_base(const struct vxpath_vqp *vq)
+{
+	return (uint32_t)vq->next_avail |
+	       ((uint32_t)vq->avail_wrap << VRING_PACKED_EVENT_F_WRAP_CTR);
+}
+
+/**
+ * VHOST_SET_VRING_BASE's whole num for a packed ring:
+ * vxpath_vqp_avail_base() in bits 0-15, and in bits 16-31 the next used
+ * slot (bits 16-30) with the Device Ring Wrap Counter (bit 31). Meaningful
+ * for a ring with nothing outstanding: 0x80008000 then.
+ */
+static inline uint32_t vxpath_vqp_vring_base(const struct vxpath_vqp *vq)
+{
+	uint32_t used = (uint32_t)vq->next_used |
+		((uint32_t)vq->used_wrap << VRING_PACKED_EVENT_F_WRAP_CTR);
+
+	return vxpath_vqp_avail_base(vq) | (used << 16);
+}
+
+#endif /* VXPATH_VIRTQUEUE_PACKED_H */
