@@ -1421,6 +1421,136 @@ static void test_random_traffic(void **state)
 	fx_free(f);
 }
 
+/* ------------------------------------------------------------------ */
+/* Used-buffer notifications for a sleeping driver (2.7.7, 2.7.10). */
+
+/*
+ * Return one used chain as a device does and say whether the device then
+ * notifies the driver: without event index unless the driver set
+ * VRING_AVAIL_F_NO_INTERRUPT, with it when the new used index passed the
+ * entry at used_event (the device's half of 2.7.10).
+ */
+static bool dev_push_notifies(struct fx *f, uint32_t id, uint32_t len)
+{
+	uint16_t old = f->dev_used, new, event;
+
+	dev_push(f, id, len);
+	new = f->dev_used;
+	if (!f->vq.event_idx)
+		return !(f->vq.avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
+	event = f->vq.avail->ring[f->size];
+	return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
+}
+
+/* Post one Rx buffer and let the device take it; return its head. */
+static uint16_t post_and_pop(struct fx *f, unsigned int i)
+{
+	uint16_t h, g;
+
+	h = add_rx(f, 256, cookie_of(i));
+	vxpath_vq_publish(&f->vq);
+	assert_true(dev_pop(f, &g));
+	assert_int_equal(g, h);
+	return h;
+}
+
+static void test_interrupts_flags(void **state)
+{
+	struct fx *f = fx_new(8);
+	uint16_t h;
+
+	(void)state;
+	/* polling after init: no interrupt asked */
+	assert_int_equal(f->vq.avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
+	h = post_and_pop(f, 1);
+	assert_false(dev_push_notifies(f, h, 10));
+	/* an entry is waiting: enabling says so, the caller must not sleep */
+	assert_true(vxpath_vq_enable_interrupts(&f->vq));
+	assert_int_equal(f->vq.avail->flags, 0);
+	expect_used(f, cookie_of(1), 10);
+	/* nothing waiting: sleep, and the next entry notifies */
+	assert_false(vxpath_vq_enable_interrupts(&f->vq));
+	h = post_and_pop(f, 2);
+	assert_true(dev_push_notifies(f, h, 20));
+	expect_used(f, cookie_of(2), 20);
+	/* back to polling */
+	vxpath_vq_disable_interrupts(&f->vq);
+	assert_int_equal(f->vq.avail->flags, VRING_AVAIL_F_NO_INTERRUPT);
+	h = post_and_pop(f, 3);
+	assert_false(dev_push_notifies(f, h, 30));
+	expect_used(f, cookie_of(3), 30);
+	/* the descriptors and rings were not touched beyond the flags */
+	assert_int_equal(f->vq.num_free, f->size);
+	fx_free(f);
+}
+
+static void test_interrupts_event_idx(void **state)
+{
+	struct fx *f = fx_new(8);
+	uint16_t h, h2;
+	unsigned int i;
+
+	(void)state;
+	vxpath_vq_set_event_idx(&f->vq, true);
+	h = post_and_pop(f, 1);
+	/* polling: used_event one behind, the device does not notify */
+	assert_false(dev_push_notifies(f, h, 10));
+	/* enabling with an entry waiting says so */
+	assert_true(vxpath_vq_enable_interrupts(&f->vq));
+	assert_int_equal(f->vq.avail->flags, 0);
+	expect_used(f, cookie_of(1), 10);
+	/* used_event = used index: the very next entry notifies, once */
+	assert_false(vxpath_vq_enable_interrupts(&f->vq));
+	assert_int_equal(f->vq.avail->ring[f->size], f->vq.used_idx);
+	assert_int_equal(f->vq.avail->flags, 0);
+	h = post_and_pop(f, 2);
+	h2 = post_and_pop(f, 3);
+	assert_true(dev_push_notifies(f, h, 20));
+	assert_false(dev_push_notifies(f, h2, 30));
+	expect_used(f, cookie_of(2), 20);
+	expect_used(f, cookie_of(3), 30);
+	/* disabled: one behind again, no notification */
+	vxpath_vq_disable_interrupts(&f->vq);
+	assert_int_equal(f->vq.avail->ring[f->size],
+			 (uint16_t)(f->vq.used_idx - 1));
+	assert_int_equal(f->vq.avail->flags, 0);
+	h = post_and_pop(f, 4);
+	assert_false(dev_push_notifies(f, h, 40));
+	expect_used(f, cookie_of(4), 40);
+	/* sleep/wake cycles across the 16-bit index wrap: one notification
+	 * per cycle, none while polling
+	 */
+	for (i = 0; i < 70000; i++) {
+		assert_false(vxpath_vq_enable_interrupts(&f->vq));
+		h = post_and_pop(f, 5);
+		assert_true(dev_push_notifies(f, h, 50));
+		vxpath_vq_disable_interrupts(&f->vq);
+		expect_used(f, cookie_of(5), 50);
+		h = post_and_pop(f, 6);
+		assert_false(dev_push_notifies(f, h, 60));
+		expect_used(f, cookie_of(6), 60);
+	}
+	fx_free(f);
+}
+
+static void test_interrupts_broken(void **state)
+{
+	struct fx *f = fx_new(8);
+	uint32_t l;
+	void *c;
+
+	(void)state;
+	post_and_pop(f, 1);
+	/* an id out of range breaks the queue when it is read */
+	dev_push(f, 99, 10);
+	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EIO);
+	expect_broken(f);
+	/* nothing will come from a broken queue: not "entries waiting" */
+	assert_false(vxpath_vq_enable_interrupts(&f->vq));
+	vxpath_vq_disable_interrupts(&f->vq);
+	fx_free(f);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1457,6 +1587,9 @@ int main(void)
 		cmocka_unit_test(test_drain_broken),
 		cmocka_unit_test(test_reset_clears_broken),
 		cmocka_unit_test(test_random_traffic),
+		cmocka_unit_test(test_interrupts_flags),
+		cmocka_unit_test(test_interrupts_event_idx),
+		cmocka_unit_test(test_interrupts_broken),
 	};
 
 	return cmocka_run_group_tests_name("vxpath_virtqueue_split", tests,

@@ -187,4 +187,24 @@ static inline uint64_t vxpath_vq_used_addr(const struct vxpath_vq *vq)
 	return (uint64_t)(uintptr_t)vq->used;
 }
 
+/**
+ * Ask the device for used-buffer notifications again (virtio 1.2, 2.7.10),
+ * for a driver about to sleep on the queue's call eventfd: with event
+ * index, used_event becomes the driver's used index (the device notifies
+ * when it writes that entry); without, VRING_AVAIL_F_NO_INTERRUPT is
+ * cleared. Then a full barrier, and the used index is read again: entries
+ * the device returned before it could see the request bring no
+ * notification, so the caller must not sleep on them.
+ * Return: true if used entries are already waiting (the caller polls, or
+ * notifies itself); false if the device will notify the next one.
+ */
+bool vxpath_vq_enable_interrupts(struct vxpath_vq *vq);
+
+/**
+ * Suppress used-buffer notifications again, as after vxpath_vq_init():
+ * the driver polls (2.7.7). A notification the device decided on before it
+ * saw this may still arrive.
+ */
+void vxpath_vq_disable_interrupts(struct vxpath_vq *vq);
+
 #endif /* VXPATH_VIRTQUEUE_H */

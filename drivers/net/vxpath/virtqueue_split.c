@@ -331,3 +331,34 @@ vxpath_vq_drain(struct vxpath_vq *vq, void (*fn)(void *arg, void *cookie),
 	vxpath_vq_reset(vq);
 	return n;
 }
+
+bool
+vxpath_vq_enable_interrupts(struct vxpath_vq *vq)
+{
+	uint16_t idx;
+
+	/* A broken queue returns nothing more: nothing to wait for. */
+	if (unlikely(vq->broken))
+		return false;
+	if (vq->event_idx)
+		/* 2.7.10: notify when the entry at used_event is written. */
+		__atomic_store_n(&vq->avail->ring[vq->size],
+				 rte_cpu_to_le_16(vq->used_idx),
+				 __ATOMIC_RELAXED);
+	else
+		__atomic_store_n(&vq->avail->flags, 0, __ATOMIC_RELAXED);
+	/* Full barrier: the request above must be visible to the device
+	 * before we read its used index, or an entry it wrote without seeing
+	 * the request would be missed by both sides.
+	 */
+	rte_smp_mb();
+	idx = rte_le_to_cpu_16(__atomic_load_n(&vq->used->idx,
+					       __ATOMIC_RELAXED));
+	return idx != vq->used_idx;
+}
+
+void
+vxpath_vq_disable_interrupts(struct vxpath_vq *vq)
+{
+	vq_suppress_interrupts(vq);
+}
