@@ -16,6 +16,8 @@
 #                         tmp_path of each test)
 #   VXPATH_TEST_UPSTREAM  1: also run the traffic tests against DPDK's own
 #                         net_virtio_user
+# The tests inside the test VM (test/vm/) share the fixtures vm and
+# vm_out_dir; the rest of what they share is in vmrun.py.
 
 import os
 import re
@@ -29,6 +31,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import testpmd  # noqa: E402
+import vmrun  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PLUGIN_NAME = "librte_net_vxpath.so"
@@ -178,3 +181,18 @@ def spawn(log_dir):
     yield _spawn
     for t in procs:
         t.close()
+
+
+@pytest.fixture(scope="session")
+def vm():
+    """The test VM's kernel and initramfs, built once a session (or found
+    cached); skips the tests that need it when this machine cannot have
+    it (see vmrun.build_vm)."""
+    return vmrun.build_vm("VM tests")
+
+
+@pytest.fixture
+def vm_out_dir(request, tmp_path):
+    """Host side of the guest's /run/vxpath/out for this test (see
+    vmrun.out_dir_for)."""
+    return vmrun.out_dir_for(request, tmp_path)

@@ -15,6 +15,8 @@
 # package): test/vm/build-vm.sh exits 2 then and says why. A missing
 # plugin is a failure, not a skip.
 #
+# Fixtures vm and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
+#
 # Environment:
 #   VXPATH_PLUGIN         the plugin to use (else taken from the build dir)
 #   VXPATH_BUILD_DIR      build directory (default: <repo>/build)
@@ -25,92 +27,33 @@
 #   VXPATH_VM_TIMEOUT     hard limit on one VM run, seconds (default 240)
 
 import os
-import shutil
-import signal
-import subprocess
 
 import pytest
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD_VM = os.path.join(REPO, "test", "vm", "build-vm.sh")
-RUN_IN_VM = os.path.join(REPO, "test", "vm", "run-in-vm.sh")
-SCENE = os.path.join(REPO, "devtools", "exception-path.sh")
-PLUGIN_NAME = "librte_net_vxpath.so"
-GUEST_OUT = "/run/vxpath/out"
+import vmrun
+
+SCENE = os.path.join(vmrun.REPO, "devtools", "exception-path.sh")
+GUEST_OUT = vmrun.GUEST_OUT
 HTTP_SIZE = 307200
 PING_COUNT = 5
-VM_TIMEOUT = int(os.environ.get("VXPATH_VM_TIMEOUT", "240"))
-
-
-@pytest.fixture(scope="module")
-def vm():
-    """Build (or find cached) the VM's kernel and initramfs; skip the
-    module when this machine cannot have them."""
-    if os.geteuid() != 0:
-        why = "the VM harness needs root (9p export of /, apt-get)"
-        print("test_vhost_kernel_vm: skipped: " + why)
-        pytest.skip(why)
-    p = subprocess.run([BUILD_VM], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True, timeout=900)
-    print(p.stdout)
-    if p.returncode == 2:
-        why = "no QEMU VM on this machine: " + p.stdout.strip()
-        print("test_vhost_kernel_vm: skipped: " + why)
-        pytest.skip(why)
-    assert p.returncode == 0, "test/vm/build-vm.sh failed:\n" + p.stdout
-    return p.stdout
-
-
-def _parse(path):
-    res = {}
-    with open(path) as f:
-        for line in f:
-            k, sep, v = line.rstrip("\n").partition("=")
-            if sep:
-                res[k] = v
-    return res
-
-
-def _tail(path, n=60):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-n:])
-    except OSError as e:
-        return "(%s)" % e
 
 
 def run_scene(driver, out_dir, extra=()):
     """Run the scene in the VM; return (results dict, console log path).
     Fails the test when the VM or the scene produced no results."""
-    os.makedirs(out_dir, exist_ok=True)
     results = os.path.join(out_dir, "results.txt")
-    cmd = [RUN_IN_VM, "--out", out_dir, "--timeout", str(VM_TIMEOUT),
-           SCENE, "--driver", driver,
-           "--results", GUEST_OUT + "/results.txt"] + list(extra)
-    print("running: " + " ".join(cmd))
-    # Its own session, so that an interrupted test (timeout, SIGTERM) can
-    # stop run-in-vm.sh and QEMU together.
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True,
-                         start_new_session=True)
-    try:
-        stdout, _ = p.communicate(timeout=VM_TIMEOUT + 60)
-    except BaseException:
-        os.killpg(p.pid, signal.SIGTERM)
-        try:
-            p.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.communicate()
-        raise
+    rc, stdout = vmrun.run(SCENE, out_dir,
+                           ["--driver", driver,
+                            "--results", GUEST_OUT + "/results.txt"] +
+                           list(extra))
     console = os.path.join(out_dir, "console.log")
     # The scene's own summary, for the test report.
     print(stdout[-6000:])
     if not os.path.isfile(results):
         pytest.fail("the scene wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (p.returncode, _tail(console)))
-    res = _parse(results)
-    res["_rc"] = str(p.returncode)
+                    "VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+    res["_rc"] = str(rc)
     return res, console
 
 
@@ -152,48 +95,25 @@ def check_scene(res, console, driver_name):
     if fails:
         pytest.fail("exception path through %s:\n  %s\nresults: %r\n"
                     "VM console (tail):\n%s" %
-                    (driver_name, "\n  ".join(fails), res, _tail(console)))
+                    (driver_name, "\n  ".join(fails), res,
+                     vmrun.tail(console)))
 
 
-@pytest.fixture
-def out_dir(request, tmp_path):
-    """Host side of the guest's /run/vxpath/out for this test."""
-    base = os.environ.get("VXPATH_TEST_LOGDIR")
-    if not base:
-        return str(tmp_path / "vm")
-    path = os.path.join(base, request.node.name + "-vm")
-    shutil.rmtree(path, ignore_errors=True)
-    return path
-
-
-def test_exception_path_vxpath(vm, out_dir):
+def test_exception_path_vxpath(vm, vm_out_dir):
     """Ping and HTTP from a namespace to the kernel through testpmd with
     vxpath over the real vhost-net."""
-    built = os.environ.get("VXPATH_PLUGIN")
-    if not built:
-        build_dir = os.path.abspath(os.environ.get(
-            "VXPATH_BUILD_DIR", os.path.join(REPO, "build")))
-        built = os.path.join(build_dir, "drivers", PLUGIN_NAME)
-    if not os.path.isfile(built):
-        pytest.fail("vxpath plugin not built: %s missing (meson setup build "
-                    "&& ninja -C build)" % built)
-    # The results directory is the guest's /run/vxpath/out: passing the
-    # plugin through it works wherever the build directory is (the guest
-    # cannot see the host's /tmp or /run).
-    os.makedirs(out_dir)
-    with open(built, "rb") as src, \
-            open(os.path.join(out_dir, PLUGIN_NAME), "wb") as dst:
-        dst.write(src.read())
-    res, console = run_scene("vxpath", out_dir,
-                             ["--plugin", GUEST_OUT + "/" + PLUGIN_NAME])
+    # The plugin goes into the results directory, the guest's
+    # /run/vxpath/out: visible there wherever the build directory is.
+    plugin = vmrun.plugin_into_out(vm_out_dir)
+    res, console = run_scene("vxpath", vm_out_dir, ["--plugin", plugin])
     check_scene(res, console, "net_vxpath")
 
 
 @pytest.mark.skipif(os.environ.get("VXPATH_TEST_UPSTREAM") != "1",
                     reason="VXPATH_TEST_UPSTREAM=1 runs the harness check "
                            "with DPDK's net_virtio_user")
-def test_exception_path_upstream(vm, out_dir):
+def test_exception_path_upstream(vm, vm_out_dir):
     """The same scene with DPDK's own net_virtio_user: checks the VM and
     the scene themselves."""
-    res, console = run_scene("upstream", out_dir)
+    res, console = run_scene("upstream", vm_out_dir)
     check_scene(res, console, "net_virtio_user")
