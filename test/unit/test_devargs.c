@@ -316,11 +316,24 @@ static void test_einval(void **state)
 /* Valid devargs that this build does not implement. */
 static const char *const enotsup_cases[] = {
 	"path=/x,packed_vq=1",
-	"path=/x,queues=2",
-	"path=/x,queues=128",
-	"path=/x,cq=1",
 	"path=/x,server=1",
 };
+
+/* Valid one by one, not together: queues > 1 needs cq=1. */
+static const char *const combination_cases[] = {
+	"path=/x,queues=2",
+	"path=/x,queues=128",
+	"path=/x,queues=2,cq=0",
+};
+
+static void test_combination(void **state)
+{
+	const char *args = *state;
+	struct vxpath_devargs da;
+
+	assert_int_equal(parse(args, &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), -EINVAL);
+}
 
 static void test_enotsup(void **state)
 {
@@ -336,6 +349,9 @@ static const char *const supported_cases[] = {
 	"path=/x",
 	"path=/dev/vhost-net,iface=tap5,mac=02:00:00:00:00:01",
 	"path=/x,queues=1,cq=0,server=0,packed_vq=0",
+	"path=/x,cq=1",
+	"path=/x,queues=2,cq=1",
+	"path=/x,queues=128,cq=1",
 	"path=/x,mrg_rxbuf=0",
 	"path=/x,in_order=0",
 	"path=/x,vectorized=1",
@@ -388,7 +404,8 @@ int main(void)
 		cmocka_unit_test(test_null_and_empty_args),
 	};
 	size_t max = NCASES(fixed) + NCASES(einval_cases) +
-		NCASES(enotsup_cases) + NCASES(supported_cases);
+		NCASES(enotsup_cases) + NCASES(combination_cases) +
+		NCASES(supported_cases);
 	struct CMUnitTest *tests = calloc(max, sizeof(*tests));
 	size_t n = 0, i;
 	int rc;
@@ -401,6 +418,8 @@ int main(void)
 		  NCASES(einval_cases));
 	add_table(tests, &n, "enotsup", test_enotsup, enotsup_cases,
 		  NCASES(enotsup_cases));
+	add_table(tests, &n, "combination", test_combination,
+		  combination_cases, NCASES(combination_cases));
 	add_table(tests, &n, "supported", test_supported, supported_cases,
 		  NCASES(supported_cases));
 

@@ -257,8 +257,6 @@ vxpath_devargs_check_supported(const char *name,
 	} limits[] = {
 		{ VXPATH_ARG_PACKED_VQ,
 		  offsetof(struct vxpath_devargs, packed_vq), 0 },
-		{ VXPATH_ARG_QUEUES, offsetof(struct vxpath_devargs, queues), 1 },
-		{ VXPATH_ARG_CQ, offsetof(struct vxpath_devargs, cq), 0 },
 		{ VXPATH_ARG_SERVER, offsetof(struct vxpath_devargs, server), 0 },
 	};
 	unsigned int i;
@@ -274,6 +272,14 @@ vxpath_devargs_check_supported(const char *name,
 				   limits[i].supported_max);
 			return -ENOTSUP;
 		}
+	}
+	/* Like upstream: queue pairs beyond the first are enabled through
+	 * the control virtqueue (VIRTIO_NET_CTRL_MQ, virtio 1.2 5.1.6.5.5).
+	 */
+	if (da->queues > 1 && !da->cq) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u needs the control virtqueue: add %s=1",
+			   name, VXPATH_ARG_QUEUES, da->queues, VXPATH_ARG_CQ);
+		return -EINVAL;
 	}
 	return 0;
 }

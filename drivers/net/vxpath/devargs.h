@@ -107,9 +107,11 @@ int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
 
 /**
- * Refuse devargs whose values are valid but not implemented by this build
- * (logs one line naming the devarg).
- * Return: 0 if supported; -ENOTSUP otherwise.
+ * Refuse devargs whose values are valid but not implemented by this build,
+ * or valid alone but not together (logs one line naming the devarg).
+ * Return: 0 if supported; -ENOTSUP for a value not implemented; -EINVAL
+ * for queues above 1 without cq=1 (multi-queue is driven through the
+ * control virtqueue, as upstream's driver requires).
  */
 int vxpath_devargs_check_supported(const char *name,
 				   const struct vxpath_devargs *da);

@@ -3,7 +3,9 @@
  *
  * The ethdev glue of vxpath: vdev probe and remove, the choice of vhost
  * back-end from the path devarg, and the ethdev operations (configure,
- * info, queue set-up, start/stop/close, link, stats, MAC address).
+ * info, queue set-up, start/stop/close, link, stats, MAC address; Rx mode,
+ * MAC and VLAN filter tables and the queue pairs in use through the
+ * control virtqueue of ctrl.c when cq=1).
  * Registered as net_vxpath with alias virtio_user, so that upstream's
  * --vdev=virtio_user0,... syntax binds vxpath when the plugin is loaded.
  */
@@ -22,6 +24,7 @@
 
 #include <linux/virtio_ring.h>
 
+#include "ctrl.h"
 #include "devargs.h"
 #include "rxtx.h"
 #include "virtio_net.h"
@@ -91,7 +94,9 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	/* The device's capability (queues=), not the pairs now in use. */
 	info->max_rx_queues = (uint16_t)dev->args.queues;
 	info->max_tx_queues = (uint16_t)dev->args.queues;
-	info->max_mac_addrs = 1;
+	/* With CTRL_RX the MAC filtering table takes more (ctrl.c). */
+	info->max_mac_addrs = (dev->features & (1ULL << VIRTIO_NET_F_CTRL_RX)) ?
+			      VXPATH_CTRL_MAC_TABLE_SIZE : 1;
 	info->max_rx_pktlen = VXPATH_MAX_RX_PKTLEN;
 	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
@@ -102,6 +107,9 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	if (dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))
 		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* A VLAN filter table, through the control virtqueue (ctrl.c). */
+	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN))
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
 	/* The ring size is the queue_size devarg; nb_desc asked at queue
 	 * set-up is accepted and the ring keeps queue_size descriptors.
 	 */
@@ -401,6 +409,17 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 	ret = vxpath_virtio_net_start(dev, qs, n);
 	if (ret < 0)
 		goto fail;
+	/* Only the pairs configured (fewer than queues= maybe) serve. */
+	if (dev->features & (1ULL << VIRTIO_NET_F_MQ)) {
+		ret = vxpath_ctrl_mq_pairs_set(dev, nq);
+		if (ret < 0) {
+			if (vxpath_virtio_net_stop(dev, qs, n) < 0)
+				abandon_queues(eth_dev);
+			else
+				drain_queues(eth_dev);
+			return ret;
+		}
+	}
 	dev->started = true;
 	for (i = 0; i < nq; i++) {
 		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
@@ -619,16 +638,156 @@ vxpath_xstats_get(struct rte_eth_dev *eth_dev, struct rte_eth_xstat *xs,
 	return n;
 }
 
+/* --- Rx mode, MAC and VLAN filter tables: the control virtqueue --- */
+
+static bool
+negotiated(const struct vxpath_dev *dev, unsigned int feature)
+{
+	return (dev->features & (1ULL << feature)) != 0;
+}
+
+/*
+ * VIRTIO_NET_CTRL_RX @command on or off. Without a control virtqueue
+ * (cq=0) the Rx mode cannot be set: -ENOTSUP, as upstream's driver.
+ */
+static int
+rx_mode_set(struct rte_eth_dev *eth_dev, uint8_t command, bool on)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
+	if (!negotiated(dev, VIRTIO_NET_F_CTRL_RX))
+		return -ENOTSUP;
+	return vxpath_ctrl_rx_mode(dev, command, on);
+}
+
+static int
+vxpath_promiscuous_enable(struct rte_eth_dev *eth_dev)
+{
+	return rx_mode_set(eth_dev, VIRTIO_NET_CTRL_RX_PROMISC, true);
+}
+
+static int
+vxpath_promiscuous_disable(struct rte_eth_dev *eth_dev)
+{
+	return rx_mode_set(eth_dev, VIRTIO_NET_CTRL_RX_PROMISC, false);
+}
+
+static int
+vxpath_allmulticast_enable(struct rte_eth_dev *eth_dev)
+{
+	return rx_mode_set(eth_dev, VIRTIO_NET_CTRL_RX_ALLMULTI, true);
+}
+
+static int
+vxpath_allmulticast_disable(struct rte_eth_dev *eth_dev)
+{
+	return rx_mode_set(eth_dev, VIRTIO_NET_CTRL_RX_ALLMULTI, false);
+}
+
 static int
 vxpath_mac_addr_set(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 
+	/* The device's address, and the TAP's with vhost-kernel. */
+	if (negotiated(dev, VIRTIO_NET_F_CTRL_MAC_ADDR))
+		return vxpath_ctrl_mac_addr_set(dev, mac);
 	/* The emulated device's config space holds the address (5.1.4);
 	 * without a control virtqueue there is nothing to tell the back-end.
 	 */
 	rte_ether_addr_copy(mac, &dev->mac);
 	return 0;
+}
+
+/*
+ * Send the MAC filtering table (VIRTIO_NET_CTRL_MAC_TABLE_SET): the
+ * addresses of mac_addrs[1..], unicast ones in the first table and
+ * multicast ones in the second with the set_mc_addr_list() list. ethdev
+ * writes mac_addrs[@idx] only after the callback: there @at_idx is used
+ * instead (NULL: the entry being removed).
+ */
+static int
+mac_table_sync(struct rte_eth_dev *eth_dev, uint32_t idx,
+	       const struct rte_ether_addr *at_idx)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	struct rte_ether_addr uc[VXPATH_CTRL_MAC_TABLE_SIZE];
+	struct rte_ether_addr mc[2 * VXPATH_CTRL_MAC_TABLE_SIZE];
+	uint32_t i, nb_uc = 0, nb_mc = 0;
+
+	for (i = 1; i < VXPATH_CTRL_MAC_TABLE_SIZE; i++) {
+		const struct rte_ether_addr *a = i == idx ? at_idx :
+						 &eth_dev->data->mac_addrs[i];
+
+		if (a == NULL || rte_is_zero_ether_addr(a))
+			continue;
+		if (rte_is_multicast_ether_addr(a))
+			mc[nb_mc++] = *a;
+		else
+			uc[nb_uc++] = *a;
+	}
+	for (i = 0; i < dev->ctrl.nb_mc_list; i++)
+		mc[nb_mc++] = dev->ctrl.mc_list[i];
+	return vxpath_ctrl_mac_table_set(dev, uc, nb_uc, mc, nb_mc);
+}
+
+static int
+vxpath_mac_addr_add(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac,
+		    uint32_t index, uint32_t vmdq __rte_unused)
+{
+	if (!negotiated(dev_of(eth_dev), VIRTIO_NET_F_CTRL_RX))
+		return -ENOTSUP;
+	if (index == 0 || index >= VXPATH_CTRL_MAC_TABLE_SIZE)
+		return -EINVAL;
+	return mac_table_sync(eth_dev, index, mac);
+}
+
+static void
+vxpath_mac_addr_remove(struct rte_eth_dev *eth_dev, uint32_t index)
+{
+	if (!negotiated(dev_of(eth_dev), VIRTIO_NET_F_CTRL_RX) ||
+	    index == 0 || index >= VXPATH_CTRL_MAC_TABLE_SIZE)
+		return;
+	/* ctrl.c logs a refusal; ethdev clears the entry anyway. */
+	mac_table_sync(eth_dev, index, NULL);
+}
+
+static int
+vxpath_set_mc_addr_list(struct rte_eth_dev *eth_dev,
+			struct rte_ether_addr *list, uint32_t nb)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	struct rte_ether_addr old[VXPATH_CTRL_MAC_TABLE_SIZE];
+	uint32_t nb_old = dev->ctrl.nb_mc_list;
+	int ret;
+
+	if (!negotiated(dev, VIRTIO_NET_F_CTRL_RX))
+		return -ENOTSUP;
+	if (nb > VXPATH_CTRL_MAC_TABLE_SIZE) {
+		VXPATH_LOG(ERR, "%s: %u multicast addresses, the MAC filtering table holds %u",
+			   dev->name, nb, VXPATH_CTRL_MAC_TABLE_SIZE);
+		return -ENOSPC;
+	}
+	memcpy(old, dev->ctrl.mc_list, sizeof(old[0]) * nb_old);
+	if (nb > 0)
+		memcpy(dev->ctrl.mc_list, list, sizeof(list[0]) * nb);
+	dev->ctrl.nb_mc_list = nb;
+	ret = mac_table_sync(eth_dev, UINT32_MAX, NULL);
+	if (ret < 0) {
+		memcpy(dev->ctrl.mc_list, old, sizeof(old[0]) * nb_old);
+		dev->ctrl.nb_mc_list = nb_old;
+	}
+	return ret;
+}
+
+static int
+vxpath_vlan_filter_set(struct rte_eth_dev *eth_dev, uint16_t vlan_id, int on)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
+	if (!negotiated(dev, VIRTIO_NET_F_CTRL_VLAN))
+		return -ENOTSUP;
+	return vxpath_ctrl_vlan(dev, on != 0, vlan_id);
 }
 
 /*
@@ -683,6 +842,14 @@ static const struct eth_dev_ops vxpath_ops = {
 	.xstats_get_names = vxpath_xstats_get_names,
 	.xstats_reset = vxpath_stats_reset,
 	.mac_addr_set = vxpath_mac_addr_set,
+	.mac_addr_add = vxpath_mac_addr_add,
+	.mac_addr_remove = vxpath_mac_addr_remove,
+	.set_mc_addr_list = vxpath_set_mc_addr_list,
+	.promiscuous_enable = vxpath_promiscuous_enable,
+	.promiscuous_disable = vxpath_promiscuous_disable,
+	.allmulticast_enable = vxpath_allmulticast_enable,
+	.allmulticast_disable = vxpath_allmulticast_disable,
+	.vlan_filter_set = vxpath_vlan_filter_set,
 	.mtu_set = vxpath_mtu_set,
 };
 
@@ -767,7 +934,9 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	else
 		rte_eth_random_addr(dev->mac.addr_bytes);
 
-	eth_dev->data->mac_addrs = rte_zmalloc("vxpath_mac", RTE_ETHER_ADDR_LEN, 0);
+	/* Room for the MAC filtering table that cq=1 brings (ctrl.c). */
+	eth_dev->data->mac_addrs = rte_zmalloc("vxpath_mac",
+		RTE_ETHER_ADDR_LEN * VXPATH_CTRL_MAC_TABLE_SIZE, 0);
 	if (eth_dev->data->mac_addrs == NULL) {
 		ret = -ENOMEM;
 		goto fail;
@@ -780,6 +949,10 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	ret = vxpath_virtio_net_init(dev);
 	if (ret < 0)
 		goto fail;
+	vxpath_ctrl_reset(dev);
+	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VQ))
+		VXPATH_LOG(INFO, "%s: control virtqueue (virtqueue %u) served by vxpath, %u queue pair(s) at most",
+			   name, 2 * args.queues, args.queues);
 
 	eth_dev->dev_ops = &vxpath_ops;
 	eth_dev->rx_pkt_burst = vxpath_rx_burst;

@@ -2,9 +2,11 @@
  * Copyright(c) 2026 The vxpath authors
  *
  * The TAP interface behind the vhost-kernel back-end (linux/if_tun.h).
- * This file owns creating or attaching to a TAP through /dev/net/tun,
- * configuring its virtio-net header (size, byte order, no offloads) and its
- * MAC address. vhost_kernel.c hands the returned fd to vhost-net with
+ * This file owns creating or attaching to a TAP through /dev/net/tun (one
+ * file per queue with IFF_MULTI_QUEUE, queues attached and detached with
+ * TUNSETQUEUE), configuring its virtio-net header (size, byte order, no
+ * offloads), its MAC address and its Rx mode flags (IFF_PROMISC,
+ * IFF_ALLMULTI). vhost_kernel.c hands the returned fd to vhost-net with
  * VHOST_NET_SET_BACKEND; nothing here reads or writes packets.
  */
 #include <errno.h>
@@ -125,29 +127,78 @@ vxpath_tap_set_mtu(const char *ifname, uint16_t mtu)
 	return tap_ifreq_ioctl(ifname, SIOCSIFMTU, &ifr, what);
 }
 
+int
+vxpath_tap_set_mac(const char *ifname, const struct rte_ether_addr *mac)
+{
+	return tap_set_mac(ifname, mac);
+}
+
 /*
- * Creates or attaches to the TAP; see tap.h. An existing persistent TAP is
- * attached to, not created: closing the fd then leaves it in place, as it
- * was found (except for the header settings and the MAC, which are per
- * device and stay as set here).
+ * Read-modify-write of the interface flags: only IFF_PROMISC and
+ * IFF_ALLMULTI change, the rest (IFF_UP the operator set) stays.
  */
 int
-vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
-		const struct rte_ether_addr *mac)
+vxpath_tap_set_rx_mode(const char *ifname, bool promisc, bool allmulti)
 {
-	const char *want = name[0] != '\0' ? name : TAP_DEFAULT_TEMPLATE;
+	char what[48];
+	struct ifreq ifr;
+	short flags;
+	int ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ret = tap_ifreq_ioctl(ifname, SIOCGIFFLAGS, &ifr,
+			      "Rx mode flags (SIOCGIFFLAGS)");
+	if (ret < 0)
+		return ret;
+	flags = ifr.ifr_flags & ~(IFF_PROMISC | IFF_ALLMULTI);
+	if (promisc)
+		flags |= IFF_PROMISC;
+	if (allmulti)
+		flags |= IFF_ALLMULTI;
+	if (flags == ifr.ifr_flags)
+		return 0;
+	ifr.ifr_flags = flags;
+	snprintf(what, sizeof(what), "flags promisc %s allmulti %s",
+		 promisc ? "on" : "off", allmulti ? "on" : "off");
+	return tap_ifreq_ioctl(ifname, SIOCSIFFLAGS, &ifr, what);
+}
+
+int
+vxpath_tap_set_queue(int fd, const char *ifname, bool attach)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = attach ? IFF_ATTACH_QUEUE : IFF_DETACH_QUEUE;
+	if (ioctl(fd, TUNSETQUEUE, &ifr) < 0) {
+		int ret = -errno;
+
+		VXPATH_LOG(ERR, "TAP %s: cannot %s queue (fd %d): %s",
+			   ifname, attach ? "attach" : "detach", fd,
+			   strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/**
+ * Open one file of TAP @want (a name or template) with @mq_flag (0 or
+ * IFF_MULTI_QUEUE) beside IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, and set its
+ * vnet header (@vnet_hdr_size bytes, little-endian where the kernel
+ * allows) and no offloads. With IFF_MULTI_QUEUE each such file is one more
+ * queue of the same TAP. The name the kernel gave goes to @got.
+ * Return: the fd; a negative errno (logged), nothing left open.
+ */
+static int
+tap_open_queue(const char *want, unsigned int mq_flag,
+	       uint16_t vnet_hdr_size, char got[IFNAMSIZ])
+{
 	unsigned int features = 0;
 	struct ifreq ifr;
 	int hdr_size = vnet_hdr_size;
 	int le = 1;
 	int fd;
 	int ret;
-
-	if (strnlen(want, IFNAMSIZ) >= IFNAMSIZ) {
-		VXPATH_LOG(ERR, "TAP name is longer than %d bytes",
-			   IFNAMSIZ - 1);
-		return -ENAMETOOLONG;
-	}
 
 	fd = open(TUN_CLONE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -169,10 +220,17 @@ vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
 		ret = -ENOTSUP;
 		goto fail;
 	}
+	/* Multi-queue TAPs came with Linux 3.8. */
+	if ((features & mq_flag) != mq_flag) {
+		VXPATH_LOG(ERR, "%s does not support IFF_MULTI_QUEUE (queues > 1 with vhost-net)",
+			   TUN_CLONE_DEV);
+		ret = -ENOTSUP;
+		goto fail;
+	}
 
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, want, strlen(want));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | mq_flag;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
 		tap_log_setiff_error(want, -ret);
@@ -217,16 +275,74 @@ vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
 		goto fail;
 	}
 
-	ret = tap_set_mac(ifr.ifr_name, mac);
-	if (ret < 0)
-		goto fail;
-
-	memcpy(name, ifr.ifr_name, IFNAMSIZ);
-	VXPATH_LOG(DEBUG, "TAP %s open, fd %d, vnet header %d bytes",
-		   name, fd, hdr_size);
+	memcpy(got, ifr.ifr_name, IFNAMSIZ);
+	VXPATH_LOG(DEBUG, "TAP %s open%s, fd %d, vnet header %d bytes",
+		   got, mq_flag ? " (one more queue)" : "", fd, hdr_size);
 	return fd;
 
 fail:
 	close(fd);
+	return ret;
+}
+
+/*
+ * Creates or attaches to the TAP; see tap.h. An existing persistent TAP is
+ * attached to, not created: closing the fd then leaves it in place, as it
+ * was found (except for the header settings and the MAC, which are per
+ * device and stay as set here).
+ */
+int
+vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
+		const struct rte_ether_addr *mac)
+{
+	int fd, ret;
+
+	ret = vxpath_tap_open_mq(name, vnet_hdr_size, mac, 1, &fd);
+	return ret < 0 ? ret : fd;
+}
+
+/* One fd per queue, all of the same TAP; see tap.h. */
+int
+vxpath_tap_open_mq(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
+		   const struct rte_ether_addr *mac, unsigned int nr_queues,
+		   int *fds)
+{
+	const char *want = name[0] != '\0' ? name : TAP_DEFAULT_TEMPLATE;
+	unsigned int mq_flag = nr_queues > 1 ? IFF_MULTI_QUEUE : 0;
+	char got[IFNAMSIZ];
+	unsigned int i, n = 0;
+	int ret;
+
+	if (strnlen(want, IFNAMSIZ) >= IFNAMSIZ) {
+		VXPATH_LOG(ERR, "TAP name is longer than %d bytes",
+			   IFNAMSIZ - 1);
+		return -ENAMETOOLONG;
+	}
+	if (nr_queues == 0) {
+		VXPATH_LOG(ERR, "TAP %s: no queue asked for", want);
+		return -EINVAL;
+	}
+	/* The first file names the TAP (a template gets its number); the
+	 * others attach to that name as more queues.
+	 */
+	for (n = 0; n < nr_queues; n++) {
+		ret = tap_open_queue(n == 0 ? want : got, mq_flag,
+				     vnet_hdr_size, got);
+		if (ret < 0)
+			goto fail;
+		fds[n] = ret;
+	}
+	ret = tap_set_mac(got, mac);
+	if (ret < 0)
+		goto fail;
+	memcpy(name, got, IFNAMSIZ);
+	if (nr_queues > 1)
+		VXPATH_LOG(DEBUG, "TAP %s open with %u queues", name,
+			   nr_queues);
+	return 0;
+
+fail:
+	for (i = 0; i < n; i++)
+		close(fds[i]);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #define VXPATH_TAP_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_ether.h>
@@ -41,6 +42,49 @@
  */
 int vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
 		    const struct rte_ether_addr *mac);
+
+/**
+ * vxpath_tap_open() for a TAP of @nr_queues queues: with more than one,
+ * each queue is one file opened with IFF_MULTI_QUEUE on the same name
+ * (the first one names the TAP, a template getting its number), and each
+ * gets the same header settings. All queues are attached on return.
+ * @fds: out, room for @nr_queues fds: queue i's in fds[i]; the caller owns
+ *       them (closing them all removes a TAP this call created).
+ * With @nr_queues 1 this is vxpath_tap_open() (no IFF_MULTI_QUEUE).
+ * Return: 0; on failure a negative errno, logged once, nothing left open:
+ * vxpath_tap_open()'s, and -ENOTSUP if the tun driver has no
+ * IFF_MULTI_QUEUE, -EINVAL for @nr_queues 0 or an existing TAP of that name
+ * that is not multi-queue (or is and @nr_queues is 1).
+ */
+int vxpath_tap_open_mq(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
+		       const struct rte_ether_addr *mac, unsigned int nr_queues,
+		       int *fds);
+
+/**
+ * Attach (@attach) or detach the TAP queue of @fd (TUNSETQUEUE with
+ * IFF_ATTACH_QUEUE or IFF_DETACH_QUEUE; multi-queue TAPs only). The kernel
+ * steers frames only to attached queues; a detached fd stays open.
+ * @ifname: the TAP's name, for the log line.
+ * Return: 0; a negative errno (logged): -EINVAL if the TAP is not
+ * multi-queue or the queue is already in that state.
+ */
+int vxpath_tap_set_queue(int fd, const char *ifname, bool attach);
+
+/**
+ * Set the MAC address of TAP @ifname (SIOCSIFHWADDR); a TAP takes it
+ * while up.
+ * Return: 0; a negative errno (logged).
+ */
+int vxpath_tap_set_mac(const char *ifname, const struct rte_ether_addr *mac);
+
+/**
+ * Set or clear IFF_PROMISC and IFF_ALLMULTI of TAP @ifname (read, change
+ * those two, write back: SIOCGIFFLAGS, SIOCSIFFLAGS); `ip link show`
+ * then lists PROMISC / ALLMULTI. Other flags are left as they are.
+ * Return: 0; a negative errno (logged): -ENODEV if the TAP is gone, -EPERM
+ * without CAP_NET_ADMIN.
+ */
+int vxpath_tap_set_rx_mode(const char *ifname, bool promisc, bool allmulti);
 
 /**
  * Set the MTU of TAP @ifname (SIOCSIFMTU), in bytes of L3 payload; the

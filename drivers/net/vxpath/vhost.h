@@ -20,6 +20,7 @@
 
 #include <linux/vhost_types.h>
 
+struct rte_ether_addr;
 struct vxpath_dev;
 
 /** Operations of one vhost back-end. */
@@ -69,10 +70,30 @@ struct vxpath_vhost_ops {
 	/**
 	 * Start (@enable true) or stop the datapath of queue pair @pair once
 	 * its rings are set: VHOST_USER_SET_VRING_ENABLE on both rings, or
-	 * VHOST_NET_SET_BACKEND with the TAP's fd (or -1).
+	 * VHOST_NET_SET_BACKEND with the TAP's fd (or -1). With a
+	 * multi-queue TAP, the pair's TAP queue is also attached or, for
+	 * pairs above 0, detached (TUNSETQUEUE), so that the kernel steers
+	 * no frame to a queue nobody reads. The control virtqueue's
+	 * VQ_PAIRS_SET (ctrl.c) calls this for pairs above 0.
 	 */
 	int (*enable_queue_pair)(struct vxpath_dev *dev, uint16_t pair,
 				 bool enable);
+	/**
+	 * Optional. The device's Rx mode changed (control virtqueue,
+	 * VIRTIO_NET_CTRL_RX, virtio 1.2 5.1.6.5.1): @promisc and
+	 * @allmulti are the whole new state. vhost-kernel sets the TAP's
+	 * IFF_PROMISC and IFF_ALLMULTI. NULL where the back-end has nothing
+	 * to set (vhost-user: the front-end serves the control queue).
+	 */
+	int (*set_rx_mode)(struct vxpath_dev *dev, bool promisc,
+			   bool allmulti);
+	/**
+	 * Optional. The device's MAC address changed (control virtqueue,
+	 * VIRTIO_NET_CTRL_MAC_ADDR_SET, 5.1.6.5.2). vhost-kernel gives the
+	 * TAP the same address, as at setup. NULL where nothing follows it.
+	 */
+	int (*set_mac)(struct vxpath_dev *dev,
+		       const struct rte_ether_addr *mac);
 	/**
 	 * Optional. Tell the back-end the port's MTU (bytes of L3 payload):
 	 * vhost-kernel sets the TAP's, so the kernel sends no larger frame.

@@ -6,7 +6,12 @@
  * the /dev/vhost-net file descriptors, one per queue pair (a vhost-net
  * device serves one receiveq/transmitq pair, its rings 0 and 1), the routing
  * of the driver's vring indexes to them, the memory table ioctl, and
- * attaching or detaching the TAP as each pair's backend.
+ * attaching or detaching the TAP as each pair's backend. With more than one
+ * pair the TAP is multi-queue, one TAP queue per pair; the queues of pairs
+ * the device does not use (5.1.6.5.5: only the first after reset, then
+ * those VQ_PAIRS_SET enables) are detached, so that the kernel steers no
+ * frame to them. The Rx mode and MAC address commands of the control
+ * virtqueue (ctrl.c) become the TAP's IFF_PROMISC, IFF_ALLMULTI and address.
  *
  * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
  * to pass headers through, never to add or strip them itself
@@ -56,6 +61,7 @@
 struct vk_pair {
 	int vhost_fd;                   /**< /dev/vhost-net, -1 if not open */
 	int tap_fd;                     /**< TAP queue fd, -1 if none */
+	bool tap_queue_on;              /**< the TAP queue is attached */
 	bool attached[VK_RINGS_PER_PAIR]; /**< ring has the TAP as backend */
 };
 
@@ -63,6 +69,7 @@ struct vk_pair {
 struct vk_backend {
 	uint16_t nr_pairs;              /**< entries of @pairs */
 	uint16_t tap_hdr_size;          /**< bytes of vnet header on the TAP */
+	bool multi_queue;               /**< TAP has one queue per pair */
 	struct vk_pair pairs[];
 };
 
@@ -173,17 +180,53 @@ vk_log_open_error(const struct vxpath_dev *dev, const char *path, int err)
 
 static void vk_destroy(struct vxpath_dev *dev);
 
+/**
+ * Open the TAP @ifname (in: name or template, out: its name) with one
+ * queue per pair of @vk, their fds into the pairs. After a reset the
+ * device uses the first pair only (virtio 1.2, 5.1.6.5.5): the queues of
+ * the others are detached until enable_queue_pair() attaches them.
+ * Return: 0; vxpath_tap_open_mq()'s or vxpath_tap_set_queue()'s error
+ * (the fds opened stay in @vk for vk_destroy()).
+ */
+static int
+vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ], uint16_t hdr_size,
+	    const struct rte_ether_addr *mac)
+{
+	int fds[VXPATH_MAX_QUEUE_PAIRS];
+	unsigned int i;
+	int ret;
+
+	ret = vxpath_tap_open_mq(ifname, hdr_size, mac, vk->nr_pairs, fds);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < vk->nr_pairs; i++) {
+		vk->pairs[i].tap_fd = fds[i];
+		vk->pairs[i].tap_queue_on = true;
+	}
+	for (i = 1; i < vk->nr_pairs; i++) {
+		ret = vxpath_tap_set_queue(fds[i], ifname, false);
+		if (ret < 0)
+			return ret;
+		vk->pairs[i].tap_queue_on = false;
+	}
+	return 0;
+}
+
+
 /*
  * Open one vhost-net fd per queue pair, then the TAP (so that a missing
  * /dev/vhost-net leaves no TAP behind). The TAP's vnet header is
  * dev->vnet_hdr_size bytes, or, while that is still 0 (features not yet
  * negotiated), the 12 bytes of struct virtio_net_hdr_mrg_rxbuf that
  * VIRTIO_F_VERSION_1 implies (virtio 1.2 5.1.6). See vhost.h.
+ * With more than one pair the TAP is multi-queue and the queues of all
+ * pairs but the first are detached until enable_queue_pair().
  * Return: also -EINVAL for a header size or pair count out of range,
  * -ENAMETOOLONG for an iface name over IFNAMSIZ - 1 bytes, -ENOTSUP for
- * more than one queue pair (needs a multi-queue TAP), -EBUSY if already
- * set up, -ENOMEM, open()'s errno (-ENOENT: no vhost_net module), or
- * vxpath_tap_open()'s.
+ * more than one queue pair when the tun driver has no IFF_MULTI_QUEUE,
+ * -EBUSY if already set up, -ENOMEM, open()'s errno (-ENOENT: no
+ * vhost_net module), or vxpath_tap_open_mq()'s or
+ * vxpath_tap_set_queue()'s.
  */
 static int
 vk_setup(struct vxpath_dev *dev)
@@ -204,12 +247,6 @@ vk_setup(struct vxpath_dev *dev)
 		VXPATH_LOG(ERR, "%s: %u queue pairs out of range 1..%u",
 			   dev->name, nr, (unsigned int)VXPATH_MAX_QUEUE_PAIRS);
 		return -EINVAL;
-	}
-	if (nr > 1) {
-		/* One TAP queue per pair needs IFF_MULTI_QUEUE in tap.c. */
-		VXPATH_LOG(ERR, "%s: queues=%u with vhost-kernel is not supported yet (one queue pair only)",
-			   dev->name, nr);
-		return -ENOTSUP;
 	}
 	if (hdr_size == 0)
 		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
@@ -232,6 +269,7 @@ vk_setup(struct vxpath_dev *dev)
 	}
 	vk->nr_pairs = nr;
 	vk->tap_hdr_size = hdr_size;
+	vk->multi_queue = nr > 1;
 	for (i = 0; i < nr; i++) {
 		vk->pairs[i].vhost_fd = -1;
 		vk->pairs[i].tap_fd = -1;
@@ -249,16 +287,16 @@ vk_setup(struct vxpath_dev *dev)
 		vk->pairs[i].vhost_fd = fd;
 	}
 
-	/* vxpath_tap_open() logs its own failures. */
+	/* tap.c logs its own failures. */
 	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vxpath_tap_open(ifname, hdr_size, &dev->mac);
+	ret = vk_open_tap(vk, ifname, hdr_size, &dev->mac);
 	if (ret < 0)
 		goto fail;
-	vk->pairs[0].tap_fd = ret;
 	memcpy(dev->ifname, ifname, IFNAMSIZ);
 
-	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s",
-		   dev->name, dev->args.path, dev->ifname);
+	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s",
+		   dev->name, dev->args.path, dev->ifname,
+		   vk->multi_queue ? " (multi-queue)" : "");
 	return 0;
 
 fail:
@@ -622,13 +660,17 @@ vk_set_vring_call(struct vxpath_dev *dev, const struct vhost_vring_file *file)
  * VHOST_NET_SET_BACKEND on both rings of @pair: the pair's TAP fd to
  * start, -1 to stop (only rings that are attached). A failed start leaves
  * both rings detached; a stop tries both rings and returns the first
- * error. See vhost.h.
- * Return: also -EINVAL for a pair beyond those set up.
+ * error. With a multi-queue TAP, the pair's TAP queue is attached before a
+ * start and, for pairs above 0, detached after a stop (or a failed start).
+ * See vhost.h.
+ * Return: also -EINVAL for a pair beyond those set up, or
+ * vxpath_tap_set_queue()'s error.
  */
 static int
 vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 {
 	struct vk_backend *vk = vk_get(dev);
+	struct vk_pair *p;
 	unsigned int ring;
 	int ret = 0, r;
 
@@ -638,6 +680,14 @@ vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 		VXPATH_LOG(ERR, "%s: queue pair %u out of range (%u set up)",
 			   dev->name, pair, vk->nr_pairs);
 		return -EINVAL;
+	}
+	p = &vk->pairs[pair];
+	/* The pair's TAP queue first, so the kernel can steer to it. */
+	if (enable && !p->tap_queue_on) {
+		ret = vxpath_tap_set_queue(p->tap_fd, dev->ifname, true);
+		if (ret < 0)
+			return ret;
+		p->tap_queue_on = true;
 	}
 
 	for (ring = 0; ring < VK_RINGS_PER_PAIR; ring++) {
@@ -656,11 +706,39 @@ vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 			if (vk->pairs[pair].attached[ring])
 				vk_set_backend(dev, pair, ring, -1);
 	}
+	/* Detach the TAP queue of a pair that stops (the first one stays
+	 * attached, as a single-queue TAP's is), also after a failed start.
+	 */
+	if ((!enable || ret < 0) && pair > 0 && p->tap_queue_on) {
+		r = vxpath_tap_set_queue(p->tap_fd, dev->ifname, false);
+		if (r == 0)
+			p->tap_queue_on = false;
+		else if (ret == 0)
+			ret = r;
+	}
 	if (ret == 0)
 		VXPATH_LOG(DEBUG, "%s: queue pair %u %s TAP %s", dev->name,
 			   pair, enable ? "attached to" : "detached from",
 			   dev->ifname);
 	return ret;
+}
+
+/* The TAP's IFF_PROMISC and IFF_ALLMULTI follow the device's Rx mode. */
+static int
+vk_set_rx_mode(struct vxpath_dev *dev, bool promisc, bool allmulti)
+{
+	if (vk_get(dev) == NULL)
+		return -ENOTCONN;
+	return vxpath_tap_set_rx_mode(dev->ifname, promisc, allmulti);
+}
+
+/* The TAP keeps the device's MAC address, as given at setup. */
+static int
+vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
+{
+	if (vk_get(dev) == NULL)
+		return -ENOTCONN;
+	return vxpath_tap_set_mac(dev->ifname, mac);
 }
 
 /* The TAP's MTU follows the port's: see vhost.h. */
@@ -688,5 +766,7 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_vring_kick = vk_set_vring_kick,
 	.set_vring_call = vk_set_vring_call,
 	.enable_queue_pair = vk_enable_queue_pair,
+	.set_rx_mode = vk_set_rx_mode,
+	.set_mac = vk_set_mac,
 	.set_mtu = vk_set_mtu,
 };

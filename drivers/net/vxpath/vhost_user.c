@@ -21,10 +21,12 @@
  * REPLY_ACK) and -ENOTCONN (back-end gone, or connection broken earlier):
  * -ETIMEDOUT when no reply came in time; setup(): the connect() errno
  * (-ENOENT no socket, -ECONNREFUSED nobody listening, ...), -ENAMETOOLONG,
- * -ENOTSUP for server=1, -ENOMEM; set_features(): -EINVAL for bits not
- * offered; set_mem_table(): -E2BIG (more than 8 regions), -ENOTSUP (memory
- * without fd), -ENOENT (no memory), -EINVAL; set_vring_kick/call(): -EINVAL
- * for a vring index above 255. Each is logged once, naming the device.
+ * -ENOTSUP for server=1 or for queues=N the back-end cannot serve (no
+ * VHOST_USER_PROTOCOL_F_MQ, or GET_QUEUE_NUM below N), -ENOMEM;
+ * set_features(): -EINVAL for bits not offered; set_mem_table(): -E2BIG
+ * (more than 8 regions), -ENOTSUP (memory without fd), -ENOENT (no memory),
+ * -EINVAL; set_vring_kick/call(): -EINVAL for a vring index above 255.
+ * Each is logged once, naming the device.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -680,13 +682,49 @@ vu_destroy(struct vxpath_dev *dev)
 }
 
 /*
+ * More than one queue pair (queues > 1): the back-end must have negotiated
+ * VHOST_USER_PROTOCOL_F_MQ (the vhost-user spec allows more than one queue
+ * only with it) and serve as many pairs. GET_QUEUE_NUM's answer is read as queue pairs, as DPDK's
+ * vhost library gives it and QEMU reads it for a network device.
+ * Return: 0; -ENOTSUP when the back-end cannot serve the pairs (one log
+ * line naming the devarg); an exchange error.
+ */
+static int
+vu_check_queues(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	uint64_t num = 0;
+	int ret;
+
+	if (!(vu->protocol_features & (1ULL << VHOST_USER_PROTOCOL_F_MQ))) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u: the vhost-user back-end at %s does not offer VHOST_USER_PROTOCOL_F_MQ (multiple queues)",
+			   dev->name, VXPATH_ARG_QUEUES, dev->args.queues,
+			   dev->args.path);
+		return -ENOTSUP;
+	}
+	ret = vu_get_u64(dev, VHOST_USER_GET_QUEUE_NUM, &num);
+	if (ret < 0)
+		return ret;
+	if (num < dev->args.queues) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u: the vhost-user back-end at %s serves at most %" PRIu64 " queue pairs (VHOST_USER_GET_QUEUE_NUM)",
+			   dev->name, VXPATH_ARG_QUEUES, dev->args.queues,
+			   dev->args.path, num);
+		return -ENOTSUP;
+	}
+	VXPATH_LOG(DEBUG, "%s: back-end serves up to %" PRIu64 " queue pairs",
+		   dev->name, num);
+	return 0;
+}
+
+/*
  * Connect, read the back-end's features and, when it has protocol features
- * (bit 30), negotiate those vxpath uses (REPLY_ACK). The spec allows
- * GET/SET_PROTOCOL_FEATURES before SET_FEATURES.
+ * (bit 30), negotiate those vxpath uses (REPLY_ACK; MQ when queues > 1,
+ * then check the pairs it serves). The spec allows
+ * GET/SET_PROTOCOL_FEATURES and GET_QUEUE_NUM before SET_FEATURES.
  */
 static int
 vu_setup(struct vxpath_dev *dev)
 {
+	uint64_t wanted = VXPATH_VU_PROTOCOL_FEATURES;
 	struct vxpath_vu *vu;
 	uint64_t offered;
 	int ret;
@@ -717,12 +755,19 @@ vu_setup(struct vxpath_dev *dev)
 				 &offered);
 		if (ret < 0)
 			goto fail;
+		if (dev->args.queues > 1)
+			wanted |= 1ULL << VHOST_USER_PROTOCOL_F_MQ;
 		/* Sent without need_reply: REPLY_ACK is not on yet. */
 		ret = vu_set_u64(dev, VHOST_USER_SET_PROTOCOL_FEATURES,
-				 offered & VXPATH_VU_PROTOCOL_FEATURES);
+				 offered & wanted);
 		if (ret < 0)
 			goto fail;
-		vu->protocol_features = offered & VXPATH_VU_PROTOCOL_FEATURES;
+		vu->protocol_features = offered & wanted;
+	}
+	if (dev->args.queues > 1) {
+		ret = vu_check_queues(dev, vu);
+		if (ret < 0)
+			goto fail;
 	}
 
 	VXPATH_LOG(INFO, "%s: connected to vhost-user back-end %s: features 0x%" PRIx64 ", protocol features 0x%" PRIx64 " (REPLY_ACK %s)",

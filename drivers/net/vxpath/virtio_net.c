@@ -24,8 +24,38 @@
 
 #define BIT(f) (1ULL << (f))
 
-/* Features the emulated device serves itself. */
-#define LOCAL_FEATURES (BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS))
+/*
+ * Features the emulated device serves itself, never passed to the
+ * back-end: the configuration space (MAC, link status) and the control
+ * virtqueue with the command classes ctrl.c serves (5.1.6.5), multi-queue
+ * included. local_features() says which of them a port offers.
+ */
+#define LOCAL_FEATURES (BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS) | \
+			CTRL_FEATURES)
+#define CTRL_FEATURES (BIT(VIRTIO_NET_F_CTRL_VQ) | \
+		       BIT(VIRTIO_NET_F_CTRL_RX) | \
+		       BIT(VIRTIO_NET_F_CTRL_VLAN) | \
+		       BIT(VIRTIO_NET_F_CTRL_MAC_ADDR) | \
+		       BIT(VIRTIO_NET_F_MQ))
+
+/*
+ * The local features this port's device offers: MAC and STATUS always;
+ * with cq=1 the control virtqueue and its Rx mode, VLAN and MAC address
+ * classes; with queues > 1 also VIRTIO_NET_F_MQ (5.1.3, each needs
+ * VIRTIO_NET_F_CTRL_VQ).
+ */
+static uint64_t
+local_features(const struct vxpath_dev *dev)
+{
+	uint64_t f = BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS);
+
+	if (dev->args.cq) {
+		f |= CTRL_FEATURES & ~BIT(VIRTIO_NET_F_MQ);
+		if (dev->args.queues > 1)
+			f |= BIT(VIRTIO_NET_F_MQ);
+	}
+	return f;
+}
 
 static void
 status_set(struct vxpath_dev *dev, uint8_t status)
@@ -73,7 +103,8 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	dev->backend_features = offered;
-	dev->device_features = offered | LOCAL_FEATURES;
+	dev->device_features = (offered & ~LOCAL_FEATURES) |
+			       local_features(dev);
 	if (!(offered & BIT(VIRTIO_F_VERSION_1))) {
 		VXPATH_LOG(ERR,
 			   "%s: %s back-end does not offer VIRTIO_F_VERSION_1 (features 0x%" PRIx64 "); vxpath needs a virtio 1.x back-end",
@@ -140,7 +171,7 @@ int
 vxpath_virtio_net_start(struct vxpath_dev *dev,
 			struct vxpath_queue *const *queues, uint16_t nb)
 {
-	uint16_t i, pair;
+	uint16_t i, pair, npairs;
 	int ret;
 
 	/* Some back-ends forget features when their rings stop: resend. */
@@ -155,7 +186,12 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 		if (ret < 0)
 			goto fail;
 	}
-	for (pair = 0; pair < dev->nr_queue_pairs; pair++) {
+	/* With VIRTIO_NET_F_MQ only the first pair serves until the driver
+	 * sends VQ_PAIRS_SET (5.1.6.5.5, ctrl.c).
+	 */
+	npairs = (dev->features & BIT(VIRTIO_NET_F_MQ)) ? 1 :
+		 dev->nr_queue_pairs;
+	for (pair = 0; pair < npairs; pair++) {
 		ret = dev->ops->enable_queue_pair(dev, pair, true);
 		if (ret < 0)
 			goto fail;

@@ -26,7 +26,9 @@ int vxpath_virtio_net_init(struct vxpath_dev *dev);
 /**
  * Hand @nb queues (Rx and Tx, any order) to the back-end and set DRIVER_OK
  * (3.1.1 steps 7-8): features, memory table, then for each ring its size,
- * base 0, addresses and eventfds, then enable each queue pair.
+ * base 0, addresses and eventfds, then enable each queue pair; with
+ * VIRTIO_NET_F_MQ only the first, the driver enabling the others with
+ * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET (5.1.6.5.5, vxpath_ctrl_mq_pairs_set()).
  * Return: 0 or a back-end error (the back-end's rings are then stopped).
  */
 int vxpath_virtio_net_start(struct vxpath_dev *dev,

@@ -14,6 +14,7 @@
 
 #include <rte_ether.h>
 
+#include "ctrl.h"
 #include "devargs.h"
 #include "vhost.h"
 
@@ -42,6 +43,8 @@ struct vxpath_dev {
 	 * back-end, and the port cannot start again on this connection.
 	 */
 	bool backend_lost;
+	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
+	struct vxpath_ctrl ctrl;
 };
 
 #endif /* VXPATH_H */
