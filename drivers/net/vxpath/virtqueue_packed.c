@@ -61,9 +61,9 @@ vxpath_vqp_mem_size(uint16_t size)
 			      VXPATH_VQ_ALIGN);
 }
 
-static void
-vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
-		uint32_t len)
+void
+vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
+		       uint32_t len)
 {
 	if (vq->broken)
 		return;
@@ -107,6 +107,15 @@ slot_advance(const struct vxpath_vqp *vq, uint16_t *slot, bool *wrap,
 	*slot = (uint16_t)s;
 }
 
+/* The driver polls: it asks for no used buffer notification (2.8.10). */
+static void
+vqp_suppress_interrupts(struct vxpath_vqp *vq)
+{
+	__atomic_store_n(&vq->driver->flags,
+			 rte_cpu_to_le_16(VRING_PACKED_EVENT_FLAG_DISABLE),
+			 __ATOMIC_RELAXED);
+}
+
 void
 vxpath_vqp_reset(struct vxpath_vqp *vq)
 {
@@ -116,9 +125,7 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	memset(vq->chains, 0, sizeof(*vq->chains) * vq->size);
 	for (i = 0; i < vq->size; i++)
 		vq->chains[i].next = (uint16_t)(i + 1);
-	/* The driver polls; it asks for no used buffer notification. */
-	vq->driver->off_wrap = 0;
-	vq->driver->flags = rte_cpu_to_le_16(VRING_PACKED_EVENT_FLAG_DISABLE);
+	vqp_suppress_interrupts(vq);
 	vq->next_avail = 0;
 	vq->next_used = 0;
 	vq->num_free = vq->size;
@@ -138,6 +145,13 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	vq->batch_wrap = true;
 	vq->broken = false;
 	vq->why = NULL;
+}
+
+void
+vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on)
+{
+	vq->event_idx = on;
+	vqp_suppress_interrupts(vq);
 }
 
 int
@@ -420,7 +434,7 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 		c->tail = ID_NONE;
 	}
 	if (unlikely(why != NULL)) {
-		vqp_mark_broken(vq, why, i, l);
+		vxpath_vqp_mark_broken(vq, why, i, l);
 		return 0;
 	}
 	if (k == n && n > 0) {
@@ -485,4 +499,48 @@ vxpath_vqp_drain(struct vxpath_vqp *vq, void (*fn)(void *arg, void *cookie),
 	}
 	vxpath_vqp_reset(vq);
 	return n;
+}
+
+bool
+vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq)
+{
+	const struct vring_packed_desc *desc = &vq->desc[vq->next_used];
+	uint16_t flags;
+
+	/* A broken queue returns nothing more: nothing to wait for. */
+	if (unlikely(vq->broken))
+		return false;
+	if (vq->event_idx) {
+		/* 2.8.14: notify when the descriptor at next_used is used. */
+		uint16_t wrap = vq->used_wrap ?
+			1u << VRING_PACKED_EVENT_F_WRAP_CTR : 0;
+		uint16_t off_wrap = (uint16_t)(vq->next_used | wrap);
+
+		/* Release: a device reading DESC finds this offset. */
+		__atomic_store_n(&vq->driver->off_wrap,
+				 rte_cpu_to_le_16(off_wrap), __ATOMIC_RELAXED);
+		__atomic_store_n(&vq->driver->flags,
+				 rte_cpu_to_le_16(VRING_PACKED_EVENT_FLAG_DESC),
+				 __ATOMIC_RELEASE);
+	} else {
+		uint16_t enable = VRING_PACKED_EVENT_FLAG_ENABLE;
+
+		__atomic_store_n(&vq->driver->flags, rte_cpu_to_le_16(enable),
+				 __ATOMIC_RELAXED);
+	}
+	/*
+	 * Full barrier: the request above must be visible to the device
+	 * before we look at the next used descriptor, or one it wrote without
+	 * seeing the request would be missed by both sides (2.8.22).
+	 */
+	rte_smp_mb();
+	flags = rte_le_to_cpu_16(__atomic_load_n(&desc->flags,
+						 __ATOMIC_RELAXED));
+	return desc_is_used(flags, vq->used_wrap);
+}
+
+void
+vxpath_vqp_disable_interrupts(struct vxpath_vqp *vq)
+{
+	vqp_suppress_interrupts(vq);
 }

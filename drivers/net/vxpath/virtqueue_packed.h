@@ -129,6 +129,14 @@ int vxpath_vqp_init(struct vxpath_vqp *vq, void *mem, uint16_t size,
 		    struct vxpath_vq_chain *chains, bool event_idx);
 
 /**
+ * Record whether VIRTIO_F_RING_EVENT_IDX was negotiated (the @event_idx of
+ * vxpath_vqp_init()), for a queue set up before feature negotiation ended;
+ * mirrors vxpath_vq_set_event_idx(). Used buffer notifications stay
+ * suppressed (VRING_PACKED_EVENT_FLAG_DISABLE, valid with or without it).
+ */
+void vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on);
+
+/**
  * Return the virtqueue to its state after vxpath_vqp_init(): descriptor
  * ring and event areas zeroed (2.8.13: the ring is zero-initialised), both
  * wrap counters 1, slots 0, all buffer ids free, not broken. Cookies still
@@ -228,6 +236,36 @@ int vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len);
  */
 unsigned int vxpath_vqp_drain(struct vxpath_vqp *vq,
 			      void (*fn)(void *arg, void *cookie), void *arg);
+
+/**
+ * Mark the virtqueue broken because the device wrote @why (static text)
+ * about buffer id @id with length @len (bytes); logs one error the first
+ * time. Every later call fails until vxpath_vqp_reset().
+ */
+void vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why,
+			    uint32_t id, uint32_t len);
+
+/**
+ * Ask the device for used buffer notifications again, for a driver about
+ * to sleep on the queue's call eventfd (2.8.10, 2.8.14, 2.8.22): with
+ * event_idx, VRING_PACKED_EVENT_FLAG_DESC at next_used and the expected
+ * Device Ring Wrap Counter (the device notifies when it writes that used
+ * descriptor); without, VRING_PACKED_EVENT_FLAG_ENABLE. Then a full
+ * barrier, and the descriptor at next_used is looked at again: one the
+ * device wrote before it could see the request brings no notification, so
+ * the caller must not sleep on it.
+ * Return: true if a used descriptor is already waiting (the caller polls,
+ * or notifies itself); false if the device will notify the next one (and
+ * false on a broken queue: nothing more is taken from it).
+ */
+bool vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq);
+
+/**
+ * Suppress used buffer notifications again, as after vxpath_vqp_init()
+ * (VRING_PACKED_EVENT_FLAG_DISABLE): the driver polls. A notification the
+ * device decided on before it saw this may still arrive.
+ */
+void vxpath_vqp_disable_interrupts(struct vxpath_vqp *vq);
 
 /** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */
 static inline uint64_t vxpath_vqp_desc_addr(const struct vxpath_vqp *vq)
