@@ -26,6 +26,7 @@
 # Usage: devtools/exception-path.sh [--driver vxpath|upstream]
 #                                   [--results FILE] [--build-dir DIR]
 #                                   [--plugin FILE] [--size BYTES]
+#                                   [--queues N] [--cq]
 #   --driver    vxpath (default): the plugin loaded with -d and bound by
 #               --vdev=virtio_user0; upstream: DPDK's own net_virtio_user.
 #   --results   write key=value results to FILE (and testpmd's log to
@@ -34,6 +35,13 @@
 #               (default: build/ in the repository, or VXPATH_BUILD_DIR).
 #   --plugin    the plugin itself (overrides --build-dir).
 #   --size      bytes of the HTTP file (default 307200).
+#   --queues N  N queue pairs: virtio-user queues=N,cq=1 (N > 1 needs the
+#               control virtqueue), af_packet qpairs=N, testpmd --rxq/--txq
+#               N; the TAP is then multi-queue (tap_queues in the results).
+#   --cq        the control virtqueue (cq=1) with one queue pair.
+# With the control virtqueue (--queues N, --cq) the scene also checks that
+# the port's promiscuous mode is the TAP's: testpmd turns it on at start-up,
+# then `set promisc 1 off` and `on` again (tap_promisc_* in the results).
 # Exit status: 0 all checks passed, 1 a check failed, 2 the scene could not
 # be set up (prerequisite missing, testpmd did not come up).
 
@@ -46,6 +54,8 @@ RESULTS=
 BUILD_DIR=${VXPATH_BUILD_DIR:-$REPO/build}
 PLUGIN=
 SIZE=307200
+QUEUES=1
+CQ=0
 PY=/usr/bin/python3
 
 NS=vxns
@@ -58,7 +68,7 @@ HTTP_PORT=8080
 PREFIX=vxscene
 PING_COUNT=5
 
-usage() { sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,47p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -72,6 +82,9 @@ while [ $# -gt 0 ]; do
 	--plugin=*) PLUGIN=${1#*=}; shift ;;
 	--size) SIZE=$2; shift 2 ;;
 	--size=*) SIZE=${1#*=}; shift ;;
+	--queues) QUEUES=$2; shift 2 ;;
+	--queues=*) QUEUES=${1#*=}; shift ;;
+	--cq) CQ=1; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "exception-path: unknown argument $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -85,6 +98,17 @@ vxpath) EXPECT_DRIVER=net_vxpath ;;
 upstream) EXPECT_DRIVER=net_virtio_user ;;
 *) setup_fail "--driver must be vxpath or upstream, not '$DRIVER'" ;;
 esac
+[[ $QUEUES =~ ^[1-9][0-9]*$ ]] || setup_fail "--queues must be a number >= 1, not '$QUEUES'"
+[ "$QUEUES" -gt 1 ] && CQ=1
+VIRTIO_EXTRA=
+AFP_EXTRA=
+TP_QUEUES=()
+[ $CQ = 1 ] && VIRTIO_EXTRA=",cq=1"
+if [ "$QUEUES" -gt 1 ]; then
+	VIRTIO_EXTRA=",queues=$QUEUES,cq=1"
+	AFP_EXTRA=",qpairs=$QUEUES"
+	TP_QUEUES=(--rxq=$QUEUES --txq=$QUEUES)
+fi
 
 # ---- prerequisites ------------------------------------------------------
 [ "$(id -u)" = 0 ] || setup_fail "must run as root"
@@ -185,9 +209,9 @@ mkfifo "$FIFO" || setup_fail "mkfifo"
 exec 3<>"$FIFO"
 TP_CMD=(dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci
 	"${EAL_PLUGIN[@]}"
-	--vdev=net_af_packet0,iface=$VETH_HOST
-	--vdev=$VDEV_VIRTIO,path=/dev/vhost-net,iface=$TAP,queue_size=256
-	-- -i --total-num-mbufs=8192)
+	--vdev=net_af_packet0,iface=$VETH_HOST$AFP_EXTRA
+	--vdev=$VDEV_VIRTIO,path=/dev/vhost-net,iface=$TAP,queue_size=256$VIRTIO_EXTRA
+	-- -i --total-num-mbufs=8192 "${TP_QUEUES[@]}")
 say "driver: $DRIVER ($EXPECT_DRIVER expected on the virtio-user port)"
 say "starting: ${TP_CMD[*]}"
 stdbuf -oL -eL "${TP_CMD[@]}" <"$FIFO" >"$TP_LOG" 2>&1 &
@@ -261,6 +285,24 @@ SHA_GOT=$( [ -f "$WORK/got.bin" ] && sha256sum "$WORK/got.bin" | cut -d' ' -f1)
 # The kernel's own view of the TAP, before testpmd takes it away.
 TAP_RX=$(cat /sys/class/net/$TAP/statistics/rx_packets 2>/dev/null || echo 0)
 TAP_TX=$(cat /sys/class/net/$TAP/statistics/tx_packets 2>/dev/null || echo 0)
+
+# ---- the TAP's queues and Rx mode ---------------------------------------
+# A multi-queue TAP lists one rx-K per attached queue.
+TAP_QUEUES=$(ls -d /sys/class/net/$TAP/queues/rx-* 2>/dev/null | wc -l)
+tap_promisc() { ip link show $TAP 2>/dev/null | grep -q '[<,]PROMISC[,>]' && echo 1 || echo 0; }
+TAP_PROMISC_START=$(tap_promisc)
+TAP_PROMISC_OFF=
+TAP_PROMISC_ON=
+if [ $CQ = 1 ]; then
+	# testpmd enabled promiscuous mode at start-up; off, then on again.
+	tp_send "set promisc 1 off"
+	sleep 1
+	TAP_PROMISC_OFF=$(tap_promisc)
+	tp_send "set promisc 1 on"
+	sleep 1
+	TAP_PROMISC_ON=$(tap_promisc)
+fi
+say "$TAP: $TAP_QUEUES queue(s); PROMISC at start $TAP_PROMISC_START, after 'set promisc 1 off' ${TAP_PROMISC_OFF:--}, after 'on' ${TAP_PROMISC_ON:--}"
 
 # ---- testpmd's counts ---------------------------------------------------
 tp_send "show port info 0"
@@ -370,6 +412,10 @@ if [ -n "$RESULTS" ]; then
 		done
 		echo "tap_kernel_rx_packets=$TAP_RX"
 		echo "tap_kernel_tx_packets=$TAP_TX"
+		echo "tap_queues=$TAP_QUEUES"
+		echo "tap_promisc_start=$TAP_PROMISC_START"
+		echo "tap_promisc_after_off=$TAP_PROMISC_OFF"
+		echo "tap_promisc_after_on=$TAP_PROMISC_ON"
 		echo "verdict=$VERDICT"
 	} >"$RESULTS"
 	cp "$TP_LOG" "${RESULTS%.*}.testpmd.log" 2>/dev/null

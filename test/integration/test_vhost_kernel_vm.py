@@ -117,3 +117,22 @@ def test_exception_path_upstream(vm, vm_out_dir):
     the scene themselves."""
     res, console = run_scene("upstream", vm_out_dir)
     check_scene(res, console, "net_virtio_user")
+
+
+def test_exception_path_vxpath_multiqueue(vm, vm_out_dir):
+    """queues=2,cq=1 over vhost-net: the TAP is multi-queue with both
+    queues attached (VQ_PAIRS_SET), the scene's traffic crosses, and the
+    port's promiscuous mode is the TAP's PROMISC flag (on at testpmd's
+    start-up, off and on again with `set promisc`)."""
+    plugin = vmrun.plugin_into_out(vm_out_dir)
+    res, console = run_scene("vxpath", vm_out_dir,
+                             ["--plugin", plugin, "--queues", "2"])
+    check_scene(res, console, "net_vxpath")
+    want = {"tap_queues": "2", "tap_promisc_start": "1",
+            "tap_promisc_after_off": "0", "tap_promisc_after_on": "1"}
+    fails = ["%s = %r, expected %s" % (k, res.get(k), v)
+             for k, v in want.items() if res.get(k) != v]
+    if fails:
+        pytest.fail("multi-queue TAP and Rx mode:\n  %s\nresults: %r\n"
+                    "VM console (tail):\n%s" %
+                    ("\n  ".join(fails), res, vmrun.tail(console)))
