@@ -98,7 +98,7 @@ struct vxpath_vqp {
 	bool used_wrap;        /**< Device Ring Wrap Counter expected at
 				* next_used */
 	bool batch_wrap;       /**< Driver Ring Wrap Counter at batch_slot */
-	bool event_idx;        /**< VIRTIO_F_RING_EVENT_IDX negotiated */
+	bool event_idx;        /**< VIRTIO_RING_F_EVENT_IDX negotiated */
 	bool broken;           /**< the device broke a rule; see 'why' */
 	const char *why;       /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
@@ -117,7 +117,7 @@ size_t vxpath_vqp_mem_size(uint16_t size);
  * Lay out a packed virtqueue in @mem (vxpath_vqp_mem_size(@size) bytes,
  * aligned to VXPATH_VQ_ALIGN, owned by the caller and shared with the
  * device) and reset it to empty. @chains must hold @size entries, owned by
- * the caller. @event_idx: VIRTIO_F_RING_EVENT_IDX was negotiated, so the
+ * the caller. @event_idx: VIRTIO_RING_F_EVENT_IDX was negotiated, so the
  * device may ask for notifications at one descriptor
  * (VRING_PACKED_EVENT_FLAG_DESC). The driver event suppression flags are
  * set to VRING_PACKED_EVENT_FLAG_DISABLE: the driver polls.
@@ -129,7 +129,7 @@ int vxpath_vqp_init(struct vxpath_vqp *vq, void *mem, uint16_t size,
 		    struct vxpath_vq_chain *chains, bool event_idx);
 
 /**
- * Record whether VIRTIO_F_RING_EVENT_IDX was negotiated (the @event_idx of
+ * Record whether VIRTIO_RING_F_EVENT_IDX was negotiated (the @event_idx of
  * vxpath_vqp_init()), for a queue set up before feature negotiation ended;
  * mirrors vxpath_vq_set_event_idx(). Used buffer notifications stay
  * suppressed (VRING_PACKED_EVENT_FLAG_DISABLE, valid with or without it).
@@ -139,8 +139,9 @@ void vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on);
 /**
  * Return the virtqueue to its state after vxpath_vqp_init(): descriptor
  * ring and event areas zeroed (2.8.13: the ring is zero-initialised), both
- * wrap counters 1, slots 0, all buffer ids free, not broken. Cookies still
- * outstanding are forgotten: collect them first with vxpath_vqp_drain().
+ * wrap counters 1, slots 0, all buffer ids free, not broken, notifications
+ * suppressed; event_idx is kept. Cookies still outstanding are forgotten:
+ * collect them first with vxpath_vqp_drain().
  */
 void vxpath_vqp_reset(struct vxpath_vqp *vq);
 
@@ -194,6 +195,8 @@ bool vxpath_vqp_kick_needed(struct vxpath_vqp *vq);
  * A descriptor whose flags do not show the expected Device Ring Wrap
  * Counter in both VRING_PACKED_DESC_F_AVAIL and _USED is not ready yet,
  * which ends the count.
+ * Cost: one walk over the descriptors counted (the position of each
+ * depends on the length of the chain before it), so ask for what you need.
  * Return: used descriptors (0..@max); 0 if broken (the queue is marked
  * broken if one of them is invalid).
  */
@@ -203,7 +206,8 @@ uint16_t vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max);
  * Read the used descriptor @offset places (chains) past the next unread
  * one without consuming it, checking it and the ones before it as
  * vxpath_vqp_used_count() does (so no earlier unconsumed one names the same
- * chain). Caller guarantees @offset < vxpath_vqp_used_count().
+ * chain). Caller guarantees @offset < vxpath_vqp_used_count(). Cost: a
+ * walk over @offset + 1 descriptors.
  * Return: the chain's cookie with *@len = bytes written by the device;
  * NULL if the descriptor is invalid (the queue is then broken) or, against
  * the caller's guarantee, not ready (the queue is not marked broken).
