@@ -4,9 +4,9 @@
  * Unit tests of the devargs parser (drivers/net/vxpath/devargs.h), written
  * against the header's contract: upstream virtio_user's names and defaults,
  * -EINVAL for an unknown key, a malformed or out-of-range value or a missing
- * path, and -ENOTSUP from vxpath_devargs_check_supported() for valid values
- * this build does not implement. Needs no EAL: the parser only uses
- * rte_kvargs and rte_ether_unformat_addr.
+ * path, and from vxpath_devargs_check_supported() -ENOTSUP for valid values
+ * this build does not implement and -EINVAL for queues > 1 without cq=1.
+ * Needs no EAL: the parser only uses rte_kvargs and rte_ether_unformat_addr.
  *
  * The -EINVAL and -ENOTSUP cases are tables; each row runs as its own cmocka
  * test named after the devargs string, so a failure names the input.

@@ -311,6 +311,7 @@ struct fake {
 	/* behaviour */
 	uint64_t features;
 	uint64_t protocol_features;
+	uint64_t queue_num; /* answer to GET_QUEUE_NUM */
 	uint32_t bad_on; /* request to misbehave on (first time only) */
 	enum fault fault;
 	/* what it saw */
@@ -417,6 +418,9 @@ fake_main(void *arg)
 			break;
 		case VHOST_USER_GET_PROTOCOL_FEATURES:
 			u = f->protocol_features;
+			break;
+		case VHOST_USER_GET_QUEUE_NUM:
+			u = f->queue_num;
 			break;
 		case VHOST_USER_GET_VRING_BASE:
 			r.payload.state.num = 42;
@@ -729,6 +733,65 @@ test_session_no_protocol_features(void **state)
 		assert_int_equal(f.msgs[i].hdr.flags, VHOST_USER_VERSION);
 }
 
+/*
+ * queues=2: VHOST_USER_PROTOCOL_F_MQ is negotiated beside REPLY_ACK and
+ * GET_QUEUE_NUM asked before SET_OWNER; a back-end that serves fewer
+ * pairs, or has no F_MQ, is refused at setup (-ENOTSUP, nothing left).
+ */
+static void
+test_multiqueue_setup(void **state)
+{
+	const struct vxpath_vhost_ops *ops = &vxpath_vhost_user_ops;
+	struct vxpath_dev dev;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, F_VERSION_1 | F_PROTOCOL, PF_MQ | PF_REPLY_ACK);
+	f.queue_num = 8;
+	dev_init(&dev, f.path);
+	dev.args.queues = 2;
+	assert_int_equal(ops->setup(&dev), 0);
+	assert_int_equal(ops->set_owner(&dev), 0);
+	ops->destroy(&dev);
+	fake_stop(&f);
+	assert_int_equal(f.nmsgs, 5);
+	assert_int_equal(f.msgs[2].hdr.request,
+			 VHOST_USER_SET_PROTOCOL_FEATURES);
+	assert_int_equal(f.msgs[2].payload.u64, PF_MQ | PF_REPLY_ACK);
+	assert_int_equal(f.msgs[3].hdr.request, VHOST_USER_GET_QUEUE_NUM);
+	assert_int_equal(f.msgs[3].hdr.flags, VHOST_USER_VERSION);
+	assert_int_equal(f.msgs[4].hdr.request, VHOST_USER_SET_OWNER);
+
+	/* Serves one pair only. */
+	fake_start(&f, F_VERSION_1 | F_PROTOCOL, PF_MQ | PF_REPLY_ACK);
+	f.queue_num = 1;
+	dev_init(&dev, f.path);
+	dev.args.queues = 2;
+	assert_int_equal(ops->setup(&dev), -ENOTSUP);
+	assert_null(dev.backend);
+	fake_stop(&f);
+	assert_int_equal(f.nmsgs, 4);
+
+	/* No F_MQ: refused without asking GET_QUEUE_NUM. */
+	fake_start(&f, F_VERSION_1 | F_PROTOCOL, PF_REPLY_ACK);
+	f.queue_num = 8;
+	dev_init(&dev, f.path);
+	dev.args.queues = 2;
+	assert_int_equal(ops->setup(&dev), -ENOTSUP);
+	assert_null(dev.backend);
+	fake_stop(&f);
+	assert_int_equal(f.nmsgs, 3);
+	assert_int_equal(f.msgs[2].payload.u64, PF_REPLY_ACK);
+
+	/* No protocol features at all. */
+	fake_start(&f, F_VERSION_1, 0);
+	dev_init(&dev, f.path);
+	dev.args.queues = 2;
+	assert_int_equal(ops->setup(&dev), -ENOTSUP);
+	fake_stop(&f);
+	assert_int_equal(f.nmsgs, 1);
+}
+
 /* Too many memory regions: -E2BIG and nothing sent. */
 static void
 test_mem_table_too_many(void **state)
@@ -916,6 +979,7 @@ main(void)
 		cmocka_unit_test_setup(test_session_reply_ack, reset_defaults),
 		cmocka_unit_test_setup(test_session_no_protocol_features,
 				       reset_defaults),
+		cmocka_unit_test_setup(test_multiqueue_setup, reset_defaults),
 		cmocka_unit_test_setup(test_mem_table_too_many,
 				       reset_defaults),
 		cmocka_unit_test_setup(test_fault_wrong_request,
