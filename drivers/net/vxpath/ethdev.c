@@ -26,6 +26,7 @@
 
 #include "ctrl.h"
 #include "devargs.h"
+#include "intr.h"
 #include "rxtx.h"
 #include "virtio_net.h"
 #include "vxpath.h"
@@ -62,7 +63,7 @@ vxpath_link_update(struct rte_eth_dev *eth_dev,
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	struct rte_eth_link link;
 	uint16_t i;
-	bool up = dev->started;
+	bool up = dev->started && vxpath_intr_backend_up(dev);
 
 	for (i = 0; up && i < eth_dev->data->nb_rx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
@@ -143,12 +144,7 @@ vxpath_dev_configure(struct rte_eth_dev *eth_dev)
 			   dev->name, conf->rxmode.mq_mode);
 		return -ENOTSUP;
 	}
-	if (conf->intr_conf.lsc || conf->intr_conf.rxq) {
-		VXPATH_LOG(ERR, "%s: link-state and Rx interrupts are not supported yet",
-			   dev->name);
-		return -ENOTSUP;
-	}
-	return 0;
+	return vxpath_intr_configure(eth_dev);
 }
 
 /* --- queues --- */
@@ -375,6 +371,8 @@ drain_queues(struct rte_eth_dev *eth_dev)
 
 /* --- start, stop, close --- */
 
+static int vxpath_dev_stop(struct rte_eth_dev *eth_dev);
+
 static int
 vxpath_dev_start(struct rte_eth_dev *eth_dev)
 {
@@ -426,6 +424,11 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	}
 	vxpath_link_update(eth_dev, 0);
+	ret = vxpath_intr_start(eth_dev);
+	if (ret < 0) {
+		vxpath_dev_stop(eth_dev);
+		return ret;
+	}
 	VXPATH_LOG(INFO, "%s: started, %u queue pair(s) of %u descriptors",
 		   dev->name, nq, dev->args.queue_size);
 	return 0;
@@ -444,6 +447,7 @@ vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 
 	if (!dev->started)
 		return 0;
+	vxpath_intr_stop(eth_dev);
 	n = collect_queues(eth_dev, qs);
 	if (vxpath_virtio_net_stop(dev, qs, n) < 0)
 		abandon_queues(eth_dev);
@@ -467,6 +471,7 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	vxpath_dev_stop(eth_dev);
+	vxpath_intr_fini(eth_dev);
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		vxpath_rx_queue_release(eth_dev, i);
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
@@ -575,6 +580,9 @@ queue_count_interrupts(struct vxpath_queue *q)
 {
 	uint64_t n;
 
+	/* With Rx interrupts an Rx queue's eventfd is the application's. */
+	if (vxpath_intr_callfd_in_use(q))
+		return;
 	if (q->callfd >= 0 && read(q->callfd, &n, sizeof(n)) == sizeof(n))
 		q->stats.interrupts += n;
 }
@@ -851,6 +859,8 @@ static const struct eth_dev_ops vxpath_ops = {
 	.allmulticast_disable = vxpath_allmulticast_disable,
 	.vlan_filter_set = vxpath_vlan_filter_set,
 	.mtu_set = vxpath_mtu_set,
+	.rx_queue_intr_enable = vxpath_rx_queue_intr_enable,
+	.rx_queue_intr_disable = vxpath_rx_queue_intr_disable,
 };
 
 /* --- probe and remove --- */
@@ -949,6 +959,11 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	ret = vxpath_virtio_net_init(dev);
 	if (ret < 0)
 		goto fail;
+	ret = vxpath_intr_init(eth_dev);
+	if (ret < 0) {
+		vxpath_virtio_net_close(dev);
+		goto fail;
+	}
 	vxpath_ctrl_reset(dev);
 	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VQ))
 		VXPATH_LOG(INFO, "%s: control virtqueue (virtqueue %u) served by vxpath, %u queue pair(s) at most",

@@ -100,6 +100,16 @@ struct vxpath_vhost_ops {
 	 * NULL where the back-end has nothing to set.
 	 */
 	int (*set_mtu)(struct vxpath_dev *dev, uint16_t mtu);
+	/**
+	 * Optional. A file descriptor whose hang-up (poll's POLLRDHUP,
+	 * POLLHUP or POLLERR) means the back-end went away: vhost-user's
+	 * connected socket. The caller only watches it (poll, epoll), never
+	 * reads, writes or closes it; it stays open until destroy(). NULL
+	 * where no connection can hang up (vhost-kernel: intr.c watches the
+	 * TAP's link instead).
+	 * Return: the fd; -ENOTCONN when not connected.
+	 */
+	int (*event_fd)(struct vxpath_dev *dev);
 };
 
 /** vhost-user back-end, client mode (vhost_user.c). */

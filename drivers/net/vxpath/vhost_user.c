@@ -982,6 +982,17 @@ vu_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 	return 0;
 }
 
+/* The connected socket, watched for hang-up by intr.c. See vhost.h. */
+static int
+vu_event_fd(struct vxpath_dev *dev)
+{
+	struct vxpath_vu *vu = dev->backend;
+
+	if (vu == NULL || vu->fd < 0)
+		return -ENOTCONN;
+	return vu->fd;
+}
+
 const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.name = "vhost-user",
 	.setup = vu_setup,
@@ -997,4 +1008,5 @@ const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.set_vring_kick = vu_set_vring_kick,
 	.set_vring_call = vu_set_vring_call,
 	.enable_queue_pair = vu_enable_queue_pair,
+	.event_fd = vu_event_fd,
 };

@@ -22,6 +22,8 @@
 #define VXPATH_DRIVER_NAME "net_vxpath"
 #define VXPATH_DRIVER_ALIAS "virtio_user"
 
+struct vxpath_intr;
+
 /** State of one vxpath port. */
 struct vxpath_dev {
 	char name[64];                   /**< vdev name, for log lines */
@@ -43,6 +45,8 @@ struct vxpath_dev {
 	 * back-end, and the port cannot start again on this connection.
 	 */
 	bool backend_lost;
+	/** Link-state watch and Rx interrupt state, owned by intr.c. */
+	struct vxpath_intr *intr;
 	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
 	struct vxpath_ctrl ctrl;
 };

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * Interrupts of a vxpath port: link-state change (LSC) events and Rx queue
+ * interrupts, the two things an ethdev application can sleep on instead of
+ * polling.
+ *
+ * Link state: a port's link is up while it is started, no ring is broken,
+ * its back-end is alive (the vhost-user socket has not hung up) and, behind
+ * a TAP, the TAP is administratively up and running (IFF_UP|IFF_RUNNING).
+ * vxpath_intr_backend_up() answers the back-end half on demand; with
+ * intr_conf.lsc the EAL interrupt thread also watches those sources (the
+ * socket's hang-up, rtnetlink link messages about the TAP) and raises
+ * RTE_ETH_EVENT_INTR_LSC when the link's status changes.
+ *
+ * Rx interrupts: with intr_conf.rxq, each Rx queue's call eventfd (the one
+ * the back-end writes, virtio 1.2 2.7.10) is that queue's interrupt vector
+ * in the port's interrupt handle, for rte_eth_dev_rx_intr_ctl_q() and
+ * rte_epoll_wait(); rte_eth_dev_rx_intr_enable()/disable() ask the device
+ * for used-buffer notifications or suppress them again.
+ */
+#ifndef VXPATH_INTR_H
+#define VXPATH_INTR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct rte_eth_dev;
+struct vxpath_dev;
+struct vxpath_queue;
+
+/**
+ * At probe, once the back-end is set up: allocate the port's interrupt
+ * state (dev->intr) and its ethdev interrupt handle (eth_dev->intr_handle,
+ * a vdev handle whose event fds are read 8 bytes at a time, as eventfds
+ * are), and announce LSC support (RTE_ETH_DEV_INTR_LSC in dev_flags).
+ * Return: 0; -ENOMEM (nothing is left allocated).
+ */
+int vxpath_intr_init(struct rte_eth_dev *eth_dev);
+
+/**
+ * At close, after vxpath_intr_stop() and before the queues' eventfds are
+ * closed: take the Rx event fds out of any epoll set the application
+ * added them to, and free what vxpath_intr_init() allocated.
+ */
+void vxpath_intr_fini(struct rte_eth_dev *eth_dev);
+
+/**
+ * At dev_configure: check the interrupt configuration (intr_conf). LSC and
+ * Rx queue interrupts are taken, the latter on split virtqueues only.
+ * Return: 0; -ENOTSUP (logged) for Rx interrupts with packed virtqueues
+ * (VIRTIO_F_RING_PACKED negotiated) or for removal interrupts.
+ */
+int vxpath_intr_configure(struct rte_eth_dev *eth_dev);
+
+/**
+ * At dev_start, once the rings are handed to the back-end: with
+ * intr_conf.rxq, make each Rx queue's call eventfd its interrupt vector
+ * (queue N: vector RTE_INTR_VEC_RXTX_OFFSET + N, event fd N); with
+ * intr_conf.lsc, start watching the back-end's connection and the TAP.
+ * Return: 0; -ENOMEM; -errno of epoll_create1(), socket() or bind();
+ * -ENODEV if the TAP has no interface index any more. Each failure is
+ * logged; nothing is left watched or set.
+ */
+int vxpath_intr_start(struct rte_eth_dev *eth_dev);
+
+/**
+ * At dev_stop (and close): stop the watches (waiting for a callback of the
+ * EAL interrupt thread that is running, unless called from that thread)
+ * and withdraw the Rx event fds (out of the application's epoll sets too).
+ * Safe to call when vxpath_intr_start() did not run or failed.
+ */
+void vxpath_intr_stop(struct rte_eth_dev *eth_dev);
+
+/**
+ * The back-end's half of the link status, checked now, without blocking
+ * and without consuming anything: false if the back-end's connection hung
+ * up (vhost.h's event_fd), or if the TAP (dev->ifname) is not both up and
+ * running, or is gone; true otherwise.
+ */
+bool vxpath_intr_backend_up(struct vxpath_dev *dev);
+
+/**
+ * Whether queue @q's call eventfd is the application's (an Rx queue of a
+ * port configured with Rx interrupts): then nothing in the driver may read
+ * it, or the application's epoll would miss the wake-up.
+ */
+bool vxpath_intr_callfd_in_use(const struct vxpath_queue *q);
+
+/**
+ * eth_dev_ops.rx_queue_intr_enable: ask the device to notify the next used
+ * buffer of Rx queue @qid (vxpath_vq_enable_interrupts()). If buffers were
+ * already used, the queue's call eventfd is signalled at once, so that an
+ * application that goes to sleep now is woken.
+ * Return: 0; -EINVAL for a queue not set up; -ENOTSUP without
+ * intr_conf.rxq.
+ */
+int vxpath_rx_queue_intr_enable(struct rte_eth_dev *eth_dev, uint16_t qid);
+
+/**
+ * eth_dev_ops.rx_queue_intr_disable: suppress used-buffer notifications of
+ * Rx queue @qid again (the application polls).
+ * Return: 0; -EINVAL for a queue not set up; -ENOTSUP without
+ * intr_conf.rxq.
+ */
+int vxpath_rx_queue_intr_disable(struct rte_eth_dev *eth_dev, uint16_t qid);
+
+#endif /* VXPATH_INTR_H */
