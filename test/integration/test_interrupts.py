@@ -17,6 +17,9 @@
 #   arrives. Under a flood, with a gap between "queue empty" and "interrupt
 #   enabled" that lets packets slip in, no wake-up is ever lost (its count
 #   of late packets stays 0), with and without the event index.
+# - the TAP's flags, over the real vhost-net in the test VM
+#   (test/vm/lsc-tap.sh): the link is down while the TAP is down, and each
+#   `ip link set <tap> up/down` raises one event and moves the link.
 
 import os
 import re
@@ -27,6 +30,7 @@ import pexpect
 import pytest
 
 import testpmd
+import vmrun
 from test_vhost_user import (APP_ARGS, _frontend_args, _new_sock,  # noqa: F401
                              _start_backend, backend, driver, pair,
                              quit_cleanly, vxpath_driver)
@@ -251,3 +255,32 @@ def test_rx_interrupt_no_lost_wakeup(backend, vxpath_driver, rxintr,
     assert status == 0, ctx
     assert c["packets"] >= want, ctx
     assert c["late"] == 0, ctx
+
+
+# --- the TAP's link, in the VM --------------------------------------------------
+
+LSC_TAP = os.path.join(vmrun.REPO, "test", "vm", "lsc-tap.sh")
+
+
+def test_lsc_tap_flags_vm(vm, vm_out_dir):
+    """vhost-kernel: the TAP's up/down moves the link and raises one LSC
+    event each time."""
+    plugin = vmrun.plugin_into_out(vm_out_dir)
+    rc, stdout = vmrun.run(LSC_TAP, vm_out_dir, ["--plugin", plugin])
+    console = os.path.join(vm_out_dir, "console.log")
+    results = os.path.join(vm_out_dir, "lsc-tap.txt")
+    if not os.path.isfile(results):
+        pytest.fail("lsc-tap.sh wrote no results (run-in-vm.sh exited %d); "
+                    "VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+    want = {"events_start": "0", "link_start": "down",
+            "events_up1": "1", "link_up1": "up",
+            "events_down": "2", "link_down": "down",
+            "events_up2": "3", "link_up2": "up",
+            "testpmd_exit": "0", "verdict": "pass"}
+    fails = ["%s = %r, expected %s" % (k, res.get(k), v)
+             for k, v in want.items() if res.get(k) != v]
+    if fails or rc != 0:
+        pytest.fail("TAP link events:\n  %s\nrun-in-vm.sh exited %d\n"
+                    "results: %r\nVM console (tail):\n%s" %
+                    ("\n  ".join(fails), rc, res, vmrun.tail(console)))
