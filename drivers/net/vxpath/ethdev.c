@@ -27,6 +27,7 @@
 #include "ctrl.h"
 #include "devargs.h"
 #include "intr.h"
+#include "offload.h"
 #include "rxtx.h"
 #include "virtio_net.h"
 #include "vxpath.h"
@@ -105,9 +106,11 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	if (dev->args.speed != RTE_ETH_SPEED_NUM_UNKNOWN)
 		info->speed_capa = rte_eth_speed_bitflag(dev->args.speed,
 							 RTE_ETH_LINK_FULL_DUPLEX);
-	if (dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF))
-		info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* What the back-end and devargs allow, whatever is negotiated now. */
+	info->rx_offload_capa =
+		vxpath_rx_offload_capa(vxpath_virtio_net_negotiable(dev));
+	info->tx_offload_capa =
+		vxpath_tx_offload_capa(vxpath_virtio_net_negotiable(dev));
 	/* A VLAN filter table, through the control virtqueue (ctrl.c). */
 	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN))
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
@@ -139,6 +142,9 @@ vxpath_dev_configure(struct rte_eth_dev *eth_dev)
 			   eth_dev->data->nb_tx_queues);
 		return -EINVAL;
 	}
+	if (vxpath_virtio_net_set_offloads(dev, conf->txmode.offloads,
+					   conf->rxmode.offloads) < 0)
+		return -ENOTSUP;
 	if (conf->rxmode.mq_mode != RTE_ETH_MQ_RX_NONE) {
 		VXPATH_LOG(ERR, "%s: Rx multi-queue mode %d is not supported",
 			   dev->name, conf->rxmode.mq_mode);
@@ -396,6 +402,12 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 	}
 	dev->nr_queue_pairs = nq;
 	for (i = 0; i < nq; i++) {
+		struct vxpath_queue *rq = eth_dev->data->rx_queues[i];
+		struct vxpath_queue *tq = eth_dev->data->tx_queues[i];
+
+		/* Configure may have changed them since queue set-up. */
+		rq->features = dev->features;
+		tq->features = dev->features;
 		if (vxpath_rxq_refill(eth_dev->data->rx_queues[i]) == 0) {
 			VXPATH_LOG(ERR, "%s: Rx queue %u: no mbuf to post",
 				   dev->name, i);
@@ -972,6 +984,7 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	eth_dev->dev_ops = &vxpath_ops;
 	eth_dev->rx_pkt_burst = vxpath_rx_burst;
 	eth_dev->tx_pkt_burst = vxpath_tx_burst;
+	eth_dev->tx_pkt_prepare = vxpath_tx_pkt_prepare;
 	vxpath_link_update(eth_dev, 0);
 	rte_eth_dev_probing_finish(eth_dev);
 

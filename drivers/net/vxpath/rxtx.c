@@ -22,6 +22,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "offload.h"
 #include "rxtx.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
@@ -298,16 +299,21 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		if (unlikely(m == NULL))
 			break;
 		ready -= nbufs;
-		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN)) {
-			/* A runt no Ethernet frame can be: drop, count. */
-			rxq->q.stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
 		m->port = rxq->q.port_id;
 		m->ol_flags = 0;
 		m->packet_type = 0;
 		m->vlan_tci = 0;
+		/* The header sits just before the frame (first buffer). */
+		h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
+		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
+			     vxpath_rx_hdr_apply(h, m, rxq->q.features) < 0)) {
+			/* A runt, or a header the device may not send:
+			 * drop and count.
+			 */
+			rxq->q.stats.errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		stats_count_frame(&rxq->q.stats, m);
 		pkts[nb_rx++] = m;
 	}
@@ -399,8 +405,14 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			bufs[n].len = seg->data_len;
 			bufs[n].writable = false;
 		}
-		/* No offload is negotiated yet: an all-zero header (5.1.6.2). */
-		memset(h, 0, hdr);
+		/* Offload requests into the header (5.1.6.2); a packet asking
+		 * for what was not negotiated can never be sent: drop it.
+		 */
+		if (unlikely(vxpath_tx_hdr_fill(h, m, txq->q.features) < 0)) {
+			txq->q.stats.errors++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		if (unlikely(vxpath_vq_add(vq, bufs, n, m) < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
@@ -413,4 +425,12 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	}
 	txq->q.stats.packets += sent;
 	return nb_tx;
+}
+
+uint16_t
+vxpath_tx_pkt_prepare(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	const struct vxpath_txq *txq = queue;
+
+	return vxpath_tx_prepare(txq->q.features, pkts, nb_pkts);
 }

@@ -58,6 +58,7 @@ struct vxpath_queue {
 	uint16_t queue_id;           /**< ethdev queue id */
 	uint16_t vq_index;           /**< virtio-net index: 2N Rx, 2N+1 Tx */
 	uint16_t hdr_size;           /**< bytes of virtio-net header */
+	uint64_t features;           /**< negotiated, copied at port start */
 	int kickfd;                  /**< eventfd, driver -> device; owned */
 	int callfd;                  /**< eventfd, device -> driver; owned */
 	bool broken_reported;        /**< the broken ring was logged */
@@ -125,5 +126,14 @@ uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
  * Return: packets accepted (sent or dropped); the rest stay the caller's.
  */
 uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+
+/**
+ * Prepare packets for vxpath_tx_burst() (rte_eth_tx_prepare): checks
+ * their offload requests against the queue's features and writes the
+ * pseudo-header checksums the virtio-net header needs (offload.c).
+ * Return: packets prepared; at the first one refused, rte_errno is set.
+ */
+uint16_t vxpath_tx_pkt_prepare(void *txq, struct rte_mbuf **pkts,
+			       uint16_t nb_pkts);
 
 #endif /* VXPATH_RXTX_H */

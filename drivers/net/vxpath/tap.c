@@ -346,3 +346,28 @@ fail:
 		close(fds[i]);
 	return ret;
 }
+
+int
+vxpath_tap_set_offload(int fd, unsigned int flags)
+{
+	if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)flags) < 0) {
+		int ret = -errno;
+
+		VXPATH_LOG(ERR, "TAP: cannot set offloads %#x: %s", flags,
+			   strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+bool
+vxpath_tap_accepts_offload(int fd, unsigned int flags)
+{
+	bool ok = ioctl(fd, TUNSETOFFLOAD, (unsigned long)flags) == 0;
+
+	/* Back to none: negotiation decides what the TAP may send. */
+	if (ioctl(fd, TUNSETOFFLOAD, 0UL) < 0)
+		VXPATH_LOG(WARNING, "TAP: cannot clear offloads: %s",
+			   strerror(errno));
+	return ok;
+}

@@ -94,4 +94,20 @@ int vxpath_tap_set_rx_mode(const char *ifname, bool promisc, bool allmulti);
  */
 int vxpath_tap_set_mtu(const char *ifname, uint16_t mtu);
 
+/**
+ * Tell the TAP which offloads its reader (the driver, receiving) accepts
+ * in the frames the kernel sends through it (TUNSETOFFLOAD): TUN_F_*
+ * flags, from vxpath_tun_offload_flags() of the negotiated features.
+ * Return: 0; a negative errno (logged): -EINVAL for flags the kernel does
+ * not know.
+ */
+int vxpath_tap_set_offload(int fd, unsigned int flags);
+
+/**
+ * Whether the kernel takes TUN_F_* @flags on this TAP (tried, then cleared
+ * again): how vxpath learns that the kernel has UDP segmentation offload
+ * in tun (Linux 6.2 and later).
+ */
+bool vxpath_tap_accepts_offload(int fd, unsigned int flags);
+
 #endif /* VXPATH_TAP_H */

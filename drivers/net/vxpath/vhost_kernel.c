@@ -32,6 +32,7 @@
 #include <linux/virtio_net.h>
 
 #include "memory.h"
+#include "offload.h"
 #include "tap.h"
 #include "vhost.h"
 #include "vxpath.h"
@@ -65,11 +66,33 @@ struct vk_pair {
 	bool attached[VK_RINGS_PER_PAIR]; /**< ring has the TAP as backend */
 };
 
+/*
+ * Offloads are the TAP's business, not vhost-net's (which passes the vnet
+ * header through and offers no offload bit): the TAP takes checksum and TCP
+ * segmentation requests in the frames we send (HOST_*), and sends them to
+ * us as far as TUNSETOFFLOAD allows (GUEST_*). UDP segmentation needs a
+ * kernel whose tun knows TUN_F_USO4/6 (Linux 6.2), probed at setup.
+ */
+#define VK_TAP_OFFLOADS \
+	(VXPATH_FEATURE(VIRTIO_NET_F_CSUM) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_CSUM) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_HOST_TSO4) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_HOST_TSO6) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_HOST_ECN) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_TSO4) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_TSO6) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_ECN))
+#define VK_TAP_USO_OFFLOADS \
+	(VXPATH_FEATURE(VIRTIO_NET_F_HOST_USO) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_USO4) | \
+	 VXPATH_FEATURE(VIRTIO_NET_F_GUEST_USO6))
+
 /** Private state of the vhost-kernel back-end, in dev->backend. */
 struct vk_backend {
 	uint16_t nr_pairs;              /**< entries of @pairs */
 	uint16_t tap_hdr_size;          /**< bytes of vnet header on the TAP */
 	bool multi_queue;               /**< TAP has one queue per pair */
+	uint64_t tap_offloads;          /**< feature bits the TAP serves */
 	struct vk_pair pairs[];
 };
 
@@ -212,7 +235,6 @@ vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ], uint16_t hdr_size,
 	return 0;
 }
 
-
 /*
  * Open one vhost-net fd per queue pair, then the TAP (so that a missing
  * /dev/vhost-net leaves no TAP behind). The TAP's vnet header is
@@ -293,6 +315,10 @@ vk_setup(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	memcpy(dev->ifname, ifname, IFNAMSIZ);
+	vk->tap_offloads = VK_TAP_OFFLOADS;
+	if (vxpath_tap_accepts_offload(vk->pairs[0].tap_fd, TUN_F_CSUM |
+				       TUN_F_USO4 | TUN_F_USO6))
+		vk->tap_offloads |= VK_TAP_USO_OFFLOADS;
 
 	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s",
 		   dev->name, dev->args.path, dev->ifname,
@@ -376,7 +402,7 @@ vk_get_features(struct vxpath_dev *dev, uint64_t *features)
 				   dev->name, i, f, all);
 		all &= f;
 	}
-	*features = all & ~VK_FEATURES_HIDDEN;
+	*features = (all & ~VK_FEATURES_HIDDEN) | vk->tap_offloads;
 	VXPATH_LOG(DEBUG, "%s: vhost-net features %#" PRIx64 ", offered %#" PRIx64,
 		   dev->name, all, *features);
 	return 0;
@@ -395,7 +421,8 @@ static int
 vk_set_features(struct vxpath_dev *dev, uint64_t features)
 {
 	struct vk_backend *vk = vk_get(dev);
-	uint64_t f = features & ~VK_FEATURES_HIDDEN;
+	uint64_t f = features & ~VK_FEATURES_HIDDEN & ~VK_TAP_OFFLOADS &
+		     ~VK_TAP_USO_OFFLOADS;
 	size_t hdr_size;
 	unsigned int i;
 	int ret;
@@ -420,6 +447,15 @@ vk_set_features(struct vxpath_dev *dev, uint64_t features)
 
 	for (i = 0; i < vk->nr_pairs; i++) {
 		ret = VK_IOCTL(dev, i, VHOST_SET_FEATURES, &f);
+		if (ret < 0)
+			return ret;
+	}
+	/* The offloads the driver accepts decide what the TAP may send it. */
+	for (i = 0; i < vk->nr_pairs; i++) {
+		if (vk->pairs[i].tap_fd < 0)
+			continue;
+		ret = vxpath_tap_set_offload(vk->pairs[i].tap_fd,
+					     vxpath_tun_offload_flags(features));
 		if (ret < 0)
 			return ret;
 	}

@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_errno.h>
 
+#include "offload.h"
 #include "rxtx.h"
 #include "virtio_net.h"
 #include "vxpath.h"
@@ -75,6 +76,39 @@ driver_wanted_features(const struct vxpath_dev *dev)
 	if (dev->args.mrg_rxbuf)
 		f |= BIT(VIRTIO_NET_F_MRG_RXBUF);
 	return f;
+}
+
+/* Every feature bit an ethdev offload may ask for (offload.c). */
+static uint64_t
+offload_features_all(void)
+{
+	return vxpath_offload_features(UINT64_MAX, UINT64_MAX);
+}
+
+uint64_t
+vxpath_virtio_net_negotiable(const struct vxpath_dev *dev)
+{
+	return dev->device_features & (driver_wanted_features(dev) |
+				       LOCAL_FEATURES | offload_features_all());
+}
+
+int
+vxpath_virtio_net_set_offloads(struct vxpath_dev *dev, uint64_t tx_offloads,
+			       uint64_t rx_offloads)
+{
+	uint64_t want = vxpath_offload_features(tx_offloads, rx_offloads);
+	uint64_t missing = want & ~dev->device_features;
+
+	if (missing != 0) {
+		VXPATH_LOG(ERR, "%s: offloads Tx %#" PRIx64 " Rx %#" PRIx64 " need features %#" PRIx64 " the %s back-end does not offer",
+			   dev->name, tx_offloads, rx_offloads, missing,
+			   dev->ops->name);
+		return -ENOTSUP;
+	}
+	dev->features = (dev->features & ~offload_features_all()) | want;
+	VXPATH_LOG(INFO, "%s: offloads Tx %#" PRIx64 " Rx %#" PRIx64 ": features %#" PRIx64,
+		   dev->name, tx_offloads, rx_offloads, dev->features);
+	return 0;
 }
 
 int

@@ -24,6 +24,21 @@ struct vxpath_queue;
 int vxpath_virtio_net_init(struct vxpath_dev *dev);
 
 /**
+ * Features the driver could negotiate with this back-end and devargs:
+ * what dev_infos_get derives the port's offload capabilities from.
+ */
+uint64_t vxpath_virtio_net_negotiable(const struct vxpath_dev *dev);
+
+/**
+ * Choose the offload features (virtio 1.2, 5.1.3) for the ethdev offloads
+ * an application configured (RTE_ETH_TX_OFFLOAD_*, RTE_ETH_RX_OFFLOAD_*);
+ * they reach the back-end at the next start.
+ * Return: 0; -ENOTSUP if the back-end lacks a feature they need (logged).
+ */
+int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
+				   uint64_t tx_offloads, uint64_t rx_offloads);
+
+/**
  * Hand @nb queues (Rx and Tx, any order) to the back-end and set DRIVER_OK
  * (3.1.1 steps 7-8): features, memory table, then for each ring its size,
  * base 0, addresses and eventfds, then enable each queue pair; with
