@@ -228,6 +228,19 @@ VARIANTS = [
     ("frame1500_2segs", "", [1000, 500]),
     ("mrg_rxbuf0_frame1500", "mrg_rxbuf=0", [1500]),
     ("frame3000_merged", "", [2000, 1000]),
+    ("mrg_rxbuf0_in_order0", "mrg_rxbuf=0,in_order=0", [64]),
+    # packed rings: every combination of mrg_rxbuf x in_order, and shapes
+    ("packed", "packed_vq=1", [64]),
+    ("packed_mrg_rxbuf0", "packed_vq=1,mrg_rxbuf=0", [64]),
+    ("packed_in_order0", "packed_vq=1,in_order=0", [64]),
+    ("packed_mrg_rxbuf0_in_order0", "packed_vq=1,mrg_rxbuf=0,in_order=0",
+     [64]),
+    ("packed_queue_size64", "packed_vq=1,queue_size=64", [64]),
+    ("packed_queue_size1024", "packed_vq=1,queue_size=1024", [64]),
+    ("packed_frame1500_2segs", "packed_vq=1", [1000, 500]),
+    ("packed_frame3000_merged", "packed_vq=1", [2000, 1000]),
+    ("packed_event_idx0", "packed_vq=1,event_idx=0", [64]),
+    ("event_idx0", "event_idx=0", [64]),
 ]
 
 
@@ -263,12 +276,14 @@ def test_mtu_needs_scatter(spawn, backend, driver):
     quit_cleanly(fe)
 
 
-def test_jumbo_frames(spawn, backend, driver):
+@pytest.mark.parametrize("ring", ["split", "packed"])
+def test_jumbo_frames(spawn, backend, driver, ring):
     """9000-byte frames, sent as 5-segment mbuf chains (multi-descriptor
     Tx chains) and received as chains of mergeable Rx buffers, cross both
     ways with exact byte counts; the size xstats see them."""
     be, sock = backend
-    fe = spawn("frontend", _frontend_args(driver, "path=%s" % sock),
+    extra = ",packed_vq=1" if ring == "packed" else ""
+    fe = spawn("frontend", _frontend_args(driver, "path=%s%s" % (sock, extra)),
                APP_ARGS + ["--enable-scatter"])
     fe.cmd("port stop 0")
     out = fe.cmd("port config mtu 0 9000")
@@ -392,7 +407,6 @@ def test_backend_killed_while_forwarding(pair):
 # (id, devargs after path=, key, value) -- value None: the log line must
 # name the key only.
 PROBE_ERRORS = [
-    ("packed_vq", "packed_vq=1", "packed_vq", "1"),
     # queues > 1 needs the control virtqueue (cq=1), as upstream.
     ("queues", "queues=2", "queues", "2"),
     ("server", "server=1", "server", "1"),
@@ -596,13 +610,15 @@ def check_queue_traffic(fe, be, used, unused=()):
     return [fx["rx_q%d_good_packets" % q] for q in used]
 
 
-@pytest.mark.parametrize("queues", [2, 4])
-def test_multiqueue_traffic(spawn, run_dir, vxpath_driver, queues):
+@pytest.mark.parametrize("queues,ring", [(2, "split"), (4, "split"),
+                                         (2, "packed")])
+def test_multiqueue_traffic(spawn, run_dir, vxpath_driver, queues, ring):
     """queues=N,cq=1 against net_vhost with N queue pairs, N testpmd
     queues on both sides: io forwarding moves packets on every queue both
     ways, and the two processes' counters agree, per queue and in all."""
+    extra = ",packed_vq=1" if ring == "packed" else ""
     fe, be = _mq_pair(spawn, run_dir, vxpath_driver, queues,
-                      "queues=%d,cq=1" % queues, queues)
+                      "queues=%d,cq=1%s" % (queues, extra), queues)
     fs, bs = run_queue_traffic(fe, be)
     # One burst per queue circulates: as many may be in rings.
     check_traffic(fe, be, fs, bs, slack=queues * SLACK)

@@ -255,8 +255,6 @@ vxpath_devargs_check_supported(const char *name,
 		size_t offset;
 		uint32_t supported_max;
 	} limits[] = {
-		{ VXPATH_ARG_PACKED_VQ,
-		  offsetof(struct vxpath_devargs, packed_vq), 0 },
 		{ VXPATH_ARG_SERVER, offsetof(struct vxpath_devargs, server), 0 },
 	};
 	unsigned int i;

@@ -69,13 +69,13 @@ vxpath_link_update(struct rte_eth_dev *eth_dev,
 	for (i = 0; up && i < eth_dev->data->nb_rx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
 
-		if (q != NULL && q->vq.broken)
+		if (q != NULL && vxpath_queue_broken(q))
 			up = false;
 	}
 	for (i = 0; up && i < eth_dev->data->nb_tx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
 
-		if (q != NULL && q->vq.broken)
+		if (q != NULL && vxpath_queue_broken(q))
 			up = false;
 	}
 	memset(&link, 0, sizeof(link));
@@ -261,14 +261,14 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	rxq->mrg_rxbuf = !!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
 	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + dev->vnet_hdr_size;
 	ret = vxpath_queue_alloc(&rxq->q, (uint16_t)dev->args.queue_size,
-				 (int)socket);
+				 (int)socket, vxpath_packed(dev));
 	if (ret < 0) {
 		VXPATH_LOG(ERR, "%s: Rx queue %u: %s", dev->name, qid,
 			   rte_strerror(-ret));
 		rte_free(rxq);
 		return ret;
 	}
-	vxpath_vq_set_event_idx(&rxq->q.vq, !!(dev->features &
+	vxpath_queue_set_event_idx(&rxq->q, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
 	eth_dev->data->rx_queues[qid] = rxq;
 	return 0;
@@ -302,7 +302,8 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 				       sizeof(*txq->hdrs) * size,
 				       RTE_CACHE_LINE_SIZE, socket);
 	ret = txq->hdrs == NULL ? -ENOMEM :
-	      vxpath_queue_alloc(&txq->q, size, (int)socket);
+	      vxpath_queue_alloc(&txq->q, size, (int)socket,
+				 vxpath_packed(dev));
 	if (ret < 0) {
 		VXPATH_LOG(ERR, "%s: Tx queue %u: %s", dev->name, qid,
 			   rte_strerror(-ret));
@@ -310,7 +311,7 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		rte_free(txq);
 		return ret;
 	}
-	vxpath_vq_set_event_idx(&txq->q.vq, !!(dev->features &
+	vxpath_queue_set_event_idx(&txq->q, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
 	eth_dev->data->tx_queues[qid] = txq;
 	return 0;
@@ -345,16 +346,16 @@ abandon_queues(struct rte_eth_dev *eth_dev)
 		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
 
 		if (q != NULL) {
-			n += q->vq.inflight;
-			vxpath_vq_reset(&q->vq);
+			n += vxpath_queue_inflight(q);
+			vxpath_queue_reset(q);
 		}
 	}
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
 
 		if (q != NULL) {
-			n += q->vq.inflight;
-			vxpath_vq_reset(&q->vq);
+			n += vxpath_queue_inflight(q);
+			vxpath_queue_reset(q);
 		}
 	}
 	dev->backend_lost = true;
@@ -982,8 +983,11 @@ vxpath_probe(struct rte_vdev_device *vdev)
 			   name, 2 * args.queues, args.queues);
 
 	eth_dev->dev_ops = &vxpath_ops;
-	eth_dev->rx_pkt_burst = vxpath_rx_burst;
-	eth_dev->tx_pkt_burst = vxpath_tx_burst;
+	/* The ring kind is fixed at probe: so is the burst function. */
+	eth_dev->rx_pkt_burst = vxpath_packed(dev) ? vxpath_rx_burst_packed :
+						     vxpath_rx_burst;
+	eth_dev->tx_pkt_burst = vxpath_packed(dev) ? vxpath_tx_burst_packed :
+						     vxpath_tx_burst;
 	eth_dev->tx_pkt_prepare = vxpath_tx_pkt_prepare;
 	vxpath_link_update(eth_dev, 0);
 	rte_eth_dev_probing_finish(eth_dev);

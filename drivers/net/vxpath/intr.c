@@ -519,11 +519,6 @@ vxpath_intr_configure(struct rte_eth_dev *eth_dev)
 	struct vxpath_dev *dev = eth_dev->data->dev_private;
 	const struct rte_eth_intr_conf *ic = &eth_dev->data->dev_conf.intr_conf;
 
-	if (ic->rxq && (dev->features & (1ULL << VIRTIO_F_RING_PACKED))) {
-		VXPATH_LOG(ERR, "%s: Rx interrupts on packed virtqueues are not supported yet (packed_vq=0 has them)",
-			   dev->name);
-		return -ENOTSUP;
-	}
 	if (ic->rmv) {
 		VXPATH_LOG(ERR, "%s: removal interrupts are not supported",
 			   dev->name);
@@ -597,7 +592,8 @@ vxpath_rx_queue_intr_enable(struct rte_eth_dev *eth_dev, uint16_t qid)
 	if (rxq == NULL)
 		return eth_dev->data->dev_conf.intr_conf.rxq ? -EINVAL :
 							       -ENOTSUP;
-	if (vxpath_vq_enable_interrupts(&rxq->q.vq)) {
+	if (rxq->q.packed ? vxpath_vqp_enable_interrupts(&rxq->q.vqp) :
+			    vxpath_vq_enable_interrupts(&rxq->q.vq)) {
 		/* Buffers came back before the device could see the
 		 * request: it will not notify them. Wake the application's
 		 * epoll ourselves. An eventfd refuses the write only near
@@ -618,6 +614,9 @@ vxpath_rx_queue_intr_disable(struct rte_eth_dev *eth_dev, uint16_t qid)
 	if (rxq == NULL)
 		return eth_dev->data->dev_conf.intr_conf.rxq ? -EINVAL :
 							       -ENOTSUP;
-	vxpath_vq_disable_interrupts(&rxq->q.vq);
+	if (rxq->q.packed)
+		vxpath_vqp_disable_interrupts(&rxq->q.vqp);
+	else
+		vxpath_vq_disable_interrupts(&rxq->q.vq);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * The datapath: Rx and Tx burst functions over split virtqueues.
+ * The datapath: Rx and Tx burst functions over split or packed virtqueues.
  *
  * Buffers are described to the device by our virtual addresses (the memory
  * table maps them one to one). The virtio-net header (5.1.6) sits in the
@@ -30,15 +30,117 @@
 /* Rx buffers posted per refill call at most (bulk mbuf allocation). */
 #define RX_REFILL_BURST 64
 
-int
-vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket)
+/*
+ * Ring operations for either kind of virtqueue. @packed is a constant at
+ * every call site: each burst function is compiled once per ring kind, and
+ * the kind is chosen once, at probe, by the burst function ethdev calls.
+ */
+static __rte_always_inline int
+ring_add(struct vxpath_queue *q, const struct vxpath_vq_buf *bufs, uint16_t n,
+	 void *cookie, const bool packed)
 {
+	return packed ? vxpath_vqp_add(&q->vqp, bufs, n, cookie) :
+			vxpath_vq_add(&q->vq, bufs, n, cookie);
+}
+
+static __rte_always_inline void
+ring_publish(struct vxpath_queue *q, const bool packed)
+{
+	if (packed)
+		vxpath_vqp_publish(&q->vqp);
+	else
+		vxpath_vq_publish(&q->vq);
+}
+
+static __rte_always_inline bool
+ring_kick_needed(struct vxpath_queue *q, const bool packed)
+{
+	return packed ? vxpath_vqp_kick_needed(&q->vqp) :
+			vxpath_vq_kick_needed(&q->vq);
+}
+
+/* Used chains ready; a packed ring is scanned for at most @max of them. */
+static __rte_always_inline uint16_t
+ring_used_count(struct vxpath_queue *q, uint16_t max, const bool packed)
+{
+	return packed ? vxpath_vqp_used_count(&q->vqp, max) :
+			vxpath_vq_used_count(&q->vq);
+}
+
+static __rte_always_inline void *
+ring_peek_used(struct vxpath_queue *q, uint16_t offset, uint32_t *len,
+	       const bool packed)
+{
+	return packed ? vxpath_vqp_peek_used(&q->vqp, offset, len) :
+			vxpath_vq_peek_used(&q->vq, offset, len);
+}
+
+static __rte_always_inline int
+ring_get_used(struct vxpath_queue *q, void **cookie, uint32_t *len,
+	      const bool packed)
+{
+	return packed ? vxpath_vqp_get_used(&q->vqp, cookie, len) :
+			vxpath_vq_get_used(&q->vq, cookie, len);
+}
+
+static __rte_always_inline void
+ring_mark_broken(struct vxpath_queue *q, const char *why, uint32_t id,
+		 uint32_t len, const bool packed)
+{
+	if (packed)
+		vxpath_vqp_mark_broken(&q->vqp, why, id, len);
+	else
+		vxpath_vq_mark_broken(&q->vq, why, id, len);
+}
+
+static __rte_always_inline bool
+ring_broken(const struct vxpath_queue *q, const bool packed)
+{
+	return packed ? q->vqp.broken : q->vq.broken;
+}
+
+static __rte_always_inline uint16_t
+ring_num_free(const struct vxpath_queue *q, const bool packed)
+{
+	return packed ? q->vqp.num_free : q->vq.num_free;
+}
+
+static __rte_always_inline uint16_t
+ring_size(const struct vxpath_queue *q, const bool packed)
+{
+	return packed ? q->vqp.size : q->vq.size;
+}
+
+/* The id the next chain added will get (both kinds hand out free_head):
+ * what indexes a chain's Tx header slot.
+ */
+static __rte_always_inline uint16_t
+ring_next_id(const struct vxpath_queue *q, const bool packed)
+{
+	return packed ? q->vqp.free_head : q->vq.free_head;
+}
+
+static unsigned int
+ring_drain(struct vxpath_queue *q, void (*fn)(void *arg, void *cookie),
+	   void *arg)
+{
+	return q->packed ? vxpath_vqp_drain(&q->vqp, fn, arg) :
+			   vxpath_vq_drain(&q->vq, fn, arg);
+}
+
+int
+vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket,
+		   bool packed)
+{
+	size_t bytes = packed ? vxpath_vqp_mem_size(size) :
+				vxpath_vq_mem_size(size);
 	int ret;
 
 	q->kickfd = -1;
 	q->callfd = -1;
-	q->ring_mem = rte_zmalloc_socket("vxpath_ring", vxpath_vq_mem_size(size),
-					 VXPATH_VQ_ALIGN, socket);
+	q->packed = packed;
+	q->ring_mem = rte_zmalloc_socket("vxpath_ring", bytes, VXPATH_VQ_ALIGN,
+					 socket);
 	q->chains = rte_zmalloc_socket("vxpath_chains",
 				       sizeof(*q->chains) * size,
 				       RTE_CACHE_LINE_SIZE, socket);
@@ -52,7 +154,9 @@ vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket)
 		ret = -errno;
 		goto fail;
 	}
-	ret = vxpath_vq_init(&q->vq, q->ring_mem, size, q->chains);
+	ret = packed ? vxpath_vqp_init(&q->vqp, q->ring_mem, size, q->chains,
+				       false) :
+		       vxpath_vq_init(&q->vq, q->ring_mem, size, q->chains);
 	if (ret < 0)
 		goto fail;
 	return 0;
@@ -75,12 +179,12 @@ vxpath_queue_free(struct vxpath_queue *q)
 	q->chains = NULL;
 }
 
-static void
-queue_kick(struct vxpath_queue *q)
+static __rte_always_inline void
+queue_kick(struct vxpath_queue *q, const bool packed)
 {
 	uint64_t one = 1;
 
-	if (!vxpath_vq_kick_needed(&q->vq))
+	if (!ring_kick_needed(q, packed))
 		return;
 	/* An eventfd counter only fails to take 1 near overflow, which a
 	 * device that reads it never lets happen: nothing to recover.
@@ -97,13 +201,15 @@ queue_kick(struct vxpath_queue *q)
 static void
 queue_broken(struct vxpath_queue *q)
 {
+	const char *why = q->packed ? q->vqp.why : q->vq.why;
 	struct rte_eth_link link;
 
 	if (q->broken_reported)
 		return;
 	q->broken_reported = true;
+
 	VXPATH_LOG(ERR, "%s: virtqueue %u stopped: %s; link down until port restart",
-		   q->dev->name, q->vq_index, q->vq.why ? q->vq.why : "broken");
+		   q->dev->name, q->vq_index, why != NULL ? why : "broken");
 	memset(&link, 0, sizeof(link));
 	link.link_status = RTE_ETH_LINK_DOWN;
 	rte_eth_linkstatus_set(q->eth_dev, &link);
@@ -149,8 +255,8 @@ mbuf_free_cb(void *arg __rte_unused, void *cookie)
 
 /* --- Rx --- */
 
-static inline int
-rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m)
+static __rte_always_inline int
+rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m, const bool packed)
 {
 	struct vxpath_vq_buf buf = {
 		.addr = (uint64_t)(uintptr_t)m->buf_addr + RTE_PKTMBUF_HEADROOM -
@@ -159,25 +265,25 @@ rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m)
 		.writable = true,
 	};
 
-	return vxpath_vq_add(&rxq->q.vq, &buf, 1, m);
+	return ring_add(&rxq->q, &buf, 1, m, packed);
 }
 
-uint16_t
-vxpath_rxq_refill(struct vxpath_rxq *rxq)
+static __rte_always_inline uint16_t
+rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 {
 	struct rte_mbuf *mbufs[RX_REFILL_BURST];
-	struct vxpath_vq *vq = &rxq->q.vq;
+	struct vxpath_queue *q = &rxq->q;
 	uint16_t posted = 0, n, i;
 
-	while (vq->num_free > 0) {
-		n = RTE_MIN(vq->num_free, (uint16_t)RX_REFILL_BURST);
+	while (ring_num_free(q, packed) > 0) {
+		n = RTE_MIN(ring_num_free(q, packed), (uint16_t)RX_REFILL_BURST);
 		/* Bulk allocation is all or nothing: when the pool runs low,
 		 * take what is left rather than nothing.
 		 */
 		if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
 			unsigned int left = rte_mempool_avail_count(rxq->mp);
 
-			rxq->q.eth_dev->data->rx_mbuf_alloc_failed +=
+			q->eth_dev->data->rx_mbuf_alloc_failed +=
 				n - RTE_MIN(left, n);
 			n = (uint16_t)RTE_MIN(left, n);
 			if (n == 0 ||
@@ -185,7 +291,7 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 				break;
 		}
 		for (i = 0; i < n; i++) {
-			if (rxq_post(rxq, mbufs[i]) < 0) {
+			if (rxq_post(rxq, mbufs[i], packed) < 0) {
 				rte_pktmbuf_free_bulk(&mbufs[i], n - i);
 				posted += i;
 				goto out;
@@ -195,16 +301,22 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 	}
 out:
 	if (posted > 0) {
-		vxpath_vq_publish(vq);
-		queue_kick(&rxq->q);
+		ring_publish(q, packed);
+		queue_kick(q, packed);
 	}
 	return posted;
+}
+
+uint16_t
+vxpath_rxq_refill(struct vxpath_rxq *rxq)
+{
+	return rxq->q.packed ? rxq_refill(rxq, true) : rxq_refill(rxq, false);
 }
 
 void
 vxpath_rxq_drain(struct vxpath_rxq *rxq)
 {
-	vxpath_vq_drain(&rxq->q.vq, mbuf_free_cb, NULL);
+	ring_drain(&rxq->q, mbuf_free_cb, NULL);
 	rxq->q.broken_reported = false;
 }
 
@@ -212,10 +324,9 @@ vxpath_rxq_drain(struct vxpath_rxq *rxq)
  * Take one frame of @nbufs used buffers off the ring; the first was checked
  * by the caller. Return the mbuf chain, or NULL if the ring broke.
  */
-static struct rte_mbuf *
-rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs)
+static __rte_always_inline struct rte_mbuf *
+rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs, const bool packed)
 {
-	struct vxpath_vq *vq = &rxq->q.vq;
 	struct rte_mbuf *head = NULL, *prev = NULL, *m;
 	uint16_t hdr = rxq->q.hdr_size;
 	uint32_t len;
@@ -223,15 +334,15 @@ rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs)
 	uint16_t i;
 
 	for (i = 0; i < nbufs; i++) {
-		if (vxpath_vq_get_used(vq, &ck, &len) < 0)
+		if (ring_get_used(&rxq->q, &ck, &len, packed) < 0)
 			goto broken;
 		m = ck;
 		if (i == 0) {
 			/* The first buffer holds the header, then data. */
 			if (unlikely(len < hdr)) {
-				vxpath_vq_mark_broken(vq,
+				ring_mark_broken(&rxq->q,
 					"used length shorter than the virtio-net header",
-					0, len);
+					0, len, packed);
 				rte_pktmbuf_free(m);
 				goto broken;
 			}
@@ -259,21 +370,22 @@ broken:
 	return NULL;
 }
 
-uint16_t
-vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static __rte_always_inline uint16_t
+rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	 const bool packed)
 {
 	struct vxpath_rxq *rxq = queue;
-	struct vxpath_vq *vq = &rxq->q.vq;
-	uint16_t hdr = rxq->q.hdr_size;
+	struct vxpath_queue *q = &rxq->q;
+	uint16_t hdr = q->hdr_size;
 	uint16_t nb_rx = 0, ready, nbufs;
 
-	ready = vxpath_vq_used_count(vq);
+	ready = ring_used_count(q, nb_pkts, packed);
 	while (nb_rx < nb_pkts && ready > 0) {
 		struct virtio_net_hdr_mrg_rxbuf *h;
 		struct rte_mbuf *m;
 		uint32_t len;
 
-		m = vxpath_vq_peek_used(vq, 0, &len);
+		m = ring_peek_used(q, 0, &len, packed);
 		if (unlikely(m == NULL))
 			break;
 		nbufs = 1;
@@ -283,68 +395,85 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			/* More buffers than the device holds would never
 			 * complete: a broken device, not one to wait for.
 			 */
-			if (unlikely(nbufs == 0 || nbufs > vq->inflight)) {
-				vxpath_vq_mark_broken(vq,
+			if (unlikely(nbufs == 0 ||
+				     nbufs > vxpath_queue_inflight(q))) {
+				ring_mark_broken(q,
 					"num_buffers of a received frame out of range",
-					nbufs, len);
+					nbufs, len, packed);
 				break;
 			}
 			/* The device publishes a frame's buffers together;
-			 * fewer is a frame still being written: wait.
+			 * fewer is a frame still being written: wait. (A
+			 * packed ring was only scanned as far as asked.)
 			 */
-			if (nbufs > ready)
-				break;
+			if (nbufs > ready) {
+				ready = ring_used_count(q, nbufs, packed);
+				if (nbufs > ready)
+					break;
+			}
 		}
-		m = rx_take_frame(rxq, nbufs);
+		m = rx_take_frame(rxq, nbufs, packed);
 		if (unlikely(m == NULL))
 			break;
 		ready -= nbufs;
-		m->port = rxq->q.port_id;
+		m->port = q->port_id;
 		m->ol_flags = 0;
 		m->packet_type = 0;
 		m->vlan_tci = 0;
 		/* The header sits just before the frame (first buffer). */
 		h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
 		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
-			     vxpath_rx_hdr_apply(h, m, rxq->q.features) < 0)) {
+			     vxpath_rx_hdr_apply(h, m, q->features) < 0)) {
 			/* A runt, or a header the device may not send:
 			 * drop and count.
 			 */
-			rxq->q.stats.errors++;
+			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		stats_count_frame(&rxq->q.stats, m);
+		stats_count_frame(&q->stats, m);
 		pkts[nb_rx++] = m;
 	}
-	rxq->q.stats.packets += nb_rx;
-	if (unlikely(vq->broken)) {
-		queue_broken(&rxq->q);
+	q->stats.packets += nb_rx;
+	if (unlikely(ring_broken(q, packed))) {
+		queue_broken(q);
 		return nb_rx;
 	}
-	if (vq->num_free >= RTE_MIN((uint16_t)RX_REFILL_BURST, vq->size / 4))
-		vxpath_rxq_refill(rxq);
+	if (ring_num_free(q, packed) >= RTE_MIN((uint16_t)RX_REFILL_BURST,
+						ring_size(q, packed) / 4))
+		rxq_refill(rxq, packed);
 	return nb_rx;
+}
+
+uint16_t
+vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_burst(queue, pkts, nb_pkts, true);
 }
 
 /* --- Tx --- */
 
 /* Free the mbufs of every chain the device has used. */
-static void
-txq_reclaim(struct vxpath_txq *txq)
+static __rte_always_inline void
+txq_reclaim(struct vxpath_txq *txq, const bool packed)
 {
-	struct vxpath_vq *vq = &txq->q.vq;
 	uint32_t len;
 	void *ck;
 
-	while (vxpath_vq_get_used(vq, &ck, &len) == 0)
+	while (ring_get_used(&txq->q, &ck, &len, packed) == 0)
 		rte_pktmbuf_free(ck);
 }
 
 void
 vxpath_txq_drain(struct vxpath_txq *txq)
 {
-	vxpath_vq_drain(&txq->q.vq, mbuf_free_cb, NULL);
+	ring_drain(&txq->q, mbuf_free_cb, NULL);
 	txq->q.broken_reported = false;
 }
 
@@ -356,18 +485,19 @@ tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr)
 	       rte_pktmbuf_headroom(m) >= hdr;
 }
 
-uint16_t
-vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+static __rte_always_inline uint16_t
+tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+	 const bool packed)
 {
 	struct vxpath_vq_buf bufs[VXPATH_TX_MAX_SEGS];
 	struct vxpath_txq *txq = queue;
-	struct vxpath_vq *vq = &txq->q.vq;
-	uint16_t hdr = txq->q.hdr_size;
+	struct vxpath_queue *q = &txq->q;
+	uint16_t hdr = q->hdr_size;
 	uint16_t nb_tx, n, sent = 0;
 
-	txq_reclaim(txq);
-	if (unlikely(vq->broken)) {
-		queue_broken(&txq->q);
+	txq_reclaim(txq, packed);
+	if (unlikely(ring_broken(q, packed))) {
+		queue_broken(q);
 		return 0;
 	}
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
@@ -376,12 +506,13 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		bool in_headroom = tx_header_in_headroom(m, hdr);
 		uint16_t need = m->nb_segs + (in_headroom ? 0 : 1);
 
-		if (unlikely(need > VXPATH_TX_MAX_SEGS || need > vq->size)) {
-			txq->q.stats.errors++;
+		if (unlikely(need > VXPATH_TX_MAX_SEGS ||
+			     need > ring_size(q, packed))) {
+			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (need > vq->num_free)
+		if (need > ring_num_free(q, packed))
 			break;
 
 		n = 0;
@@ -390,8 +521,8 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 			bufs[n].addr = (uint64_t)(uintptr_t)h;
 			bufs[n].len = hdr + m->data_len;
 		} else {
-			/* add() will take free_head as the chain's head. */
-			h = &txq->hdrs[vq->free_head];
+			/* The chain's id indexes its header slot. */
+			h = &txq->hdrs[ring_next_id(q, packed)];
 			bufs[n].addr = (uint64_t)(uintptr_t)h;
 			bufs[n].len = hdr;
 			bufs[++n].addr = (uint64_t)rte_pktmbuf_mtod(m, uintptr_t);
@@ -408,23 +539,35 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 		/* Offload requests into the header (5.1.6.2); a packet asking
 		 * for what was not negotiated can never be sent: drop it.
 		 */
-		if (unlikely(vxpath_tx_hdr_fill(h, m, txq->q.features) < 0)) {
-			txq->q.stats.errors++;
+		if (unlikely(vxpath_tx_hdr_fill(h, m, q->features) < 0)) {
+			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(vxpath_vq_add(vq, bufs, n, m) < 0))
+		if (unlikely(ring_add(q, bufs, n, m, packed) < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
-		stats_count_frame(&txq->q.stats, m);
+		stats_count_frame(&q->stats, m);
 		sent++;
 	}
 	if (sent > 0) {
-		vxpath_vq_publish(vq);
-		queue_kick(&txq->q);
+		ring_publish(q, packed);
+		queue_kick(q, packed);
 	}
-	txq->q.stats.packets += sent;
+	q->stats.packets += sent;
 	return nb_tx;
+}
+
+uint16_t
+vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return tx_burst(queue, pkts, nb_pkts, false);
+}
+
+uint16_t
+vxpath_tx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return tx_burst(queue, pkts, nb_pkts, true);
 }
 
 uint16_t

@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 
 #include "virtqueue.h"
+#include "virtqueue_packed.h"
 
 struct vxpath_dev;
 
@@ -51,7 +52,14 @@ struct vxpath_queue_stats {
 
 /** What both queue kinds share: the virtqueue and its notification fds. */
 struct vxpath_queue {
-	struct vxpath_vq vq;         /**< driver side of the ring */
+	/** Driver side of the ring: split (2.7) or packed (2.8), chosen at
+	 * queue set-up from the negotiated VIRTIO_F_RING_PACKED.
+	 */
+	union {
+		struct vxpath_vq vq;   /**< split, when !packed */
+		struct vxpath_vqp vqp; /**< packed, when packed */
+	};
+	bool packed;                 /**< which of the two the ring is */
 	struct vxpath_dev *dev;      /**< the port's device state */
 	struct rte_eth_dev *eth_dev; /**< the port (link, alloc failures) */
 	uint16_t port_id;            /**< the port's id, for mbuf->port */
@@ -90,7 +98,42 @@ struct vxpath_txq {
  * @size descriptors. The caller has set the ids and pointers of @q.
  * Return: 0; -ENOMEM; -errno of eventfd(); -EINVAL for a bad @size.
  */
-int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket);
+int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket,
+		       bool packed);
+
+/** Whether the device broke the queue's ring (either kind). */
+static inline bool
+vxpath_queue_broken(const struct vxpath_queue *q)
+{
+	return q->packed ? q->vqp.broken : q->vq.broken;
+}
+
+/** Chains the device holds (made available, not yet used). */
+static inline uint16_t
+vxpath_queue_inflight(const struct vxpath_queue *q)
+{
+	return q->packed ? q->vqp.inflight : q->vq.inflight;
+}
+
+/** Reset the ring to empty, forgetting outstanding cookies. */
+static inline void
+vxpath_queue_reset(struct vxpath_queue *q)
+{
+	if (q->packed)
+		vxpath_vqp_reset(&q->vqp);
+	else
+		vxpath_vq_reset(&q->vq);
+}
+
+/** Notification suppression by event index (VIRTIO_RING_F_EVENT_IDX). */
+static inline void
+vxpath_queue_set_event_idx(struct vxpath_queue *q, bool on)
+{
+	if (q->packed)
+		vxpath_vqp_set_event_idx(&q->vqp, on);
+	else
+		vxpath_vq_set_event_idx(&q->vq, on);
+}
 
 /** Free what vxpath_queue_alloc() allocated; mbufs must be drained first. */
 void vxpath_queue_free(struct vxpath_queue *q);
@@ -117,6 +160,9 @@ void vxpath_txq_drain(struct vxpath_txq *txq);
  * Return: packets received.
  */
 uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/** vxpath_rx_burst() for packed rings, chosen at probe. */
+uint16_t vxpath_rx_burst_packed(void *rxq, struct rte_mbuf **pkts,
+				uint16_t nb_pkts);
 
 /**
  * Transmit up to @nb_pkts packets (rte_eth_tx_burst). Mbufs accepted
@@ -126,6 +172,9 @@ uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
  * Return: packets accepted (sent or dropped); the rest stay the caller's.
  */
 uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
+/** vxpath_tx_burst() for packed rings, chosen at probe. */
+uint16_t vxpath_tx_burst_packed(void *txq, struct rte_mbuf **pkts,
+				uint16_t nb_pkts);
 
 /**
  * Prepare packets for vxpath_tx_burst() (rte_eth_tx_prepare): checks

@@ -290,29 +290,30 @@ static inline uint64_t vxpath_vqp_device_addr(const struct vxpath_vqp *vq)
 }
 
 /**
- * Low half of VHOST_SET_VRING_BASE's num for a packed ring: the next slot
- * the driver fills in bits 0-14 and the Driver Ring Wrap Counter in bit 15.
- * Meaningful for a ring with nothing outstanding (fresh, reset or drained),
- * where that is also the next descriptor the device reads: 0x8000 then.
+ * Low half of VHOST_SET_VRING_BASE's num for a packed ring: where a device
+ * that has taken nothing yet starts reading, i.e. the first descriptor the
+ * driver has not had back (next_used, bits 0-14) with the wrap counter it
+ * was made available under (bit 15). Right also when the driver has
+ * already made buffers available (Rx buffers posted before the device
+ * starts): 0x8000 on a fresh or reset ring, whatever was posted since.
  */
 static inline uint32_t vxpath_vqp_avail_base(const struct vxpath_vqp *vq)
 {
-	return (uint32_t)vq->next_avail |
-	       ((uint32_t)vq->avail_wrap << VRING_PACKED_EVENT_F_WRAP_CTR);
+	return (uint32_t)vq->next_used |
+	       ((uint32_t)vq->used_wrap << VRING_PACKED_EVENT_F_WRAP_CTR);
 }
 
 /**
- * VHOST_SET_VRING_BASE's whole num for a packed ring:
- * vxpath_vqp_avail_base() in bits 0-15, and in bits 16-31 the next used
- * slot (bits 16-30) with the Device Ring Wrap Counter (bit 31). Meaningful
- * for a ring with nothing outstanding: 0x80008000 then.
+ * VHOST_SET_VRING_BASE's whole num for a packed ring: the same position in
+ * bits 0-15 (where the device reads) and 16-31 (where it writes used
+ * descriptors), as DPDK's vhost library and Linux vhost read them:
+ * 0x80008000 on a fresh or reset ring.
  */
 static inline uint32_t vxpath_vqp_vring_base(const struct vxpath_vqp *vq)
 {
-	uint32_t used = (uint32_t)vq->next_used |
-		((uint32_t)vq->used_wrap << VRING_PACKED_EVENT_F_WRAP_CTR);
+	uint32_t start = vxpath_vqp_avail_base(vq);
 
-	return vxpath_vqp_avail_base(vq) | (used << 16);
+	return start | (start << 16);
 }
 
 #endif /* VXPATH_VIRTQUEUE_PACKED_H */

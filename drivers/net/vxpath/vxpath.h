@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <linux/virtio_config.h>
 #include <rte_ether.h>
 
 #include "ctrl.h"
@@ -50,5 +51,12 @@ struct vxpath_dev {
 	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
 	struct vxpath_ctrl ctrl;
 };
+
+/** Whether the port's virtqueues are packed (VIRTIO_F_RING_PACKED). */
+static inline bool
+vxpath_packed(const struct vxpath_dev *dev)
+{
+	return dev->features & (1ULL << VIRTIO_F_RING_PACKED);
+}
 
 #endif /* VXPATH_H */
