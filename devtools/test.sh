@@ -3,7 +3,8 @@
 # Copyright(c) 2026 The vxpath authors
 #
 # Run every test of vxpath from a clean clone, in order: set-up
-# (devtools/setup.sh), build, unit tests (meson test, cmocka), plugin
+# (devtools/setup.sh), build, unit tests (meson test, cmocka), the guides
+# (sphinx-build -W), plugin
 # staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
 # world-writable directory such as /tmp, where a clone may live), then the
 # integration tests (pytest, test/integration). Ends with a summary of each
@@ -223,6 +224,10 @@ if [ "$built" -eq 1 ]; then
 else
 	skip unit "no build"
 fi
+
+# 3b. The guides build without a warning (sphinx -W).
+step docs 120 "html: $build/doc" \
+	sphinx-build -q -W -b html "$repo/doc/guides" "$build/doc"
 
 # 4. Stage the plugin where EAL accepts it (private to this run).
 plugin=
