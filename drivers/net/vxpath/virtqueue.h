@@ -38,6 +38,27 @@ struct vxpath_vq_chain {
 	uint16_t next;     /**< next descriptor in the chain or free list */
 };
 
+/**
+ * Hand every outstanding cookie of a chain array (@size entries, split or
+ * packed) to @fn(@arg, cookie), once each. The caller resets the ring.
+ * Return: number of cookies handed over.
+ */
+static inline unsigned int
+vxpath_vq_chains_collect(const struct vxpath_vq_chain *chains, uint16_t size,
+			 void (*fn)(void *arg, void *cookie), void *arg)
+{
+	unsigned int n = 0;
+	uint16_t i;
+
+	for (i = 0; i < size; i++) {
+		if (chains[i].cookie != NULL) {
+			fn(arg, chains[i].cookie);
+			n++;
+		}
+	}
+	return n;
+}
+
 /** One buffer of a chain handed to vxpath_vq_add(). */
 struct vxpath_vq_buf {
 	uint64_t addr;     /**< address in the shared address space (our VA) */

@@ -488,15 +488,9 @@ unsigned int
 vxpath_vqp_drain(struct vxpath_vqp *vq, void (*fn)(void *arg, void *cookie),
 		 void *arg)
 {
-	unsigned int n = 0;
-	uint16_t i;
+	unsigned int n = vxpath_vq_chains_collect(vq->chains, vq->size, fn,
+						  arg);
 
-	for (i = 0; i < vq->size; i++) {
-		if (vq->chains[i].cookie != NULL) {
-			fn(arg, vq->chains[i].cookie);
-			n++;
-		}
-	}
 	vxpath_vqp_reset(vq);
 	return n;
 }
