@@ -1,0 +1,195 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# Shell pieces for the guest scripts of the test VM (sourced, never run):
+# staging the vxpath plugin where EAL accepts it, the namespace half of the
+# exception-path scene (a netns behind a veth pair whose root end belongs to
+# net_af_packet), and an interactive dpdk-testpmd driven through a FIFO,
+# one command at a time, each answered before the next is sent.
+#
+# The caller defines say() and setup_fail() (message; exit 2), sets WORK to
+# a private scratch directory, and calls scene_cleanup from its EXIT trap.
+# Nothing here forks while testpmd forwards except where said: under TCG a
+# fork is slow and the vCPUs are busy.
+#
+# Functions (results in global variables, named in each description):
+#   scene_stage_plugin FILE      copy FILE under /run/vxpath; STAGED=path
+#   scene_netns NS HOST NSIF CIDR [HOST_CIDR]
+#                                netns NS, veth HOST <-> NSIF (in NS),
+#                                CIDR on NSIF; HOST gets HOST_CIDR, or no
+#                                address and no ARP at all
+#   tp_start LOG CMD...          start CMD (testpmd -i) reading the FIFO,
+#                                output appended to LOG; TP_PID
+#   tp_cmd SEC COMMAND           one command; TP_OUT its output, XS its
+#                                "name: number" lines (show port xstats)
+#   tp_quit SEC                  quit, then SIGTERM/SIGKILL if need be
+#   nap SEC                      sleep without forking
+
+STAGED=
+TP_PID=
+TP_BUF=
+TP_OUT=
+declare -A XS=()
+SCENE_NS=()
+SCENE_VETH=()
+
+# scene_stage_plugin FILE: EAL refuses a plugin under a world-writable
+# directory (/tmp), so the plugin goes into a private, root-owned 0755
+# directory under /run/vxpath, removed by scene_cleanup.
+scene_stage_plugin() {
+	local d
+	[ -f "$1" ] || setup_fail "no plugin at $1 (meson setup build && ninja -C build)"
+	install -d -m 0755 /run/vxpath || setup_fail "cannot create /run/vxpath"
+	for d in /run /run/vxpath; do
+		[ -z "$(find "$d" -maxdepth 0 -perm -0002)" ] ||
+			setup_fail "$d is world-writable; EAL would refuse a plugin staged there"
+	done
+	STAGED=$(mktemp -d /run/vxpath/stage.XXXXXX) || setup_fail "mktemp under /run/vxpath"
+	chmod 0755 "$STAGED"
+	install -m 0644 "$1" "$STAGED/librte_net_vxpath.so" ||
+		setup_fail "cannot stage $1"
+	STAGED=$STAGED/librte_net_vxpath.so
+}
+
+# scene_netns NS HOST NSIF CIDR [HOST_CIDR]: a namespace and its veth
+# pair. Without HOST_CIDR, HOST is a wire for a DPDK port: the root
+# namespace must not answer for its own addresses there (the kernel
+# answers ARP for any local address on any interface), so HOST gets no
+# address, no ARP, no IPv6, and every frame goes through the DPDK port.
+scene_netns() {
+	local ns=$1 host=$2 nsif=$3 cidr=$4 host_cidr=${5:-}
+	ip netns del "$ns" 2>/dev/null
+	ip link del "$host" 2>/dev/null
+	SCENE_NS+=("$ns")
+	SCENE_VETH+=("$host")
+	ip netns add "$ns" || setup_fail "ip netns add $ns"
+	ip link add "$host" type veth peer name "$nsif" || setup_fail "veth pair"
+	ip link set "$nsif" netns "$ns" || setup_fail "move $nsif into $ns"
+	sysctl -qw net.ipv6.conf."$host".disable_ipv6=1
+	if [ -n "$host_cidr" ]; then
+		ip addr add "$host_cidr" dev "$host" ||
+			setup_fail "address on $host"
+	else
+		sysctl -qw net.ipv4.conf."$host".arp_ignore=8
+		ip link set "$host" arp off
+	fi
+	ip link set "$host" up || setup_fail "$host up"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$ns" ip link set lo up
+	ip netns exec "$ns" ip addr add "$cidr" dev "$nsif" ||
+		setup_fail "address on $nsif"
+	ip netns exec "$ns" ip link set "$nsif" up || setup_fail "$nsif up"
+}
+
+# nap SEC: sleep without a process (fd 5 is a FIFO nobody writes to).
+nap() { read -r -t "$1" -u 5 _; }
+
+tp_alive() { [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; }
+
+# tp_start LOG CMD...: testpmd reads commands from a FIFO (fd 3); its
+# output goes to LOG, which fd 4 reads back.
+tp_start() {
+	local log=$1
+	shift
+	[ -e "$WORK/nap" ] || { mkfifo "$WORK/nap" && exec 5<>"$WORK/nap"; } ||
+		setup_fail "mkfifo"
+	rm -f "$WORK/testpmd.cmd"
+	mkfifo "$WORK/testpmd.cmd" || setup_fail "mkfifo"
+	: >"$log"
+	exec 3<>"$WORK/testpmd.cmd" 4<"$log"
+	TP_BUF=
+	stdbuf -oL -eL "$@" <"$WORK/testpmd.cmd" >>"$log" 2>&1 &
+	TP_PID=$!
+}
+
+# tp_read: append what testpmd wrote since the last call to TP_BUF (a
+# last line without a newline, such as the prompt, is taken as it is and
+# the rest of it follows on the next call).
+tp_read() {
+	local line
+	while IFS= read -r -u 4 line; do
+		TP_BUF+=$line$'\n'
+	done
+	TP_BUF+=$line
+}
+
+# tp_prompt SEC: wait (at most SEC seconds) for a prompt in TP_BUF.
+tp_prompt() {
+	local n=$(($1 * 10))
+	while :; do
+		tp_read
+		[[ $TP_BUF == *'testpmd> '* ]] && return 0
+		n=$((n - 1))
+		[ $n -gt 0 ] && tp_alive || return 1
+		nap 0.1
+	done
+}
+
+# tp_cmd SEC COMMAND: send one command, wait for the prompt that follows
+# its output. Return 1 when no prompt came within SEC seconds.
+tp_cmd() {
+	local rc=0 line
+	tp_read
+	TP_BUF=
+	printf '%s\n' "$2" >&3
+	tp_prompt "$1" || rc=1
+	TP_OUT=$TP_BUF
+	TP_BUF=
+	XS=()
+	while IFS= read -r line; do
+		[[ $line =~ ^\ *([A-Za-z0-9_]+):\ +([0-9]+)$ ]] &&
+			XS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+	done <<<"$TP_OUT"
+	return $rc
+}
+
+# tp_quit SEC: ask testpmd to quit; after SEC seconds SIGTERM, then
+# SIGKILL. TP_RC is its exit status (empty if it had to be killed).
+TP_RC=
+tp_quit() {
+	local n=$(($1 * 5))
+	TP_RC=
+	tp_alive && printf 'quit\n' >&3
+	while tp_alive && [ $n -gt 0 ]; do
+		nap 0.2
+		n=$((n - 1))
+	done
+	if [ -n "$TP_PID" ] && ! tp_alive; then
+		wait "$TP_PID"
+		TP_RC=$?
+	else
+		tp_kill
+	fi
+	TP_PID=
+	exec 3>&- 4<&- 2>/dev/null
+}
+
+tp_kill() {
+	local n=50
+	[ -n "$TP_PID" ] || return 0
+	kill -TERM "$TP_PID" 2>/dev/null
+	while kill -0 "$TP_PID" 2>/dev/null && [ $n -gt 0 ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	kill -KILL "$TP_PID" 2>/dev/null
+	wait "$TP_PID" 2>/dev/null
+	TP_PID=
+}
+
+# scene_cleanup: everything the functions above created.
+scene_cleanup() {
+	tp_kill
+	exec 3>&- 4<&- 5<&- 2>/dev/null
+	local x
+	for x in "${SCENE_NS[@]}"; do
+		ip netns del "$x" 2>/dev/null
+	done
+	for x in "${SCENE_VETH[@]}"; do
+		ip link del "$x" 2>/dev/null
+	done
+	[ -n "$STAGED" ] && rm -rf "$(dirname "$STAGED")"
+	SCENE_NS=()
+	SCENE_VETH=()
+	STAGED=''
+}
