@@ -100,6 +100,10 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	info->max_mac_addrs = (dev->features & (1ULL << VIRTIO_NET_F_CTRL_RX)) ?
 			      VXPATH_CTRL_MAC_TABLE_SIZE : 1;
 	info->max_rx_pktlen = VXPATH_MAX_RX_PKTLEN;
+	/* A coalesced (GSO) frame: a 64 KB IP packet, its Ethernet header
+	 * and a VLAN tag.
+	 */
+	info->max_lro_pkt_size = UINT16_MAX + RTE_ETHER_HDR_LEN + 4;
 	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = VXPATH_MAX_RX_PKTLEN - VXPATH_ETH_OVERHEAD;
