@@ -15,10 +15,19 @@
 # DIR_error for the connection that failed). A stalled transfer
 # ends after --timeout seconds without progress (socket timeout).
 #
+# --flows N (both ends, default 1): N connections at once instead of one,
+# each moving --bytes in its own thread (the multi-queue scene of
+# devtools/exception-path.sh: distinct source ports, so the kernel's flow
+# hash spreads them over queues). The server accepts N connections per
+# direction, then serves them together. Each flow's keys are then named
+# DIR.PORT_* with PORT the client's source port (the server sees it as the
+# peer's port), so the two ends' files pair up flow by flow; a flow that
+# failed has DIR.PORT_error.
+#
 # Usage: tcp_xfer.py server --bind ADDR --port PORT --bytes N --out FILE
-#                           [--dirs up,down]
+#                           [--dirs up,down] [--flows N]
 #        tcp_xfer.py client --connect ADDR --port PORT --bytes N
-#                           --dir up|down --out FILE
+#                           --dir up|down --out FILE [--flows N]
 # Exit status: 0 transfer(s) complete, 1 an error (written to --out too).
 
 import argparse
@@ -26,6 +35,7 @@ import hashlib
 import os
 import socket
 import sys
+import threading
 
 CHUNK = 65536
 
@@ -75,38 +85,84 @@ def write(path, res):
             f.write("%s=%s\n" % (k, v))
 
 
+def flow_key(a, key, port):
+    """Result key prefix of one connection: DIR, or DIR.PORT with --flows
+    above 1 (PORT: the client's source port)."""
+    return key if a.flows == 1 else "%s.%d" % (key, port)
+
+
+def parallel(jobs):
+    """Run each (function, args) of jobs in its own thread, wait for all;
+    raise the first OSError one of them raised (each job records its own
+    error key). A single job runs in the calling thread."""
+    errors = []
+
+    def wrap(fn, args):
+        try:
+            fn(*args)
+        except OSError as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=wrap, args=j) for j in jobs[1:]]
+    for t in threads:
+        t.start()
+    if jobs:
+        wrap(*jobs[0])
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
+def transfer(a, conn, key, res, dirn):
+    """Move one flow's bytes on conn: dirn "recv" reads until the peer
+    closes, "send" sends --bytes; results under key; closes conn; on
+    failure records key_error and raises the OSError."""
+    try:
+        with conn:
+            if dirn == "recv":
+                recv_all(conn, res, key)
+            else:
+                send_all(conn, a.bytes, res, key)
+    except OSError as e:
+        res[key + "_error"] = why(e)
+        raise
+
+
 def server(a, res):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((a.bind, a.port))
-    ls.listen(1)
+    ls.listen(a.flows)
     ls.settimeout(a.timeout)
     failed = None
     for key in a.dirs.split(","):
         # One direction failing does not keep the other from being tried.
         try:
-            conn, _ = ls.accept()
-            conn.settimeout(a.timeout)
-            with conn:
-                if key == "up":
-                    recv_all(conn, res, key)
-                else:
-                    send_all(conn, a.bytes, res, key)
+            jobs = []
+            for _ in range(a.flows):
+                conn, peer = ls.accept()
+                conn.settimeout(a.timeout)
+                jobs.append((transfer, (a, conn, flow_key(a, key, peer[1]),
+                                        res, "recv" if key == "up" else
+                                        "send")))
+            parallel(jobs)
         except OSError as e:
             failed = failed or e
-            res[key + "_error"] = why(e)
+            res.setdefault(key + "_error", why(e))
         write(a.out, res)
     if failed:
         raise failed
 
 
-def client(a, res):
+def client_flow(a, res):
     conn = socket.create_connection((a.connect, a.port), timeout=a.timeout)
-    with conn:
-        if a.dir == "up":
-            send_all(conn, a.bytes, res, a.dir)
-        else:
-            recv_all(conn, res, a.dir)
+    key = flow_key(a, a.dir, conn.getsockname()[1])
+    transfer(a, conn, key, res, "send" if a.dir == "up" else "recv")
+
+
+def client(a, res):
+    parallel([(client_flow, (a, res))] * a.flows)
 
 
 def main():
@@ -120,7 +176,10 @@ def main():
     p.add_argument("--dirs", default="up,down")
     p.add_argument("--out", required=True)
     p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--flows", type=int, default=1)
     a = p.parse_args()
+    if a.flows < 1:
+        p.error("--flows: at least 1")
     if a.role == "server" and (not a.dirs or set(a.dirs.split(",")) -
                                {"up", "down"}):
         p.error("--dirs: a comma-separated list of up and down")
