@@ -27,6 +27,7 @@
 #                                   [--results FILE] [--build-dir DIR]
 #                                   [--plugin FILE] [--size BYTES]
 #                                   [--queues N] [--cq]
+#                                   [--flows N] [--flow-bytes BYTES]
 #   --driver    vxpath (default): the plugin loaded with -d and bound by
 #               --vdev=virtio_user0; upstream: DPDK's own net_virtio_user.
 #   --results   write key=value results to FILE (and testpmd's log to
@@ -39,6 +40,17 @@
 #               control virtqueue), af_packet qpairs=N, testpmd --rxq/--txq
 #               N; the TAP is then multi-queue (tap_queues in the results).
 #   --cq        the control virtqueue (cq=1) with one queue pair.
+#   --flows N   after the HTTP fetch, 2N TCP connections at once between
+#               the namespace and the kernel (test/vm/tcp_xfer.py --flows):
+#               N send --flow-bytes up to a socket on the TAP's address,
+#               N fetch as many down, each end hashing every flow with
+#               SHA-256. Their source ports differ, so the flow hashes
+#               (af_packet's fanout towards port 1's Tx queues, the TAP's
+#               queue choice towards its Rx queues) spread them over the
+#               queue pairs; with --queues N > 1 every queue of port 1
+#               must then have carried packets both ways during the flows
+#               (port 1's xstats rx_qK_good_packets, tx_qK_good_packets).
+#   --flow-bytes  bytes of each flow (default 524288).
 # With the control virtqueue (--queues N, --cq) the scene also checks that
 # the port's promiscuous mode is the TAP's: testpmd turns it on at start-up,
 # then `set promisc 1 off` and `on` again (tap_promisc_* in the results).
@@ -56,6 +68,9 @@ PLUGIN=
 SIZE=307200
 QUEUES=1
 CQ=0
+FLOWS=0
+FLOW_BYTES=524288
+FLOW_PORT=5001
 PY=/usr/bin/python3
 
 NS=vxns
@@ -68,7 +83,7 @@ HTTP_PORT=8080
 PREFIX=vxscene
 PING_COUNT=5
 
-usage() { sed -n '2,47p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,59p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -85,6 +100,10 @@ while [ $# -gt 0 ]; do
 	--queues) QUEUES=$2; shift 2 ;;
 	--queues=*) QUEUES=${1#*=}; shift ;;
 	--cq) CQ=1; shift ;;
+	--flows) FLOWS=$2; shift 2 ;;
+	--flows=*) FLOWS=${1#*=}; shift ;;
+	--flow-bytes) FLOW_BYTES=$2; shift 2 ;;
+	--flow-bytes=*) FLOW_BYTES=${1#*=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) echo "exception-path: unknown argument $1" >&2; usage >&2; exit 2 ;;
 	esac
@@ -100,6 +119,10 @@ upstream) EXPECT_DRIVER=net_virtio_user ;;
 esac
 [[ $QUEUES =~ ^[1-9][0-9]*$ ]] || setup_fail "--queues must be a number >= 1, not '$QUEUES'"
 [ "$QUEUES" -gt 1 ] && CQ=1
+[[ $FLOWS =~ ^[0-9]+$ ]] || setup_fail "--flows must be a number, not '$FLOWS'"
+[[ $FLOW_BYTES =~ ^[1-9][0-9]*$ ]] || setup_fail "--flow-bytes must be a positive number, not '$FLOW_BYTES'"
+XFER=$REPO/test/vm/tcp_xfer.py
+[ "$FLOWS" = 0 ] || [ -f "$XFER" ] || setup_fail "missing $XFER"
 VIRTIO_EXTRA=
 AFP_EXTRA=
 TP_QUEUES=()
@@ -125,6 +148,7 @@ WORK=$(mktemp -d /tmp/vxpath-scene.XXXXXX) || setup_fail "mktemp"
 STAGE=
 TP_PID=
 HTTP_PID=
+XFER_PIDS=
 TP_LOG=$WORK/testpmd.log
 FIFO=$WORK/testpmd.cmd
 
@@ -140,10 +164,10 @@ cleanup() {
 		kill -KILL "$TP_PID" 2>/dev/null
 		wait "$TP_PID" 2>/dev/null
 	fi
-	if [ -n "$HTTP_PID" ]; then
-		kill "$HTTP_PID" 2>/dev/null
-		wait "$HTTP_PID" 2>/dev/null
-	fi
+	for pid in $HTTP_PID $XFER_PIDS; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
 	exec 3>&- 2>/dev/null
 	ip netns del $NS 2>/dev/null
 	ip link del $VETH_HOST 2>/dev/null
@@ -282,6 +306,88 @@ SHA_GOT=$( [ -f "$WORK/got.bin" ] && sha256sum "$WORK/got.bin" | cut -d' ' -f1)
 [ -n "$SHA_GOT" ] || SHA_GOT=none
 [ $CURL_RC = 0 ] || say "curl failed ($CURL_RC): $CURL_OUT"
 
+# ---- parallel TCP flows (--flows) ---------------------------------------
+# tp_ask SEC COMMAND: send COMMAND and wait (at most SEC seconds) for the
+# prompt after its output, so that what follows happens after it.
+tp_ask() {
+	local size n=$(($1 * 5))
+	size=$(stat -c %s "$TP_LOG")
+	tp_send "$2"
+	while [ $n -gt 0 ]; do
+		[ "$(stat -c %s "$TP_LOG")" -gt "$size" ] &&
+			[ "$(tail -c 9 "$TP_LOG")" = 'testpmd> ' ] && return 0
+		tp_alive || return 1
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+FLOW_FAILS=()
+FLOWS_OK=0
+if [ "$FLOWS" -gt 0 ]; then
+	# Port 1's and port 0's xstats before and after: the 1st and 2nd
+	# "show port xstats" of each port in the log (xstat below).
+	tp_ask 30 "show port xstats 0" && tp_ask 30 "show port xstats 1" ||
+		tp_fail "no answer to show port xstats"
+	for d in up down; do
+		p=$FLOW_PORT
+		[ $d = down ] && p=$((FLOW_PORT + 1))
+		$PY "$XFER" server --bind $TAP_IP --port $p --bytes "$FLOW_BYTES" \
+			--dirs $d --flows "$FLOWS" --out "$WORK/flows-server-$d.txt" \
+			--timeout 60 >"$WORK/flows-server-$d.log" 2>&1 &
+		XFER_PIDS+=" $!"
+	done
+	for p in $FLOW_PORT $((FLOW_PORT + 1)); do
+		for _ in $(seq 100); do
+			ss -ltnH "sport = :$p" 2>/dev/null | grep -q "$TAP_IP" && break
+			sleep 0.2
+		done
+		ss -ltnH "sport = :$p" | grep -q "$TAP_IP" ||
+			tp_fail "tcp_xfer.py did not listen on $TAP_IP:$p"
+	done
+	say "$FLOWS flows up and $FLOWS down at once, $FLOW_BYTES bytes each, $NS <-> $TAP_IP"
+	CL_PIDS=
+	for d in up down; do
+		p=$FLOW_PORT
+		[ $d = down ] && p=$((FLOW_PORT + 1))
+		ip netns exec $NS $PY "$XFER" client --connect $TAP_IP --port $p \
+			--bytes "$FLOW_BYTES" --dir $d --flows "$FLOWS" \
+			--out "$WORK/flows-client-$d.txt" --timeout 60 \
+			>"$WORK/flows-client-$d.log" 2>&1 &
+		CL_PIDS+=" $!"
+	done
+	for pid in $CL_PIDS $XFER_PIDS; do
+		wait "$pid" || FLOW_FAILS+=("flows: tcp_xfer.py (pid $pid) exited with $?")
+	done
+	XFER_PIDS=
+	tp_ask 30 "show port xstats 0" && tp_ask 30 "show port xstats 1" ||
+		tp_fail "no answer to show port xstats"
+	# Pair the two ends' files flow by flow (DIR.PORT_*, PORT the
+	# client's source port): the sender's sha256 must be the receiver's.
+	for d in up down; do
+		if [ $d = up ]; then
+			src=$WORK/flows-client-$d.txt dst=$WORK/flows-server-$d.txt
+		else
+			src=$WORK/flows-server-$d.txt dst=$WORK/flows-client-$d.txt
+		fi
+		n=0
+		while IFS='=' read -r k v; do
+			[[ $k =~ ^$d\.([0-9]+)_sent_sha256$ ]] || continue
+			f=$d.${BASH_REMATCH[1]}
+			got=$(sed -n "s/^${f}_recv_sha256=//p" "$dst" 2>/dev/null)
+			bytes=$(sed -n "s/^${f}_recv_bytes=//p" "$dst" 2>/dev/null)
+			if [ "$got" = "$v" ] && [ "$bytes" = "$FLOW_BYTES" ]; then
+				n=$((n + 1))
+			else
+				FLOW_FAILS+=("flow $f: ${bytes:-0} of $FLOW_BYTES bytes, sha256 ${got:-none}, sent $v")
+			fi
+		done <"$src"
+		[ $n = "$FLOWS" ] || FLOW_FAILS+=("flows $d: $n of $FLOWS intact")
+		FLOWS_OK=$((FLOWS_OK + n))
+		grep -h 'error' "$src" "$dst" 2>/dev/null | sed 's/^/  | /'
+	done
+fi
+
 # The kernel's own view of the TAP, before testpmd takes it away.
 TAP_RX=$(cat /sys/class/net/$TAP/statistics/rx_packets 2>/dev/null || echo 0)
 TAP_TX=$(cat /sys/class/net/$TAP/statistics/tx_packets 2>/dev/null || echo 0)
@@ -302,6 +408,12 @@ if [ $CQ = 1 ]; then
 	sleep 1
 	TAP_PROMISC_ON=$(tap_promisc)
 fi
+# The kernel keeps no per-queue packet counts for a TAP: its
+# queues/tx-K and rx-K hold only tx_timeout, tx_maxrate, byte_queue_limits,
+# rps_cpus and rps_flow_cnt, and tun has no ethtool statistics (ethtool -S:
+# "no stats available"). Port 1's per-queue xstats are the per-queue view.
+TAP_ETHTOOL_S=$(ethtool -S $TAP >/dev/null 2>&1 && echo yes || echo none)
+TAP_TX0_FILES=$(ls /sys/class/net/$TAP/queues/tx-0 2>/dev/null | tr '\n' ' ')
 say "$TAP: $TAP_QUEUES queue(s); PROMISC at start $TAP_PROMISC_START, after 'set promisc 1 off' ${TAP_PROMISC_OFF:--}, after 'on' ${TAP_PROMISC_ON:--}"
 
 # ---- testpmd's counts ---------------------------------------------------
@@ -345,7 +457,34 @@ port_stat() {
 		}' "$TP_LOG"
 }
 
+# xstat NTH PORT KEY: KEY in the NTH "show port xstats PORT" of the log.
+xstat() {
+	awk -v n="$1" -v p="$2" -v k="$3" '
+		/NIC extended statistics for port/ {
+			seen[$NF]++; cur = ($NF == p && seen[$NF] == n); next }
+		/testpmd>/ { cur = 0 }
+		cur && $1 == k ":" { print $2; exit }' "$TP_LOG"
+}
+
 declare -A R=()
+if [ "$FLOWS" -gt 0 ]; then
+	# What the flows moved, queue by queue: port 1 (vxpath) counts
+	# rx_qK_good_packets/tx_qK_good_packets, port 0 (af_packet) ethdev's
+	# generic rx_qK_packets/tx_qK_packets.
+	for ((q = 0; q < QUEUES; q++)); do
+		for k in rx_q${q}_good_packets tx_q${q}_good_packets \
+			 rx_q${q}_errors tx_q${q}_errors; do
+			a=$(xstat 1 1 $k); b=$(xstat 2 1 $k)
+			[[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]] &&
+				R[flows_port1_$k]=$((b - a)) || R[flows_port1_$k]=na
+		done
+		for k in rx_q${q}_packets tx_q${q}_packets; do
+			a=$(xstat 1 0 $k); b=$(xstat 2 0 $k)
+			[[ $a =~ ^[0-9]+$ && $b =~ ^[0-9]+$ ]] &&
+				R[flows_port0_$k]=$((b - a)) || R[flows_port0_$k]=na
+		done
+	done
+fi
 for p in 0 1; do
 	R[port${p}_device]=$(port_info $p "Device name")
 	R[port${p}_driver]=$(port_info $p "Driver name")
@@ -371,6 +510,19 @@ num() { [[ ${1:-} =~ ^[0-9]+$ ]] && echo "$1" || echo 0; }
 for k in port0_rx_packets port0_tx_packets port1_rx_packets port1_tx_packets; do
 	[ "$(num "${R[$k]}")" -gt 0 ] || FAILS+=("$k is '${R[$k]}'")
 done
+if [ "$FLOWS" -gt 0 ]; then
+	FAILS+=("${FLOW_FAILS[@]}")
+	for ((q = 0; q < QUEUES; q++)); do
+		for k in rx_q${q}_good_packets tx_q${q}_good_packets; do
+			[ "$(num "${R[flows_port1_$k]}")" -gt 0 ] ||
+				FAILS+=("flows: port 1 $k is '${R[flows_port1_$k]}', queue $q idle")
+		done
+		for k in rx_q${q}_errors tx_q${q}_errors; do
+			[ "${R[flows_port1_$k]}" = 0 ] ||
+				FAILS+=("flows: port 1 $k is '${R[flows_port1_$k]}'")
+		done
+	done
+fi
 [ ${#FAILS[@]} = 0 ] && VERDICT=pass || VERDICT=fail
 
 echo
@@ -385,6 +537,15 @@ for p in 0 1; do
 		"${R[port${p}_tx_packets]}" "${R[port${p}_tx_bytes]}"
 done
 printf '  %s   kernel RX %s pkts, TX %s pkts\n' $TAP "$TAP_RX" "$TAP_TX"
+if [ "$FLOWS" -gt 0 ]; then
+	printf '  flows    %s of %s intact (%s up, %s down, %s bytes each)\n' \
+		$FLOWS_OK $((2 * FLOWS)) $FLOWS $FLOWS $FLOW_BYTES
+	for ((q = 0; q < QUEUES; q++)); do
+		printf '  queue %s  port 1 RX %6s TX %6s pkts   port 0 RX %6s TX %6s pkts\n' $q \
+			"${R[flows_port1_rx_q${q}_good_packets]}" "${R[flows_port1_tx_q${q}_good_packets]}" \
+			"${R[flows_port0_rx_q${q}_packets]}" "${R[flows_port0_tx_q${q}_packets]}"
+	done
+fi
 if [ $VERDICT = pass ]; then
 	echo "  verdict  PASS"
 else
@@ -416,6 +577,12 @@ if [ -n "$RESULTS" ]; then
 		echo "tap_promisc_start=$TAP_PROMISC_START"
 		echo "tap_promisc_after_off=$TAP_PROMISC_OFF"
 		echo "tap_promisc_after_on=$TAP_PROMISC_ON"
+		echo "tap_ethtool_stats=$TAP_ETHTOOL_S"
+		echo "tap_queue_tx0_sysfs=$TAP_TX0_FILES"
+		echo "flows=$FLOWS"
+		echo "flow_bytes=$FLOW_BYTES"
+		echo "flows_intact=$FLOWS_OK"
+		for f in "${FAILS[@]}"; do echo "fail=$f"; done
 		echo "verdict=$VERDICT"
 	} >"$RESULTS"
 	cp "$TP_LOG" "${RESULTS%.*}.testpmd.log" 2>/dev/null
