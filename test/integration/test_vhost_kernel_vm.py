@@ -36,6 +36,11 @@ SCENE = os.path.join(vmrun.REPO, "devtools", "exception-path.sh")
 GUEST_OUT = vmrun.GUEST_OUT
 HTTP_SIZE = 307200
 PING_COUNT = 5
+# The multi-queue scene's parallel TCP flows: FLOWS up and FLOWS down at
+# once, FLOW_BYTES each (exception-path.sh --flows, --flow-bytes).
+FLOWS = 8
+FLOW_BYTES = 524288
+MQ_QUEUES = 2
 
 
 def run_scene(driver, out_dir, extra=()):
@@ -121,17 +126,58 @@ def test_exception_path_upstream(vm, vm_out_dir):
 
 def test_exception_path_vxpath_multiqueue(vm, vm_out_dir):
     """queues=2,cq=1 over vhost-net: the TAP is multi-queue with both
-    queues attached (VQ_PAIRS_SET), the scene's traffic crosses, and the
+    queues attached (VQ_PAIRS_SET), the scene's traffic crosses, the
     port's promiscuous mode is the TAP's PROMISC flag (on at testpmd's
-    start-up, off and on again with `set promisc`)."""
+    start-up, off and on again with `set promisc`), and both TAP queues
+    carry traffic each way.
+
+    For the last, 16 TCP flows run at once between the namespace and a
+    kernel socket on the TAP's address (8 up, 8 down, 512 KiB each, each
+    with its own source port; every flow's SHA-256 must match). testpmd
+    runs --rxq=2 --txq=2 on both ports and io-forwards Rx queue K of one
+    port to Tx queue K of the other. Towards the kernel, net_af_packet with
+    qpairs=2 puts its two sockets in one PACKET_FANOUT group hashed by flow,
+    so each flow lands on af_packet Rx queue 0 or 1, hence vxpath Tx queue
+    0 or 1, hence TAP queue 0 or 1. Towards DPDK, tun picks the queue of
+    a flow by its hash (automatic steering to the queue the flow last
+    came in on), hence vxpath Rx queue 0 or 1. Both hashes are salted at
+    boot, so which flow goes where is not fixed; but all 16 landing on the
+    same queue has odds of 2 in 2^16, so the test asserts that every queue
+    of port 1 counted packets both ways during the flows
+    (rx_qK_good_packets, tx_qK_good_packets > 0, no queue error).
+
+    The TAP itself has no per-queue packet counters to cross-check:
+    /sys/class/net/<tap>/queues/tx-K holds tx_timeout, tx_maxrate and
+    byte_queue_limits only, and tun has no ethtool statistics (`ethtool
+    -S` fails); the scene records both (tap_ethtool_stats,
+    tap_queue_tx0_sysfs)."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
     res, console = run_scene("vxpath", vm_out_dir,
-                             ["--plugin", plugin, "--queues", "2"])
+                             ["--plugin", plugin, "--queues", str(MQ_QUEUES),
+                              "--flows", str(FLOWS),
+                              "--flow-bytes", str(FLOW_BYTES)])
     check_scene(res, console, "net_vxpath")
-    want = {"tap_queues": "2", "tap_promisc_start": "1",
-            "tap_promisc_after_off": "0", "tap_promisc_after_on": "1"}
+    want = {"tap_queues": str(MQ_QUEUES), "tap_promisc_start": "1",
+            "tap_promisc_after_off": "0", "tap_promisc_after_on": "1",
+            "flows_intact": str(2 * FLOWS)}
     fails = ["%s = %r, expected %s" % (k, res.get(k), v)
              for k, v in want.items() if res.get(k) != v]
+    counts = []
+    for q in range(MQ_QUEUES):
+        for d in ("rx", "tx"):
+            k = "flows_port1_%s_q%d_good_packets" % (d, q)
+            v = res.get(k, "")
+            counts.append("%s=%s" % (k, v))
+            if not v.isdigit() or int(v) == 0:
+                fails.append("%s = %r: queue %d carried nothing %s" %
+                             (k, v, q, "from the TAP" if d == "rx"
+                              else "to the TAP"))
+            k = "flows_port1_%s_q%d_errors" % (d, q)
+            if res.get(k) != "0":
+                fails.append("%s = %r" % (k, res.get(k)))
+            k = "flows_port0_%s_q%d_packets" % (d, q)
+            counts.append("%s=%s" % (k, res.get(k)))
+    print("per-queue packets during the flows: " + " ".join(counts))
     if fails:
         pytest.fail("multi-queue TAP and Rx mode:\n  %s\nresults: %r\n"
                     "VM console (tail):\n%s" %
