@@ -36,6 +36,10 @@ struct vxpath_vq_chain {
 	uint16_t ndescs;   /**< head: descriptors in the chain */
 	uint16_t tail;     /**< head: last descriptor of the chain */
 	uint16_t next;     /**< next descriptor in the chain or free list */
+	uint16_t order;    /**< VIRTIO_F_IN_ORDER: entry i holds the id made
+			    * available i places after the oldest
+			    * outstanding chain's (modulo size): a FIFO of
+			    * ids in availability order, by position */
 };
 
 /**
@@ -78,7 +82,14 @@ struct vxpath_vq {
 	uint16_t free_head;        /**< first descriptor of the free list */
 	uint16_t inflight;         /**< chains made available, not yet used */
 	uint16_t kicked_idx;       /**< avail_idx at the last kick decision */
+	uint16_t order_head;       /**< IN_ORDER: FIFO position (in chains[]
+				    * .order) of the oldest outstanding chain */
+	uint16_t inorder_left;       /**< IN_ORDER: chains of the batch being
+				    * consumed still to hand out (last one
+				    * included) */
+	uint32_t inorder_len;        /**< IN_ORDER: used length of its last chain */
 	bool event_idx;            /**< VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool in_order;             /**< VIRTIO_F_IN_ORDER negotiated */
 	bool broken;               /**< the device broke a rule; see 'why' */
 	const char *why;           /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
@@ -110,6 +121,25 @@ int vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
  * entries ahead, crosses it only once per 65536 used entries.
  */
 void vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on);
+
+/**
+ * VIRTIO_F_IN_ORDER was negotiated (2.7.9, 6.3): the device uses chains in
+ * the order they were made available and may write one used ring entry
+ * for a batch of them, naming the last chain of the batch, at the entry
+ * matching the batch's first chain, and advance used->idx by the batch's
+ * length (skipping the others' entries). The driver then hands out every
+ * chain of the batch, oldest first, from a private FIFO of ids kept in
+ * availability order. Checks, besides those of vxpath_vq_get_used(): the
+ * entry names an outstanding chain at or after the oldest one and within
+ * the entries used->idx covers; no chain the batch skips has
+ * device-writable buffers (the entry carries the used length of the last
+ * chain only, and 2.7.8 lets the driver trust no byte of a writable buffer
+ * beyond the used length, so a skipped writable chain is unusable: such a
+ * batch breaks the queue). Skipped chains get *len 0.
+ * Call right after vxpath_vq_init() or vxpath_vq_reset(), with nothing
+ * outstanding; kept across vxpath_vq_reset().
+ */
+void vxpath_vq_set_in_order(struct vxpath_vq *vq, bool on);
 
 /**
  * Return the virtqueue to its state after vxpath_vq_init(): indexes 0, all

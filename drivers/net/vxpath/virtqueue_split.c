@@ -73,6 +73,9 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->free_head = 0;
 	vq->inflight = 0;
 	vq->kicked_idx = 0;
+	vq->order_head = 0;
+	vq->inorder_left = 0;
+	vq->inorder_len = 0;
 	vq->broken = false;
 	vq->why = NULL;
 	vq_suppress_interrupts(vq);
@@ -100,6 +103,12 @@ vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on)
 {
 	vq->event_idx = on;
 	vq_suppress_interrupts(vq);
+}
+
+void
+vxpath_vq_set_in_order(struct vxpath_vq *vq, bool on)
+{
+	vq->in_order = on;
 }
 
 int
@@ -163,6 +172,9 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 	vq->chains[head].in_len = in_len;
 	vq->chains[head].ndescs = n;
 	vq->chains[head].tail = last;
+	/* Availability order, for VIRTIO_F_IN_ORDER batches. */
+	vq->chains[(uint16_t)(vq->order_head + vq->inflight) & mask].order =
+		head;
 	vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(head);
 	vq->avail_idx++;
 	vq->inflight++;
@@ -284,33 +296,157 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 	return c->cookie;
 }
 
+/* Id of the chain @pos places after the oldest outstanding one. */
+static inline uint16_t
+vq_order_id(const struct vxpath_vq *vq, uint16_t pos)
+{
+	return vq->chains[(uint16_t)(vq->order_head + pos) &
+			  (vq->size - 1)].order;
+}
+
+/*
+ * VIRTIO_F_IN_ORDER (2.7.9): read the used entry of the batch that starts
+ * @pos chains after the oldest outstanding one; it sits at the used ring
+ * entry matching that first chain and names the batch's last chain, which
+ * must lie among the @ready chains used->idx covers. Return the batch's
+ * length in chains with *@len the last chain's used length; 0 if the entry
+ * is invalid (the queue is then broken).
+ */
+static uint16_t
+vq_in_order_batch(struct vxpath_vq *vq, uint16_t pos, uint16_t ready,
+		  uint32_t *len)
+{
+	const struct vring_used_elem *e;
+	struct vxpath_vq_chain *c;
+	uint32_t i, l;
+	uint16_t k;
+
+	e = &vq->used->ring[(uint16_t)(vq->used_idx + pos) & (vq->size - 1)];
+	/* Read each field once: the device may rewrite shared memory. */
+	i = rte_le_to_cpu_32(__atomic_load_n(&e->id, __ATOMIC_RELAXED));
+	l = rte_le_to_cpu_32(__atomic_load_n(&e->len, __ATOMIC_RELAXED));
+	if (unlikely(i >= vq->size)) {
+		vxpath_vq_mark_broken(vq, "used id out of range", i, l);
+		return 0;
+	}
+	for (k = pos; k < ready; k++) {
+		if (vq_order_id(vq, k) == i)
+			break;
+		/* A skipped chain the device may have written into. */
+		if (unlikely(vq->chains[vq_order_id(vq, k)].in_len != 0)) {
+			vxpath_vq_mark_broken(vq,
+				"in-order batch skips a device-writable chain (used length unknown)",
+				i, l);
+			return 0;
+		}
+	}
+	if (unlikely(k == ready)) {
+		vxpath_vq_mark_broken(vq,
+			"used id is not a chain in availability order (VIRTIO_F_IN_ORDER)",
+			i, l);
+		return 0;
+	}
+	c = &vq->chains[i];
+	if (c->in_len == 0) {
+		l = 0;
+	} else if (unlikely(l > c->in_len)) {
+		vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
+			       i, l);
+		return 0;
+	}
+	*len = l;
+	return (uint16_t)(k - pos + 1);
+}
+
+/*
+ * VIRTIO_F_IN_ORDER: cookie and used length of the chain @offset places
+ * after the oldest outstanding one, opening batches as needed (without
+ * consuming anything); NULL if an entry is invalid (queue broken).
+ */
+static void *
+vq_in_order_peek(struct vxpath_vq *vq, uint16_t offset, uint16_t ready,
+		 uint32_t *len)
+{
+	uint16_t pos = vq->inorder_left, n;
+	uint32_t l = vq->inorder_len;
+
+	if (unlikely(vq->broken))
+		return NULL;
+	while (pos <= offset) {
+		n = vq_in_order_batch(vq, pos, ready, &l);
+		if (n == 0)
+			return NULL;
+		pos = (uint16_t)(pos + n);
+	}
+	/* Only the batch's last chain has a used length (2.7.9). */
+	*len = offset + 1 == pos ? l : 0;
+	return vq->chains[vq_order_id(vq, offset)].cookie;
+}
+
 void *
 vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *len)
 {
 	uint32_t id;
 
+	if (vq->in_order)
+		return vq_in_order_peek(vq, offset, vxpath_vq_used_count(vq),
+					len);
 	return vq_check_used(vq, offset, &id, len);
+}
+
+/*
+ * Give the chain @id's descriptors back to the free list and count one
+ * used entry consumed.
+ */
+static void
+vq_free_chain(struct vxpath_vq *vq, uint16_t id)
+{
+	struct vxpath_vq_chain *c = &vq->chains[id];
+
+	c->cookie = NULL;
+	vq->chains[c->tail].next = vq->free_head;
+	vq->free_head = id;
+	vq->num_free += c->ndescs;
+	vq->inflight--;
+	vq->used_idx++;
+}
+
+/* vxpath_vq_get_used() under VIRTIO_F_IN_ORDER: the oldest chain. */
+static int
+vq_in_order_get(struct vxpath_vq *vq, uint16_t ready, void **cookie,
+		uint32_t *len)
+{
+	uint16_t id;
+
+	if (vq->inorder_left == 0) {
+		vq->inorder_left = vq_in_order_batch(vq, 0, ready,
+						   &vq->inorder_len);
+		if (vq->inorder_left == 0)
+			return -EIO;
+	}
+	id = vq_order_id(vq, 0);
+	*cookie = vq->chains[id].cookie;
+	*len = --vq->inorder_left == 0 ? vq->inorder_len : 0;
+	vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->size - 1));
+	vq_free_chain(vq, id);
+	return 0;
 }
 
 int
 vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len)
 {
-	struct vxpath_vq_chain *c;
+	uint16_t ready = vxpath_vq_used_count(vq);
 	uint32_t id;
 	void *ck;
 
-	if (vxpath_vq_used_count(vq) == 0)
+	if (ready == 0)
 		return vq->broken ? -EIO : -EAGAIN;
+	if (vq->in_order)
+		return vq_in_order_get(vq, ready, cookie, len);
 	ck = vq_check_used(vq, 0, &id, len);
 	if (ck == NULL)
 		return -EIO;
-	c = &vq->chains[id];
-	c->cookie = NULL;
-	vq->chains[c->tail].next = vq->free_head;
-	vq->free_head = (uint16_t)id;
-	vq->num_free += c->ndescs;
-	vq->inflight--;
-	vq->used_idx++;
+	vq_free_chain(vq, (uint16_t)id);
 	*cookie = ck;
 	return 0;
 }
