@@ -2654,6 +2654,266 @@ static void test_concurrent_device(void **state)
 	conc_run(64, true, true, 0.75);
 }
 
+/* ------------------------------------------------------------------ */
+/* VIRTIO_F_IN_ORDER (2.8.20): one used descriptor may stand for a batch. */
+
+/*
+ * The device returns the @n chains it holds with ids @ids (in the order it
+ * took them) as one batch: a single used descriptor at its next used slot
+ * naming the last, with @len; then it skips the slots of the whole batch.
+ */
+static void dev_push_batch(struct fx *f, const uint16_t *ids, uint16_t n,
+			   uint32_t len)
+{
+	uint32_t skip = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_true(f->held[ids[i]] > 0);
+		skip += f->held[ids[i]];
+		f->held[ids[i]] = 0;
+	}
+	dev_write_used_raw(f, ids[n - 1], len,
+			   used_flags(f->dev_used_wrap, len > 0));
+	while (skip > 0) {
+		uint16_t k = (uint16_t)(skip > f->size ? f->size : skip);
+
+		step(f->size, &f->dev_used, &f->dev_used_wrap, k);
+		skip -= k;
+	}
+}
+
+static struct fx *fx_new_in_order(uint16_t size)
+{
+	struct fx *f = fx_new(size);
+
+	vxpath_vqp_set_in_order(&f->vq, true);
+	return f;
+}
+
+static void test_in_order_batch(void **state)
+{
+	struct fx *f = fx_new_in_order(16);
+	struct chain_view cv;
+	uint16_t ids[4] = { 0 };
+	uint32_t l;
+	unsigned int i;
+
+	(void)state;
+	assert_true(add_simple(f, 1, 0, 64, cookie_of(0)) >= 0);
+	assert_true(add_simple(f, 2, 0, 64, cookie_of(1)) >= 0);
+	assert_true(add_simple(f, 3, 0, 64, cookie_of(2)) >= 0);
+	assert_true(add_simple(f, 1, 0, 64, cookie_of(3)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	for (i = 0; i < 4; i++) {
+		assert_true(dev_pop(f, &cv));
+		ids[i] = cv.id;
+	}
+	dev_push_batch(f, ids, 2, 0);
+	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 2);
+	assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 1, &l), cookie_of(1));
+	assert_null(vxpath_vqp_peek_used(&f->vq, 2, &l));
+	assert_false(f->vq.broken);
+	dev_push_batch(f, ids + 2, 2, 0);
+	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 4);
+	assert_int_equal(vxpath_vqp_used_count(&f->vq, 3), 3);
+	assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 3, &l), cookie_of(3));
+	assert_int_equal(l, 0);
+	expect_used(f, cookie_of(0), 0);
+	/* the rest of the first batch is read: counted and peeked */
+	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 3);
+	assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 0, &l), cookie_of(1));
+	assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 2, &l), cookie_of(3));
+	for (i = 1; i < 4; i++)
+		expect_used(f, cookie_of(i), 0);
+	expect_none(f);
+	assert_int_equal(f->vq.num_free, 16);
+	assert_int_equal(f->vq.avail_descs, 0);
+	assert_int_equal(f->vq.next_used, 7);
+	fx_free(f);
+}
+
+/* Rx: one used descriptor per chain, each with its length. */
+static void test_in_order_rx_each_entry(void **state)
+{
+	struct fx *f = fx_new_in_order(5);
+	struct chain_view cv;
+	unsigned int i, round;
+	uint32_t l;
+
+	(void)state;
+	for (round = 0; round < 7; round++) {
+		for (i = 0; i < 3; i++)
+			add_rx(f, 1500, cookie_of(i));
+		vxpath_vqp_publish(&f->vq);
+		for (i = 0; i < 3; i++) {
+			assert_true(dev_pop(f, &cv));
+			dev_push(f, cv.id, 100 + i);
+		}
+		assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 2, &l),
+				 cookie_of(2));
+		assert_int_equal(l, 102);
+		for (i = 0; i < 3; i++)
+			expect_used(f, cookie_of(i), 100 + i);
+	}
+	expect_none(f);
+	fx_free(f);
+}
+
+static void test_in_order_batch_skips_writable(void **state)
+{
+	struct fx *f = fx_new_in_order(8);
+	struct chain_view cv;
+	uint16_t ids[2] = { 0 };
+	void *c;
+	uint32_t l;
+
+	(void)state;
+	add_rx(f, 1500, cookie_of(0));
+	add_rx(f, 1500, cookie_of(1));
+	vxpath_vqp_publish(&f->vq);
+	assert_true(dev_pop(f, &cv));
+	ids[0] = cv.id;
+	assert_true(dev_pop(f, &cv));
+	ids[1] = cv.id;
+	dev_push_batch(f, ids, 2, 60);
+	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
+	expect_broken(f);
+	fx_free(f);
+}
+
+static void test_in_order_bad_ids(void **state)
+{
+	struct fx *f;
+	struct chain_view cv;
+	uint16_t ids[3] = { 0 };
+	unsigned int i;
+	void *c;
+	uint32_t l;
+
+	(void)state;
+	/* An id already consumed. */
+	f = fx_new_in_order(8);
+	for (i = 0; i < 3; i++)
+		assert_true(add_simple(f, 1, 0, 64, cookie_of(i)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	for (i = 0; i < 3; i++) {
+		assert_true(dev_pop(f, &cv));
+		ids[i] = cv.id;
+	}
+	dev_push_batch(f, ids, 1, 0);
+	expect_used(f, cookie_of(0), 0);
+	dev_push_bogus(f, ids[0], 0, 1);
+	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
+	expect_broken(f);
+	fx_free(f);
+
+	/* An id not made available yet (added, not published). */
+	f = fx_new_in_order(8);
+	assert_true(add_simple(f, 1, 0, 64, cookie_of(0)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	assert_true(dev_pop(f, &cv));
+	ids[0] = cv.id;
+	ids[1] = (uint16_t)add_simple(f, 1, 0, 64, cookie_of(1));
+	dev_push_bogus(f, ids[1], 0, 2);
+	assert_int_equal(vxpath_vqp_used_count(&f->vq, 8), 0);
+	expect_broken(f);
+	fx_free(f);
+
+	/* Out of range, then a free id after a reset. */
+	f = fx_new_in_order(8);
+	assert_true(add_simple(f, 1, 0, 64, cookie_of(0)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	assert_true(dev_pop(f, &cv));
+	dev_push_bogus(f, 8, 0, 1);
+	assert_null(vxpath_vqp_peek_used(&f->vq, 0, &l));
+	expect_broken(f);
+	vxpath_vqp_reset(&f->vq);
+	dev_reset(f);
+	assert_true(f->vq.in_order);
+	assert_true(add_simple(f, 1, 0, 64, cookie_of(1)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	assert_true(dev_pop(f, &cv));
+	dev_push_bogus(f, (uint16_t)(cv.id + 1), 0, 1);
+	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
+	expect_broken(f);
+	fx_free(f);
+}
+
+/* Laps of random batches of random chains on rings of odd sizes. */
+static void test_in_order_wrap(void **state)
+{
+	static const uint16_t sizes[] = { 1, 3, 8, 13 };
+	unsigned int s;
+
+	(void)state;
+	for (s = 0; s < ARRAY_LEN(sizes); s++) {
+		struct fx *f = fx_new_in_order(sizes[s]);
+		unsigned int next = 0, done = 0, round;
+		struct chain_view cv;
+		uint16_t ids[16];
+
+		for (round = 0; round < 1000; round++) {
+			unsigned int n = 0, b, i, k;
+
+			for (;;) {
+				uint16_t nd = (uint16_t)(1 + rnd() % 3);
+
+				if (nd > f->vq.num_free || rnd() % 4 == 0)
+					break;
+				assert_true(add_simple(f, nd, 0, 64,
+						cookie_of(next++)) >= 0);
+			}
+			vxpath_vqp_publish(&f->vq);
+			while (dev_pop(f, &cv))
+				ids[n++] = cv.id;
+			for (i = 0; i < n; i += b) {
+				b = 1 + rnd() % (n - i);
+				dev_push_batch(f, ids + i, (uint16_t)b, 0);
+				assert_int_equal(vxpath_vqp_used_count(&f->vq,
+								       0xffff), b);
+				for (k = 0; k < b; k++)
+					expect_used(f, cookie_of(done++), 0);
+			}
+			assert_int_equal(f->vq.inflight, 0);
+		}
+		assert_int_equal(done, next);
+		assert_int_equal(f->vq.num_free, sizes[s]);
+		assert_false(f->vq.broken);
+		fx_free(f);
+	}
+}
+
+/* Drain mid-batch; interrupts see the chains of a batch already read. */
+static void test_in_order_drain(void **state)
+{
+	struct fx *f = fx_new_in_order(8);
+	struct drained d = { 0 };
+	struct chain_view cv;
+	uint16_t ids[4] = { 0 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_true(add_simple(f, 1, 0, 64, cookie_of(i)) >= 0);
+	vxpath_vqp_publish(&f->vq);
+	for (i = 0; i < 4; i++) {
+		assert_true(dev_pop(f, &cv));
+		ids[i] = cv.id;
+	}
+	dev_push_batch(f, ids, 3, 0);
+	expect_used(f, cookie_of(0), 0);
+	assert_true(vxpath_vqp_enable_interrupts(&f->vq));
+	vxpath_vqp_disable_interrupts(&f->vq);
+	assert_int_equal(vxpath_vqp_drain(&f->vq, collect, &d), 3);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(count_cookie(&d, cookie_of(i)), 1);
+	assert_true(f->vq.in_order);
+	assert_int_equal(f->vq.inorder_left, 0);
+	expect_fresh(f);
+	fx_free(f);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -2694,6 +2954,12 @@ int main(void)
 		cmocka_unit_test(test_enable_interrupts),
 		cmocka_unit_test(test_random_traffic),
 		cmocka_unit_test(test_concurrent_device),
+		cmocka_unit_test(test_in_order_batch),
+		cmocka_unit_test(test_in_order_rx_each_entry),
+		cmocka_unit_test(test_in_order_batch_skips_writable),
+		cmocka_unit_test(test_in_order_bad_ids),
+		cmocka_unit_test(test_in_order_wrap),
+		cmocka_unit_test(test_in_order_drain),
 	};
 
 	return cmocka_run_group_tests_name("vxpath_virtqueue_packed", tests,

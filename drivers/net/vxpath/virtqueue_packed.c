@@ -107,6 +107,15 @@ slot_advance(const struct vxpath_vqp *vq, uint16_t *slot, bool *wrap,
 	*slot = (uint16_t)s;
 }
 
+/* Index in chains[] of the FIFO entry @pos places after the oldest. */
+static inline uint16_t
+order_pos(const struct vxpath_vqp *vq, uint16_t pos)
+{
+	uint32_t p = (uint32_t)vq->order_head + pos;
+
+	return (uint16_t)(p >= vq->size ? p - vq->size : p);
+}
+
 /* The driver polls: it asks for no used buffer notification (2.8.10). */
 static void
 vqp_suppress_interrupts(struct vxpath_vqp *vq)
@@ -139,6 +148,9 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	vq->batch_first = 0;
 	vq->batch_last = 0;
 	vq->kick_descs = 0;
+	vq->order_head = 0;
+	vq->inorder_left = 0;
+	vq->inorder_len = 0;
 	/* 2.8.1: both wrap counters start at 1. */
 	vq->avail_wrap = true;
 	vq->used_wrap = true;
@@ -152,6 +164,12 @@ vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on)
 {
 	vq->event_idx = on;
 	vqp_suppress_interrupts(vq);
+}
+
+void
+vxpath_vqp_set_in_order(struct vxpath_vqp *vq, bool on)
+{
+	vq->in_order = on;
 }
 
 int
@@ -240,6 +258,8 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 	vq->next_avail = slot;
 	vq->avail_wrap = wrap;
 
+	/* Availability order, for VIRTIO_F_IN_ORDER batches. */
+	vq->chains[order_pos(vq, vq->inflight)].order = id;
 	c->cookie = cookie;
 	c->in_len = (uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX);
 	c->ndescs = n;
@@ -444,12 +464,120 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 	return k;
 }
 
+/*
+ * VIRTIO_F_IN_ORDER (2.8.20): look at the used descriptor at (@slot, @wrap),
+ * @d descriptors past next_used, for the batch that starts @pos chains
+ * after the oldest outstanding one. It names the batch's last chain.
+ * Return the batch's length in chains with *@len the last chain's used
+ * length and *@descs the ring slots the batch takes; 0 if the descriptor
+ * is not used yet; -1 if it is invalid (the queue is then broken).
+ */
+static int
+vqp_in_order_batch(struct vxpath_vqp *vq, uint16_t pos, uint16_t slot,
+		   bool wrap, uint32_t d, uint32_t *len, uint32_t *descs)
+{
+	const struct vring_packed_desc *desc = &vq->desc[slot];
+	const char *why = NULL;
+	struct vxpath_vq_chain *c = NULL;
+	uint32_t i, l, n = 0;
+	uint16_t flags, k;
+
+	if (unlikely(vq->broken))
+		return -1;
+	/* Acquire: id and length are read after the flags (2.8.22). */
+	flags = rte_le_to_cpu_16(__atomic_load_n(&desc->flags,
+						 __ATOMIC_ACQUIRE));
+	if (!desc_is_used(flags, wrap))
+		return 0;
+	/* Read each field once: the device may rewrite it. */
+	i = rte_le_to_cpu_16(__atomic_load_n(&desc->id, __ATOMIC_RELAXED));
+	l = rte_le_to_cpu_32(__atomic_load_n(&desc->len, __ATOMIC_RELAXED));
+	if (unlikely(i >= vq->size)) {
+		vxpath_vqp_mark_broken(vq, "used id out of range", i, l);
+		return -1;
+	}
+	for (k = pos; k < vq->inflight; k++) {
+		c = &vq->chains[vq->chains[order_pos(vq, k)].order];
+		n += c->ndescs;
+		if (unlikely(d + n > vq->avail_descs)) {
+			why = "used descriptor past the ones made available";
+			break;
+		}
+		if (c == &vq->chains[i])
+			break;
+		if (unlikely(c->in_len != 0)) {
+			why = "in-order batch skips a device-writable chain (used length unknown)";
+			break;
+		}
+	}
+	if (why == NULL && unlikely(k == vq->inflight))
+		why = "used id is not a chain in availability order (VIRTIO_F_IN_ORDER)";
+	else if (why == NULL && unlikely(c->next != ID_PUBLISHED))
+		why = "used id names a chain not yet made available";
+	if (unlikely(why != NULL)) {
+		vxpath_vqp_mark_broken(vq, why, i, l);
+		return -1;
+	}
+	if (c->in_len == 0 || !(flags & VRING_DESC_F_WRITE)) {
+		/* Nothing written: the length is reserved (2.8.4). */
+		l = 0;
+	} else if (unlikely(l > c->in_len)) {
+		vxpath_vqp_mark_broken(vq, "used length exceeds the buffers posted",
+				       i, l);
+		return -1;
+	}
+	*len = l;
+	*descs = n;
+	return k - pos + 1;
+}
+
+/*
+ * VIRTIO_F_IN_ORDER: walk batches past the one being consumed until
+ * @want chains are known (or no more are used). Return the chains known
+ * (may exceed @want); with @offset < that, *@len is the used length of
+ * the chain @offset places after the oldest. -1 if the queue broke.
+ */
+static int
+vqp_in_order_walk(struct vxpath_vqp *vq, uint32_t want, uint16_t offset,
+		  uint32_t *len)
+{
+	uint32_t pos = vq->inorder_left, d = 0, l = 0, descs = 0;
+	uint16_t slot = vq->next_used;
+	bool wrap = vq->used_wrap;
+	int r;
+
+	if (unlikely(vq->broken))
+		return -1;
+	if (offset < pos)
+		*len = offset + 1u == pos ? vq->inorder_len : 0;
+	while (pos < want) {
+		r = vqp_in_order_batch(vq, (uint16_t)pos, slot, wrap, d, &l,
+				       &descs);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (offset >= pos && offset < pos + (uint32_t)r)
+			*len = offset + 1u == pos + (uint32_t)r ? l : 0;
+		pos += (uint32_t)r;
+		d += descs;
+		slot_advance(vq, &slot, &wrap, (uint16_t)descs);
+	}
+	return (int)pos;
+}
+
 uint16_t
 vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max)
 {
 	uint16_t id;
 	uint32_t len;
+	int n;
 
+	if (vq->in_order) {
+		n = vqp_in_order_walk(vq, max, UINT16_MAX, &len);
+		return n < 0 ? 0 : (uint16_t)RTE_MIN((uint32_t)n,
+						     (uint32_t)max);
+	}
 	return (uint16_t)vqp_walk(vq, max, &id, &len);
 }
 
@@ -459,9 +587,55 @@ vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset, uint32_t *len)
 	uint32_t n = (uint32_t)offset + 1;
 	uint16_t id;
 
+	if (vq->in_order) {
+		if (vqp_in_order_walk(vq, n, offset, len) < (int)n)
+			return NULL;
+		return vq->chains[vq->chains[order_pos(vq, offset)].order]
+			.cookie;
+	}
 	if (vqp_walk(vq, n, &id, len) != n)
 		return NULL;
 	return vq->chains[id].cookie;
+}
+
+/* Give the chain @id's buffer id and ring slots back. */
+static void
+vqp_free_chain(struct vxpath_vqp *vq, uint16_t id)
+{
+	struct vxpath_vq_chain *c = &vq->chains[id];
+
+	c->cookie = NULL;
+	c->next = vq->free_head;
+	vq->free_head = id;
+	vq->num_free += c->ndescs;
+	vq->inflight--;
+}
+
+/* vxpath_vqp_get_used() under VIRTIO_F_IN_ORDER: the oldest chain. */
+static int
+vqp_in_order_get(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
+{
+	uint32_t descs = 0;
+	uint16_t id;
+	int r;
+
+	if (vq->inorder_left == 0) {
+		r = vqp_in_order_batch(vq, 0, vq->next_used, vq->used_wrap, 0,
+				       &vq->inorder_len, &descs);
+		if (r <= 0)
+			return r < 0 ? -EIO : -EAGAIN;
+		vq->inorder_left = (uint16_t)r;
+		/* The device skips the batch's slots (2.8.20). */
+		vq->avail_descs -= (uint16_t)descs;
+		slot_advance(vq, &vq->next_used, &vq->used_wrap,
+			     (uint16_t)descs);
+	}
+	id = vq->chains[vq->order_head].order;
+	*cookie = vq->chains[id].cookie;
+	*len = --vq->inorder_left == 0 ? vq->inorder_len : 0;
+	vq->order_head = order_pos(vq, 1);
+	vqp_free_chain(vq, id);
+	return 0;
 }
 
 int
@@ -470,17 +644,17 @@ vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
 	struct vxpath_vq_chain *c;
 	uint16_t id;
 
+	if (unlikely(vq->broken))
+		return -EIO;
+	if (vq->in_order)
+		return vqp_in_order_get(vq, cookie, len);
 	if (vqp_walk(vq, 1, &id, len) == 0)
 		return vq->broken ? -EIO : -EAGAIN;
 	c = &vq->chains[id];
 	*cookie = c->cookie;
-	c->cookie = NULL;
-	c->next = vq->free_head;
-	vq->free_head = id;
-	vq->num_free += c->ndescs;
 	vq->avail_descs -= c->ndescs;
-	vq->inflight--;
 	slot_advance(vq, &vq->next_used, &vq->used_wrap, c->ndescs);
+	vqp_free_chain(vq, id);
 	return 0;
 }
 
@@ -530,7 +704,8 @@ vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq)
 	rte_smp_mb();
 	flags = rte_le_to_cpu_16(__atomic_load_n(&desc->flags,
 						 __ATOMIC_RELAXED));
-	return desc_is_used(flags, vq->used_wrap);
+	/* Chains of a batch already read are waiting too. */
+	return vq->inorder_left > 0 || desc_is_used(flags, vq->used_wrap);
 }
 
 void

@@ -19,10 +19,10 @@
  * checked before use; a violation marks the virtqueue broken and every later
  * call fails until vxpath_vqp_reset().
  *
- * Not supported: indirect descriptors, and VIRTIO_F_IN_ORDER's batched used
- * descriptors (2.8.8: one used descriptor standing for several buffers).
- * The device may complete chains in any order, but must write one used
- * descriptor per chain: do not negotiate VIRTIO_F_IN_ORDER with this ring.
+ * Not supported: indirect descriptors. Without VIRTIO_F_IN_ORDER the
+ * device may complete chains in any order but writes one used descriptor
+ * per chain; with it (vxpath_vqp_set_in_order()) one used descriptor may
+ * stand for a batch of chains (2.8.20).
  *
  * Vhost set-up (VHOST_SET_VRING_ADDR, VHOST_SET_VRING_BASE and their
  * vhost-user equivalents) for a packed ring:
@@ -98,7 +98,14 @@ struct vxpath_vqp {
 	bool used_wrap;        /**< Device Ring Wrap Counter expected at
 				* next_used */
 	bool batch_wrap;       /**< Driver Ring Wrap Counter at batch_slot */
+	uint16_t order_head;   /**< IN_ORDER: FIFO position (chains[].order)
+				* of the oldest outstanding chain */
+	uint16_t inorder_left; /**< IN_ORDER: chains of the batch being
+				* consumed still to hand out (next_used is
+				* already past the batch) */
+	uint32_t inorder_len;  /**< IN_ORDER: used length of its last chain */
 	bool event_idx;        /**< VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
 	bool broken;           /**< the device broke a rule; see 'why' */
 	const char *why;       /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
@@ -135,6 +142,23 @@ int vxpath_vqp_init(struct vxpath_vqp *vq, void *mem, uint16_t size,
  * suppressed (VRING_PACKED_EVENT_FLAG_DISABLE, valid with or without it).
  */
 void vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on);
+
+/**
+ * VIRTIO_F_IN_ORDER was negotiated (2.8.20, 6.3): the device uses chains in
+ * the order they were made available and may write one used descriptor
+ * for a batch of them, at next_used, with the buffer id of the batch's last
+ * chain; it then skips the ring slots of the whole batch. The driver hands
+ * out every chain of the batch, oldest first, from a private FIFO of ids in
+ * availability order, and moves next_used past the batch. Checks, besides
+ * those of vxpath_vqp_get_used(): the id names an outstanding, published
+ * chain at or after the oldest one; no chain the batch skips has
+ * device-writable buffers (the used length is that of the last chain only,
+ * and the driver may trust no byte of a writable buffer beyond its used
+ * length, so such a batch breaks the queue). Skipped chains get *len 0.
+ * Call right after vxpath_vqp_init() or vxpath_vqp_reset(), with nothing
+ * outstanding; kept across vxpath_vqp_reset().
+ */
+void vxpath_vqp_set_in_order(struct vxpath_vqp *vq, bool on);
 
 /**
  * Return the virtqueue to its state after vxpath_vqp_init(): descriptor
