@@ -251,9 +251,19 @@ def test_traffic_variants(spawn, backend, driver, devargs, txpkts):
     frame in two mbufs on Tx)."""
     be, sock = backend
     args = "path=%s" % sock + ("," + devargs if devargs else "")
-    fe = spawn("frontend", _frontend_args(driver, args), APP_ARGS)
+    eal = _frontend_args(driver, args)
+    if driver.ident == "vxpath":
+        eal = eal + ["--log-level=pmd.net.vxpath:info"]
+    fe = spawn("frontend", eal, APP_ARGS)
     assert fe.port_info(0).get("Driver name") == driver.driver_name, \
         fe.tail()
+    if driver.ident == "vxpath":
+        # net_vhost (DPDK's vhost library) offers VIRTIO_F_IN_ORDER (bit
+        # 35): negotiated unless in_order=0 says no.
+        m = re.search(r"negotiated 0x([0-9a-f]+)", fe.startup_output)
+        assert m, fe.startup_output
+        in_order = bool(int(m.group(1), 16) & (1 << 35))
+        assert in_order == ("in_order=0" not in devargs), m.group(0)
     out = fe.cmd("set txpkts %s" % ",".join(str(n) for n in txpkts))
     assert "rror" not in out and "nvalid" not in out, out + fe.tail()
     fs, bs = run_traffic(fe, be)

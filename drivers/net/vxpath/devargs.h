@@ -67,7 +67,7 @@ struct vxpath_devargs {
 	uint32_t queue_size;        /**< descriptors per virtqueue */
 	uint32_t server;            /**< 1: vhost-user server mode */
 	uint32_t mrg_rxbuf;         /**< 1: negotiate VIRTIO_NET_F_MRG_RXBUF */
-	uint32_t in_order;          /**< 1: VIRTIO_F_IN_ORDER wanted (not yet negotiated) */
+	uint32_t in_order;          /**< 1: negotiate VIRTIO_F_IN_ORDER when offered */
 	uint32_t packed_vq;         /**< 1: negotiate VIRTIO_F_RING_PACKED */
 	uint32_t speed;             /**< link speed, Mbps, or RTE_ETH_SPEED_NUM_UNKNOWN */
 	uint32_t vectorized;        /**< 1: vector paths wanted (none yet) */

@@ -274,6 +274,8 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	}
 	vxpath_queue_set_event_idx(&rxq->q, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
+	vxpath_queue_set_in_order(&rxq->q, !!(dev->features &
+				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->rx_queues[qid] = rxq;
 	return 0;
 }
@@ -317,6 +319,8 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	}
 	vxpath_queue_set_event_idx(&txq->q, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
+	vxpath_queue_set_in_order(&txq->q, !!(dev->features &
+				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->tx_queues[qid] = txq;
 	return 0;
 }

@@ -135,6 +135,19 @@ vxpath_queue_set_event_idx(struct vxpath_queue *q, bool on)
 		vxpath_vq_set_event_idx(&q->vq, on);
 }
 
+/**
+ * In-order use of descriptors (VIRTIO_F_IN_ORDER): batched used entries
+ * complete every earlier chain. Call with nothing outstanding.
+ */
+static inline void
+vxpath_queue_set_in_order(struct vxpath_queue *q, bool on)
+{
+	if (q->packed)
+		vxpath_vqp_set_in_order(&q->vqp, on);
+	else
+		vxpath_vq_set_in_order(&q->vq, on);
+}
+
 /** Free what vxpath_queue_alloc() allocated; mbufs must be drained first. */
 void vxpath_queue_free(struct vxpath_queue *q);
 

@@ -77,6 +77,9 @@ driver_wanted_features(const struct vxpath_dev *dev)
 		f |= BIT(VIRTIO_NET_F_MRG_RXBUF);
 	if (dev->args.packed_vq)
 		f |= BIT(VIRTIO_F_RING_PACKED);
+	/* Both ring layers take batched used entries (2.7.9, 2.8.20). */
+	if (dev->args.in_order)
+		f |= BIT(VIRTIO_F_IN_ORDER);
 	return f;
 }
 
