@@ -1787,6 +1787,64 @@ static void test_in_order_drain(void **state)
 	fx_free(f);
 }
 
+/* ------------------------------------------------------------------ */
+/* Indirect descriptors (VIRTIO_RING_F_INDIRECT_DESC, 2.7.5.3). */
+
+static void test_add_indirect(void **state)
+{
+	struct fx *f = fx_new(4);
+	struct vring_desc table[3];
+	struct vxpath_vq_buf bufs[3];
+	uint16_t head = 0, i;
+	int h;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		bufs[i].addr = 0x7f0000000000ull + i * 0x1000;
+		bufs[i].len = 100 + i;
+		bufs[i].writable = false;
+	}
+	h = vxpath_vq_add_indirect(&f->vq, table, bufs, 3, cookie_of(1));
+	assert_true(h >= 0);
+	assert_int_equal(f->vq.num_free, 3);
+	assert_int_equal(f->vq.desc[h].flags, VRING_DESC_F_INDIRECT);
+	assert_int_equal(f->vq.desc[h].addr, (uint64_t)(uintptr_t)table);
+	assert_int_equal(f->vq.desc[h].len, 3 * sizeof(struct vring_desc));
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(table[i].addr, bufs[i].addr);
+		assert_int_equal(table[i].len, bufs[i].len);
+		assert_int_equal(table[i].flags,
+				 i < 2 ? VRING_DESC_F_NEXT : 0);
+		if (i < 2)
+			assert_int_equal(table[i].next, i + 1);
+	}
+	vxpath_vq_publish(&f->vq);
+	assert_true(dev_pop(f, &head));
+	assert_int_equal(head, h);
+	dev_push(f, head, 0);
+	expect_used(f, cookie_of(1), 0);
+	assert_int_equal(f->vq.num_free, 4);
+	/* writable buffers, no table, too many: refused, nothing taken */
+	bufs[2].writable = true;
+	assert_int_equal(vxpath_vq_add_indirect(&f->vq, table, bufs, 3,
+						cookie_of(2)), -EINVAL);
+	bufs[2].writable = false;
+	assert_int_equal(vxpath_vq_add_indirect(&f->vq, NULL, bufs, 3,
+						cookie_of(2)), -EINVAL);
+	assert_int_equal(vxpath_vq_add_indirect(&f->vq, table, bufs, 0,
+						cookie_of(2)), -EINVAL);
+	assert_int_equal(vxpath_vq_add_indirect(&f->vq, table, bufs, 5,
+						cookie_of(2)), -EINVAL);
+	assert_int_equal(f->vq.num_free, 4);
+	/* a full ring: -ENOSPC */
+	for (i = 0; i < 4; i++)
+		assert_true(vxpath_vq_add_indirect(&f->vq, table, bufs, 2,
+						   cookie_of(10 + i)) >= 0);
+	assert_int_equal(vxpath_vq_add_indirect(&f->vq, table, bufs, 2,
+						cookie_of(20)), -ENOSPC);
+	fx_free(f);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -1832,6 +1890,7 @@ int main(void)
 		cmocka_unit_test(test_in_order_bad_ids),
 		cmocka_unit_test(test_in_order_wrap),
 		cmocka_unit_test(test_in_order_drain),
+		cmocka_unit_test(test_add_indirect),
 	};
 
 	return cmocka_run_group_tests_name("vxpath_virtqueue_split", tests,

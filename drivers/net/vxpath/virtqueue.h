@@ -163,6 +163,22 @@ int vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 		  uint16_t n, void *cookie);
 
 /**
+ * Make a chain of @n driver-readable buffers available through one
+ * descriptor with VRING_DESC_F_INDIRECT (VIRTIO_RING_F_INDIRECT_DESC,
+ * 2.7.5.3): the buffers go into @table (@n entries of struct vring_desc,
+ * caller-owned memory shared with the device, untouched by the driver
+ * until the chain is used), linked by VRING_DESC_F_NEXT, and the ring
+ * descriptor points at it with len = @n * 16 bytes. The chain takes one
+ * ring descriptor; publish and return as for vxpath_vq_add().
+ * Return: head descriptor index (>= 0); -ENOSPC if no descriptor is free;
+ * -EINVAL if @n is 0 or above size, @table or @cookie NULL, or a buffer is
+ * device-writable; -EIO if the queue is broken.
+ */
+int vxpath_vq_add_indirect(struct vxpath_vq *vq, struct vring_desc *table,
+			   const struct vxpath_vq_buf *bufs, uint16_t n,
+			   void *cookie);
+
+/**
  * Store the available index for the device (release: descriptors and ring
  * entries become visible before the index).
  */

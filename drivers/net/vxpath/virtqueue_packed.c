@@ -278,6 +278,55 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 	return id;
 }
 
+int
+vxpath_vqp_add_indirect(struct vxpath_vqp *vq, struct vring_packed_desc *table,
+			const struct vxpath_vq_buf *bufs, uint16_t n,
+			void *cookie)
+{
+	struct vxpath_vq_buf ring_buf;
+	uint16_t slot, i;
+	int id;
+
+	if (unlikely(vq->broken))
+		return -EIO;
+	if (unlikely(n == 0 || n > vq->size || table == NULL ||
+		     cookie == NULL))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (unlikely(bufs[i].writable))
+			return -EINVAL;
+	/* 2.8.19: sequential entries; only VRING_DESC_F_WRITE means
+	 * anything in them, and none is writable here.
+	 */
+	for (i = 0; i < n; i++) {
+		table[i].addr = rte_cpu_to_le_64(bufs[i].addr);
+		table[i].len = rte_cpu_to_le_32(bufs[i].len);
+		table[i].id = 0;
+		table[i].flags = 0;
+	}
+	ring_buf.addr = (uint64_t)(uintptr_t)table;
+	ring_buf.len = (uint32_t)n * sizeof(*table);
+	ring_buf.writable = false;
+	slot = vq->next_avail;
+	id = vxpath_vqp_add(vq, &ring_buf, 1, cookie);
+	if (id < 0)
+		return id;
+	/*
+	 * Not yet visible: either the batch's withheld first descriptor
+	 * (flags stored at publish) or one behind it (2.8.21.1).
+	 */
+	if (vq->batch_descs == 1) {
+		vq->batch_flags |= VRING_DESC_F_INDIRECT;
+	} else {
+		uint16_t f = rte_le_to_cpu_16(vq->desc[slot].flags);
+
+		__atomic_store_n(&vq->desc[slot].flags,
+				 rte_cpu_to_le_16(f | VRING_DESC_F_INDIRECT),
+				 __ATOMIC_RELAXED);
+	}
+	return id;
+}
+
 void
 vxpath_vqp_publish(struct vxpath_vqp *vq)
 {

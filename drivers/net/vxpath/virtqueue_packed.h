@@ -19,7 +19,8 @@
  * checked before use; a violation marks the virtqueue broken and every later
  * call fails until vxpath_vqp_reset().
  *
- * Not supported: indirect descriptors. Without VIRTIO_F_IN_ORDER the
+ * Indirect descriptors: driver-readable chains only (Tx). Without
+ * VIRTIO_F_IN_ORDER the
  * device may complete chains in any order but writes one used descriptor
  * per chain; with it (vxpath_vqp_set_in_order()) one used descriptor may
  * stand for a batch of chains (2.8.20).
@@ -188,6 +189,24 @@ void vxpath_vqp_reset(struct vxpath_vqp *vq);
  */
 int vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 		   uint16_t n, void *cookie);
+
+/**
+ * Make a chain of @n driver-readable buffers available through one ring
+ * descriptor with VRING_DESC_F_INDIRECT (VIRTIO_RING_F_INDIRECT_DESC,
+ * 2.8.19): the buffers go into @table (@n entries of struct
+ * vring_packed_desc, caller-owned memory shared with the device, untouched
+ * until the chain is used), in order, flags 0 (no VRING_DESC_F_NEXT in a
+ * packed indirect table); the ring descriptor points at it with len = @n *
+ * 16 bytes. The chain takes one ring slot; publish and return as for
+ * vxpath_vqp_add().
+ * Return: buffer id (>= 0); -ENOSPC if no slot is free; -EINVAL if @n is 0
+ * or above size, @table or @cookie NULL, or a buffer is device-writable;
+ * -EIO if the queue is broken.
+ */
+int vxpath_vqp_add_indirect(struct vxpath_vqp *vq,
+			    struct vring_packed_desc *table,
+			    const struct vxpath_vq_buf *bufs, uint16_t n,
+			    void *cookie);
 
 /**
  * Make every chain added since the last publish available: store the flags

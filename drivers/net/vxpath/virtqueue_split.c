@@ -181,6 +181,44 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 	return head;
 }
 
+int
+vxpath_vq_add_indirect(struct vxpath_vq *vq, struct vring_desc *table,
+		       const struct vxpath_vq_buf *bufs, uint16_t n,
+		       void *cookie)
+{
+	struct vxpath_vq_buf ring_buf;
+	uint16_t i;
+	int head;
+
+	if (unlikely(vq->broken))
+		return -EIO;
+	if (unlikely(n == 0 || n > vq->size || table == NULL ||
+		     cookie == NULL))
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (unlikely(bufs[i].writable))
+			return -EINVAL;
+	/* 2.7.5.3: the table is a chain of its own, indexes from 0. */
+	for (i = 0; i < n; i++) {
+		table[i].addr = rte_cpu_to_le_64(bufs[i].addr);
+		table[i].len = rte_cpu_to_le_32(bufs[i].len);
+		table[i].flags = rte_cpu_to_le_16(i + 1 < n ?
+						  VRING_DESC_F_NEXT : 0);
+		table[i].next = rte_cpu_to_le_16(i + 1 < n ? i + 1 : 0);
+	}
+	ring_buf.addr = (uint64_t)(uintptr_t)table;
+	ring_buf.len = (uint32_t)n * sizeof(*table);
+	ring_buf.writable = false;
+	head = vxpath_vq_add(vq, &ring_buf, 1, cookie);
+	if (head < 0)
+		return head;
+	/* Still unpublished: the device cannot see the descriptor yet.
+	 * 2.7.5.3.1: INDIRECT without NEXT (a chain of one).
+	 */
+	vq->desc[head].flags = rte_cpu_to_le_16(VRING_DESC_F_INDIRECT);
+	return head;
+}
+
 void
 vxpath_vq_publish(struct vxpath_vq *vq)
 {
