@@ -264,6 +264,9 @@ def test_traffic_variants(spawn, backend, driver, devargs, txpkts):
         assert m, fe.startup_output
         in_order = bool(int(m.group(1), 16) & (1 << 35))
         assert in_order == ("in_order=0" not in devargs), m.group(0)
+        # ... and VIRTIO_RING_F_INDIRECT_DESC (bit 28): frames of two
+        # buffers or more go out through indirect tables.
+        assert int(m.group(1), 16) & (1 << 28), m.group(0)
     out = fe.cmd("set txpkts %s" % ",".join(str(n) for n in txpkts))
     assert "rror" not in out and "nvalid" not in out, out + fe.tail()
     fs, bs = run_traffic(fe, be)

@@ -182,6 +182,7 @@ vxpath_tx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
 	vxpath_txq_drain(txq);
 	vxpath_queue_free(&txq->q);
 	rte_free(txq->hdrs);
+	rte_free(txq->indirect);
 	rte_free(txq);
 	eth_dev->data->tx_queues[qid] = NULL;
 }
@@ -307,13 +308,23 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	txq->hdrs = rte_zmalloc_socket("vxpath_tx_hdrs",
 				       sizeof(*txq->hdrs) * size,
 				       RTE_CACHE_LINE_SIZE, socket);
-	ret = txq->hdrs == NULL ? -ENOMEM :
-	      vxpath_queue_alloc(&txq->q, size, (int)socket,
-				 vxpath_packed(dev));
+	/* Indirect tables (2.7.5.3, 2.8.19): VXPATH_TX_MAX_SEGS per id. */
+	if (dev->features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC))
+		txq->indirect = rte_zmalloc_socket("vxpath_tx_indirect",
+				sizeof(struct vring_desc) * VXPATH_TX_MAX_SEGS *
+				size, RTE_CACHE_LINE_SIZE, socket);
+	if (txq->hdrs == NULL ||
+	    ((dev->features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC)) &&
+	     txq->indirect == NULL))
+		ret = -ENOMEM;
+	else
+		ret = vxpath_queue_alloc(&txq->q, size, (int)socket,
+					 vxpath_packed(dev));
 	if (ret < 0) {
 		VXPATH_LOG(ERR, "%s: Tx queue %u: %s", dev->name, qid,
 			   rte_strerror(-ret));
 		rte_free(txq->hdrs);
+		rte_free(txq->indirect);
 		rte_free(txq);
 		return ret;
 	}

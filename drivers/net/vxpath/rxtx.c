@@ -43,6 +43,25 @@ ring_add(struct vxpath_queue *q, const struct vxpath_vq_buf *bufs, uint16_t n,
 			vxpath_vq_add(&q->vq, bufs, n, cookie);
 }
 
+/* @n driver-readable buffers through the indirect table of the next id. */
+static __rte_always_inline int
+ring_add_indirect(struct vxpath_queue *q, void *tables,
+		  const struct vxpath_vq_buf *bufs, uint16_t n, void *cookie,
+		  const bool packed)
+{
+	size_t at;
+
+	if (packed) {
+		at = (size_t)q->vqp.free_head * VXPATH_TX_MAX_SEGS;
+		return vxpath_vqp_add_indirect(&q->vqp,
+				(struct vring_packed_desc *)tables + at,
+				bufs, n, cookie);
+	}
+	at = (size_t)q->vq.free_head * VXPATH_TX_MAX_SEGS;
+	return vxpath_vq_add_indirect(&q->vq, (struct vring_desc *)tables + at,
+				      bufs, n, cookie);
+}
+
 static __rte_always_inline void
 ring_publish(struct vxpath_queue *q, const bool packed)
 {
@@ -512,7 +531,8 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (need > ring_num_free(q, packed))
+		if ((txq->indirect != NULL && need >= 2 ? 1 : need) >
+		    ring_num_free(q, packed))
 			break;
 
 		n = 0;
@@ -544,7 +564,13 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(ring_add(q, bufs, n, m, packed) < 0))
+		/* Two buffers or more: one ring descriptor and an
+		 * indirect table, when the device takes them.
+		 */
+		if (unlikely((txq->indirect != NULL && n >= 2 ?
+			      ring_add_indirect(q, txq->indirect, bufs, n, m,
+						packed) :
+			      ring_add(q, bufs, n, m, packed)) < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
 		stats_count_frame(&q->stats, m);

@@ -90,6 +90,13 @@ struct vxpath_txq {
 	 * it; shared memory, size entries.
 	 */
 	struct virtio_net_hdr_mrg_rxbuf *hdrs;
+	/** VIRTIO_RING_F_INDIRECT_DESC negotiated: one indirect table of
+	 * VXPATH_TX_MAX_SEGS descriptors (16 bytes each, struct vring_desc
+	 * or struct vring_packed_desc) per chain id, size tables, shared
+	 * memory; a packet of two or more buffers takes one ring descriptor.
+	 * NULL otherwise.
+	 */
+	void *indirect;
 };
 
 /**

@@ -77,6 +77,8 @@ driver_wanted_features(const struct vxpath_dev *dev)
 		f |= BIT(VIRTIO_NET_F_MRG_RXBUF);
 	if (dev->args.packed_vq)
 		f |= BIT(VIRTIO_F_RING_PACKED);
+	/* Multi-buffer Tx packets in one ring descriptor (2.7.5.3, 2.8.19). */
+	f |= BIT(VIRTIO_RING_F_INDIRECT_DESC);
 	/* Both ring layers take batched used entries (2.7.9, 2.8.20). */
 	if (dev->args.in_order)
 		f |= BIT(VIRTIO_F_IN_ORDER);
