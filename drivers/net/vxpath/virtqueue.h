@@ -15,6 +15,7 @@
 #ifndef VXPATH_VIRTQUEUE_H
 #define VXPATH_VIRTQUEUE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,26 @@ struct vxpath_vq_buf {
 	uint32_t len;      /**< bytes */
 	bool writable;     /**< true: device writes it (VRING_DESC_F_WRITE) */
 };
+
+/**
+ * Arguments of an indirect chain (either ring kind): @n driver-readable
+ * buffers, at most @size (a ring's descriptors), a table and a cookie.
+ * Return: 0; -EINVAL otherwise.
+ */
+static inline int
+vxpath_vq_indirect_args_check(const void *table,
+			      const struct vxpath_vq_buf *bufs, uint16_t n,
+			      uint16_t size, const void *cookie)
+{
+	uint16_t i;
+
+	if (n == 0 || n > size || table == NULL || cookie == NULL)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (bufs[i].writable)
+			return -EINVAL;
+	return 0;
+}
 
 /** Driver-side state of one split virtqueue. */
 struct vxpath_vq {

@@ -289,12 +289,9 @@ vxpath_vqp_add_indirect(struct vxpath_vqp *vq, struct vring_packed_desc *table,
 
 	if (unlikely(vq->broken))
 		return -EIO;
-	if (unlikely(n == 0 || n > vq->size || table == NULL ||
-		     cookie == NULL))
+	if (unlikely(vxpath_vq_indirect_args_check(table, bufs, n, vq->size,
+						   cookie) < 0))
 		return -EINVAL;
-	for (i = 0; i < n; i++)
-		if (unlikely(bufs[i].writable))
-			return -EINVAL;
 	/* 2.8.19: sequential entries; only VRING_DESC_F_WRITE means
 	 * anything in them, and none is writable here.
 	 */

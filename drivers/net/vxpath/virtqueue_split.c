@@ -192,12 +192,9 @@ vxpath_vq_add_indirect(struct vxpath_vq *vq, struct vring_desc *table,
 
 	if (unlikely(vq->broken))
 		return -EIO;
-	if (unlikely(n == 0 || n > vq->size || table == NULL ||
-		     cookie == NULL))
+	if (unlikely(vxpath_vq_indirect_args_check(table, bufs, n, vq->size,
+						   cookie) < 0))
 		return -EINVAL;
-	for (i = 0; i < n; i++)
-		if (unlikely(bufs[i].writable))
-			return -EINVAL;
 	/* 2.7.5.3: the table is a chain of its own, indexes from 0. */
 	for (i = 0; i < n; i++) {
 		table[i].addr = rte_cpu_to_le_64(bufs[i].addr);
