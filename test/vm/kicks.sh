@@ -124,30 +124,15 @@ mkdir -p "$OUT" || setup_fail "cannot create $OUT"
 RESULTS=$OUT/kicks.txt
 
 WORK=$(mktemp -d /tmp/vxpath-kicks.XXXXXX) || setup_fail "mktemp"
-STAGE=
-TP_PID=
 TP_LOG=
-FIFO=$WORK/testpmd.cmd
+# Plugin staging and testpmd driving (tp_start, tp_cmd, tp_kill, nap...).
+. "$HERE/scene-lib.sh"
 mkfifo "$WORK/nap" && exec 5<>"$WORK/nap" || setup_fail "mkfifo"
 
-tp_kill() {
-	if [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; then
-		kill -TERM "$TP_PID" 2>/dev/null
-		for _ in $(seq 50); do
-			kill -0 "$TP_PID" 2>/dev/null || break
-			sleep 0.2
-		done
-		kill -KILL "$TP_PID" 2>/dev/null
-	fi
-	[ -n "$TP_PID" ] && wait "$TP_PID" 2>/dev/null
-	TP_PID=
-	exec 3>&- 2>/dev/null
-}
 cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
-	tp_kill
-	[ -n "$STAGE" ] && rm -rf "$STAGE"
+	scene_cleanup
 	rm -rf "$WORK"
 	exit $rc
 }
@@ -162,74 +147,14 @@ for c in $CASES; do
 done
 if [ $need_plugin = 1 ]; then
 	[ -n "$PLUGIN" ] || PLUGIN=$BUILD_DIR/drivers/librte_net_vxpath.so
-	[ -f "$PLUGIN" ] || setup_fail "no plugin at $PLUGIN (meson setup build && ninja -C build)"
-	# EAL refuses a plugin under a world-writable directory: stage it.
-	install -d -m 0755 /run/vxpath || setup_fail "cannot create /run/vxpath"
-	for d in /run /run/vxpath; do
-		[ -z "$(find "$d" -maxdepth 0 -perm -0002)" ] ||
-			setup_fail "$d is world-writable; EAL would refuse a plugin staged there"
-	done
-	STAGE=$(mktemp -d /run/vxpath/kicks.XXXXXX) || setup_fail "mktemp under /run/vxpath"
-	chmod 0755 "$STAGE"
-	install -m 0644 "$PLUGIN" "$STAGE/librte_net_vxpath.so" ||
-		setup_fail "cannot stage $PLUGIN"
+	scene_stage_plugin "$PLUGIN"
 fi
 
 # ---- testpmd driving ----------------------------------------------------
 # Under TCG every fork and exec is slow, the more so while vhost-net's
 # worker has a vCPU busy: what runs during a phase uses shell builtins only
 # (read from file descriptors, read -t as a sleep).
-tp_alive() { kill -0 "$TP_PID" 2>/dev/null; }
-
-# nap SEC: sleep without a process (fd 5 is a FIFO nobody writes to).
-nap() { read -r -t "$1" -u 5 _; }
-
-# tp_read: append what testpmd wrote since the last call to TP_BUF (fd 4
-# reads its log; a last line without a newline, such as the prompt, is
-# appended as it is and the rest follows on the next call).
-TP_BUF=
-tp_read() {
-	local line
-	while IFS= read -r -u 4 line; do
-		TP_BUF+=$line$'\n'
-	done
-	TP_BUF+=$line
-}
-
-# tp_prompt SEC: wait (at most SEC seconds) for a prompt in TP_BUF.
-tp_prompt() {
-	local n=$(($1 * 10))
-	while :; do
-		tp_read
-		[[ $TP_BUF == *'testpmd> '* ]] && return 0
-		n=$((n - 1))
-		[ $n -gt 0 ] && tp_alive || return 1
-		nap 0.1
-	done
-}
-
-# tp_cmd SEC COMMAND: send one command and wait (at most SEC seconds) for
-# the prompt that follows its output (testpmd echoes the command after the
-# prompt it was waiting at, then prints the output and a new prompt). The
-# output is left in TP_OUT, and its "name: number" lines (`show port
-# xstats`) in the array XS.
-TP_OUT=
-declare -A XS=()
-tp_cmd() {
-	local rc=0 line
-	tp_read
-	TP_BUF=
-	printf '%s\n' "$2" >&3
-	tp_prompt "$1" || rc=1
-	TP_OUT=$TP_BUF
-	TP_BUF=
-	XS=()
-	while IFS= read -r line; do
-		[[ $line =~ ^([A-Za-z0-9_]+):\ ([0-9]+)$ ]] &&
-			XS[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
-	done <<<"$TP_OUT"
-	return $rc
-}
+# (tp_read, tp_prompt and tp_cmd, from scene-lib.sh, use builtins only.)
 
 # io_syscw FILE: REPLY = the syscw line of a /proc .../io file, or empty.
 io_syscw() {
@@ -318,25 +243,19 @@ run_case() {
 	upstream) k=upstream_; expect=net_virtio_user
 		vdev=net_virtio_user0,path=/dev/vhost-net,iface=$TAP,queue_size=$QUEUE_SIZE ;;
 	esac
-	[ "$expect" = net_vxpath ] && plugin_args=(-d "$STAGE/librte_net_vxpath.so")
+	[ "$expect" = net_vxpath ] && plugin_args=(-d "$STAGED")
 	R[${k}status]=ok
 	R[${k}vdev]=$vdev
 
 	# The log stays on the guest's tmpfs while testpmd runs; it is
 	# copied to the results directory at the end.
 	TP_LOG=$WORK/testpmd-$c.log
-	: >"$TP_LOG"
-	rm -f "$FIFO"
-	mkfifo "$FIFO" || { case_fail $k "mkfifo"; return; }
-	exec 3<>"$FIFO" 4<"$TP_LOG"
-	TP_BUF=
 	ip link del $TAP 2>/dev/null
 	local cmd=(dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci
 		"${plugin_args[@]}" --vdev=$vdev
 		-- -i --total-num-mbufs=4096)
 	say "[$c] starting: ${cmd[*]}"
-	stdbuf -oL -eL "${cmd[@]}" <"$FIFO" >>"$TP_LOG" 2>&1 &
-	TP_PID=$!
+	tp_start "$TP_LOG" "${cmd[@]}"
 	tp_prompt 180 || { case_fail $k "testpmd did not reach its prompt"; tp_kill; return; }
 	TP_BUF=
 
