@@ -213,22 +213,23 @@ queue_kick(struct vxpath_queue *q, const bool packed)
 }
 
 /*
- * The device broke the ring (vxpath_vq_* logged what): report it once for
- * the port and take the link down. The queue stays stopped until the port
+ * The device broke the ring (vxpath_vq_* recorded what in 'detail'):
+ * report it once for the port, in one error line, and take the link down. The queue stays stopped until the port
  * is stopped and started again.
  */
 static void
 queue_broken(struct vxpath_queue *q)
 {
-	const char *why = q->packed ? q->vqp.why : q->vq.why;
+	const char *why = q->packed ? q->vqp.detail : q->vq.detail;
 	struct rte_eth_link link;
 
 	if (q->broken_reported)
 		return;
 	q->broken_reported = true;
 
-	VXPATH_LOG(ERR, "%s: virtqueue %u stopped: %s; link down until port restart",
-		   q->dev->name, q->vq_index, why != NULL ? why : "broken");
+	VXPATH_LOG(ERR, "%s: virtqueue %u (%s queue %u) stopped: %s; link down until port restart",
+		   q->dev->name, q->vq_index, (q->vq_index & 1) ? "Tx" : "Rx",
+		   q->vq_index / 2, why[0] != '\0' ? why : "broken");
 	memset(&link, 0, sizeof(link));
 	link.link_status = RTE_ETH_LINK_DOWN;
 	rte_eth_linkstatus_set(q->eth_dev, &link);

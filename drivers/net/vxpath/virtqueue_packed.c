@@ -9,6 +9,7 @@
  * value the device wrote checked before it is used.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_atomic.h>
@@ -69,8 +70,10 @@ vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
 		return;
 	vq->broken = true;
 	vq->why = why;
-	VXPATH_LOG(ERR, "packed virtqueue %p broken by the device: %s (id %u, len %u)",
-		   (void *)vq, why, id, len);
+	snprintf(vq->detail, sizeof(vq->detail), "%s (id %u, len %u)", why,
+		 id, len);
+	VXPATH_LOG(DEBUG, "packed virtqueue %p broken by the device: %s",
+		   (void *)vq, vq->detail);
 }
 
 /* Avail and used bits of a descriptor made available with @wrap (2.8.1). */
@@ -157,6 +160,7 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	vq->batch_wrap = true;
 	vq->broken = false;
 	vq->why = NULL;
+	vq->detail[0] = '\0';
 }
 
 void

@@ -109,6 +109,8 @@ struct vxpath_vqp {
 	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
 	bool broken;           /**< the device broke a rule; see 'why' */
 	const char *why;       /**< static text of the first violation */
+	char detail[128];      /**< 'why' with the values at fault, for the
+				* port's one error line (rxtx.c) */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 };
 
@@ -286,8 +288,10 @@ unsigned int vxpath_vqp_drain(struct vxpath_vqp *vq,
 
 /**
  * Mark the virtqueue broken because the device wrote @why (static text)
- * about buffer id @id with length @len (bytes); logs one error the first
- * time. Every later call fails until vxpath_vqp_reset().
+ * about buffer id @id with length @len (bytes), kept in vq->why and, with
+ * the values, vq->detail; logs it once at DEBUG level (the port reports it
+ * as its one error line, naming the queue). Every later call fails until
+ * vxpath_vqp_reset().
  */
 void vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why,
 			    uint32_t id, uint32_t len);

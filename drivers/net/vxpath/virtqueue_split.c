@@ -7,6 +7,7 @@
  * value the device wrote checked before it is used.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_atomic.h>
@@ -52,8 +53,10 @@ vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
 		return;
 	vq->broken = true;
 	vq->why = why;
-	VXPATH_LOG(ERR, "virtqueue %p broken by the device: %s (id %u, len %u)",
-		   (void *)vq, why, id, len);
+	snprintf(vq->detail, sizeof(vq->detail), "%s (id %u, len %u)", why,
+		 id, len);
+	VXPATH_LOG(DEBUG, "virtqueue %p broken by the device: %s",
+		   (void *)vq, vq->detail);
 }
 
 static void vq_suppress_interrupts(struct vxpath_vq *vq);
@@ -78,6 +81,7 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->inorder_len = 0;
 	vq->broken = false;
 	vq->why = NULL;
+	vq->detail[0] = '\0';
 	vq_suppress_interrupts(vq);
 }
 
@@ -270,10 +274,11 @@ vxpath_vq_used_count(struct vxpath_vq *vq)
 					       __ATOMIC_ACQUIRE));
 	n = (uint16_t)(idx - vq->used_idx);
 	if (unlikely(n > vq->inflight)) {
-		VXPATH_LOG(ERR, "used->idx %u is %u entries ahead, %u chains outstanding",
-			   idx, n, vq->inflight);
 		vxpath_vq_mark_broken(vq, "used index ahead of the chains outstanding",
 			       idx, 0);
+		snprintf(vq->detail, sizeof(vq->detail),
+			 "%s (used->idx %u: %u entries, %u outstanding)",
+			 vq->why, idx, n, vq->inflight);
 		return 0;
 	}
 	return n;
