@@ -32,9 +32,15 @@ def _sock(run_dir):
     return os.path.join(run_dir, "peer%d.sock" % _sock_counter[0])
 
 
-def driver_lines(p, level=None):
-    return [ln for ln in p.log_text().splitlines()
-            if _DRIVER_LINE.search(ln)]
+def driver_lines(p):
+    """The driver's log lines, from "vxpath: " on (a prompt may precede
+    one logged while testpmd waits for a command)."""
+    out = []
+    for ln in p.log_text().splitlines():
+        m = _DRIVER_LINE.search(ln)
+        if m:
+            out.append(ln[ln.index("vxpath: ", m.start()):])
+    return out
 
 
 @pytest.fixture
@@ -107,3 +113,358 @@ def test_peer_loopback(spawn, vxpath_plugin, peer_factory, ring):
     quit_cleanly(fe)
     # quit stops the rings (GET_VRING_BASE) before closing.
     assert "GET_VRING_BASE" in peer.requests(), peer.requests()
+
+
+# --- hostile control plane ------------------------------------------------
+
+# Each action replaces the peer's handler of one request: act(peer, msg).
+# It may answer wrongly, not at all (msg.ack = None), or hang up.
+
+def _answer(request=None, flags=None, size=None, payload=None, fds=None):
+    """An action that answers with a doctored header (and payload)."""
+    def act(peer, msg):
+        if msg.request in vp.OWN_REPLY:
+            good = peer.__class__.__dict__[_DEFAULT[msg.request]](peer, msg)
+        else:
+            good = struct.pack("<Q", 0)
+        body = good if payload is None else payload
+        extra = fds(peer) if fds is not None else ()
+        try:
+            peer.reply(msg, body, request=request, flags=flags, size=size,
+                       fds=extra)
+        finally:
+            for fd in extra:
+                os.close(fd)
+        msg.ack = None
+    return act
+
+
+_DEFAULT = {vp.GET_FEATURES: "on_get_features",
+            vp.GET_PROTOCOL_FEATURES: "on_get_protocol_features"}
+
+
+def _no_ack(peer, msg):
+    """Take the message, never answer it."""
+    vp.VhostUserPeer.on_set_mem_table(peer, msg) \
+        if msg.request == vp.SET_MEM_TABLE else None
+    msg.ack = None
+
+
+def _hang_up_after(raw=b""):
+    """Send raw bytes (maybe a piece of a reply), then hang up."""
+    def act(peer, msg):
+        if raw:
+            peer.send_raw(raw)
+        msg.ack = None
+        peer.hang_up()
+    return act
+
+
+def _refuse(peer, msg):
+    """REPLY_ACK with a non-zero status."""
+    msg.ack = 1
+
+
+# The marker file whose fds the peer sends along in the too-many-fds case:
+# none of them may stay open in the front-end.
+_MARKER = "fd-marker"
+
+
+def _marker_fds(n):
+    def make(peer):
+        path = os.path.join(os.path.dirname(peer.path), _MARKER)
+        return [os.open(path, os.O_RDONLY | os.O_CREAT, 0o600)
+                for _ in range(n)]
+    return make
+
+
+FE = "virtio_user0"
+GF = vp.GET_FEATURES
+# (id, request misbehaved on, action, pattern of the error line, phase)
+# phase "probe": the port is never created; "start": the port exists and
+# cannot start (link down), the connection is given up; "start-kept": the
+# same, but the back-end answered in step (a refusal) and the connection
+# stays.
+CONTROL_CASES = [
+    ("short_reply", GF, _answer(size=4, payload=b"\0" * 4),
+     r"reply to VHOST_USER_GET_FEATURES has 4 payload bytes, expected 8",
+     "probe"),
+    ("truncated_reply", GF,
+     _hang_up_after(struct.pack("<II", GF, vp.VERSION | vp.FLAG_REPLY)),
+     r"closed the connection before replying to VHOST_USER_GET_FEATURES",
+     "probe"),
+    ("wrong_request", GF, _answer(request=vp.GET_PROTOCOL_FEATURES),
+     r"answered VHOST_USER_GET_FEATURES with a reply to request 15 "
+     r"\(VHOST_USER_GET_PROTOCOL_FEATURES\)", "probe"),
+    ("wrong_version", GF, _answer(flags=0x2 | vp.FLAG_REPLY),
+     r"reply to VHOST_USER_GET_FEATURES has protocol version 2, expected 1",
+     "probe"),
+    ("no_reply_flag", GF, _answer(flags=vp.VERSION),
+     r"reply to VHOST_USER_GET_FEATURES lacks the reply flag", "probe"),
+    ("oversize", GF, _answer(size=0xffffffff),
+     r"reply to VHOST_USER_GET_FEATURES has 4294967295 payload bytes, "
+     r"expected 8", "probe"),
+    ("disconnect_in_probe", vp.GET_PROTOCOL_FEATURES, _hang_up_after(),
+     r"closed the connection before replying to "
+     r"VHOST_USER_GET_PROTOCOL_FEATURES", "probe"),
+    ("ack_wrong_request", vp.SET_MEM_TABLE,
+     _answer(request=vp.SET_VRING_NUM),
+     r"answered VHOST_USER_SET_MEM_TABLE with a reply to request 8 "
+     r"\(VHOST_USER_SET_VRING_NUM\)", "start"),
+    ("ack_refused", vp.SET_MEM_TABLE, _refuse,
+     r"refused VHOST_USER_SET_MEM_TABLE \(REPLY_ACK 1\)", "start-kept"),
+    ("mem_table_never_acked", vp.SET_MEM_TABLE, _no_ack,
+     r"did not answer VHOST_USER_SET_MEM_TABLE within \d+ ms", "start"),
+    ("disconnect_in_start", vp.SET_VRING_ADDR, _hang_up_after(),
+     r"closed the connection before replying to VHOST_USER_SET_VRING_ADDR",
+     "start"),
+]
+
+
+def _own_fds(p, peer_dir):
+    """The front-end's fds that point into the peer's directory or at the
+    marker file (sockets show as socket:[inode])."""
+    return [t for t in p.fd_targets() if _MARKER in t or
+            t.startswith(peer_dir)]
+
+
+def _one_error(fe, pattern):
+    lines = driver_lines(fe)
+    hits = [ln for ln in lines if re.search(pattern, ln)]
+    assert len(hits) == 1, \
+        "expected one vxpath line matching %r, got %d\nvxpath lines:\n%s" \
+        % (pattern, len(hits), "\n".join(lines))
+    return hits[0]
+
+
+@pytest.mark.parametrize("request_code,action,pattern,phase",
+                         [c[1:] for c in CONTROL_CASES],
+                         ids=[c[0] for c in CONTROL_CASES])
+def test_hostile_control(spawn, vxpath_plugin, peer_factory, request_code,
+                         action, pattern, phase, record_property):
+    peer = peer_factory()
+    peer.handlers[request_code] = action
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
+               APP_ARGS, timeout=90)
+    line = _one_error(fe, pattern)
+    record_property("error_line", line)
+    print("error line: %s" % line)
+    info = fe.port_info(0)
+    if phase == "probe":
+        assert info == {}, "a port exists\n%s" % fe.tail()
+        assert "No probed ethernet devices" in fe.log_text(), fe.tail()
+    else:
+        assert info.get("Driver name") == "net_vxpath", fe.tail()
+        assert info.get("Link status") == "down", "%r\n%s" % (info,
+                                                             fe.tail())
+        assert re.search(r"Fail to start port 0", fe.log_text()), fe.tail()
+        # Asking again fails at once, without another exchange.
+        fe.cmd("port start 0")
+        assert fe.port_info(0).get("Link status") == "down", fe.tail()
+    if phase == "start-kept":
+        assert peer.conn is not None, "connection dropped after a refusal"
+    else:
+        # The stream is out of step: the front-end shut the connection.
+        peer.wait_disconnected(timeout=10)
+    assert fe.alive(), fe.tail()
+    assert not peer.errors, peer.errors
+    quit_cleanly(fe)
+
+
+def test_hostile_too_many_fds(spawn, vxpath_plugin, peer_factory, run_dir):
+    """Fds nobody asked for (more than vxpath's control buffer holds) come
+    with a good reply: vxpath closes every one it received, says so, and
+    goes on; none stays open in the process."""
+    peer = peer_factory()
+    peer.handlers[GF] = _answer(fds=_marker_fds(12))
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
+               APP_ARGS)
+    line = _one_error(fe, r"vhost-user back-end sent file descriptors with "
+                      r"the reply to VHOST_USER_GET_FEATURES; closed 8 of "
+                      r"them \(more were dropped by the kernel\)")
+    print("error line: %s" % line)
+    assert not [t for t in fe.fd_targets() if _MARKER in t], \
+        fe.fd_targets()
+    info = fe.port_info(0)
+    assert info.get("Link status") == "up", "%r\n%s" % (info, fe.tail())
+    assert not peer.errors, peer.errors
+    quit_cleanly(fe)
+
+
+# --- hostile datapath -----------------------------------------------------
+
+# A 64-byte frame after a virtio-net header (12 bytes, num_buffers 1), as a
+# device writes into a receive buffer.
+_FRAME = (b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x08\x00" +
+          bytes(50))
+_RX_BYTES = vp.NET_HDR_SIZE + len(_FRAME)
+
+
+def _rx_frame(peer, chain, num_buffers=1):
+    """Write a good frame into the first buffer of a receive chain."""
+    peer.write(chain[0][0], struct.pack("<10xH", num_buffers) + _FRAME)
+
+
+def _take_rx(peer, timeout=20):
+    """Wait for the driver's receive buffers on vring 0, take them all (as
+    a device would) and return [(id, chain)]."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with peer.lock:
+            if peer.ready(0):
+                v = peer.vring(0)
+                got = []
+                while True:
+                    c = peer.pop_avail(v)
+                    if c is None:
+                        break
+                    got.append(c)
+                if got:
+                    return v, got
+        time.sleep(0.05)
+    raise AssertionError("no receive buffers within %ss: %s" % (
+        timeout, peer.requests()))
+
+
+def _used(peer, v, entries, publish=None):
+    """Write used entries [(id, len)] on vring v: split: the ring entries,
+    then used->idx moved on by publish (default: their number); packed: the
+    descriptors from the next used slot on, the first one's flags last."""
+    if v.packed:
+        for k in reversed(range(len(entries))):
+            slot = (v.next_used_slot + k) % v.num
+            peer.packed_write_used(v, entries[k][0], entries[k][1],
+                                   slot=slot)
+    else:
+        for k, (i, ln) in enumerate(entries):
+            peer.write_used_elem(v, v.used_idx + k, i, ln)
+        peer.set_used_idx(v, v.used_idx + (len(entries) if publish is None
+                                           else publish))
+    peer.notify(v)
+
+
+# An action writes what the device does before forwarding starts; it may
+# return a second one, run once the driver has received a frame.
+
+def dp_bad_id(peer, v, taken):
+    _used(peer, v, [(v.num, _RX_BYTES)])
+
+
+def dp_not_outstanding(peer, v, taken):
+    # One good frame; once the driver took it (and before it refills the
+    # ring: it does so by 32 buffers), its id again.
+    i, chain = taken[0]
+    _rx_frame(peer, chain)
+    _used(peer, v, [(i, _RX_BYTES)])
+    if v.packed:
+        v.next_used_slot += 1
+    return lambda peer, v: _used(peer, v, [(i, _RX_BYTES)])
+
+
+def dp_twice(peer, v, taken):
+    # A frame said to span two buffers (num_buffers 2), both entries
+    # naming the same chain: the driver sees both before taking either.
+    i, chain = taken[0]
+    _rx_frame(peer, chain, num_buffers=2)
+    _used(peer, v, [(i, _RX_BYTES), (i, _RX_BYTES)])
+
+
+def dp_too_long(peer, v, taken):
+    i, chain = taken[0]
+    _rx_frame(peer, chain)
+    _used(peer, v, [(i, sum(ln for _, ln, _ in chain) + 1)])
+
+
+def dp_idx_ahead(peer, v, taken):
+    i, chain = taken[0]
+    _rx_frame(peer, chain)
+    _used(peer, v, [(i, _RX_BYTES)], publish=v.num + 1)
+
+
+def dp_past_avail(peer, v, taken):
+    # The transmitq: nothing was made available on it yet, yet its first
+    # slot is flagged used in the current wrap.
+    tx = peer.vring(1)
+    peer.packed_write_used(tx, 0, 0, slot=0)
+
+
+# (id, ring, action, text of the error line after "stopped: ", queue)
+DATAPATH_CASES = [
+    ("split_bad_id", "split", dp_bad_id, r"used id out of range \(id 256,",
+     0),
+    ("split_not_outstanding", "split", dp_not_outstanding,
+     r"used id is not an outstanding chain \(id \d+", 0),
+    # The split driver takes an entry (freeing its chain) before it reads
+    # the next: the second naming the chain finds it no longer outstanding.
+    ("split_twice", "split", dp_twice,
+     r"used id is not an outstanding chain \(id \d+", 0),
+    ("split_too_long", "split", dp_too_long,
+     r"used length exceeds the buffers posted \(id \d+, len \d+\)", 0),
+    ("split_idx_ahead", "split", dp_idx_ahead,
+     r"used index ahead of the chains outstanding \(used->idx 257: 257 "
+     r"entries, \d+ outstanding\)", 0),
+    ("packed_bad_id", "packed", dp_bad_id, r"used id out of range \(id 256,",
+     0),
+    ("packed_not_outstanding", "packed", dp_not_outstanding,
+     r"used id is not an outstanding chain \(id \d+", 0),
+    ("packed_twice", "packed", dp_twice, r"used id returned twice \(id \d+",
+     0),
+    ("packed_too_long", "packed", dp_too_long,
+     r"used length exceeds the buffers posted \(id \d+, len \d+\)", 0),
+    ("packed_past_avail", "packed", dp_past_avail,
+     r"used descriptor past the ones made available \(id 0, len 0\)", 1),
+]
+
+
+def _wait_line(fe, pattern, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fe.drain()
+        if any(re.search(pattern, ln) for ln in driver_lines(fe)):
+            return
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("ring,action,pattern,queue",
+                         [c[1:] for c in DATAPATH_CASES],
+                         ids=[c[0] for c in DATAPATH_CASES])
+def test_hostile_datapath(spawn, vxpath_plugin, peer_factory, ring, action,
+                          pattern, queue):
+    features = vp.DEFAULT_FEATURES
+    devargs = ""
+    if ring == "packed":
+        features |= 1 << vp.VIRTIO_F_RING_PACKED
+        devargs = "packed_vq=1"
+    peer = peer_factory(features=features)
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path, devargs),
+               APP_ARGS)
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+    v, taken = _take_rx(peer)
+    fds_before = fe.fd_count()
+    with peer.lock:
+        later = action(peer, v, taken)
+    # Rx is polled once forwarding runs; the transmitq is looked at when
+    # the first burst goes out.
+    fe.cmd("start tx_first" if queue == 1 else "start")
+    if later is not None:
+        deadline = time.monotonic() + 10
+        while fe.port_stats(0)["rx_packets"] < 1:
+            assert time.monotonic() < deadline, fe.tail()
+            time.sleep(0.1)
+        with peer.lock:
+            later(peer, v)
+    full = r"%s: virtqueue %d \(%s queue 0\) stopped: %s.*; link down " \
+        r"until port restart" % (FE, queue, "Tx" if queue else "Rx", pattern)
+    _wait_line(fe, full)
+    fe.cmd("stop")
+    line = _one_error(fe, full)
+    print("error line: %s" % line)
+    errors = [ln for ln in driver_lines(fe) if "stopped" in ln or
+              "broken" in ln]
+    assert errors == [line], errors
+    info = fe.port_info(0)
+    assert info.get("Link status") == "down", "%r\n%s" % (info, fe.tail())
+    assert fe.fd_count() == fds_before, (fds_before, fe.fd_targets())
+    assert not peer.errors, peer.errors
+    assert fe.alive(), fe.tail()
+    quit_cleanly(fe)

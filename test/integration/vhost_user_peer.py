@@ -271,7 +271,9 @@ class VhostUserPeer:
         }
         self.listener = None
         self.conn = None
-        self._lock = threading.RLock()
+        # Held while a message is handled and while the loopback runs: a
+        # test that writes to the rings itself takes it too.
+        self.lock = self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._thread = None
