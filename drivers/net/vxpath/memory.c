@@ -9,6 +9,8 @@
 #include <stdbool.h>
 
 #include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_eal_memconfig.h>
 #include <rte_memory.h>
 
 #include "memory.h"
@@ -20,6 +22,7 @@ struct regions_walk {
 	unsigned int n;                    /* regions needed so far */
 	bool need_fd;
 	int err;                           /* first error, negative errno */
+	uint64_t skip_start, skip_end;     /* left out: [start, end) */
 	struct vxpath_mem_region last;     /* region being grown */
 };
 
@@ -33,6 +36,9 @@ regions_walk_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 	size_t offset = 0;
 	int fd;
 
+	/* Memory being freed (a free event runs before it is gone). */
+	if (addr >= w->skip_start && addr < w->skip_end)
+		return 0;
 	fd = rte_memseg_get_fd_thread_unsafe(ms);
 	if (fd >= 0 && rte_memseg_get_fd_offset_thread_unsafe(ms, &offset) < 0)
 		fd = -1;
@@ -66,9 +72,10 @@ regions_walk_cb(const struct rte_memseg_list *msl, const struct rte_memseg *ms,
 	return 0;
 }
 
-int
-vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
-		      unsigned int *n, bool need_fd)
+static int
+regions_collect(struct vxpath_mem_region *regions, unsigned int max,
+		unsigned int *n, bool need_fd, bool locked, const void *skip,
+		size_t skip_len)
 {
 	struct regions_walk w = {
 		.regions = regions,
@@ -76,7 +83,14 @@ vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
 		.need_fd = need_fd,
 	};
 
-	rte_memseg_walk(regions_walk_cb, &w);
+	if (skip != NULL) {
+		w.skip_start = (uint64_t)(uintptr_t)skip;
+		w.skip_end = w.skip_start + skip_len;
+	}
+	if (locked)
+		rte_memseg_walk_thread_unsafe(regions_walk_cb, &w);
+	else
+		rte_memseg_walk(regions_walk_cb, &w);
 	*n = w.n;
 	if (w.err == -ENOTSUP) {
 		VXPATH_LOG(ERR,
@@ -90,4 +104,44 @@ vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
 	if (w.n > max)
 		return -E2BIG;
 	return 0;
+}
+
+int
+vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
+		      unsigned int *n, bool need_fd)
+{
+	return regions_collect(regions, max, n, need_fd, false, NULL, 0);
+}
+
+int
+vxpath_memory_regions_locked(struct vxpath_mem_region *regions,
+			     unsigned int max, unsigned int *n, bool need_fd,
+			     const void *skip, size_t skip_len)
+{
+	return regions_collect(regions, max, n, need_fd, true, skip,
+			       skip_len);
+}
+
+static int
+small_page_list_cb(const struct rte_memseg_list *msl, void *arg)
+{
+	bool *found = arg;
+
+	if (!msl->external && msl->page_sz != 0 &&
+	    msl->page_sz < RTE_PGSIZE_1G) {
+		*found = true;
+		return 1;
+	}
+	return 0;
+}
+
+bool
+vxpath_memory_fd_per_small_page(void)
+{
+	bool found = false;
+
+	if (!rte_eal_has_hugepages() || rte_mcfg_get_single_file_segments())
+		return false;
+	rte_memseg_list_walk(small_page_list_cb, &found);
+	return found;
 }
