@@ -107,6 +107,9 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	info->min_rx_bufsize = VXPATH_MIN_RX_BUFSIZE;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
 	info->max_mtu = VXPATH_MAX_RX_PKTLEN - VXPATH_ETH_OVERHEAD;
+	/* VIRTIO_NET_F_MTU: the device's MTU is the largest (5.1.4.1). */
+	if (dev->backend_mtu != 0)
+		info->max_mtu = RTE_MIN(info->max_mtu, dev->backend_mtu);
 	if (dev->args.speed != RTE_ETH_SPEED_NUM_UNKNOWN)
 		info->speed_capa = rte_eth_speed_bitflag(dev->args.speed,
 							 RTE_ETH_LINK_FULL_DUPLEX);
@@ -991,6 +994,8 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	ret = vxpath_virtio_net_init(dev);
 	if (ret < 0)
 		goto fail;
+	/* The back-end's configuration space may have given the MAC. */
+	rte_ether_addr_copy(&dev->mac, eth_dev->data->mac_addrs);
 	ret = vxpath_intr_init(eth_dev);
 	if (ret < 0) {
 		vxpath_virtio_net_close(dev);

@@ -75,6 +75,8 @@ struct vxpath_intr {
 	 * from each LSC event.
 	 */
 	bool reported_up;
+	/** The LSC watches are on (lsc_start() to lsc_stop()). */
+	bool lsc_on;
 	bool rxq_vectors;              /**< Rx event fds are in the handle */
 };
 
@@ -130,6 +132,8 @@ vxpath_intr_backend_up(struct vxpath_dev *dev)
 		if (fd < 0 || fd_hung_up(fd))
 			return false;
 	}
+	if (dev->backend_link_down)
+		return false;
 	if (dev->ifname[0] != '\0' && !tap_running(dev->ifname))
 		return false;
 	return true;
@@ -142,7 +146,7 @@ vxpath_intr_backend_up(struct vxpath_dev *dev)
  * close the port.
  */
 static void
-lsc_check(struct vxpath_intr *in, const char *why)
+lsc_check(struct vxpath_intr *in, const char *why, bool always)
 {
 	struct rte_eth_dev *eth_dev = in->eth_dev;
 	struct rte_eth_link link;
@@ -151,7 +155,7 @@ lsc_check(struct vxpath_intr *in, const char *why)
 	(void)eth_dev->dev_ops->link_update(eth_dev, 0);
 	rte_eth_linkstatus_get(eth_dev, &link);
 	up = link.link_status == RTE_ETH_LINK_UP;
-	if (up == in->reported_up)
+	if (up == in->reported_up && !always)
 		return;
 	in->reported_up = up;
 	VXPATH_LOG(NOTICE, "%s: link %s (%s)", in->dev->name,
@@ -235,7 +239,7 @@ hup_cb(void *arg)
 	 */
 	if (epoll_wait(in->hup.fd, &ev, 1, 0) <= 0)
 		return;
-	lsc_check(in, "the back-end's connection hung up");
+	lsc_check(in, "the back-end's connection hung up", false);
 }
 
 static int
@@ -317,7 +321,7 @@ tap_cb(void *arg)
 			look = true;
 	}
 	if (look)
-		lsc_check(in, "the TAP's flags changed");
+		lsc_check(in, "the TAP's flags changed", false);
 }
 
 static int
@@ -359,6 +363,7 @@ fail:
 static void
 lsc_stop(struct vxpath_intr *in)
 {
+	in->lsc_on = false;
 	if (in->hup.handle != NULL) {
 		watch_stop(&in->hup, in);
 		close(in->hup.fd);
@@ -406,7 +411,25 @@ lsc_start(struct vxpath_intr *in)
 	(void)in->eth_dev->dev_ops->link_update(in->eth_dev, 0);
 	rte_eth_linkstatus_get(in->eth_dev, &link);
 	in->reported_up = link.link_status == RTE_ETH_LINK_UP;
+	in->lsc_on = true;
 	return 0;
+}
+
+void
+vxpath_intr_config_changed(struct vxpath_dev *dev)
+{
+	struct vxpath_intr *in = dev->intr;
+
+	if (in == NULL)
+		return;
+	if (!in->lsc_on) {
+		struct rte_eth_dev *eth_dev = in->eth_dev;
+
+		if (eth_dev->dev_ops != NULL)
+			(void)eth_dev->dev_ops->link_update(eth_dev, 0);
+		return;
+	}
+	lsc_check(in, "the back-end's configuration changed", true);
 }
 
 /* --- Rx queue interrupt vectors --- */

@@ -75,10 +75,22 @@ void vxpath_intr_stop(struct rte_eth_dev *eth_dev);
 /**
  * The back-end's half of the link status, checked now, without blocking
  * and without consuming anything: false if the back-end's connection hung
- * up (vhost.h's event_fd), or if the TAP (dev->ifname) is not both up and
- * running, or is gone; true otherwise.
+ * up (vhost.h's event_fd), if the back-end's configuration space says
+ * its link is down (dev->backend_link_down), or if the TAP (dev->ifname)
+ * is not both up and running, or is gone; true otherwise.
  */
 bool vxpath_intr_backend_up(struct vxpath_dev *dev);
+
+/**
+ * The back-end's configuration changed (vhost-user CONFIG_CHANGE_MSG),
+ * called in the EAL interrupt thread once dev->backend_link_down and the
+ * rest are read again: with the LSC watch on (intr_conf.lsc, port
+ * started), bring the link up to date and raise RTE_ETH_EVENT_INTR_LSC,
+ * whether or not the link status changed (the application may look at
+ * the MTU, say). Without it, only the link status is updated. Nothing of
+ * the port is touched after the application's callbacks ran.
+ */
+void vxpath_intr_config_changed(struct vxpath_dev *dev);
 
 /**
  * Whether queue @q's call eventfd is the application's (an Rx queue of a

@@ -110,6 +110,36 @@ struct vxpath_vhost_ops {
 	 * Return: the fd; -ENOTCONN when not connected.
 	 */
 	int (*event_fd)(struct vxpath_dev *dev);
+	/**
+	 * Optional. Tell the back-end the device status the driver just set
+	 * (virtio 1.2, 2.1; the 3.1.1 sequence, DRIVER_OK at start, its
+	 * withdrawal at stop, 0 at close): vhost-user SET_STATUS when
+	 * VHOST_USER_PROTOCOL_F_STATUS is negotiated, nothing (0) otherwise.
+	 */
+	int (*set_status)(struct vxpath_dev *dev, uint8_t status);
+	/**
+	 * Optional. Read the back-end's device status (vhost-user GET_STATUS).
+	 * Return: 0 and *@status; -ENOTSUP when the back-end cannot tell
+	 * (STATUS not negotiated); -EIO for a value above 8 bits.
+	 */
+	int (*get_status)(struct vxpath_dev *dev, uint8_t *status);
+	/**
+	 * Optional. Read @size bytes of the back-end's device configuration
+	 * space (virtio 1.2, 5.1.4 for a network device) from @offset into
+	 * @buf (vhost-user GET_CONFIG, reply checked: size, offset, flags).
+	 * Return: 0; -ENOTSUP when the back-end has no configuration space
+	 * to read (VHOST_USER_PROTOCOL_F_CONFIG not negotiated); -EINVAL for
+	 * @size 0 or above 256 bytes; -EIO for a refused or malformed reply.
+	 */
+	int (*get_config)(struct vxpath_dev *dev, uint32_t offset, void *buf,
+			  uint32_t size);
+	/**
+	 * Optional. Reset the back-end's device to its initial state at
+	 * close, keeping ownership: vhost-user RESET_DEVICE when
+	 * VHOST_USER_PROTOCOL_F_RESET_DEVICE is negotiated; otherwise nothing
+	 * is sent (RESET_OWNER is deprecated by the spec) and 0 returned.
+	 */
+	int (*reset)(struct vxpath_dev *dev);
 };
 
 /** vhost-user back-end, client mode (vhost_user.c). */

@@ -30,6 +30,9 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -38,13 +41,23 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <linux/virtio_net.h>
+#include <rte_common.h>
+#include <rte_eal_memconfig.h>
+#include <rte_errno.h>
+#include <rte_interrupts.h>
+#include <rte_memory.h>
+
 #include "memory.h"
 #include "vhost.h"
 #include "vhost_user.h"
+#include "virtio_net.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
 
 unsigned int vxpath_vu_reply_timeout_ms = 5000;
+
+struct vu_bch;
 
 /** Private state of one vhost-user connection, in dev->backend. */
 struct vxpath_vu {
@@ -52,8 +65,46 @@ struct vxpath_vu {
 	bool broken;                /**< stream out of step or peer gone */
 	bool broken_reported;       /**< a request was refused for it */
 	uint64_t features;          /**< GET_FEATURES, bit 30 included */
+	uint64_t protocol_offered;  /**< GET_PROTOCOL_FEATURES' answer */
 	uint64_t protocol_features; /**< negotiated protocol features */
 	bool protocol_acked;        /**< bit 30 sent with SET_FEATURES */
+	/**
+	 * One exchange at a time on @fd: the application's threads, the EAL
+	 * interrupt thread (back-end channel: GET_CONFIG after a config
+	 * change) and memory event callbacks (any thread allocating DPDK
+	 * memory) all send requests. Lock order: the memory hot-plug lock
+	 * (EAL's) before this one, never the reverse.
+	 */
+	pthread_mutex_t lock;
+	/** The back-end channel (BACKEND_REQ), NULL when not set up. */
+	struct vu_bch *bch;
+	/** GET_MAX_MEM_SLOTS' answer (capped): ADD/REM_MEM_REG are used;
+	 * 0: SET_MEM_TABLE with at most VHOST_USER_MAX_MEM_REGIONS.
+	 */
+	unsigned int max_mem_slots;
+	/** Regions the back-end has now (slot order irrelevant), room for
+	 * max_mem_slots (or VHOST_USER_MAX_MEM_REGIONS) entries.
+	 */
+	struct vxpath_mem_region *mem;
+	unsigned int nmem;
+	bool mem_sent;              /**< a memory table went out */
+	bool mem_cb;                /**< memory event callback registered */
+	char mem_cb_name[RTE_MEM_EVENT_CALLBACK_NAME_LEN];
+};
+
+/**
+ * The back-end channel (spec, "Back-end communication"): our end of the
+ * socketpair whose other end went to the back-end with
+ * SET_BACKEND_REQ_FD, served by the EAL interrupt thread. Separate from
+ * struct vxpath_vu: when the port is closed from inside its callback (an
+ * application's LSC callback), it is freed after the callback returns.
+ */
+struct vu_bch {
+	int fd;                       /**< our end, owned */
+	struct rte_intr_handle *h;    /**< EXT handle on @fd */
+	struct vxpath_dev *dev;
+	bool registered;              /**< the callback is in the EAL list */
+	bool refused_logged;          /**< an unserved request was logged */
 };
 
 /* Control buffer big enough for VHOST_USER_MAX_FDS fds, aligned for cmsg. */
@@ -86,7 +137,35 @@ vxpath_vu_request_name(uint32_t request)
 		return "VHOST_USER_SET_PROTOCOL_FEATURES";
 	case VHOST_USER_GET_QUEUE_NUM: return "VHOST_USER_GET_QUEUE_NUM";
 	case VHOST_USER_SET_VRING_ENABLE: return "VHOST_USER_SET_VRING_ENABLE";
+	case VHOST_USER_NET_SET_MTU: return "VHOST_USER_NET_SET_MTU";
+	case VHOST_USER_SET_BACKEND_REQ_FD:
+		return "VHOST_USER_SET_BACKEND_REQ_FD";
+	case VHOST_USER_GET_CONFIG: return "VHOST_USER_GET_CONFIG";
+	case VHOST_USER_RESET_DEVICE: return "VHOST_USER_RESET_DEVICE";
+	case VHOST_USER_GET_MAX_MEM_SLOTS: return "VHOST_USER_GET_MAX_MEM_SLOTS";
+	case VHOST_USER_ADD_MEM_REG: return "VHOST_USER_ADD_MEM_REG";
+	case VHOST_USER_REM_MEM_REG: return "VHOST_USER_REM_MEM_REG";
+	case VHOST_USER_SET_STATUS: return "VHOST_USER_SET_STATUS";
+	case VHOST_USER_GET_STATUS: return "VHOST_USER_GET_STATUS";
 	default: return "unknown request";
+	}
+}
+
+const char *
+vxpath_vu_backend_request_name(uint32_t request)
+{
+	switch (request) {
+	case VHOST_USER_BACKEND_IOTLB_MSG:
+		return "VHOST_USER_BACKEND_IOTLB_MSG";
+	case VHOST_USER_BACKEND_CONFIG_CHANGE_MSG:
+		return "VHOST_USER_BACKEND_CONFIG_CHANGE_MSG";
+	case VHOST_USER_BACKEND_VRING_HOST_NOTIFIER_MSG:
+		return "VHOST_USER_BACKEND_VRING_HOST_NOTIFIER_MSG";
+	case VHOST_USER_BACKEND_VRING_CALL:
+		return "VHOST_USER_BACKEND_VRING_CALL";
+	case VHOST_USER_BACKEND_VRING_ERR:
+		return "VHOST_USER_BACKEND_VRING_ERR";
+	default: return "unknown back-end request";
 	}
 }
 
@@ -98,6 +177,9 @@ vxpath_vu_has_reply(uint32_t request)
 	case VHOST_USER_GET_PROTOCOL_FEATURES:
 	case VHOST_USER_GET_VRING_BASE:
 	case VHOST_USER_GET_QUEUE_NUM:
+	case VHOST_USER_GET_CONFIG:
+	case VHOST_USER_GET_MAX_MEM_SLOTS:
+	case VHOST_USER_GET_STATUS:
 		return true;
 	default:
 		return false;
@@ -110,9 +192,13 @@ vxpath_vu_reply_size(uint32_t request)
 	switch (request) {
 	case VHOST_USER_GET_VRING_BASE:
 		return sizeof(struct vhost_vring_state);
+	case VHOST_USER_GET_CONFIG:
+		return sizeof(struct vxpath_vu_config);
 	case VHOST_USER_GET_FEATURES:
 	case VHOST_USER_GET_PROTOCOL_FEATURES:
 	case VHOST_USER_GET_QUEUE_NUM:
+	case VHOST_USER_GET_MAX_MEM_SLOTS:
+	case VHOST_USER_GET_STATUS:
 	/* The others answer only a REPLY_ACK: one u64. */
 	case VHOST_USER_SET_FEATURES:
 	case VHOST_USER_SET_OWNER:
@@ -124,6 +210,12 @@ vxpath_vu_reply_size(uint32_t request)
 	case VHOST_USER_SET_VRING_CALL:
 	case VHOST_USER_SET_PROTOCOL_FEATURES:
 	case VHOST_USER_SET_VRING_ENABLE:
+	case VHOST_USER_NET_SET_MTU:
+	case VHOST_USER_SET_BACKEND_REQ_FD:
+	case VHOST_USER_RESET_DEVICE:
+	case VHOST_USER_ADD_MEM_REG:
+	case VHOST_USER_REM_MEM_REG:
+	case VHOST_USER_SET_STATUS:
 		return sizeof(uint64_t);
 	default:
 		return 0;
@@ -264,10 +356,106 @@ vxpath_vu_reply_check(const char *name, uint32_t request,
 			   reply->flags);
 		return -EIO;
 	}
-	if (reply->size != want) {
-		VXPATH_LOG(ERR, "%s: reply to %s has %u payload bytes, expected %u",
+	/* GET_CONFIG: the request's size or 0 (vxpath_vu_config_check). */
+	if (request == VHOST_USER_GET_CONFIG ? reply->size > want :
+	    reply->size != want) {
+		VXPATH_LOG(ERR, "%s: reply to %s has %u payload bytes, expected %s%u",
 			   name, vxpath_vu_request_name(request),
-			   reply->size, want);
+			   reply->size,
+			   request == VHOST_USER_GET_CONFIG ? "at most " : "",
+			   want);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+vxpath_vu_msg_mem_reg(struct vxpath_vu_msg *msg, uint32_t request,
+		      const struct vxpath_mem_region *r, int *fds,
+		      unsigned int *nfds)
+{
+	struct vxpath_vu_mem_region *w;
+
+	if ((request != VHOST_USER_ADD_MEM_REG &&
+	     request != VHOST_USER_REM_MEM_REG) ||
+	    (request == VHOST_USER_ADD_MEM_REG && r->fd < 0) ||
+	    r->size == 0 || r->addr + r->size < r->addr ||
+	    r->fd_offset + r->size < r->fd_offset)
+		return -EINVAL;
+	memset(msg, 0, sizeof(*msg));
+	vxpath_vu_msg_init(msg, request, sizeof(msg->payload.mem_reg), false);
+	w = &msg->payload.mem_reg.region;
+	w->guest_addr = r->addr;
+	w->size = r->size;
+	w->user_addr = r->addr;
+	w->mmap_offset = r->fd_offset;
+	if (request == VHOST_USER_ADD_MEM_REG) {
+		fds[0] = r->fd;
+		*nfds = 1;
+	} else {
+		*nfds = 0;
+	}
+	return 0;
+}
+
+int
+vxpath_vu_msg_get_config(struct vxpath_vu_msg *msg, uint32_t offset,
+			 uint32_t size)
+{
+	if (size == 0 || size > VXPATH_VU_CONFIG_MAX || offset + size < offset)
+		return -EINVAL;
+	memset(msg, 0, sizeof(*msg));
+	vxpath_vu_msg_init(msg, VHOST_USER_GET_CONFIG,
+			   (uint32_t)VXPATH_VU_CONFIG_SIZE(size), false);
+	msg->payload.config.offset = offset;
+	msg->payload.config.size = size;
+	msg->payload.config.flags = 0;
+	return 0;
+}
+
+int
+vxpath_vu_config_check(const char *name, const struct vxpath_vu_config *req,
+		       uint32_t reply_size,
+		       const struct vxpath_vu_config *reply)
+{
+	if (reply_size == 0) {
+		VXPATH_LOG(ERR, "%s: vhost-user back-end failed VHOST_USER_GET_CONFIG of %u bytes at offset %u (empty reply)",
+			   name, req->size, req->offset);
+		return -EIO;
+	}
+	if (reply_size != VXPATH_VU_CONFIG_SIZE(req->size) ||
+	    reply->offset != req->offset || reply->size != req->size ||
+	    reply->flags != req->flags) {
+		VXPATH_LOG(ERR, "%s: reply to VHOST_USER_GET_CONFIG (%u payload bytes, offset %u, size %u, flags 0x%x) does not match the request (%zu bytes, offset %u, size %u, flags 0x%x)",
+			   name, reply_size, reply->offset, reply->size,
+			   reply->flags, VXPATH_VU_CONFIG_SIZE(req->size),
+			   req->offset, req->size, req->flags);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+vxpath_vu_backend_hdr_check(const char *name, const struct vxpath_vu_hdr *hdr,
+			    uint32_t max)
+{
+	if ((hdr->flags & VHOST_USER_VERSION_MASK) != VHOST_USER_VERSION) {
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u has protocol version %u, expected %u",
+			   name, hdr->request,
+			   hdr->flags & VHOST_USER_VERSION_MASK,
+			   VHOST_USER_VERSION);
+		return -EIO;
+	}
+	if (hdr->flags & VHOST_USER_FLAG_REPLY) {
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u carries the reply flag (flags 0x%x)",
+			   name, hdr->request, hdr->flags);
+		return -EIO;
+	}
+	if (hdr->size > max) {
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u (%s) announces %u payload bytes, at most %u are defined",
+			   name, hdr->request,
+			   vxpath_vu_backend_request_name(hdr->request),
+			   hdr->size, max);
 		return -EIO;
 	}
 	return 0;
@@ -333,10 +521,9 @@ vu_io_error(struct vxpath_dev *dev, struct vxpath_vu *vu, const char *what,
 	return -EIO;
 }
 
-/* Close every fd a received message carried; none is expected. */
-static void
-vu_close_received_fds(struct vxpath_dev *dev, struct msghdr *mh,
-		      uint32_t request)
+/* Close every fd that came in @mh's control data; return how many. */
+static unsigned int
+cmsg_close_fds(struct msghdr *mh)
 {
 	struct cmsghdr *cmsg;
 	unsigned int closed = 0;
@@ -359,6 +546,16 @@ vu_close_received_fds(struct vxpath_dev *dev, struct msghdr *mh,
 				closed++;
 		}
 	}
+	return closed;
+}
+
+/* Close every fd a received message carried; none is expected. */
+static void
+vu_close_received_fds(struct vxpath_dev *dev, struct msghdr *mh,
+		      uint32_t request)
+{
+	unsigned int closed = cmsg_close_fds(mh);
+
 	if (closed > 0 || (mh->msg_flags & MSG_CTRUNC))
 		VXPATH_LOG(WARNING, "%s: vhost-user back-end sent file descriptors with the reply to %s; closed %u of them%s",
 			   dev->name, vxpath_vu_request_name(request), closed,
@@ -478,10 +675,13 @@ vu_recv(struct vxpath_dev *dev, struct vxpath_vu *vu, uint32_t request,
 	return 0;
 }
 
-/* Receive and validate the reply to @request; its payload into @payload. */
+/*
+ * Receive and validate the reply to @request; its payload into @payload,
+ * its size (bytes) to @size.
+ */
 static int
 vu_recv_reply(struct vxpath_dev *dev, struct vxpath_vu *vu, uint32_t request,
-	      union vxpath_vu_payload *payload)
+	      union vxpath_vu_payload *payload, uint32_t *size)
 {
 	struct vxpath_vu_hdr hdr;
 	int ret;
@@ -495,31 +695,32 @@ vu_recv_reply(struct vxpath_dev *dev, struct vxpath_vu *vu, uint32_t request,
 		vu_mark_broken(vu);
 		return ret;
 	}
-	/* hdr.size == vxpath_vu_reply_size(request) <= sizeof(*payload) */
+	*size = hdr.size;
+	/* hdr.size <= vxpath_vu_reply_size(request) <= sizeof(*payload) */
+	if (hdr.size == 0)
+		return 0;
 	return vu_recv(dev, vu, request, payload, hdr.size);
 }
 
 /*
  * Send one request and wait for what answers it: its own reply (stored in
- * @reply, which may be NULL otherwise) or, with REPLY_ACK negotiated, the
- * ack, which is checked. Sets need_reply on requests that have no reply of
- * their own when REPLY_ACK is negotiated.
+ * @reply, which may be NULL otherwise; its size in bytes to @reply_size
+ * when not NULL) or, with REPLY_ACK negotiated, the ack, which is checked.
+ * Sets need_reply on requests that have no reply of their own when
+ * REPLY_ACK is negotiated. The caller holds vu->lock.
  */
 static int
-vu_request(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
-	   const int *fds, unsigned int nfds, union vxpath_vu_payload *reply)
+vu_request_locked(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
+		  const int *fds, unsigned int nfds,
+		  union vxpath_vu_payload *reply, uint32_t *reply_size)
 {
 	struct vxpath_vu *vu = dev->backend;
 	uint32_t request = msg->hdr.request;
 	union vxpath_vu_payload payload;
+	uint32_t size = 0;
 	bool own_reply, ack;
 	int ret;
 
-	if (vu == NULL || vu->fd < 0) {
-		VXPATH_LOG(ERR, "%s: cannot send %s: vhost-user back-end is not set up",
-			   dev->name, vxpath_vu_request_name(request));
-		return -ENOTCONN;
-	}
 	if (vu->broken) {
 		/* The cause was logged when it happened; say this once. */
 		if (!vu->broken_reported)
@@ -550,14 +751,50 @@ vu_request(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
 		return 0;
 
 	memset(&payload, 0, sizeof(payload));
-	ret = vu_recv_reply(dev, vu, request, &payload);
+	ret = vu_recv_reply(dev, vu, request, &payload, &size);
 	if (ret < 0)
 		return ret;
 	if (ack)
 		return vxpath_vu_ack_check(dev->name, request, payload.u64);
 	if (reply != NULL)
 		*reply = payload;
+	if (reply_size != NULL)
+		*reply_size = size;
 	return 0;
+}
+
+/* vu_request_locked() under vu->lock. */
+static int
+vu_request_ex(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
+	      const int *fds, unsigned int nfds,
+	      union vxpath_vu_payload *reply, uint32_t *reply_size)
+{
+	struct vxpath_vu *vu = dev->backend;
+	int ret;
+
+	if (vu == NULL || vu->fd < 0) {
+		VXPATH_LOG(ERR, "%s: cannot send %s: vhost-user back-end is not set up",
+			   dev->name, vxpath_vu_request_name(msg->hdr.request));
+		return -ENOTCONN;
+	}
+	pthread_mutex_lock(&vu->lock);
+	ret = vu_request_locked(dev, msg, fds, nfds, reply, reply_size);
+	pthread_mutex_unlock(&vu->lock);
+	return ret;
+}
+
+static int
+vu_request(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
+	   const int *fds, unsigned int nfds, union vxpath_vu_payload *reply)
+{
+	return vu_request_ex(dev, msg, fds, nfds, reply, NULL);
+}
+
+/* Whether protocol feature @bit was negotiated. */
+static bool
+vu_has_protocol(const struct vxpath_vu *vu, unsigned int bit)
+{
+	return (vu->protocol_features & (1ULL << bit)) != 0;
 }
 
 /* Send a request that has no payload and a u64 reply; the u64 to @value. */
@@ -665,6 +902,533 @@ vu_connect(struct vxpath_dev *dev, struct vxpath_vu *vu)
 }
 
 /*
+ * The back-end channel (BACKEND_REQ): requests the back-end sends us.
+ */
+
+/* Receive exactly @len bytes from the back-end channel; fds are closed. */
+static int
+bch_recv(struct vu_bch *b, void *buf, size_t len, unsigned int *nfds)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		union vu_cmsg_buf ctl;
+		struct iovec iov = {
+			.iov_base = (char *)buf + got,
+			.iov_len = len - got,
+		};
+		struct msghdr mh = {
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = ctl.buf,
+			.msg_controllen = sizeof(ctl.buf),
+		};
+		ssize_t n = recvmsg(b->fd, &mh, MSG_CMSG_CLOEXEC);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK ?
+			       -ETIMEDOUT : -errno;
+		}
+		*nfds += cmsg_close_fds(&mh);
+		if (mh.msg_flags & MSG_CTRUNC)
+			(*nfds)++;
+		if (n == 0)
+			return -ENOTCONN;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static void bch_cb(void *arg);
+
+/* Stop serving the channel (malformed input or hang-up): see bch_cb(). */
+static void
+bch_stop_in_cb(struct vu_bch *b)
+{
+	shutdown(b->fd, SHUT_RDWR);
+	/* Inside our own callback: removed once it returns. The fd and the
+	 * handle stay until vu_destroy().
+	 */
+	if (rte_intr_callback_unregister_pending(b->h, bch_cb, b, NULL) >= 0)
+		b->registered = false;
+}
+
+/* Answer a back-end request that asked for a reply: 0 success, 1 refused. */
+static int
+bch_reply(struct vu_bch *b, uint32_t request, uint64_t value)
+{
+	struct vxpath_vu_hdr hdr = {
+		.request = request,
+		.flags = VHOST_USER_VERSION | VHOST_USER_FLAG_REPLY,
+		.size = sizeof(value),
+	};
+	struct iovec iov[2] = {
+		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
+		{ .iov_base = &value, .iov_len = sizeof(value) },
+	};
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t n;
+
+	do {
+		n = sendmsg(b->fd, &mh, MSG_NOSIGNAL);
+	} while (n < 0 && errno == EINTR);
+	/* 20 bytes on a socket nobody wrote to: all or nothing. */
+	if (n != (ssize_t)(sizeof(hdr) + sizeof(value)))
+		return n < 0 ? -errno : -EIO;
+	return 0;
+}
+
+/*
+ * EAL interrupt thread: one request from the back-end. CONFIG_CHANGE_MSG
+ * (with CONFIG negotiated) is acknowledged, then the configuration is read
+ * again and an LSC event raised (vxpath_virtio_net_config_changed(), last:
+ * an application callback may close the port). Every other request is
+ * refused, with a reply of 1 when it asks for one. A malformed message
+ * (bad version, reply flag, oversized payload, short read, timeout) is
+ * logged once and the channel closed; the port keeps working without it.
+ */
+static void
+bch_cb(void *arg)
+{
+	struct vu_bch *b = arg;
+	struct vxpath_dev *dev = b->dev;
+	struct vxpath_vu *vu = dev->backend;
+	union vxpath_vu_payload payload;
+	struct vxpath_vu_hdr hdr;
+	unsigned int nfds = 0;
+	bool serve = false;
+	int ret;
+
+	ret = bch_recv(b, &hdr, sizeof(hdr), &nfds);
+	if (ret == -ENOTCONN) {
+		VXPATH_LOG(NOTICE, "%s: the vhost-user back-end closed its back-end channel",
+			   dev->name);
+		bch_stop_in_cb(b);
+		return;
+	}
+	if (ret == 0 &&
+	    vxpath_vu_backend_hdr_check(dev->name, &hdr, sizeof(payload)) < 0)
+		ret = -EIO; /* logged */
+	else if (ret < 0)
+		VXPATH_LOG(ERR, "%s: back-end channel: cannot read a request header: %s",
+			   dev->name, strerror(-ret));
+	if (ret == 0 && hdr.size > 0) {
+		ret = bch_recv(b, &payload, hdr.size, &nfds);
+		if (ret < 0)
+			VXPATH_LOG(ERR, "%s: back-end channel: %s announced %u payload bytes, reading them failed: %s",
+				   dev->name,
+				   vxpath_vu_backend_request_name(hdr.request),
+				   hdr.size, strerror(-ret));
+	}
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: closing the back-end channel of %s after a malformed request",
+			   dev->name, dev->args.path);
+		bch_stop_in_cb(b);
+		return;
+	}
+	if (nfds > 0)
+		VXPATH_LOG(WARNING, "%s: back-end channel: %s came with %u file descriptors; closed them",
+			   dev->name, vxpath_vu_backend_request_name(hdr.request),
+			   nfds);
+
+	if (hdr.request == VHOST_USER_BACKEND_CONFIG_CHANGE_MSG &&
+	    hdr.size == 0 && vu != NULL &&
+	    vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_CONFIG)) {
+		serve = true;
+		VXPATH_LOG(INFO, "%s: back-end channel: %s", dev->name,
+			   vxpath_vu_backend_request_name(hdr.request));
+	} else if (!b->refused_logged) {
+		b->refused_logged = true;
+		VXPATH_LOG(WARNING, "%s: back-end channel: request %u (%s, %u payload bytes) is not served%s; later ones are logged at DEBUG level",
+			   dev->name, hdr.request,
+			   vxpath_vu_backend_request_name(hdr.request), hdr.size,
+			   (hdr.flags & VHOST_USER_FLAG_NEED_REPLY) ?
+			   ", replied with a failure" : "");
+	} else {
+		VXPATH_LOG(DEBUG, "%s: back-end channel: request %u refused",
+			   dev->name, hdr.request);
+	}
+	/* A reply is what the back-end waits for: send it before anything
+	 * else, so that it never waits on us while we wait on it.
+	 */
+	if (hdr.flags & VHOST_USER_FLAG_NEED_REPLY) {
+		ret = bch_reply(b, hdr.request, serve ? 0 : 1);
+		if (ret < 0) {
+			VXPATH_LOG(ERR, "%s: back-end channel: cannot reply to %s (%s); closing the channel",
+				   dev->name,
+				   vxpath_vu_backend_request_name(hdr.request),
+				   strerror(-ret));
+			bch_stop_in_cb(b);
+			return;
+		}
+	}
+	if (serve)
+		vxpath_virtio_net_config_changed(dev);
+}
+
+/* Free the channel once its callback is out of the EAL list. */
+static void
+bch_free_cb(struct rte_intr_handle *h, void *arg)
+{
+	struct vu_bch *b = arg;
+
+	RTE_SET_USED(h);
+	close(b->fd);
+	rte_intr_instance_free(b->h);
+	free(b);
+}
+
+/*
+ * Close the back-end channel. From the interrupt thread inside its own
+ * callback (the port closed by an application's LSC callback) the
+ * channel is freed after the callback returns.
+ */
+static void
+bch_close(struct vu_bch *b)
+{
+	int ret;
+
+	if (b == NULL)
+		return;
+	shutdown(b->fd, SHUT_RDWR);
+	if (b->registered) {
+		if (rte_thread_is_intr()) {
+			ret = rte_intr_callback_unregister(b->h, bch_cb, b);
+			if (ret == -EAGAIN &&
+			    rte_intr_callback_unregister_pending(b->h, bch_cb, b,
+							bch_free_cb) >= 0)
+				return;
+		} else {
+			rte_intr_callback_unregister_sync(b->h, bch_cb, b);
+		}
+	}
+	bch_free_cb(b->h, b);
+}
+
+/*
+ * BACKEND_REQ: create the channel, give the back-end its end with
+ * SET_BACKEND_REQ_FD and have the EAL interrupt thread serve ours.
+ * Return: 0; -errno of socketpair(); -ENOMEM; an exchange error.
+ */
+static int
+bch_open(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	struct timeval tv = {
+		.tv_sec = vxpath_vu_reply_timeout_ms / 1000,
+		.tv_usec = (vxpath_vu_reply_timeout_ms % 1000) * 1000,
+	};
+	struct vxpath_vu_msg msg;
+	struct vu_bch *b;
+	int sv[2], ret;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		ret = -errno;
+		VXPATH_LOG(ERR, "%s: cannot create the back-end channel: %s",
+			   dev->name, strerror(-ret));
+		return ret;
+	}
+	/* A back-end that stalls mid-message holds the interrupt thread for
+	 * one timeout at most.
+	 */
+	setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	b = calloc(1, sizeof(*b));
+	if (b != NULL)
+		b->h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (b == NULL || b->h == NULL ||
+	    rte_intr_type_set(b->h, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_fd_set(b->h, sv[0]) != 0) {
+		VXPATH_LOG(ERR, "%s: no memory for the back-end channel",
+			   dev->name);
+		if (b != NULL)
+			rte_intr_instance_free(b->h);
+		free(b);
+		close(sv[0]);
+		close(sv[1]);
+		return -ENOMEM;
+	}
+	b->fd = sv[0];
+	b->dev = dev;
+
+	vxpath_vu_msg_empty(&msg, VHOST_USER_SET_BACKEND_REQ_FD);
+	ret = vu_request(dev, &msg, &sv[1], 1, NULL);
+	close(sv[1]); /* the back-end has its own copy now */
+	if (ret < 0) {
+		bch_free_cb(b->h, b);
+		return ret;
+	}
+	ret = rte_intr_callback_register(b->h, bch_cb, b);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: cannot watch the back-end channel in the EAL interrupt thread: %s",
+			   dev->name, strerror(-ret));
+		bch_free_cb(b->h, b);
+		return ret;
+	}
+	b->registered = true;
+	vu->bch = b;
+	return 0;
+}
+
+/*
+ * Memory table: SET_MEM_TABLE, or ADD_MEM_REG/REM_MEM_REG with
+ * CONFIGURE_MEM_SLOTS, at start and on each memory hot-plug event.
+ */
+
+/* Whether @r lies inside @d with the same file mapping. */
+static bool
+region_within(const struct vxpath_mem_region *r,
+	      const struct vxpath_mem_region *d)
+{
+	return r->fd == d->fd && r->addr >= d->addr &&
+	       r->addr + r->size <= d->addr + d->size &&
+	       r->fd_offset == d->fd_offset + (r->addr - d->addr);
+}
+
+static int
+region_cmp_addr(const void *a, const void *b)
+{
+	const struct vxpath_mem_region *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* One line telling the user what to do when memory has too many pieces. */
+static void
+mem_too_many_log(struct vxpath_dev *dev, struct vxpath_vu *vu, unsigned int n)
+{
+	if (vu->max_mem_slots > 0)
+		VXPATH_LOG(ERR, "%s: DPDK memory is in %u pieces but the vhost-user back-end at %s takes at most %u memory slots (VHOST_USER_GET_MAX_MEM_SLOTS): run EAL with --single-file-segments (or use 1 GB hugepages)",
+			   dev->name, n, dev->args.path, vu->max_mem_slots);
+	else
+		VXPATH_LOG(ERR, "%s: DPDK memory is in %u pieces but vhost-user passes at most %u memory regions: run EAL with --single-file-segments (or use larger hugepages, e.g. 1 GB)",
+			   dev->name, n, VHOST_USER_MAX_MEM_REGIONS);
+}
+
+/* SET_MEM_TABLE with DPDK memory as it is now (but for @skip). */
+static int
+mem_sync_table(struct vxpath_dev *dev, struct vxpath_vu *vu, bool force,
+	       const void *skip, size_t skip_len)
+{
+	struct vxpath_mem_region regions[VHOST_USER_MAX_MEM_REGIONS];
+	int fds[VHOST_USER_MAX_FDS];
+	struct vxpath_vu_msg msg;
+	unsigned int n = 0, nfds = 0;
+	int ret;
+
+	ret = vxpath_memory_regions_locked(regions, VHOST_USER_MAX_MEM_REGIONS,
+					   &n, true, skip, skip_len);
+	if (ret == -E2BIG)
+		mem_too_many_log(dev, vu, n);
+	if (ret < 0)
+		return ret; /* the others are logged by memory.c */
+	if (!force && n == vu->nmem &&
+	    memcmp(regions, vu->mem, n * sizeof(regions[0])) == 0)
+		return 0;
+	ret = vxpath_vu_msg_mem_table(&msg, regions, n, fds, &nfds);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: invalid memory regions for the vhost-user back-end (%u regions): %s",
+			   dev->name, n, strerror(-ret));
+		return ret;
+	}
+	ret = vu_request_locked(dev, &msg, fds, nfds, NULL, NULL);
+	if (ret < 0)
+		return ret;
+	memcpy(vu->mem, regions, n * sizeof(regions[0]));
+	vu->nmem = n;
+	VXPATH_LOG(DEBUG, "%s: memory table of %u regions sent", dev->name, n);
+	return 0;
+}
+
+/* Send one ADD_MEM_REG or REM_MEM_REG. */
+static int
+mem_reg(struct vxpath_dev *dev, uint32_t request,
+	const struct vxpath_mem_region *r)
+{
+	struct vxpath_vu_msg msg;
+	unsigned int nfds = 0;
+	int fds[1];
+
+	if (vxpath_vu_msg_mem_reg(&msg, request, r, fds, &nfds) < 0) {
+		VXPATH_LOG(ERR, "%s: %s: invalid region of %" PRIu64 " bytes at 0x%" PRIx64,
+			   dev->name, vxpath_vu_request_name(request), r->size,
+			   r->addr);
+		return -EINVAL;
+	}
+	VXPATH_LOG(DEBUG, "%s: %s 0x%" PRIx64 "+%" PRIu64, dev->name,
+		   vxpath_vu_request_name(request), r->addr, r->size);
+	return vu_request_locked(dev, &msg, fds, nfds, NULL, NULL);
+}
+
+/*
+ * CONFIGURE_MEM_SLOTS: bring the back-end's regions in line with DPDK
+ * memory (but for @skip). A region the back-end has stays as long as all
+ * its memory does, so that rings and buffers in it are never unmapped
+ * while the port runs; new memory becomes new regions (ADD_MEM_REG); a
+ * region part of which was freed is removed (REM_MEM_REG, first: the spec
+ * has no overlapping regions) and what is left of it added again.
+ */
+static int
+mem_sync_slots(struct vxpath_dev *dev, struct vxpath_vu *vu,
+	       const void *skip, size_t skip_len)
+{
+	unsigned int max = vu->max_mem_slots, n = 0, nadd = 0, nkeep, i, j;
+	struct vxpath_mem_region *want, *add = NULL, *keep = NULL;
+	unsigned int nrem = 0, added = 0, removed = 0;
+	bool *kept = NULL;
+	int ret;
+
+	/* calloc, not rte_malloc: the hot-plug lock may be held. */
+	want = calloc(max, sizeof(*want));
+	if (want == NULL)
+		return -ENOMEM;
+	ret = vxpath_memory_regions_locked(want, max, &n, true, skip, skip_len);
+	if (ret == -E2BIG)
+		mem_too_many_log(dev, vu, n);
+	if (ret < 0)
+		goto out;
+	kept = calloc(vu->nmem + 1, sizeof(*kept));
+	keep = calloc(vu->nmem + 1, sizeof(*keep));
+	add = calloc(n + vu->nmem + 1, sizeof(*add));
+	if (kept == NULL || keep == NULL || add == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Regions of the back-end that DPDK memory still covers whole. */
+	nkeep = 0;
+	for (i = 0; i < vu->nmem; i++) {
+		for (j = 0; j < n && !kept[i]; j++)
+			kept[i] = region_within(&vu->mem[i], &want[j]);
+		if (kept[i])
+			keep[nkeep++] = vu->mem[i];
+		else
+			nrem++;
+	}
+	qsort(keep, nkeep, sizeof(*keep), region_cmp_addr);
+	/* The rest of each piece of memory: the gaps between kept ones. */
+	for (j = 0; j < n; j++) {
+		uint64_t at = want[j].addr, end = want[j].addr + want[j].size;
+
+		for (i = 0; i <= nkeep && at < end; i++) {
+			uint64_t stop = end;
+
+			if (i < nkeep) {
+				if (!region_within(&keep[i], &want[j]))
+					continue;
+				stop = keep[i].addr;
+			}
+			if (stop > at) {
+				add[nadd] = want[j];
+				add[nadd].addr = at;
+				add[nadd].size = stop - at;
+				add[nadd].fd_offset = want[j].fd_offset +
+						      (at - want[j].addr);
+				nadd++;
+			}
+			if (i < nkeep)
+				at = keep[i].addr + keep[i].size;
+			else
+				at = end;
+		}
+	}
+	if (vu->nmem - nrem + nadd > max) {
+		mem_too_many_log(dev, vu, vu->nmem - nrem + nadd);
+		ret = -E2BIG;
+		goto out;
+	}
+	for (i = 0; i < vu->nmem; ) {
+		bool gone = true;
+
+		for (j = 0; j < nkeep && gone; j++)
+			gone = memcmp(&vu->mem[i], &keep[j],
+				      sizeof(keep[j])) != 0;
+		if (!gone) {
+			i++;
+			continue;
+		}
+		ret = mem_reg(dev, VHOST_USER_REM_MEM_REG, &vu->mem[i]);
+		if (ret < 0)
+			goto out;
+		vu->mem[i] = vu->mem[--vu->nmem];
+		removed++;
+	}
+	for (i = 0; i < nadd; i++) {
+		ret = mem_reg(dev, VHOST_USER_ADD_MEM_REG, &add[i]);
+		if (ret < 0)
+			goto out;
+		vu->mem[vu->nmem++] = add[i];
+		added++;
+	}
+	if (added + removed > 0)
+		VXPATH_LOG(INFO, "%s: memory slots: %u regions added, %u removed, %u in use of %u",
+			   dev->name, added, removed, vu->nmem, max);
+	ret = 0;
+out:
+	free(want);
+	free(kept);
+	free(keep);
+	free(add);
+	return ret;
+}
+
+/* The back-end's memory table now, the hot-plug lock and vu->lock held. */
+static int
+mem_sync_locked(struct vxpath_dev *dev, struct vxpath_vu *vu, bool force,
+		const void *skip, size_t skip_len)
+{
+	int ret;
+
+	if (vu->max_mem_slots > 0)
+		ret = mem_sync_slots(dev, vu, skip, skip_len);
+	else
+		ret = mem_sync_table(dev, vu, force, skip, skip_len);
+	if (ret == 0)
+		vu->mem_sent = true;
+	return ret;
+}
+
+/*
+ * Memory event callback (rte_mem_event_callback_register): runs in the
+ * thread that allocates or frees DPDK memory, with EAL's memory hot-plug
+ * lock write-locked (thread-unsafe walks only; no rte_malloc). A free
+ * event comes before the memory goes: it is left out of the table before
+ * the back-end's mapping of it is withdrawn. Once a table went out, the
+ * back-end follows every change; if it cannot (too many regions, refused
+ * request), the connection is marked broken and the link goes down: the
+ * port never half-works with memory its back-end cannot reach.
+ */
+static void
+mem_event_cb(enum rte_mem_event type, const void *addr, size_t len,
+	     void *arg)
+{
+	struct vxpath_dev *dev = arg;
+	struct vxpath_vu *vu = dev->backend;
+	int ret;
+
+	if (vu == NULL)
+		return;
+	pthread_mutex_lock(&vu->lock);
+	if (vu->mem_sent && !vu->broken) {
+		VXPATH_LOG(DEBUG, "%s: DPDK memory %s: %zu bytes at %p",
+			   dev->name,
+			   type == RTE_MEM_EVENT_FREE ? "freed" : "allocated",
+			   len, addr);
+		ret = mem_sync_locked(dev, vu, false,
+				      type == RTE_MEM_EVENT_FREE ? addr : NULL,
+				      len);
+		if (ret < 0) {
+			VXPATH_LOG(ERR, "%s: the vhost-user back-end cannot follow a DPDK memory %s of %zu bytes (%s): link down, the connection is closed",
+				   dev->name,
+				   type == RTE_MEM_EVENT_FREE ? "free" : "allocation",
+				   len, strerror(-ret));
+			vu_mark_broken(vu);
+		}
+	}
+	pthread_mutex_unlock(&vu->lock);
+}
+
+/*
  * Operations (struct vxpath_vhost_ops, vhost.h).
  */
 
@@ -675,8 +1439,15 @@ vu_destroy(struct vxpath_dev *dev)
 
 	if (vu == NULL)
 		return;
+	/* Waits for a callback running in another thread. */
+	if (vu->mem_cb)
+		rte_mem_event_callback_unregister(vu->mem_cb_name, dev);
+	bch_close(vu->bch);
+	vu->bch = NULL;
 	if (vu->fd >= 0)
 		close(vu->fd);
+	pthread_mutex_destroy(&vu->lock);
+	free(vu->mem);
 	free(vu);
 	dev->backend = NULL;
 }
@@ -716,17 +1487,152 @@ vu_check_queues(struct vxpath_dev *dev, struct vxpath_vu *vu)
 }
 
 /*
- * Connect, read the back-end's features and, when it has protocol features
- * (bit 30), negotiate those vxpath uses (REPLY_ACK; MQ when queues > 1,
- * then check the pairs it serves). The spec allows
- * GET/SET_PROTOCOL_FEATURES and GET_QUEUE_NUM before SET_FEATURES.
+ * CONFIGURE_MEM_SLOTS: how many regions the back-end takes (capped at
+ * VXPATH_VU_MAX_MEM_SLOTS; 0 falls back to SET_MEM_TABLE). Without it,
+ * 2 MB pages in a file each would soon need more than the 8 regions of
+ * SET_MEM_TABLE: refuse now, with the fix, rather than half-work later.
  */
+static int
+vu_setup_memory(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	unsigned int room;
+	uint64_t slots = 0;
+	int ret;
+
+	vu->max_mem_slots = 0;
+	if (vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS)) {
+		ret = vu_get_u64(dev, VHOST_USER_GET_MAX_MEM_SLOTS, &slots);
+		if (ret < 0)
+			return ret;
+		if (slots == 0)
+			VXPATH_LOG(WARNING, "%s: the vhost-user back-end offers 0 memory slots (VHOST_USER_GET_MAX_MEM_SLOTS): using VHOST_USER_SET_MEM_TABLE",
+				   dev->name);
+		vu->max_mem_slots = (unsigned int)RTE_MIN(slots,
+				(uint64_t)VXPATH_VU_MAX_MEM_SLOTS);
+		VXPATH_LOG(INFO, "%s: back-end takes %" PRIu64 " memory slots, vxpath uses up to %u",
+			   dev->name, slots, vu->max_mem_slots);
+	}
+	if (vu->max_mem_slots == 0 && vxpath_memory_fd_per_small_page()) {
+		VXPATH_LOG(ERR, "%s: EAL keeps each hugepage below 1 GB in a file of its own (no --single-file-segments), one vhost-user memory region each, and the back-end at %s takes at most %u regions (no VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS): run EAL with --single-file-segments, or use 1 GB hugepages",
+			   dev->name, dev->args.path,
+			   VHOST_USER_MAX_MEM_REGIONS);
+		return -E2BIG;
+	}
+	room = vu->max_mem_slots > 0 ? vu->max_mem_slots :
+	       VHOST_USER_MAX_MEM_REGIONS;
+	free(vu->mem);
+	vu->mem = calloc(room, sizeof(*vu->mem));
+	vu->nmem = 0;
+	vu->mem_sent = false;
+	if (vu->mem == NULL) {
+		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Names of the protocol features in @f, for the log ("MQ REPLY_ACK"). */
+static void
+protocol_names(uint64_t f, char *buf, size_t len)
+{
+	static const struct { unsigned int bit; const char *name; } names[] = {
+		{ VHOST_USER_PROTOCOL_F_MQ, "MQ" },
+		{ VHOST_USER_PROTOCOL_F_REPLY_ACK, "REPLY_ACK" },
+		{ VHOST_USER_PROTOCOL_F_NET_MTU, "NET_MTU" },
+		{ VHOST_USER_PROTOCOL_F_BACKEND_REQ, "BACKEND_REQ" },
+		{ VHOST_USER_PROTOCOL_F_CONFIG, "CONFIG" },
+		{ VHOST_USER_PROTOCOL_F_RESET_DEVICE, "RESET_DEVICE" },
+		{ VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS,
+		  "CONFIGURE_MEM_SLOTS" },
+		{ VHOST_USER_PROTOCOL_F_STATUS, "STATUS" },
+	};
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(names); i++) {
+		int n;
+
+		if (!(f & (1ULL << names[i].bit)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s",
+			     used > 0 ? " " : "", names[i].name);
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		snprintf(buf, len, "none");
+}
+
+/*
+ * The connection's set-up sequence, run on each new connection (a replay
+ * after a reconnection runs it again): read the back-end's features and,
+ * when it has protocol features (bit 30), negotiate those vxpath uses
+ * (VXPATH_VU_PROTOCOL_FEATURES, MQ when queues > 1, each only where
+ * offered), then check the pairs it serves (MQ), learn its memory slots
+ * (CONFIGURE_MEM_SLOTS) and open the back-end channel (BACKEND_REQ). The
+ * spec allows all of these before SET_FEATURES.
+ */
+static int
+vu_negotiate(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	uint64_t wanted = VXPATH_VU_PROTOCOL_FEATURES;
+	char offered_names[160], names[160];
+	int ret;
+
+	bch_close(vu->bch);
+	vu->bch = NULL;
+	vu->protocol_offered = 0;
+	vu->protocol_features = 0;
+
+	ret = vu_get_u64(dev, VHOST_USER_GET_FEATURES, &vu->features);
+	if (ret < 0)
+		return ret;
+
+	if (vu->features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES)) {
+		ret = vu_get_u64(dev, VHOST_USER_GET_PROTOCOL_FEATURES,
+				 &vu->protocol_offered);
+		if (ret < 0)
+			return ret;
+		if (dev->args.queues > 1)
+			wanted |= 1ULL << VHOST_USER_PROTOCOL_F_MQ;
+		/* Sent without need_reply: REPLY_ACK is not on yet. */
+		ret = vu_set_u64(dev, VHOST_USER_SET_PROTOCOL_FEATURES,
+				 vu->protocol_offered & wanted);
+		if (ret < 0)
+			return ret;
+		vu->protocol_features = vu->protocol_offered & wanted;
+	}
+	if (dev->args.queues > 1) {
+		ret = vu_check_queues(dev, vu);
+		if (ret < 0)
+			return ret;
+	}
+	ret = vu_setup_memory(dev, vu);
+	if (ret < 0)
+		return ret;
+	if (vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_BACKEND_REQ)) {
+		ret = bch_open(dev, vu);
+		if (ret < 0)
+			return ret;
+	}
+
+	protocol_names(vu->protocol_offered, offered_names,
+		       sizeof(offered_names));
+	protocol_names(vu->protocol_features, names, sizeof(names));
+	VXPATH_LOG(INFO, "%s: connected to vhost-user back-end %s: features 0x%" PRIx64 ", protocol features offered 0x%" PRIx64 " (%s), in use 0x%" PRIx64 " (%s)",
+		   dev->name, dev->args.path, vu->features,
+		   vu->protocol_offered, offered_names,
+		   vu->protocol_features, names);
+	return 0;
+}
+
+/* Connect, then the connection's set-up sequence (vu_negotiate()). */
 static int
 vu_setup(struct vxpath_dev *dev)
 {
-	uint64_t wanted = VXPATH_VU_PROTOCOL_FEATURES;
 	struct vxpath_vu *vu;
-	uint64_t offered;
 	int ret;
 
 	if (dev->args.server) {
@@ -740,45 +1646,14 @@ vu_setup(struct vxpath_dev *dev)
 		return -ENOMEM;
 	}
 	vu->fd = -1;
+	pthread_mutex_init(&vu->lock, NULL);
 	dev->backend = vu;
 
 	ret = vu_connect(dev, vu);
+	if (ret == 0)
+		ret = vu_negotiate(dev, vu);
 	if (ret < 0)
-		goto fail;
-
-	ret = vu_get_u64(dev, VHOST_USER_GET_FEATURES, &vu->features);
-	if (ret < 0)
-		goto fail;
-
-	if (vu->features & (1ULL << VHOST_USER_F_PROTOCOL_FEATURES)) {
-		ret = vu_get_u64(dev, VHOST_USER_GET_PROTOCOL_FEATURES,
-				 &offered);
-		if (ret < 0)
-			goto fail;
-		if (dev->args.queues > 1)
-			wanted |= 1ULL << VHOST_USER_PROTOCOL_F_MQ;
-		/* Sent without need_reply: REPLY_ACK is not on yet. */
-		ret = vu_set_u64(dev, VHOST_USER_SET_PROTOCOL_FEATURES,
-				 offered & wanted);
-		if (ret < 0)
-			goto fail;
-		vu->protocol_features = offered & wanted;
-	}
-	if (dev->args.queues > 1) {
-		ret = vu_check_queues(dev, vu);
-		if (ret < 0)
-			goto fail;
-	}
-
-	VXPATH_LOG(INFO, "%s: connected to vhost-user back-end %s: features 0x%" PRIx64 ", protocol features 0x%" PRIx64 " (REPLY_ACK %s)",
-		   dev->name, dev->args.path, vu->features,
-		   vu->protocol_features,
-		   (vu->protocol_features &
-		    (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK)) ? "on" : "off");
-	return 0;
-
-fail:
-	vu_destroy(dev);
+		vu_destroy(dev);
 	return ret;
 }
 
@@ -837,40 +1712,40 @@ vu_set_features(struct vxpath_dev *dev, uint64_t features)
 	return ret;
 }
 
+/*
+ * At each start: the back-end's memory table (SET_MEM_TABLE, or the
+ * ADD_MEM_REG/REM_MEM_REG that bring its slots in line), built with EAL's
+ * memory hot-plug lock read-locked so that no allocation slips between
+ * the walk and the message; then memory events keep it up to date.
+ */
 static int
 vu_set_mem_table(struct vxpath_dev *dev)
 {
-	struct vxpath_mem_region regions[VHOST_USER_MAX_MEM_REGIONS];
-	int fds[VHOST_USER_MAX_FDS];
-	struct vxpath_vu_msg msg;
-	unsigned int n = 0, nfds = 0;
+	struct vxpath_vu *vu = dev->backend;
 	int ret;
 
-	ret = vxpath_memory_regions(regions, VHOST_USER_MAX_MEM_REGIONS, &n,
-				    true);
-	if (ret == -E2BIG) {
-		VXPATH_LOG(ERR, "%s: DPDK memory is in %u pieces but vhost-user passes at most %u memory regions: run EAL with --single-file-segments (or use larger hugepages, e.g. 1 GB)",
-			   dev->name, n, VHOST_USER_MAX_MEM_REGIONS);
-		return -E2BIG;
-	}
-	if (ret == -ENOTSUP) {
-		VXPATH_LOG(ERR, "%s: some DPDK memory has no file descriptor, so it cannot be shared with a vhost-user back-end: run EAL with hugepages (not --no-huge)",
+	if (vu == NULL || vu->fd < 0 || vu->mem == NULL) {
+		VXPATH_LOG(ERR, "%s: vhost-user back-end is not set up",
 			   dev->name);
-		return ret;
+		return -ENOTCONN;
 	}
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: cannot describe DPDK memory for the vhost-user back-end: %s",
-			   dev->name, strerror(-ret));
-		return ret;
+	if (!vu->mem_cb) {
+		snprintf(vu->mem_cb_name, sizeof(vu->mem_cb_name),
+			 "vxpath-%u-%.40s", dev->port_id, dev->name);
+		if (rte_mem_event_callback_register(vu->mem_cb_name,
+						    mem_event_cb, dev) == 0)
+			vu->mem_cb = true;
+		else
+			/* Legacy memory or --no-huge: memory is fixed. */
+			VXPATH_LOG(DEBUG, "%s: no memory event callback: %s",
+				   dev->name, rte_strerror(rte_errno));
 	}
-
-	ret = vxpath_vu_msg_mem_table(&msg, regions, n, fds, &nfds);
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: invalid memory regions for the vhost-user back-end (%u regions): %s",
-			   dev->name, n, strerror(-ret));
-		return ret;
-	}
-	return vu_request(dev, &msg, fds, nfds, NULL);
+	rte_mcfg_mem_read_lock();
+	pthread_mutex_lock(&vu->lock);
+	ret = mem_sync_locked(dev, vu, true, NULL, 0);
+	pthread_mutex_unlock(&vu->lock);
+	rte_mcfg_mem_read_unlock();
+	return ret;
 }
 
 static int
@@ -993,6 +1868,117 @@ vu_event_fd(struct vxpath_dev *dev)
 	return vu->fd;
 }
 
+/*
+ * NET_SET_MTU (NET_MTU negotiated and VIRTIO_NET_F_MTU accepted by the
+ * driver; with REPLY_ACK the back-end's verdict is checked). Otherwise
+ * nothing to tell.
+ */
+static int
+vu_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
+{
+	struct vxpath_vu *vu = dev->backend;
+	int ret;
+
+	if (vu == NULL || !vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_NET_MTU) ||
+	    !(dev->features & (1ULL << VIRTIO_NET_F_MTU)))
+		return 0;
+	ret = vu_set_u64(dev, VHOST_USER_NET_SET_MTU, mtu);
+	if (ret == 0)
+		VXPATH_LOG(INFO, "%s: VHOST_USER_NET_SET_MTU %u", dev->name,
+			   mtu);
+	return ret;
+}
+
+/* SET_STATUS when STATUS is negotiated (spec: u64 payload). */
+static int
+vu_set_status(struct vxpath_dev *dev, uint8_t status)
+{
+	struct vxpath_vu *vu = dev->backend;
+
+	if (vu == NULL || !vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_STATUS))
+		return 0;
+	VXPATH_LOG(DEBUG, "%s: VHOST_USER_SET_STATUS 0x%02x", dev->name,
+		   status);
+	return vu_set_u64(dev, VHOST_USER_SET_STATUS, status);
+}
+
+/* GET_STATUS; the u64 must hold a status byte (virtio 1.2, 2.1). */
+static int
+vu_get_status(struct vxpath_dev *dev, uint8_t *status)
+{
+	struct vxpath_vu *vu = dev->backend;
+	uint64_t v = 0;
+	int ret;
+
+	if (vu == NULL || !vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_STATUS))
+		return -ENOTSUP;
+	ret = vu_get_u64(dev, VHOST_USER_GET_STATUS, &v);
+	if (ret < 0)
+		return ret;
+	if (v > UINT8_MAX) {
+		VXPATH_LOG(ERR, "%s: VHOST_USER_GET_STATUS answered 0x%" PRIx64 ", not a device status byte",
+			   dev->name, v);
+		return -EIO;
+	}
+	*status = (uint8_t)v;
+	return 0;
+}
+
+/* GET_CONFIG, reply checked against the request (size, offset, flags). */
+static int
+vu_get_config(struct vxpath_dev *dev, uint32_t offset, void *buf,
+	      uint32_t size)
+{
+	struct vxpath_vu *vu = dev->backend;
+	union vxpath_vu_payload reply;
+	struct vxpath_vu_msg msg;
+	uint32_t got = 0;
+	int ret;
+
+	if (vu == NULL || !vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_CONFIG))
+		return -ENOTSUP;
+	if (vxpath_vu_msg_get_config(&msg, offset, size) < 0)
+		return -EINVAL;
+	ret = vu_request_ex(dev, &msg, NULL, 0, &reply, &got);
+	if (ret < 0)
+		/* Out of step (bad header): the connection is gone. */
+		return vu->broken && ret == -EIO ? -ENOTCONN : ret;
+	ret = vxpath_vu_config_check(dev->name, &msg.payload.config, got,
+				     &reply.config);
+	if (ret < 0)
+		return ret;
+	memcpy(buf, reply.config.region, size);
+	return 0;
+}
+
+/*
+ * RESET_DEVICE where offered; RESET_OWNER is never sent (deprecated). The
+ * back-end forgets its memory table: the next start sends it whole.
+ */
+static int
+vu_reset(struct vxpath_dev *dev)
+{
+	struct vxpath_vu *vu = dev->backend;
+	struct vxpath_vu_msg msg;
+	int ret;
+
+	if (vu == NULL ||
+	    !vu_has_protocol(vu, VHOST_USER_PROTOCOL_F_RESET_DEVICE)) {
+		VXPATH_LOG(DEBUG, "%s: back-end has no VHOST_USER_RESET_DEVICE; nothing sent",
+			   dev->name);
+		return 0;
+	}
+	vxpath_vu_msg_empty(&msg, VHOST_USER_RESET_DEVICE);
+	ret = vu_request(dev, &msg, NULL, 0, NULL);
+	pthread_mutex_lock(&vu->lock);
+	vu->nmem = 0;
+	vu->mem_sent = false;
+	pthread_mutex_unlock(&vu->lock);
+	if (ret == 0)
+		VXPATH_LOG(INFO, "%s: VHOST_USER_RESET_DEVICE sent", dev->name);
+	return ret;
+}
+
 const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.name = "vhost-user",
 	.setup = vu_setup,
@@ -1009,4 +1995,9 @@ const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.set_vring_call = vu_set_vring_call,
 	.enable_queue_pair = vu_enable_queue_pair,
 	.event_fd = vu_event_fd,
+	.set_mtu = vu_set_mtu,
+	.set_status = vu_set_status,
+	.get_status = vu_get_status,
+	.get_config = vu_get_config,
+	.reset = vu_reset,
 };

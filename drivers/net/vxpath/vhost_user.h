@@ -42,6 +42,28 @@ enum vhost_user_request {
 	VHOST_USER_SET_PROTOCOL_FEATURES = 16,
 	VHOST_USER_GET_QUEUE_NUM = 17,
 	VHOST_USER_SET_VRING_ENABLE = 18,
+	VHOST_USER_NET_SET_MTU = 20,
+	VHOST_USER_SET_BACKEND_REQ_FD = 21, /**< SET_SLAVE_REQ_FD in old texts */
+	VHOST_USER_GET_CONFIG = 24,
+	VHOST_USER_RESET_DEVICE = 34,
+	VHOST_USER_GET_MAX_MEM_SLOTS = 36,
+	VHOST_USER_ADD_MEM_REG = 37,
+	VHOST_USER_REM_MEM_REG = 38,
+	VHOST_USER_SET_STATUS = 39,
+	VHOST_USER_GET_STATUS = 40,
+};
+
+/**
+ * Back-end request codes, sent by the back-end on the back-end channel
+ * (spec, "Back-end message types"; VHOST_USER_SLAVE_* in old texts).
+ * vxpath serves CONFIG_CHANGE_MSG and refuses the others.
+ */
+enum vhost_user_backend_request {
+	VHOST_USER_BACKEND_IOTLB_MSG = 1,
+	VHOST_USER_BACKEND_CONFIG_CHANGE_MSG = 2,
+	VHOST_USER_BACKEND_VRING_HOST_NOTIFIER_MSG = 3,
+	VHOST_USER_BACKEND_VRING_CALL = 4,
+	VHOST_USER_BACKEND_VRING_ERR = 5,
 };
 
 /* Header flags (spec, "Header"). */
@@ -58,11 +80,32 @@ enum vhost_user_request {
 #define VHOST_USER_F_PROTOCOL_FEATURES 30
 
 /* Protocol feature bits (spec, "Protocol features"). */
-#define VHOST_USER_PROTOCOL_F_MQ        0
-#define VHOST_USER_PROTOCOL_F_REPLY_ACK 3
+#define VHOST_USER_PROTOCOL_F_MQ                   0
+#define VHOST_USER_PROTOCOL_F_REPLY_ACK            3
+#define VHOST_USER_PROTOCOL_F_NET_MTU              4
+#define VHOST_USER_PROTOCOL_F_BACKEND_REQ          5 /**< SLAVE_REQ */
+#define VHOST_USER_PROTOCOL_F_CONFIG               9
+#define VHOST_USER_PROTOCOL_F_RESET_DEVICE        13
+#define VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS 15
+#define VHOST_USER_PROTOCOL_F_STATUS              16
 
-/** Protocol features vxpath negotiates when the back-end offers them. */
-#define VXPATH_VU_PROTOCOL_FEATURES (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK)
+/**
+ * Protocol features vxpath negotiates when the back-end offers them (MQ
+ * is added when queues > 1). Each has its message: REPLY_ACK need_reply on
+ * every request without a reply of its own; NET_MTU NET_SET_MTU; BACKEND_REQ
+ * SET_BACKEND_REQ_FD and the back-end channel; CONFIG GET_CONFIG (and
+ * CONFIG_CHANGE_MSG on the back-end channel); RESET_DEVICE RESET_DEVICE at
+ * close; CONFIGURE_MEM_SLOTS GET_MAX_MEM_SLOTS, ADD_MEM_REG, REM_MEM_REG;
+ * STATUS SET_STATUS and GET_STATUS.
+ */
+#define VXPATH_VU_PROTOCOL_FEATURES \
+	((1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_NET_MTU) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_BACKEND_REQ) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_CONFIG) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_RESET_DEVICE) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS) | \
+	 (1ULL << VHOST_USER_PROTOCOL_F_STATUS))
 
 /*
  * u64 payload of SET_VRING_KICK/CALL: bits 0-7 the vring index, bit 8 set
@@ -75,6 +118,13 @@ enum vhost_user_request {
 #define VHOST_USER_MAX_MEM_REGIONS 8
 /** Most fds vxpath passes with one message: one per memory region. */
 #define VHOST_USER_MAX_FDS VHOST_USER_MAX_MEM_REGIONS
+/**
+ * Most memory slots vxpath uses with CONFIGURE_MEM_SLOTS, whatever larger
+ * number GET_MAX_MEM_SLOTS answers (QEMU's back-ends answer 509).
+ */
+#define VXPATH_VU_MAX_MEM_SLOTS 509
+/** Largest configuration space access of GET_CONFIG, bytes (spec: 256). */
+#define VXPATH_VU_CONFIG_MAX 256
 
 /** Message header: 12 bytes on the wire. */
 struct vxpath_vu_hdr {
@@ -98,6 +148,26 @@ struct vxpath_vu_memory {
 	struct vxpath_vu_mem_region regions[VHOST_USER_MAX_MEM_REGIONS];
 };
 
+/** Single memory region description (ADD_MEM_REG, REM_MEM_REG): 40 bytes. */
+struct vxpath_vu_mem_reg {
+	uint64_t padding;                   /**< 0 */
+	struct vxpath_vu_mem_region region; /**< as in SET_MEM_TABLE */
+};
+
+/**
+ * Virtio device config space access (GET_CONFIG): @size bytes of the
+ * device's configuration space (virtio 1.2, 4.x / 5.1.4) from @offset.
+ */
+struct vxpath_vu_config {
+	uint32_t offset; /**< bytes into the configuration space */
+	uint32_t size;   /**< bytes in @region, <= VXPATH_VU_CONFIG_MAX */
+	uint32_t flags;  /**< 0: writable fields; 1: live migration */
+	uint8_t region[VXPATH_VU_CONFIG_MAX];
+};
+
+/** Bytes of a config space access carrying @n bytes of configuration. */
+#define VXPATH_VU_CONFIG_SIZE(n) (3 * sizeof(uint32_t) + (n))
+
 /**
  * Payloads vxpath sends or receives. The vring state and address
  * descriptions have the layout of the Linux UAPI structs, used as they are
@@ -109,6 +179,8 @@ union vxpath_vu_payload {
 	struct vhost_vring_state state; /**< vring state description */
 	struct vhost_vring_addr addr;   /**< vring address description */
 	struct vxpath_vu_memory memory; /**< memory regions description */
+	struct vxpath_vu_mem_reg mem_reg; /**< single region description */
+	struct vxpath_vu_config config; /**< config space access */
 };
 
 /** One message; see the file comment about the gap after the header. */
@@ -127,6 +199,10 @@ _Static_assert(sizeof(struct vhost_vring_addr) == 40, "vring address");
 _Static_assert(sizeof(struct vxpath_vu_mem_region) == 32, "memory region");
 _Static_assert(sizeof(struct vxpath_vu_memory) == VXPATH_VU_MEMORY_SIZE(8),
 	       "memory regions description");
+_Static_assert(sizeof(struct vxpath_vu_mem_reg) == 40,
+	       "single memory region description");
+_Static_assert(sizeof(struct vxpath_vu_config) ==
+	       VXPATH_VU_CONFIG_SIZE(VXPATH_VU_CONFIG_MAX), "config space");
 
 /**
  * How long the front-end waits for a reply before giving up, in
@@ -138,16 +214,22 @@ extern unsigned int vxpath_vu_reply_timeout_ms;
 /** Spec name of a request code ("VHOST_USER_GET_FEATURES"), for logs. */
 const char *vxpath_vu_request_name(uint32_t request);
 
+/** Spec name of a back-end request code, for logs. */
+const char *vxpath_vu_backend_request_name(uint32_t request);
+
 /**
- * Whether @request has a reply of its own (spec, "Communication"):
- * GET_FEATURES, GET_PROTOCOL_FEATURES, GET_VRING_BASE, GET_QUEUE_NUM.
- * Requests without one get need_reply when REPLY_ACK is negotiated.
+ * Whether @request has a reply of its own (spec, "Communication" and each
+ * message): GET_FEATURES, GET_PROTOCOL_FEATURES, GET_VRING_BASE,
+ * GET_QUEUE_NUM, GET_CONFIG, GET_MAX_MEM_SLOTS, GET_STATUS. Requests
+ * without one get need_reply when REPLY_ACK is negotiated.
  */
 bool vxpath_vu_has_reply(uint32_t request);
 
 /**
  * Payload size, in bytes, of a valid reply to @request: its own reply, or
- * the u64 of a REPLY_ACK. 0 for a request vxpath does not send.
+ * the u64 of a REPLY_ACK. 0 for a request vxpath does not send. GET_CONFIG's
+ * reply has the size of its request (see vxpath_vu_config_check()): this
+ * gives the largest.
  */
 uint32_t vxpath_vu_reply_size(uint32_t request);
 
@@ -204,6 +286,51 @@ int vxpath_vu_msg_vring_file(struct vxpath_vu_msg *msg, uint32_t request,
 int vxpath_vu_msg_mem_table(struct vxpath_vu_msg *msg,
 			    const struct vxpath_mem_region *regions,
 			    unsigned int n, int *fds, unsigned int *nfds);
+
+/**
+ * Build ADD_MEM_REG or REM_MEM_REG for one region (spec: single memory
+ * region description; guest address = user address = region->addr).
+ * @fds:  ADD_MEM_REG: filled with the region's fd (not duplicated, EAL
+ *        keeps owning it); room for 1. REM_MEM_REG passes no fd (spec).
+ * @nfds: set to 1 for ADD_MEM_REG, 0 for REM_MEM_REG.
+ * Return: 0; -EINVAL for another request, a region without fd (ADD), without
+ * size, or wrapping around the address space.
+ */
+int vxpath_vu_msg_mem_reg(struct vxpath_vu_msg *msg, uint32_t request,
+			  const struct vxpath_mem_region *region,
+			  int *fds, unsigned int *nfds);
+
+/**
+ * Build GET_CONFIG for @size bytes from @offset of the device
+ * configuration space (flags 0; the region is zero).
+ * Return: 0; -EINVAL if @size is 0 or above VXPATH_VU_CONFIG_MAX, or the
+ * access wraps.
+ */
+int vxpath_vu_msg_get_config(struct vxpath_vu_msg *msg, uint32_t offset,
+			     uint32_t size);
+
+/**
+ * Check the reply to GET_CONFIG (spec, VHOST_USER_GET_CONFIG): a payload
+ * of @reply_size bytes that must be the request's size, with the same
+ * offset and size fields; 0 bytes is the back-end's way to say it failed.
+ * @req:   the config access sent.
+ * @reply: the payload received (@reply_size bytes of it are valid).
+ * Return: 0; -EIO (one ERR line saying what is wrong).
+ */
+int vxpath_vu_config_check(const char *name,
+			   const struct vxpath_vu_config *req,
+			   uint32_t reply_size,
+			   const struct vxpath_vu_config *reply);
+
+/**
+ * Check the header of a request received on the back-end channel (spec,
+ * "Back-end communication"): version 1, no reply flag, and a payload of at
+ * most @max bytes (what vxpath can take in).
+ * Return: 0 if it can be read; -EIO otherwise (logged): the channel is
+ * then out of step and must be closed.
+ */
+int vxpath_vu_backend_hdr_check(const char *name,
+				const struct vxpath_vu_hdr *hdr, uint32_t max);
 
 /**
  * Check a reply header against the request it answers: same request code,

@@ -10,6 +10,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -17,6 +19,7 @@
 #include <rte_common.h>
 #include <rte_errno.h>
 
+#include "intr.h"
 #include "offload.h"
 #include "rxtx.h"
 #include "virtio_net.h"
@@ -58,11 +61,121 @@ local_features(const struct vxpath_dev *dev)
 	return f;
 }
 
-static void
+/*
+ * Set the device status (2.1) and tell the back-end (vhost-user
+ * SET_STATUS where STATUS is negotiated; nothing before setup()).
+ */
+static int
 status_set(struct vxpath_dev *dev, uint8_t status)
 {
+	int ret;
+
 	dev->status = status;
 	VXPATH_LOG(DEBUG, "%s: device status 0x%02x", dev->name, status);
+	if (dev->backend == NULL || dev->ops->set_status == NULL)
+		return 0;
+	ret = dev->ops->set_status(dev, status);
+	if (ret < 0)
+		VXPATH_LOG(ERR, "%s: the %s back-end did not take device status 0x%02x: %s",
+			   dev->name, dev->ops->name, status, rte_strerror(-ret));
+	return ret;
+}
+
+/*
+ * 3.1.1 step 6: re-read the status to check that the device kept
+ * FEATURES_OK (it clears it for features it cannot take), where the
+ * back-end can tell (vhost-user GET_STATUS).
+ */
+static int
+features_ok_check(struct vxpath_dev *dev)
+{
+	uint8_t st = 0;
+	int ret;
+
+	if (dev->ops->get_status == NULL)
+		return 0;
+	ret = dev->ops->get_status(dev, &st);
+	if (ret == -ENOTSUP)
+		return 0;
+	if (ret < 0)
+		return ret;
+	VXPATH_LOG(DEBUG, "%s: back-end device status 0x%02x", dev->name, st);
+	if (!(st & VIRTIO_CONFIG_S_FEATURES_OK)) {
+		VXPATH_LOG(ERR, "%s: the %s back-end did not keep FEATURES_OK (status 0x%02x): it refuses features 0x%" PRIx64,
+			   dev->name, dev->ops->name, st,
+			   (uint64_t)(dev->features & ~LOCAL_FEATURES));
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Bytes of virtio_net_config vxpath reads: mac, status, pairs, mtu. */
+#define NET_CONFIG_SIZE (offsetof(struct virtio_net_config, mtu) + \
+			 sizeof(uint16_t))
+
+int
+vxpath_virtio_net_read_config(struct vxpath_dev *dev, bool at_probe)
+{
+	uint8_t raw[NET_CONFIG_SIZE];
+	struct rte_ether_addr mac;
+	uint16_t status, mtu;
+	int ret;
+
+	if (dev->ops->get_config == NULL || dev->backend == NULL)
+		return -ENOTSUP;
+	ret = dev->ops->get_config(dev, 0, raw, sizeof(raw));
+	if (ret < 0)
+		return ret;
+	memcpy(mac.addr_bytes,
+	       raw + offsetof(struct virtio_net_config, mac), sizeof(mac));
+	memcpy(&status, raw + offsetof(struct virtio_net_config, status),
+	       sizeof(status));
+	memcpy(&mtu, raw + offsetof(struct virtio_net_config, mtu),
+	       sizeof(mtu));
+
+	if (at_probe && !dev->args.mac_given &&
+	    (dev->backend_features & BIT(VIRTIO_NET_F_MAC))) {
+		if (rte_is_valid_assigned_ether_addr(&mac)) {
+			rte_ether_addr_copy(&mac, &dev->mac);
+			VXPATH_LOG(INFO, "%s: MAC " RTE_ETHER_ADDR_PRT_FMT " from the back-end's configuration space (no %s= devarg)",
+				   dev->name, RTE_ETHER_ADDR_BYTES(&mac),
+				   VXPATH_ARG_MAC);
+		} else {
+			VXPATH_LOG(WARNING, "%s: the back-end's configuration space has MAC " RTE_ETHER_ADDR_PRT_FMT ", not a unicast address: keeping " RTE_ETHER_ADDR_PRT_FMT,
+				   dev->name, RTE_ETHER_ADDR_BYTES(&mac),
+				   RTE_ETHER_ADDR_BYTES(&dev->mac));
+		}
+	}
+	if (dev->backend_features & BIT(VIRTIO_NET_F_STATUS))
+		dev->backend_link_down = !(status & VIRTIO_NET_S_LINK_UP);
+	if (dev->features & BIT(VIRTIO_NET_F_MTU)) {
+		if (mtu >= RTE_ETHER_MIN_MTU) {
+			dev->backend_mtu = mtu;
+		} else {
+			VXPATH_LOG(WARNING, "%s: the back-end's configuration space has MTU %u, below %u: ignored",
+				   dev->name, mtu, RTE_ETHER_MIN_MTU);
+			dev->backend_mtu = 0;
+		}
+	}
+	VXPATH_LOG(INFO, "%s: back-end configuration: MAC " RTE_ETHER_ADDR_PRT_FMT ", status 0x%04x%s, MTU %u%s",
+		   dev->name, RTE_ETHER_ADDR_BYTES(&mac), status,
+		   (dev->backend_features & BIT(VIRTIO_NET_F_STATUS)) ?
+		   (dev->backend_link_down ? " (link down)" : " (link up)") :
+		   " (not offered)",
+		   mtu, (dev->features & BIT(VIRTIO_NET_F_MTU)) ? "" :
+		   " (VIRTIO_NET_F_MTU not negotiated)");
+	return 0;
+}
+
+void
+vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
+{
+	int ret = vxpath_virtio_net_read_config(dev, false);
+
+	if (ret < 0)
+		VXPATH_LOG(WARNING, "%s: configuration change: cannot read the back-end's configuration: %s",
+			   dev->name, rte_strerror(-ret));
+	vxpath_intr_config_changed(dev);
 }
 
 /* Features this driver asks of the back-end, given the devargs. */
@@ -82,6 +195,10 @@ driver_wanted_features(const struct vxpath_dev *dev)
 	/* Both ring layers take batched used entries (2.7.9, 2.8.20). */
 	if (dev->args.in_order)
 		f |= BIT(VIRTIO_F_IN_ORDER);
+	/* The device's MTU (5.1.4) is the port's largest; vhost-user tells
+	 * the back-end the port's (NET_SET_MTU).
+	 */
+	f |= BIT(VIRTIO_NET_F_MTU);
 	return f;
 }
 
@@ -141,11 +258,15 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 	ret = dev->ops->setup(dev);
 	if (ret < 0)
 		return ret;
-	status_set(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	ret = status_set(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	if (ret < 0)
+		goto fail;
 	ret = dev->ops->set_owner(dev);
 	if (ret < 0)
 		goto fail;
-	status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER);
+	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER);
+	if (ret < 0)
+		goto fail;
 
 	ret = dev->ops->get_features(dev, &offered);
 	if (ret < 0)
@@ -178,14 +299,28 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
 	if (ret < 0)
 		goto fail;
-	status_set(dev, dev->status | VIRTIO_CONFIG_S_FEATURES_OK);
+	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (ret == 0)
+		ret = features_ok_check(dev);
+	if (ret < 0)
+		goto fail;
+	/* The back-end's MAC, link and MTU, where it has a config space. */
+	ret = vxpath_virtio_net_read_config(dev, true);
+	if (ret < 0 && ret != -ENOTSUP && ret != -EIO)
+		goto fail;
+	if (ret == -EIO)
+		VXPATH_LOG(WARNING, "%s: the back-end's configuration space is not readable: vxpath serves its own",
+			   dev->name);
 	VXPATH_LOG(INFO,
 		   "%s: %s back-end offers 0x%" PRIx64 ", negotiated 0x%" PRIx64,
 		   dev->name, dev->ops->name, offered, dev->features);
 	return 0;
 
 fail:
-	status_set(dev, VIRTIO_CONFIG_S_FAILED);
+	/* Tell the back-end if it can still hear it; the cause is logged. */
+	dev->status = VIRTIO_CONFIG_S_FAILED;
+	if (dev->backend != NULL && dev->ops->set_status != NULL)
+		(void)dev->ops->set_status(dev, dev->status);
 	dev->ops->destroy(dev);
 	dev->backend = NULL;
 	return ret;
@@ -262,7 +397,10 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 		if (ret < 0)
 			goto fail;
 	}
-	status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER_OK);
+	/* vhost-user STATUS: a back-end may wait for DRIVER_OK to start. */
+	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER_OK);
+	if (ret < 0)
+		goto fail;
 	return 0;
 
 fail:
@@ -288,15 +426,25 @@ vxpath_virtio_net_stop(struct vxpath_dev *dev,
 		else
 			ret = -EIO;
 	}
-	status_set(dev, dev->status & ~VIRTIO_CONFIG_S_DRIVER_OK);
+	/* Errors are logged; the rings' stop decides the result. */
+	(void)status_set(dev, dev->status & ~VIRTIO_CONFIG_S_DRIVER_OK);
 	return ret;
 }
 
 void
 vxpath_virtio_net_close(struct vxpath_dev *dev)
 {
-	status_set(dev, 0);
-	if (dev->ops != NULL && dev->backend != NULL)
-		dev->ops->destroy(dev);
+	if (dev->ops == NULL || dev->backend == NULL) {
+		dev->status = 0;
+		dev->backend = NULL;
+		return;
+	}
+	/* 2.1: writing 0 resets the device; then the back-end's own reset.
+	 * Errors are logged; the back-end is released anyway.
+	 */
+	(void)status_set(dev, 0);
+	if (dev->ops->reset != NULL)
+		(void)dev->ops->reset(dev);
+	dev->ops->destroy(dev);
 	dev->backend = NULL;
 }

@@ -8,6 +8,7 @@
 #ifndef VXPATH_VIRTIO_NET_H
 #define VXPATH_VIRTIO_NET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vxpath_dev;
@@ -60,7 +61,35 @@ int vxpath_virtio_net_start(struct vxpath_dev *dev,
 int vxpath_virtio_net_stop(struct vxpath_dev *dev,
 			   struct vxpath_queue *const *queues, uint16_t nb);
 
-/** Reset the device status and release the back-end (dev->ops->destroy). */
+/**
+ * At close: reset the device status (0, told to the back-end with
+ * vhost-user STATUS), reset the back-end's device where it can
+ * (dev->ops->reset: vhost-user RESET_DEVICE) and release the back-end
+ * (dev->ops->destroy). Errors are logged only.
+ */
 void vxpath_virtio_net_close(struct vxpath_dev *dev);
+
+/**
+ * Read the back-end's device configuration space (virtio 1.2, 5.1.4:
+ * mac, status, max_virtqueue_pairs, mtu; 12 bytes) where it has one
+ * (dev->ops->get_config: vhost-user CONFIG) and take what the negotiated
+ * features make valid: with @at_probe and no mac= devarg, its MAC
+ * (VIRTIO_NET_F_MAC, a unicast non-zero address) into dev->mac; its link
+ * status (VIRTIO_NET_F_STATUS) into dev->backend_link_down; its MTU
+ * (VIRTIO_NET_F_MTU negotiated, 68 or more) into dev->backend_mtu. Values
+ * that are not valid are logged and ignored.
+ * Return: 0; -ENOTSUP without a configuration space to read; the
+ * back-end's error (a refused or malformed reply).
+ */
+int vxpath_virtio_net_read_config(struct vxpath_dev *dev, bool at_probe);
+
+/**
+ * The back-end says its configuration changed (vhost-user
+ * CONFIG_CHANGE_MSG on the back-end channel, in the EAL interrupt
+ * thread): read it again and raise an LSC event
+ * (vxpath_intr_config_changed()). Nothing of the port is touched after
+ * that: an application callback may close it.
+ */
+void vxpath_virtio_net_config_changed(struct vxpath_dev *dev);
 
 #endif /* VXPATH_VIRTIO_NET_H */

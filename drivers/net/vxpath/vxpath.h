@@ -46,6 +46,17 @@ struct vxpath_dev {
 	 * back-end, and the port cannot start again on this connection.
 	 */
 	bool backend_lost;
+	/** The back-end's configuration space (vhost-user CONFIG) says its
+	 * link is down (VIRTIO_NET_S_LINK_UP clear, VIRTIO_NET_F_STATUS
+	 * offered): the port's link is down too. Written by the thread that
+	 * reads the configuration (probe, EAL interrupt thread).
+	 */
+	bool backend_link_down;
+	/** The back-end's MTU (bytes of L3 payload) from its configuration
+	 * space with VIRTIO_NET_F_MTU (5.1.4), 0 when unknown: the port's
+	 * largest MTU.
+	 */
+	uint16_t backend_mtu;
 	/** Link-state watch and Rx interrupt state, owned by intr.c. */
 	struct vxpath_intr *intr;
 	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
