@@ -19,6 +19,7 @@ set -euo pipefail
 PACKAGES=(
 	dpdk libdpdk-dev dpdk-dev libbsd-dev python3-pyelftools
 	meson ninja-build pkg-config gcc libcmocka-dev libmnl-dev
+	clang libclang-rt-14-dev
 	python3-pytest python3-scapy python3-pexpect python3-sphinx
 	iproute2 iputils-ping curl ethtool
 	dpkg-dev xz-utils cpio busybox-static qemu-system-x86 libc6-dev

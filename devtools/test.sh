@@ -3,7 +3,9 @@
 # Copyright(c) 2026 The vxpath authors
 #
 # Run every test of vxpath from a clean clone, in order: set-up
-# (devtools/setup.sh), build, unit tests (meson test, cmocka), the guides
+# (devtools/setup.sh), build, unit tests (meson test, cmocka), the unit
+# tests and libFuzzer targets under ASan and UBSan (devtools/sanitize.sh,
+# build dir <build>-asan), the guides
 # (sphinx-build -W), plugin
 # staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
 # world-writable directory such as /tmp, where a clone may live), then the
@@ -17,6 +19,7 @@
 #   PYTEST_ARGS      passed to pytest after test/integration (e.g. -k traffic)
 # Environment:
 #   VXPATH_TEST_BUDGET  total seconds for the run (default 1680)
+#   VXPATH_FUZZ_SECONDS  seconds each fuzz target runs (default 20)
 #   VXPATH_TEST_UPSTREAM=1  also run the traffic tests with DPDK's own
 #                       net_virtio_user (see test/integration)
 # Logs: <build>/test-logs/ (testpmd logs per test, integration.xml).
@@ -223,6 +226,17 @@ if [ "$built" -eq 1 ]; then
 		meson test -C "$build" --print-errorlogs
 else
 	skip unit "no build"
+fi
+
+# 3a. Sanitizers: the unit tests and the libFuzzer targets (test/fuzz)
+# built with clang, ASan and UBSan in a second build directory, each fuzz
+# target run briefly from its corpus (devtools/sanitize.sh).
+if [ "$built" -eq 1 ]; then
+	step sanitize 900 "ASan+UBSan unit tests, fuzz targets; build ${build}-asan" \
+		bash devtools/sanitize.sh --build-dir "${build}-asan" \
+		--from-build "$build" --fuzz-seconds "${VXPATH_FUZZ_SECONDS:-20}"
+else
+	skip sanitize "no build"
 fi
 
 # 3b. The guides build without a warning (sphinx -W).

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# Write the seed inputs of the libFuzzer targets (test/fuzz/corpus/<target>/)
+# in the formats their files describe: well-behaved device and back-end
+# behaviour, from which the fuzzer mutates. Run from anywhere; rewrites the
+# seed_* files only (other files in the corpora are left as they are).
+
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --- vhost-user: fuzz_vhost_user.c ----------------------------------------
+
+VERSION, REPLY = 0x1, 0x4
+
+
+def reply(request, payload):
+    return struct.pack("<III", request, VERSION | REPLY, len(payload)) + \
+        payload
+
+
+def u64(v):
+    return struct.pack("<Q", v)
+
+
+ACK = 0
+FEATURES = (1 << 32) | (1 << 30) | (1 << 15)
+
+
+def session(proto, mq=False):
+    """The replies of a well-behaved back-end to fuzz_vhost_user.c's
+    session, in order."""
+    out = reply(1, u64(FEATURES)) + reply(15, u64(proto))
+    ack = proto & (1 << 3)
+    if mq:
+        out += reply(17, u64(2))
+    # set_owner, set_features, mem_table, vring num/base/addr/kick/call,
+    # enable x2: acked with REPLY_ACK only.
+    for req in (3, 2, 5, 8, 10, 9, 12, 13, 18, 18):
+        if ack:
+            out += reply(req, u64(ACK))
+    out += reply(11, struct.pack("<II", 1, 7))
+    return out
+
+
+def vhost_user_seeds():
+    s = {}
+    # byte 0: fds | 0x10 queues=2 | 0x20 two regions; byte 1: fd offset;
+    # byte 2: request for the pure decoder.
+    s["seed_reply_ack"] = bytes([0, 0, 1]) + session((1 << 3))
+    s["seed_no_ack"] = bytes([0x20, 0, 11]) + session(0)
+    s["seed_mq"] = bytes([0x10, 0, 17]) + session((1 << 3) | 1, mq=True)
+    s["seed_fds"] = bytes([3, 12, 15]) + session((1 << 3))
+    # Every protocol feature vxpath knows offered (MQ, REPLY_ACK, NET_MTU,
+    # BACKEND_REQ, CONFIG, RESET_DEVICE, CONFIGURE_MEM_SLOTS, STATUS): the
+    # session then asks more than these replies answer; the fuzzer takes
+    # it from there.
+    s["seed_all_protocol"] = bytes([0, 0, 24]) + session(
+        (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 9) | (1 << 13) |
+        (1 << 15) | (1 << 16))
+    s["seed_no_protocol"] = bytes([0, 0, 2]) + reply(1, u64(1 << 32)) + \
+        reply(11, struct.pack("<II", 1, 0))
+    return s
+
+
+# --- used rings: fuzz_used_ring.c -----------------------------------------
+
+ADD, PUBLISH, USED, IDX, SCRIBBLE, GET, PEEK, DRAIN = range(8)
+
+
+def add(*bufs):
+    """bufs: (len, writable)."""
+    out = bytes([ADD, len(bufs) - 1])
+    for ln, w in bufs:
+        out += bytes([1 if w else 0]) + struct.pack("<H", ln)
+    return out
+
+
+def split_seeds():
+    s = {}
+    rx = add((1514, True)) + add((1514, True)) + add((1514, True)) + \
+        bytes([PUBLISH])
+    used = bytes([USED]) + struct.pack("<HII", 0, 0, 60) + \
+        bytes([USED]) + struct.pack("<HII", 1, 1, 1514) + \
+        bytes([IDX]) + struct.pack("<H", 2)
+    s["seed_rx"] = bytes([4]) + rx + used + bytes([PEEK, 1, GET, 3])
+    tx = add((12, False), (64, False)) + add((76, False)) + bytes([PUBLISH])
+    s["seed_tx"] = bytes([6]) + tx + bytes([USED]) + \
+        struct.pack("<HII", 0, 2, 0) + bytes([IDX]) + \
+        struct.pack("<H", 1) + bytes([GET, 1, DRAIN])
+    # In-order (0x80) with event index (0x40): one entry for two chains.
+    s["seed_in_order"] = bytes([0xc4]) + tx + bytes([USED]) + \
+        struct.pack("<HII", 0, 2, 0) + bytes([IDX]) + \
+        struct.pack("<H", 1) + bytes([GET, 2])
+    s["seed_bad_id"] = bytes([4]) + rx + bytes([USED]) + \
+        struct.pack("<HII", 0, 99, 60) + bytes([IDX]) + \
+        struct.pack("<H", 1) + bytes([GET, 1])
+    return s
+
+
+F_NEXT, F_WRITE, F_AVAIL, F_USED = 1, 2, 1 << 7, 1 << 15
+
+
+def packed_seeds():
+    s = {}
+
+    def used(slot, i, ln, flags):
+        return bytes([USED]) + struct.pack("<HHIH", slot, i, ln, flags)
+
+    rx = add((1514, True)) + add((1514, True)) + add((1514, True)) + \
+        bytes([PUBLISH])
+    w1 = F_AVAIL | F_USED
+    s["seed_rx"] = bytes([4]) + rx + used(1, 1, 1514, w1 | F_WRITE) + \
+        used(0, 0, 60, w1 | F_WRITE) + bytes([PEEK, 1, GET, 3])
+    tx = add((12, False), (64, False)) + add((76, False)) + bytes([PUBLISH])
+    s["seed_tx"] = bytes([6]) + tx + used(0, 0, 0, w1) + \
+        bytes([GET, 1, DRAIN])
+    s["seed_in_order"] = bytes([0xc4]) + tx + used(0, 1, 0, w1) + \
+        bytes([GET, 2])
+    # A ring of 4 filled twice over: the used side wraps (flags 0).
+    wrap = bytes([2])
+    for k in range(4):
+        wrap += add((100, True))
+    wrap += bytes([PUBLISH])
+    for k in range(4):
+        wrap += used(k, k, 10, w1 | F_WRITE)
+    wrap += bytes([GET, 4])
+    for k in range(4):
+        wrap += add((100, True))
+    wrap += bytes([PUBLISH])
+    for k in range(4):
+        wrap += used(k, k, 10, F_WRITE)
+    s["seed_wrap"] = wrap + bytes([GET, 4])
+    return s
+
+
+def write(target, seeds):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+
+
+if __name__ == "__main__":
+    write("vhost_user", vhost_user_seeds())
+    write("used_ring_split", split_seeds())
+    write("used_ring_packed", packed_seeds())
