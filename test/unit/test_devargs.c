@@ -9,11 +9,13 @@
  * Needs no EAL: the parser only uses rte_kvargs and rte_ether_unformat_addr.
  *
  * The -EINVAL and -ENOTSUP cases are tables; each row runs as its own cmocka
- * test named after the devargs string, so a failure names the input.
+ * test named after the devargs string, so a failure names the input. Each
+ * -EINVAL row must also log exactly one line, naming the devarg at fault.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <net/if.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +26,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <rte_log.h>
 
 #include "devargs.h"
 
@@ -305,12 +309,63 @@ static const char *const einval_cases[] = {
 	"path=/x,speed=99999999999999999999999",
 };
 
+/*
+ * Whether @line names a devarg of @args: "devarg <key>" for a key given in
+ * @args (or "path", the required one), or "devargs \"<args>\"" for
+ * devargs that do not parse at all.
+ */
+static bool names_a_devarg(const char *line, const char *args)
+{
+	const char *at = strstr(line, "devarg ");
+	char key[64];
+	size_t n;
+
+	if (strstr(line, "devargs \"") != NULL)
+		return true;
+	if (at == NULL)
+		return false;
+	at += strlen("devarg ");
+	n = strcspn(at, "=: ");
+	if (n == 0 || n >= sizeof(key))
+		return false;
+	memcpy(key, at, n);
+	key[n] = '\0';
+	if (strcmp(key, "path") == 0)
+		return true;
+	/* The key must be one of those given, as a whole key. */
+	for (at = args; (at = strstr(at, key)) != NULL; at += n)
+		if ((at == args || at[-1] == ',') &&
+		    (at[n] == '=' || at[n] == ',' || at[n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * Each refused row: -EINVAL, and exactly one log line, which names the
+ * devarg at fault (issue 4: "fails the probe with a log line naming the
+ * devarg").
+ */
 static void test_einval(void **state)
 {
 	const char *args = *state;
 	struct vxpath_devargs da;
+	char line[1024], first[1024] = "";
+	unsigned int lines = 0;
+	FILE *log = tmpfile();
 
+	assert_non_null(log);
+	assert_int_equal(rte_openlog_stream(log), 0);
 	assert_int_equal(parse(args, &da), -EINVAL);
+	rte_openlog_stream(NULL);
+	rewind(log);
+	while (fgets(line, sizeof(line), log) != NULL) {
+		if (lines++ == 0)
+			memcpy(first, line, sizeof(first));
+	}
+	fclose(log);
+	if (lines != 1 || !names_a_devarg(first, args))
+		fail_msg("devargs \"%s\": %u log lines, the first: %s", args,
+			 lines, first);
 }
 
 /* Valid devargs that this build does not implement. */

@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# Bad input everywhere (issue 4, item 6): each devarg's malformed or
+# out-of-range value, and a path that is neither a vhost-user socket nor a
+# vhost device, fails the probe with exactly one driver log line that names
+# the devarg and its value; no port exists; testpmd keeps answering and
+# quits with 0. No back-end is needed: the probe refuses before it would
+# connect. (test_vhost_user.py's probe errors run next to a live net_vhost.)
+
+import os
+import re
+
+import pytest
+
+from test_hostile_backend import driver_lines, quit_cleanly
+
+APP_ARGS = ["--total-num-mbufs=2048"]
+
+LONG_IFACE = "abcdefghijklmnop"          # 16 characters: IFNAMSIZ is 16
+
+
+def _cases(run_dir):
+    sock = os.path.join(run_dir, "unused.sock")
+    p = "path=%s," % sock
+    # (id, devargs, pattern the one line must match)
+    return [
+        ("queues_0", p + "queues=0",
+         r"devarg queues=0: out of range \[1, 128\]"),
+        ("queue_size_not_pow2", p + "queue_size=1000",
+         r"devarg queue_size=1000: not a power of two"),
+        ("queue_size_too_large", p + "queue_size=65536",
+         r"devarg queue_size=65536: out of range \[64, 32768\]"),
+        ("mac_short", p + "mac=02:00:00:00:00",
+         r"devarg mac=02:00:00:00:00: not a MAC address"),
+        ("mac_multicast", p + "mac=01:00:5e:00:00:01",
+         r"devarg mac=01:00:5e:00:00:01: not a unicast address"),
+        ("server_2", p + "server=2", r"devarg server=2: out of range"),
+        ("unknown_key", p + "reconnect_everything=1",
+         r"devarg reconnect_everything is unknown; known: "),
+        ("iface_too_long", "path=/dev/vhost-net,iface=" + LONG_IFACE,
+         r"devarg iface=%s: interface name must have 1 to 15 characters"
+         % LONG_IFACE),
+        ("path_regular_file", "path=/etc/passwd",
+         r"devarg path=/etc/passwd: neither a Unix socket nor a vhost "
+         r"device"),
+        ("path_directory", "path=/etc",
+         r"devarg path=/etc: neither a Unix socket nor a vhost device"),
+        ("path_char_device", "path=/dev/null",
+         r"devarg path=/dev/null: a character device, but not "
+         r"/dev/vhost-net"),
+        ("path_missing", "path=" + sock,
+         r"cannot connect to vhost-user socket %s: No such file or "
+         r"directory" % re.escape(sock)),
+    ]
+
+
+_IDS = [c[0] for c in _cases("/x")]
+
+
+@pytest.mark.parametrize("case", _IDS)
+def test_bad_devarg(spawn, vxpath_plugin, run_dir, case):
+    _, devargs, pattern = next(c for c in _cases(run_dir) if c[0] == case)
+    fe = spawn("frontend", [
+        "-l", "0,1", "--file-prefix", "vxfe%d" % os.getpid(),
+        "--no-pci", "-m", "64", "-d", vxpath_plugin,
+        "--vdev", "virtio_user0," + devargs], APP_ARGS)
+    lines = driver_lines(fe)
+    hits = [ln for ln in lines if re.search(pattern, ln)]
+    assert len(hits) == 1, "want one line matching %r:\n%s\n%s" % (
+        pattern, "\n".join(lines), fe.tail())
+    # Nothing else of the driver's at error level: the one line says it.
+    others = [ln for ln in lines if ln not in hits and
+              re.search(r"error|fail|cannot|invalid", ln, re.I)]
+    assert not others, others
+    print("error line: %s" % hits[0])
+    assert fe.port_info(0) == {}, fe.tail()
+    assert "No probed ethernet devices" in fe.log_text(), fe.tail()
+    quit_cleanly(fe)
