@@ -9,7 +9,9 @@
 # (sphinx-build -W), plugin
 # staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
 # world-writable directory such as /tmp, where a clone may live), then the
-# integration tests (pytest, test/integration). Ends with a summary of each
+# integration tests (pytest, test/integration), and the hostile back-end and
+# bad-devargs tests once more with the sanitizer build's plugin in a testpmd
+# under ASan. Ends with a summary of each
 # step and exits non-zero if any step failed. The whole run is bounded:
 # every step gets what is left of a 28-minute budget at most.
 #
@@ -105,13 +107,13 @@ skip() {
 # (pytest's JUnit XML) of this run.
 failures() {
 	"$py" - "$build/meson-logs/testlog.json" "$logs/integration.xml" \
-		<<'EOF'
+		"$logs/asan/integration.xml" <<'EOF'
 import json
 import os
 import sys
 import xml.etree.ElementTree as ET
 
-unit, integ = sys.argv[1:3]
+unit, integ, asan = sys.argv[1:4]
 bad = []
 if os.path.isfile(unit):
     with open(unit) as f:
@@ -123,12 +125,14 @@ if os.path.isfile(unit):
             if t.get("result") not in ("OK", "SKIP", "EXPECTEDFAIL"):
                 bad.append("unit         %s: %s" % (t.get("name"),
                                                     t.get("result")))
-if os.path.isfile(integ):
-    for case in ET.parse(integ).getroot().iter("testcase"):
+for label, xml in (("integration ", integ), ("asan-integ  ", asan)):
+    if not os.path.isfile(xml):
+        continue
+    for case in ET.parse(xml).getroot().iter("testcase"):
         for kind in ("failure", "error"):
             if case.find(kind) is not None:
-                bad.append("integration  %s::%s: %s" % (
-                    case.get("classname"), case.get("name"), kind))
+                bad.append("%s %s::%s: %s" % (
+                    label, case.get("classname"), case.get("name"), kind))
 if bad:
     print("  failed tests:")
     for b in bad:
@@ -141,13 +145,14 @@ EOF
 # step that ran no test (set-up, build) counts as one failure.
 totals() {
 	"$py" - "$build/meson-logs/testlog.json" "$logs/integration.xml" \
-		"$failed" <<'EOF'
+		"$failed" "$logs/asan/integration.xml" <<'EOF'
 import json
 import os
 import sys
 import xml.etree.ElementTree as ET
 
 unit, integ, failed_steps = sys.argv[1], sys.argv[2], int(sys.argv[3])
+asan = sys.argv[4]
 n = {"passed": 0, "failed": 0, "skipped": 0}
 if os.path.isfile(unit):
     with open(unit) as f:
@@ -159,8 +164,10 @@ if os.path.isfile(unit):
             key = {"OK": "passed", "EXPECTEDFAIL": "passed",
                    "SKIP": "skipped"}.get(r, "failed")
             n[key] += 1
-if os.path.isfile(integ):
-    for case in ET.parse(integ).getroot().iter("testcase"):
+for xml in (integ, asan):
+    if not os.path.isfile(xml):
+        continue
+    for case in ET.parse(xml).getroot().iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
             n["failed"] += 1
         elif case.find("skipped") is not None:
@@ -292,6 +299,31 @@ EOF
 	fi
 else
 	skip integration "no staged plugin"
+fi
+
+# 6. The hostile back-end and bad-devargs tests again, with the plugin of
+# the sanitizer build (step 3a) in a testpmd under ASan
+# (devtools/testpmd-asan.sh): a sanitizer report makes testpmd exit non-zero,
+# which the tests assert against.
+asan_so=${build}-asan/drivers/librte_net_vxpath.so
+if [ -n "$plugin" ] && [ -f "$asan_so" ]; then
+	if asan_plugin=$(VXPATH_PLUGIN_DIR=$stage_dir/asan \
+			 bash devtools/stage-plugin.sh "${build}-asan") &&
+	   [ -f "$asan_plugin" ]; then
+		mkdir -p "$logs/asan"
+		VXPATH_PLUGIN=$asan_plugin VXPATH_BUILD_DIR=${build}-asan \
+		VXPATH_TESTPMD=$repo/devtools/testpmd-asan.sh \
+		VXPATH_TEST_LOGDIR=$logs/asan \
+		step asan-integ 600 "testpmd under ASan; logs: $logs/asan" \
+			"$py" -m pytest -q -p no:cacheprovider -rfEs \
+			--junitxml="$logs/asan/integration.xml" \
+			test/integration/test_hostile_backend.py \
+			test/integration/test_bad_devargs.py "${pytest_args[@]}"
+	else
+		record asan-integ 1 0 "devtools/stage-plugin.sh ${build}-asan failed"
+	fi
+else
+	skip asan-integ "no sanitizer build or no staged plugin"
 fi
 
 summary
