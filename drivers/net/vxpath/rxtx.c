@@ -29,6 +29,12 @@
 
 /* Rx buffers posted per refill call at most (bulk mbuf allocation). */
 #define RX_REFILL_BURST 64
+/* Used Rx buffers taken from the ring at once, at most. */
+#define RX_BURST_MAX 64
+/* Rx headers prefetched ahead of the one being read, in buffers. */
+#define RX_PREFETCH 4
+/* Used Tx chains taken back (and their mbufs freed) at once, at most. */
+#define TX_RECLAIM_BURST 64
 
 /*
  * Ring operations for either kind of virtqueue. @packed is a constant at
@@ -62,6 +68,17 @@ ring_add_indirect(struct vxpath_queue *q, void *tables,
 				      bufs, n, cookie);
 }
 
+/* A chain of one buffer; the caller checked that a descriptor is free. */
+static __rte_always_inline void
+ring_add1(struct vxpath_queue *q, uint64_t addr, uint32_t len, bool writable,
+	  void *cookie, const bool packed)
+{
+	if (packed)
+		vxpath_vqp_add1(&q->vqp, addr, len, writable, cookie);
+	else
+		vxpath_vq_add1(&q->vq, addr, len, writable, cookie);
+}
+
 static __rte_always_inline void
 ring_publish(struct vxpath_queue *q, const bool packed)
 {
@@ -78,28 +95,13 @@ ring_kick_needed(struct vxpath_queue *q, const bool packed)
 			vxpath_vq_kick_needed(&q->vq);
 }
 
-/* Used chains ready; a packed ring is scanned for at most @max of them. */
+/* Up to @max used chains, consumed: cookies and used lengths. */
 static __rte_always_inline uint16_t
-ring_used_count(struct vxpath_queue *q, uint16_t max, const bool packed)
+ring_get_used_burst(struct vxpath_queue *q, void **cookies, uint32_t *lens,
+		    uint16_t max, const bool packed)
 {
-	return packed ? vxpath_vqp_used_count(&q->vqp, max) :
-			vxpath_vq_used_count(&q->vq);
-}
-
-static __rte_always_inline void *
-ring_peek_used(struct vxpath_queue *q, uint16_t offset, uint32_t *len,
-	       const bool packed)
-{
-	return packed ? vxpath_vqp_peek_used(&q->vqp, offset, len) :
-			vxpath_vq_peek_used(&q->vq, offset, len);
-}
-
-static __rte_always_inline int
-ring_get_used(struct vxpath_queue *q, void **cookie, uint32_t *len,
-	      const bool packed)
-{
-	return packed ? vxpath_vqp_get_used(&q->vqp, cookie, len) :
-			vxpath_vq_get_used(&q->vq, cookie, len);
+	return packed ? vxpath_vqp_get_used_burst(&q->vqp, cookies, lens, max) :
+			vxpath_vq_get_used_burst(&q->vq, cookies, lens, max);
 }
 
 static __rte_always_inline void
@@ -275,17 +277,16 @@ mbuf_free_cb(void *arg __rte_unused, void *cookie)
 
 /* --- Rx --- */
 
-static __rte_always_inline int
+static __rte_always_inline void
 rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m, const bool packed)
 {
-	struct vxpath_vq_buf buf = {
-		.addr = (uint64_t)(uintptr_t)m->buf_addr + RTE_PKTMBUF_HEADROOM -
-			rxq->q.hdr_size,
-		.len = rxq->buf_len,
-		.writable = true,
-	};
-
-	return ring_add(&rxq->q, &buf, 1, m, packed);
+	/* Fields rte_pktmbuf_alloc() left as Rx wants them: data_off at the
+	 * headroom, one segment, no flags. The port is set here, once.
+	 */
+	m->port = rxq->q.port_id;
+	ring_add1(&rxq->q, (uint64_t)(uintptr_t)m->buf_addr +
+		  RTE_PKTMBUF_HEADROOM - VXPATH_NET_HDR_SIZE, rxq->buf_len,
+		  true, m, packed);
 }
 
 static __rte_always_inline uint16_t
@@ -295,6 +296,8 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 	struct vxpath_queue *q = &rxq->q;
 	uint16_t posted = 0, n, i;
 
+	if (unlikely(ring_broken(q, packed)))
+		return 0;
 	while (ring_num_free(q, packed) > 0) {
 		n = RTE_MIN(ring_num_free(q, packed), (uint16_t)RX_REFILL_BURST);
 		/* Bulk allocation is all or nothing: when the pool runs low,
@@ -310,16 +313,10 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 			    rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0)
 				break;
 		}
-		for (i = 0; i < n; i++) {
-			if (rxq_post(rxq, mbufs[i], packed) < 0) {
-				rte_pktmbuf_free_bulk(&mbufs[i], n - i);
-				posted += i;
-				goto out;
-			}
-		}
+		for (i = 0; i < n; i++)
+			rxq_post(rxq, mbufs[i], packed);
 		posted += n;
 	}
-out:
 	if (posted > 0) {
 		ring_publish(q, packed);
 		queue_kick(q, packed);
@@ -336,124 +333,136 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 void
 vxpath_rxq_drain(struct vxpath_rxq *rxq)
 {
+	if (rxq->mrg_head != NULL)
+		rte_pktmbuf_free(rxq->mrg_head);
+	rxq->mrg_head = rxq->mrg_tail = NULL;
+	rxq->mrg_left = 0;
 	ring_drain(&rxq->q, mbuf_free_cb, NULL);
 	rxq->q.broken_reported = false;
 }
 
-/*
- * Take one frame of @nbufs used buffers off the ring; the first was checked
- * by the caller. Return the mbuf chain, or NULL if the ring broke.
- */
-static __rte_always_inline struct rte_mbuf *
-rx_take_frame(struct vxpath_rxq *rxq, uint16_t nbufs, const bool packed)
+/* The virtio-net header of a frame's first Rx buffer, just before its data. */
+static __rte_always_inline struct virtio_net_hdr_mrg_rxbuf *
+rx_hdr(const struct rte_mbuf *m)
 {
-	struct rte_mbuf *head = NULL, *prev = NULL, *m;
-	uint16_t hdr = rxq->q.hdr_size;
-	uint32_t len;
-	void *ck;
-	uint16_t i;
-
-	for (i = 0; i < nbufs; i++) {
-		if (ring_get_used(&rxq->q, &ck, &len, packed) < 0)
-			goto broken;
-		m = ck;
-		if (i == 0) {
-			/* The first buffer holds the header, then data. */
-			if (unlikely(len < hdr)) {
-				ring_mark_broken(&rxq->q,
-					"used length shorter than the virtio-net header",
-					0, len, packed);
-				rte_pktmbuf_free(m);
-				goto broken;
-			}
-			m->data_off = RTE_PKTMBUF_HEADROOM;
-			m->data_len = (uint16_t)(len - hdr);
-			m->pkt_len = len - hdr;
-			m->nb_segs = 1;
-			head = m;
-		} else {
-			/* Later buffers hold data from their first byte. */
-			m->data_off = RTE_PKTMBUF_HEADROOM - hdr;
-			m->data_len = (uint16_t)len;
-			head->pkt_len += len;
-			head->nb_segs++;
-			prev->next = m;
-		}
-		m->next = NULL;
-		prev = m;
-	}
-	return head;
-
-broken:
-	if (head != NULL)
-		rte_pktmbuf_free(head);
-	return NULL;
+	return (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM -
+			VXPATH_NET_HDR_SIZE);
 }
 
+/*
+ * The device broke a frame's rules after its buffers were consumed: mark
+ * the ring broken and free what was taken (@n buffers, and the frame being
+ * assembled).
+ */
+static void
+rx_frame_broken(struct vxpath_rxq *rxq, const char *why, uint32_t id,
+		uint32_t len, void **bufs, uint16_t n, const bool packed)
+{
+	ring_mark_broken(&rxq->q, why, id, len, packed);
+	rte_pktmbuf_free_bulk((struct rte_mbuf **)bufs, n);
+	if (rxq->mrg_head != NULL)
+		rte_pktmbuf_free(rxq->mrg_head);
+	rxq->mrg_head = rxq->mrg_tail = NULL;
+	rxq->mrg_left = 0;
+}
+
+/*
+ * Used Rx buffers become frames. A frame of several buffers (MRG_RXBUF,
+ * num_buffers in the first one's header) may straddle two calls: the part
+ * already taken waits in rxq->mrg_head.
+ */
 static __rte_always_inline uint16_t
 rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	 const bool packed)
 {
 	struct vxpath_rxq *rxq = queue;
 	struct vxpath_queue *q = &rxq->q;
-	uint16_t hdr = q->hdr_size;
-	uint16_t nb_rx = 0, ready, nbufs;
+	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
+	void *bufs[RX_BURST_MAX];
+	uint32_t lens[RX_BURST_MAX];
+	uint16_t nb_rx = 0, want, got, i;
 
-	ready = ring_used_count(q, nb_pkts, packed);
-	while (nb_rx < nb_pkts && ready > 0) {
-		struct virtio_net_hdr_mrg_rxbuf *h;
-		struct rte_mbuf *m;
-		uint32_t len;
+	do {
+		want = RTE_MIN((uint16_t)(nb_pkts - nb_rx),
+			       (uint16_t)RX_BURST_MAX);
+		got = ring_get_used_burst(q, bufs, lens, want, packed);
+		for (i = 0; i < RTE_MIN(got, (uint16_t)RX_PREFETCH); i++)
+			rte_prefetch0(rx_hdr(bufs[i]));
+		for (i = 0; i < got; i++) {
+			struct rte_mbuf *m = bufs[i];
+			const volatile struct virtio_net_hdr *vh;
+			const struct virtio_net_hdr_mrg_rxbuf *h;
+			uint32_t len = lens[i];
+			uint16_t nbufs;
 
-		m = ring_peek_used(q, 0, &len, packed);
-		if (unlikely(m == NULL))
-			break;
-		nbufs = 1;
-		if (rxq->mrg_rxbuf && len >= hdr) {
-			h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
-			nbufs = rte_le_to_cpu_16(h->num_buffers);
-			/* More buffers than the device holds would never
-			 * complete: a broken device, not one to wait for.
-			 */
-			if (unlikely(nbufs == 0 ||
-				     nbufs > vxpath_queue_inflight(q))) {
-				ring_mark_broken(q,
-					"num_buffers of a received frame out of range",
-					nbufs, len, packed);
-				break;
+			if (i + RX_PREFETCH < got)
+				rte_prefetch0(rx_hdr(bufs[i + RX_PREFETCH]));
+			if (rxq->mrg_left == 0) {
+				/* A frame's first buffer: header, then data. */
+				if (unlikely(len < hdr)) {
+					rx_frame_broken(rxq,
+						"used length shorter than the virtio-net header",
+						0, len, &bufs[i], got - i,
+						packed);
+					goto out;
+				}
+				m->data_len = (uint16_t)(len - hdr);
+				m->pkt_len = len - hdr;
+				if (!rxq->mrg_rxbuf)
+					goto frame;
+				h = rx_hdr(m);
+				nbufs = rte_le_to_cpu_16(
+					*(const volatile uint16_t *)&h->num_buffers);
+				if (likely(nbufs == 1))
+					goto frame;
+				/* The rest must be among the buffers taken or
+				 * still with the device, or it never ends.
+				 */
+				if (unlikely(nbufs == 0 || nbufs - 1u >
+					     (uint32_t)(got - i - 1) +
+					     vxpath_queue_inflight(q))) {
+					rx_frame_broken(rxq,
+						"num_buffers of a received frame out of range",
+						nbufs, len, &bufs[i], got - i,
+						packed);
+					goto out;
+				}
+				rxq->mrg_head = rxq->mrg_tail = m;
+				rxq->mrg_left = nbufs - 1;
+				continue;
 			}
-			/* The device publishes a frame's buffers together;
-			 * fewer is a frame still being written: wait. (A
-			 * packed ring was only scanned as far as asked.)
+			/* A later buffer holds data from its first byte. */
+			m->data_off = RTE_PKTMBUF_HEADROOM - hdr;
+			m->data_len = (uint16_t)len;
+			rxq->mrg_head->pkt_len += len;
+			rxq->mrg_head->nb_segs++;
+			rxq->mrg_tail->next = m;
+			rxq->mrg_tail = m;
+			if (--rxq->mrg_left > 0)
+				continue;
+			m = rxq->mrg_head;
+			rxq->mrg_head = rxq->mrg_tail = NULL;
+frame:
+			/* Offload results (5.1.6.4): a header whose flags and
+			 * gso_type are 0 has none, the common case.
 			 */
-			if (nbufs > ready) {
-				ready = ring_used_count(q, nbufs, packed);
-				if (nbufs > ready)
-					break;
+			vh = &rx_hdr(m)->hdr;
+			if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
+				     ((vh->flags | vh->gso_type) != 0 &&
+				      vxpath_rx_hdr_apply(rx_hdr(m), m,
+							  q->features) < 0))) {
+				/* A runt, or a header the device may not
+				 * send: drop and count.
+				 */
+				q->stats.errors++;
+				rte_pktmbuf_free(m);
+				continue;
 			}
+			stats_count_frame(&q->stats, m);
+			pkts[nb_rx++] = m;
 		}
-		m = rx_take_frame(rxq, nbufs, packed);
-		if (unlikely(m == NULL))
-			break;
-		ready -= nbufs;
-		m->port = q->port_id;
-		m->ol_flags = 0;
-		m->packet_type = 0;
-		m->vlan_tci = 0;
-		/* The header sits just before the frame (first buffer). */
-		h = (void *)((char *)m->buf_addr + RTE_PKTMBUF_HEADROOM - hdr);
-		if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
-			     vxpath_rx_hdr_apply(h, m, q->features) < 0)) {
-			/* A runt, or a header the device may not send:
-			 * drop and count.
-			 */
-			q->stats.errors++;
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		stats_count_frame(&q->stats, m);
-		pkts[nb_rx++] = m;
-	}
+	} while (got == want && nb_rx < nb_pkts);
+out:
 	q->stats.packets += nb_rx;
 	if (unlikely(ring_broken(q, packed))) {
 		queue_broken(q);
@@ -479,15 +488,20 @@ vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 /* --- Tx --- */
 
-/* Free the mbufs of every chain the device has used. */
+/* Free the mbufs of every chain the device has used, in bulk. */
 static __rte_always_inline void
 txq_reclaim(struct vxpath_txq *txq, const bool packed)
 {
-	uint32_t len;
-	void *ck;
+	void *done[TX_RECLAIM_BURST];
+	uint32_t lens[TX_RECLAIM_BURST];
+	uint16_t n;
 
-	while (ring_get_used(&txq->q, &ck, &len, packed) == 0)
-		rte_pktmbuf_free(ck);
+	do {
+		n = ring_get_used_burst(&txq->q, done, lens, TX_RECLAIM_BURST,
+					packed);
+		if (n > 0)
+			rte_pktmbuf_free_bulk((struct rte_mbuf **)done, n);
+	} while (n == TX_RECLAIM_BURST);
 }
 
 void
@@ -505,6 +519,24 @@ tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr)
 	       rte_pktmbuf_headroom(m) >= hdr;
 }
 
+/*
+ * The virtio-net header of a Tx packet (5.1.6.2): zero when the packet asks
+ * for no offload (the common case, no call), else what the offloads need.
+ * Return: 0; < 0 if the packet asks for what cannot be done.
+ */
+static __rte_always_inline int
+tx_hdr(struct virtio_net_hdr_mrg_rxbuf *h, struct rte_mbuf *m,
+       uint64_t features)
+{
+	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK))) {
+		static const struct virtio_net_hdr_mrg_rxbuf zero;
+
+		*h = zero;
+		return 0;
+	}
+	return vxpath_tx_hdr_fill(h, m, features);
+}
+
 static __rte_always_inline uint16_t
 tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	 const bool packed)
@@ -512,7 +544,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	struct vxpath_vq_buf bufs[VXPATH_TX_MAX_SEGS];
 	struct vxpath_txq *txq = queue;
 	struct vxpath_queue *q = &txq->q;
-	uint16_t hdr = q->hdr_size;
+	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
 	uint16_t nb_tx, n, sent = 0;
 
 	txq_reclaim(txq, packed);
@@ -526,13 +558,31 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		bool in_headroom = tx_header_in_headroom(m, hdr);
 		uint16_t need = m->nb_segs + (in_headroom ? 0 : 1);
 
+		if (likely(need == 1)) {
+			/* One segment, header in its headroom: one
+			 * descriptor, header and data together.
+			 */
+			if (unlikely(ring_num_free(q, packed) == 0))
+				break;
+			h = rte_pktmbuf_mtod_offset(m, void *, -(int)hdr);
+			if (unlikely(tx_hdr(h, m, q->features) < 0)) {
+				q->stats.errors++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			ring_add1(q, (uint64_t)(uintptr_t)h, hdr + m->data_len,
+				  false, m, packed);
+			stats_count_frame(&q->stats, m);
+			sent++;
+			continue;
+		}
 		if (unlikely(need > VXPATH_TX_MAX_SEGS ||
 			     need > ring_size(q, packed))) {
 			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if ((txq->indirect != NULL && need >= 2 ? 1 : need) >
+		if ((txq->indirect != NULL ? 1 : need) >
 		    ring_num_free(q, packed))
 			break;
 
@@ -560,7 +610,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		/* Offload requests into the header (5.1.6.2); a packet asking
 		 * for what was not negotiated can never be sent: drop it.
 		 */
-		if (unlikely(vxpath_tx_hdr_fill(h, m, q->features) < 0)) {
+		if (unlikely(tx_hdr(h, m, q->features) < 0)) {
 			q->stats.errors++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -568,7 +618,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		/* Two buffers or more: one ring descriptor and an
 		 * indirect table, when the device takes them.
 		 */
-		if (unlikely((txq->indirect != NULL && n >= 2 ?
+		if (unlikely((txq->indirect != NULL ?
 			      ring_add_indirect(q, txq->indirect, bufs, n, m,
 						packed) :
 			      ring_add(q, bufs, n, m, packed)) < 0))

@@ -19,6 +19,13 @@
 
 struct vxpath_dev;
 
+/**
+ * Bytes of the virtio-net header on every buffer chain: vxpath requires
+ * VIRTIO_F_VERSION_1, whose header always has num_buffers (5.1.6), so the
+ * datapath takes the size as a constant.
+ */
+#define VXPATH_NET_HDR_SIZE sizeof(struct virtio_net_hdr_mrg_rxbuf)
+
 /** Most descriptors one transmitted packet may take (header + segments). */
 #define VXPATH_TX_MAX_SEGS 64
 
@@ -80,6 +87,13 @@ struct vxpath_rxq {
 	struct vxpath_queue q;
 	struct rte_mempool *mp;      /**< where Rx buffers come from */
 	bool mrg_rxbuf;              /**< VIRTIO_NET_F_MRG_RXBUF negotiated */
+	/** A frame of several buffers (MRG_RXBUF) partly taken off the
+	 * ring: its first mbuf and last so far, and buffers still to come.
+	 * Owned by the queue until complete; freed at drain.
+	 */
+	struct rte_mbuf *mrg_head;
+	struct rte_mbuf *mrg_tail;
+	uint16_t mrg_left;
 	uint32_t buf_len;            /**< bytes the device may write per mbuf */
 };
 

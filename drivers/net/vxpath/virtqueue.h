@@ -21,6 +21,9 @@
 #include <stdint.h>
 
 #include <linux/virtio_ring.h>
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_common.h>
 
 /** Alignment of the ring memory handed to vxpath_vq_init(), bytes. */
 #define VXPATH_VQ_ALIGN 64
@@ -113,9 +116,9 @@ struct vxpath_vq {
 	bool in_order;             /**< VIRTIO_F_IN_ORDER negotiated */
 	bool broken;               /**< the device broke a rule; see 'why' */
 	const char *why;           /**< static text of the first violation */
+	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 	char detail[128];          /**< 'why' with the values at fault, for
 				    * the port's one error line (rxtx.c) */
-	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 };
 
 /**
@@ -264,6 +267,159 @@ unsigned int vxpath_vq_drain(struct vxpath_vq *vq,
  */
 void vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
 			   uint32_t len);
+
+/**
+ * VIRTIO_F_IN_ORDER slow path of vxpath_vq_get_used_burst(): hand out the
+ * oldest outstanding chain, opening a batch (one used entry naming a later
+ * chain, 2.7.9) when none is being consumed. @ready: used entries
+ * published and not consumed (vxpath_vq_used_count()), at least 1.
+ * Return: 0 with *@cookie and *@len set; -EIO if the entry is invalid (the
+ * queue is then broken).
+ */
+int vxpath_vq_get_used_in_order(struct vxpath_vq *vq, uint16_t ready,
+				void **cookie, uint32_t *len);
+
+/**
+ * Make a chain of one buffer available: the datapath's form of
+ * vxpath_vq_add() (2.7.13), inline and without its argument checks.
+ * @addr, @len: the buffer (our virtual address, bytes); @writable: the
+ * device writes it (Rx) or reads it (Tx). @cookie: non-NULL, returned with
+ * the chain by vxpath_vq_get_used_burst(). The caller guarantees a free
+ * descriptor (num_free >= 1) and a queue not broken. Published by
+ * vxpath_vq_publish().
+ * Return: the chain's id (its only descriptor).
+ */
+static __rte_always_inline uint16_t
+vxpath_vq_add1(struct vxpath_vq *vq, uint64_t addr, uint32_t len,
+	       bool writable, void *cookie)
+{
+	uint16_t mask = vq->size - 1;
+	uint16_t id = vq->free_head;
+	struct vxpath_vq_chain *c = &vq->chains[id];
+	struct vring_desc *d = &vq->desc[id];
+
+	d->addr = rte_cpu_to_le_64(addr);
+	d->len = rte_cpu_to_le_32(len);
+	d->flags = rte_cpu_to_le_16(writable ? VRING_DESC_F_WRITE : 0);
+	vq->free_head = c->next;
+	c->cookie = cookie;
+	c->in_len = writable ? len : 0;
+	c->ndescs = 1;
+	c->tail = id;
+	if (vq->in_order)
+		vq->chains[(uint16_t)(vq->order_head + vq->inflight) &
+			   mask].order = id;
+	vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(id);
+	vq->avail_idx++;
+	vq->num_free--;
+	vq->inflight++;
+	return id;
+}
+
+/**
+ * The device's used->idx @idx claims @n entries, more than the chains
+ * outstanding: mark the queue broken, the values in its detail (cold path of
+ * vxpath_vq_used_ready()).
+ */
+void vxpath_vq_used_idx_ahead(struct vxpath_vq *vq, uint16_t idx, uint16_t n);
+
+/*
+ * Used entries published and not consumed (acquire on used->idx); more
+ * than the chains outstanding breaks the queue (0 returned).
+ */
+static __rte_always_inline uint16_t
+vxpath_vq_used_ready(struct vxpath_vq *vq)
+{
+	uint16_t idx = rte_le_to_cpu_16(__atomic_load_n(&vq->used->idx,
+							 __ATOMIC_ACQUIRE));
+	uint16_t n = (uint16_t)(idx - vq->used_idx);
+
+	if (unlikely(n > vq->inflight)) {
+		vxpath_vq_used_idx_ahead(vq, idx, n);
+		return 0;
+	}
+	return n;
+}
+
+/**
+ * Consume up to @max used chains (2.7.14): the datapath's form of
+ * vxpath_vq_get_used(), with the same checks (id < size, the chain
+ * outstanding, len <= the device-writable bytes posted, IN_ORDER batches
+ * as vxpath_vq_set_in_order() describes) and one read of used->idx for the
+ * whole burst. The chains' descriptors are free again on return.
+ * @cookies, @lens: @max entries each, filled in used order; a
+ * driver-readable chain gets length 0. The cookies (buffers) return to
+ * the caller.
+ * Return: chains consumed (0..@max); on a violation the queue is marked
+ * broken and the chains consumed before it are returned.
+ */
+static __rte_always_inline uint16_t
+vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
+			 uint32_t *lens, uint16_t max)
+{
+	const bool in_order = vq->in_order;
+	uint16_t mask = vq->size - 1;
+	uint16_t ready, n, k;
+
+	if (unlikely(vq->broken))
+		return 0;
+	ready = vxpath_vq_used_ready(vq);
+	n = RTE_MIN(ready, max);
+	for (k = 0; k < n; k++) {
+		const struct vring_used_elem *e =
+			&vq->used->ring[vq->used_idx & mask];
+		struct vxpath_vq_chain *c;
+		uint32_t id, len;
+
+		/* Read each field once: the device may rewrite them. */
+		id = rte_le_to_cpu_32(__atomic_load_n(&e->id,
+						      __ATOMIC_RELAXED));
+		len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
+						       __ATOMIC_RELAXED));
+		if (in_order && (vq->inorder_left != 0 ||
+				 id != vq->chains[vq->order_head].order)) {
+			/* A batch (2.7.9), or a bad entry: the slow path
+			 * tells them apart.
+			 */
+			if (vxpath_vq_get_used_in_order(vq, ready - k,
+							&cookies[k],
+							&lens[k]) < 0)
+				break;
+			continue;
+		}
+		if (unlikely(id >= vq->size)) {
+			vxpath_vq_mark_broken(vq, "used id out of range", id,
+					      len);
+			break;
+		}
+		c = &vq->chains[id];
+		if (unlikely(c->cookie == NULL)) {
+			vxpath_vq_mark_broken(vq, "used id is not an outstanding chain",
+					      id, len);
+			break;
+		}
+		if (c->in_len == 0) {
+			/* Driver-readable chain: the device wrote nothing. */
+			len = 0;
+		} else if (unlikely(len > c->in_len)) {
+			vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
+					      id, len);
+			break;
+		}
+		cookies[k] = c->cookie;
+		lens[k] = len;
+		c->cookie = NULL;
+		vq->chains[c->tail].next = vq->free_head;
+		vq->free_head = (uint16_t)id;
+		vq->num_free += c->ndescs;
+		vq->inflight--;
+		vq->used_idx++;
+		if (in_order)
+			vq->order_head = (uint16_t)((vq->order_head + 1) &
+						    mask);
+	}
+	return k;
+}
 
 /** Addresses of the three parts, for VHOST_SET_VRING_ADDR. */
 static inline uint64_t vxpath_vq_desc_addr(const struct vxpath_vq *vq)

@@ -22,21 +22,18 @@
 #include "vxpath_log.h"
 
 /* The avail and used flag bits of a descriptor (2.8.1). */
-#define DESC_F_AVAIL ((uint16_t)(1u << VRING_PACKED_DESC_F_AVAIL))
-#define DESC_F_USED  ((uint16_t)(1u << VRING_PACKED_DESC_F_USED))
+#define DESC_F_AVAIL VXPATH_VQP_DESC_F_AVAIL
+#define DESC_F_USED  VXPATH_VQP_DESC_F_USED
 
 /* Event suppression: the two flag bits, the offset and wrap of off_wrap. */
 #define EVENT_FLAGS_MASK 0x3
 #define EVENT_OFF_MASK   0x7fff
 
-/*
- * Marks in chains[id].next of an outstanding id. Ids are < 32768, so none
- * of these is an id.
- */
-#define ID_PUBLISHED   0xffff /* made available to the device */
-#define ID_UNPUBLISHED 0xfffe /* last chain of the unpublished batch */
-#define ID_SEEN        0xfffd /* met earlier in the current used walk */
-#define ID_NONE        0xfffc /* end of the walk's list (in 'tail') */
+/* Marks in chains[].next and tail: virtqueue_packed.h. */
+#define ID_PUBLISHED   VXPATH_VQP_ID_PUBLISHED
+#define ID_UNPUBLISHED VXPATH_VQP_ID_UNPUBLISHED
+#define ID_SEEN        VXPATH_VQP_ID_SEEN
+#define ID_NONE        VXPATH_VQP_ID_NONE
 
 /* Offsets of the two event areas inside the ring memory, in bytes. */
 static size_t
@@ -661,9 +658,9 @@ vqp_free_chain(struct vxpath_vqp *vq, uint16_t id)
 	vq->inflight--;
 }
 
-/* vxpath_vqp_get_used() under VIRTIO_F_IN_ORDER: the oldest chain. */
-static int
-vqp_in_order_get(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
+int
+vxpath_vqp_get_used_in_order(struct vxpath_vqp *vq, void **cookie,
+			     uint32_t *len)
 {
 	uint32_t descs = 0;
 	uint16_t id;
@@ -691,21 +688,9 @@ vqp_in_order_get(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
 int
 vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
 {
-	struct vxpath_vq_chain *c;
-	uint16_t id;
-
-	if (unlikely(vq->broken))
-		return -EIO;
-	if (vq->in_order)
-		return vqp_in_order_get(vq, cookie, len);
-	if (vqp_walk(vq, 1, &id, len) == 0)
-		return vq->broken ? -EIO : -EAGAIN;
-	c = &vq->chains[id];
-	*cookie = c->cookie;
-	vq->avail_descs -= c->ndescs;
-	slot_advance(vq, &vq->next_used, &vq->used_wrap, c->ndescs);
-	vqp_free_chain(vq, id);
-	return 0;
+	if (vxpath_vqp_get_used_burst(vq, cookie, len, 1) == 1)
+		return 0;
+	return vq->broken ? -EIO : -EAGAIN;
 }
 
 unsigned int

@@ -56,6 +56,22 @@
 /** Largest packed virtqueue, descriptors (2.8: up to 2^15 entries). */
 #define VXPATH_VQP_MAX_SIZE 32768
 
+/** The avail and used flag bits of a descriptor (2.8.1). */
+#define VXPATH_VQP_DESC_F_AVAIL ((uint16_t)(1u << VRING_PACKED_DESC_F_AVAIL))
+#define VXPATH_VQP_DESC_F_USED  ((uint16_t)(1u << VRING_PACKED_DESC_F_USED))
+
+/*
+ * Marks in chains[id].next of an outstanding id. Ids are < 32768, so none
+ * of these is an id.
+ */
+#define VXPATH_VQP_ID_PUBLISHED   0xffff /* made available to the device */
+#define VXPATH_VQP_ID_UNPUBLISHED 0xfffe /* last chain of the unpublished
+					  * batch */
+#define VXPATH_VQP_ID_SEEN        0xfffd /* met earlier in the current used
+					  * walk */
+#define VXPATH_VQP_ID_NONE        0xfffc /* end of the walk's list (in
+					  * 'tail') */
+
 /**
  * Driver-side state of one packed virtqueue.
  *
@@ -109,9 +125,9 @@ struct vxpath_vqp {
 	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
 	bool broken;           /**< the device broke a rule; see 'why' */
 	const char *why;       /**< static text of the first violation */
+	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 	char detail[128];      /**< 'why' with the values at fault, for the
 				* port's one error line (rxtx.c) */
-	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 };
 
 /**
@@ -317,6 +333,177 @@ bool vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq);
  * device decided on before it saw this may still arrive.
  */
 void vxpath_vqp_disable_interrupts(struct vxpath_vqp *vq);
+
+/**
+ * VIRTIO_F_IN_ORDER slow path of vxpath_vqp_get_used_burst(): hand out the
+ * oldest outstanding chain, from the batch being consumed or from a new one
+ * (one used descriptor naming a later chain, 2.8.20).
+ * Return: 0 with *@cookie and *@len set; -EAGAIN if no used descriptor is
+ * waiting; -EIO if it is invalid (the queue is then broken).
+ */
+int vxpath_vqp_get_used_in_order(struct vxpath_vqp *vq, void **cookie,
+				 uint32_t *len);
+
+/**
+ * Make a chain of one buffer available: the datapath's form of
+ * vxpath_vqp_add() (2.8.21), inline and without its argument checks.
+ * @addr, @len: the buffer (our virtual address, bytes); @writable: the
+ * device writes it (Rx) or reads it (Tx). @cookie: non-NULL, returned with
+ * the chain by vxpath_vqp_get_used_burst(). The caller guarantees a free
+ * ring slot (num_free >= 1) and a queue not broken. As every added chain,
+ * it joins the unpublished batch: the batch's first descriptor gets its
+ * flags only at vxpath_vqp_publish().
+ * Return: the chain's buffer id.
+ */
+static __rte_always_inline uint16_t
+vxpath_vqp_add1(struct vxpath_vqp *vq, uint64_t addr, uint32_t len,
+		bool writable, void *cookie)
+{
+	uint16_t id = vq->free_head, slot = vq->next_avail;
+	struct vxpath_vq_chain *c = &vq->chains[id];
+	struct vring_packed_desc *d = &vq->desc[slot];
+	uint16_t flags = vq->avail_wrap ? VXPATH_VQP_DESC_F_AVAIL :
+					  VXPATH_VQP_DESC_F_USED;
+
+	if (writable)
+		flags |= VRING_DESC_F_WRITE;
+	vq->free_head = c->next;
+	d->addr = rte_cpu_to_le_64(addr);
+	d->len = rte_cpu_to_le_32(len);
+	d->id = rte_cpu_to_le_16(id);
+	if (vq->batch_descs == 0)
+		vq->batch_flags = flags;
+	else
+		__atomic_store_n(&d->flags, rte_cpu_to_le_16(flags),
+				 __ATOMIC_RELAXED);
+	if (++slot == vq->size) {
+		slot = 0;
+		vq->avail_wrap = !vq->avail_wrap;
+	}
+	vq->next_avail = slot;
+	if (vq->in_order) {
+		uint32_t pos = (uint32_t)vq->order_head + vq->inflight;
+
+		vq->chains[pos >= vq->size ? pos - vq->size : pos].order = id;
+	}
+	c->cookie = cookie;
+	c->in_len = writable ? len : 0;
+	c->ndescs = 1;
+	c->tail = VXPATH_VQP_ID_NONE;
+	if (vq->batch_chains == 0)
+		vq->batch_first = id;
+	else
+		vq->chains[vq->batch_last].next = id;
+	vq->batch_last = id;
+	c->next = VXPATH_VQP_ID_UNPUBLISHED;
+	vq->batch_chains++;
+	vq->batch_descs++;
+	vq->num_free--;
+	vq->inflight++;
+	return id;
+}
+
+/**
+ * Consume up to @max used chains (2.8.22): the datapath's form of
+ * vxpath_vqp_get_used(), with the same checks (the descriptor's flags say
+ * used in the current lap, id < size and outstanding and made available,
+ * the used descriptor within those made available, len <= the
+ * device-writable bytes posted; IN_ORDER batches), each descriptor read
+ * once. The chains' ids and ring slots are free again on return.
+ * @cookies, @lens: @max entries each, filled in used order; a chain with
+ * nothing written gets length 0. The cookies return to the caller.
+ * Return: chains consumed (0..@max); on a violation the queue is marked
+ * broken and the chains consumed before it are returned.
+ */
+static __rte_always_inline uint16_t
+vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
+			  uint32_t *lens, uint16_t max)
+{
+	const uint16_t both = VXPATH_VQP_DESC_F_AVAIL | VXPATH_VQP_DESC_F_USED;
+	const bool in_order = vq->in_order;
+	uint16_t k;
+
+	if (unlikely(vq->broken))
+		return 0;
+	for (k = 0; k < max; k++) {
+		const struct vring_packed_desc *d;
+		struct vxpath_vq_chain *c;
+		const char *why;
+		uint16_t flags, id;
+		uint32_t len;
+
+		if (in_order && vq->inorder_left != 0) {
+			/* The rest of a batch already read. */
+			if (vxpath_vqp_get_used_in_order(vq, &cookies[k],
+							 &lens[k]) < 0)
+				break;
+			continue;
+		}
+		d = &vq->desc[vq->next_used];
+		/* Acquire: id and length are read after the flags. */
+		flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
+							 __ATOMIC_ACQUIRE));
+		if ((flags & both) != (vq->used_wrap ? both : 0))
+			break;
+		/* Read each field once: the device may rewrite them. */
+		id = rte_le_to_cpu_16(__atomic_load_n(&d->id,
+						      __ATOMIC_RELAXED));
+		len = rte_le_to_cpu_32(__atomic_load_n(&d->len,
+						       __ATOMIC_RELAXED));
+		if (in_order && id != vq->chains[vq->order_head].order) {
+			/* A batch (2.8.20), or a bad descriptor. */
+			if (vxpath_vqp_get_used_in_order(vq, &cookies[k],
+							 &lens[k]) < 0)
+				break;
+			continue;
+		}
+		if (unlikely(vq->avail_descs == 0)) {
+			why = "used descriptor past the ones made available";
+			goto bad;
+		}
+		if (unlikely(id >= vq->size)) {
+			why = "used id out of range";
+			goto bad;
+		}
+		c = &vq->chains[id];
+		if (unlikely(c->cookie == NULL)) {
+			why = "used id is not an outstanding chain";
+			goto bad;
+		}
+		if (unlikely(c->next != VXPATH_VQP_ID_PUBLISHED)) {
+			why = "used id names a chain not yet made available";
+			goto bad;
+		}
+		if (c->in_len == 0 || !(flags & VRING_DESC_F_WRITE)) {
+			/* Nothing written: the length is reserved (2.8.4). */
+			len = 0;
+		} else if (unlikely(len > c->in_len)) {
+			why = "used length exceeds the buffers posted";
+			goto bad;
+		}
+		cookies[k] = c->cookie;
+		lens[k] = len;
+		/* The device skips the rest of the chain (2.8.6). */
+		vq->avail_descs -= c->ndescs;
+		vq->next_used += c->ndescs;
+		if (vq->next_used >= vq->size) {
+			vq->next_used -= vq->size;
+			vq->used_wrap = !vq->used_wrap;
+		}
+		c->cookie = NULL;
+		c->next = vq->free_head;
+		vq->free_head = id;
+		vq->num_free += c->ndescs;
+		vq->inflight--;
+		if (in_order && ++vq->order_head == vq->size)
+			vq->order_head = 0;
+		continue;
+bad:
+		vxpath_vqp_mark_broken(vq, why, id, len);
+		break;
+	}
+	return k;
+}
 
 /** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */
 static inline uint64_t vxpath_vqp_desc_addr(const struct vxpath_vqp *vq)

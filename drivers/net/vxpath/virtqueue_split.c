@@ -260,28 +260,22 @@ vxpath_vq_kick_needed(struct vxpath_vq *vq)
 	return !(flags & VRING_USED_F_NO_NOTIFY);
 }
 
+void
+vxpath_vq_used_idx_ahead(struct vxpath_vq *vq, uint16_t idx, uint16_t n)
+{
+	vxpath_vq_mark_broken(vq, "used index ahead of the chains outstanding",
+			      idx, 0);
+	snprintf(vq->detail, sizeof(vq->detail),
+		 "%s (used->idx %u: %u entries, %u outstanding)",
+		 vq->why, idx, n, vq->inflight);
+}
+
 uint16_t
 vxpath_vq_used_count(struct vxpath_vq *vq)
 {
-	uint16_t idx, n;
-
 	if (unlikely(vq->broken))
 		return 0;
-	/* Acquire: the used ring entries are read only after the index that
-	 * publishes them.
-	 */
-	idx = rte_le_to_cpu_16(__atomic_load_n(&vq->used->idx,
-					       __ATOMIC_ACQUIRE));
-	n = (uint16_t)(idx - vq->used_idx);
-	if (unlikely(n > vq->inflight)) {
-		vxpath_vq_mark_broken(vq, "used index ahead of the chains outstanding",
-			       idx, 0);
-		snprintf(vq->detail, sizeof(vq->detail),
-			 "%s (used->idx %u: %u entries, %u outstanding)",
-			 vq->why, idx, n, vq->inflight);
-		return 0;
-	}
-	return n;
+	return vxpath_vq_used_ready(vq);
 }
 
 /*
@@ -451,10 +445,9 @@ vq_free_chain(struct vxpath_vq *vq, uint16_t id)
 	vq->used_idx++;
 }
 
-/* vxpath_vq_get_used() under VIRTIO_F_IN_ORDER: the oldest chain. */
-static int
-vq_in_order_get(struct vxpath_vq *vq, uint16_t ready, void **cookie,
-		uint32_t *len)
+int
+vxpath_vq_get_used_in_order(struct vxpath_vq *vq, uint16_t ready,
+			    void **cookie, uint32_t *len)
 {
 	uint16_t id;
 
@@ -475,20 +468,9 @@ vq_in_order_get(struct vxpath_vq *vq, uint16_t ready, void **cookie,
 int
 vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len)
 {
-	uint16_t ready = vxpath_vq_used_count(vq);
-	uint32_t id;
-	void *ck;
-
-	if (ready == 0)
-		return vq->broken ? -EIO : -EAGAIN;
-	if (vq->in_order)
-		return vq_in_order_get(vq, ready, cookie, len);
-	ck = vq_check_used(vq, 0, &id, len);
-	if (ck == NULL)
-		return -EIO;
-	vq_free_chain(vq, (uint16_t)id);
-	*cookie = ck;
-	return 0;
+	if (vxpath_vq_get_used_burst(vq, cookie, len, 1) == 1)
+		return 0;
+	return vq->broken ? -EIO : -EAGAIN;
 }
 
 unsigned int
