@@ -130,6 +130,7 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	info->tx_desc_lim = info->rx_desc_lim;
 	info->tx_desc_lim.nb_seg_max = VXPATH_TX_MAX_SEGS - 1;
 	info->tx_desc_lim.nb_mtu_seg_max = VXPATH_TX_MAX_SEGS - 1;
+	info->default_txconf.tx_free_thresh = VXPATH_TX_FREE_THRESH;
 	info->default_rxportconf.ring_size = qsize;
 	info->default_txportconf.ring_size = qsize;
 	info->default_rxportconf.nb_queues = 1;
@@ -307,6 +308,14 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	if (txq == NULL)
 		return -ENOMEM;
 	queue_ids(&txq->q, eth_dev, qid, true);
+	/* Used chains are taken back once fewer descriptors than this are
+	 * free: 1 to size, default VXPATH_TX_FREE_THRESH (a quarter of a
+	 * small ring).
+	 */
+	txq->free_thresh = conf->tx_free_thresh != 0 ?
+		RTE_MIN(conf->tx_free_thresh, size) :
+		RTE_MIN((uint16_t)VXPATH_TX_FREE_THRESH,
+			(uint16_t)RTE_MAX(size / 4, 1));
 	/* Shared with the back-end, so from DPDK memory. */
 	txq->hdrs = rte_zmalloc_socket("vxpath_tx_hdrs",
 				       sizeof(*txq->hdrs) * size,
@@ -879,6 +888,7 @@ static const struct eth_dev_ops vxpath_ops = {
 	.rx_queue_release = vxpath_rx_queue_release,
 	.tx_queue_setup = vxpath_tx_queue_setup,
 	.tx_queue_release = vxpath_tx_queue_release,
+	.tx_done_cleanup = vxpath_tx_done_cleanup,
 	.stats_get = vxpath_stats_get,
 	.stats_reset = vxpath_stats_reset,
 	.xstats_get = vxpath_xstats_get,

@@ -12,6 +12,7 @@
  * header slot chained in front of the data.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -489,11 +490,12 @@ vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 /* --- Tx --- */
 
 /* Free the mbufs of every chain the device has used, in bulk. */
-static __rte_always_inline void
+static __rte_always_inline uint32_t
 txq_reclaim(struct vxpath_txq *txq, const bool packed)
 {
 	void *done[TX_RECLAIM_BURST];
 	uint32_t lens[TX_RECLAIM_BURST];
+	uint32_t total = 0;
 	uint16_t n;
 
 	do {
@@ -501,7 +503,21 @@ txq_reclaim(struct vxpath_txq *txq, const bool packed)
 					packed);
 		if (n > 0)
 			rte_pktmbuf_free_bulk((struct rte_mbuf **)done, n);
+		total += n;
 	} while (n == TX_RECLAIM_BURST);
+	return total;
+}
+
+int
+vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
+{
+	struct vxpath_txq *txq = queue;
+	uint32_t n;
+
+	n = txq->q.packed ? txq_reclaim(txq, true) : txq_reclaim(txq, false);
+	if (vxpath_queue_broken(&txq->q))
+		return -EIO;
+	return (int)RTE_MIN(n, (uint32_t)INT_MAX);
 }
 
 void
@@ -547,7 +563,11 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
 	uint16_t nb_tx, n, sent = 0;
 
-	txq_reclaim(txq, packed);
+	/* Lazily: the device's used entries are read in bulk, when room
+	 * runs short for this burst or below the free threshold.
+	 */
+	if (ring_num_free(q, packed) < RTE_MAX(txq->free_thresh, nb_pkts))
+		txq_reclaim(txq, packed);
 	if (unlikely(ring_broken(q, packed))) {
 		queue_broken(q);
 		return 0;

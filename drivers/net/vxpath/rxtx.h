@@ -97,9 +97,18 @@ struct vxpath_rxq {
 	uint32_t buf_len;            /**< bytes the device may write per mbuf */
 };
 
+/**
+ * Default Tx free threshold, descriptors: used chains are taken back (and
+ * their mbufs freed) when fewer descriptors than this are free, not at
+ * every burst, so that the used ring the device writes is read in bulk.
+ */
+#define VXPATH_TX_FREE_THRESH 32
+
 /** A transmit queue. */
 struct vxpath_txq {
 	struct vxpath_queue q;
+	/** Take used chains back when fewer descriptors are free (1..size). */
+	uint16_t free_thresh;
 	/** One header per descriptor, for mbufs whose headroom cannot take
 	 * it; shared memory, size entries.
 	 */
@@ -209,6 +218,13 @@ uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 /** vxpath_tx_burst() for packed rings, chosen at probe. */
 uint16_t vxpath_tx_burst_packed(void *txq, struct rte_mbuf **pkts,
 				uint16_t nb_pkts);
+
+/**
+ * Free the mbufs of Tx chains the device has used (rte_eth_tx_done_cleanup):
+ * all of them, whatever @free_cnt asks (0 means all, as ethdev defines it).
+ * Return: packets whose mbufs were freed; -EIO if the ring is broken.
+ */
+int vxpath_tx_done_cleanup(void *txq, uint32_t free_cnt);
 
 /**
  * Prepare packets for vxpath_tx_burst() (rte_eth_tx_prepare): checks
