@@ -348,6 +348,32 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	return 0;
 }
 
+/* rte_eth_rx_queue_info_get(): the ring, the pool, scattered Rx. */
+static void
+vxpath_rxq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
+		    struct rte_eth_rxq_info *info)
+{
+	const struct vxpath_rxq *rxq = eth_dev->data->rx_queues[qid];
+
+	info->mp = rxq->mp;
+	info->scattered_rx = eth_dev->data->scattered_rx;
+	info->nb_desc = rxq->q.packed ? rxq->q.vqp.size : rxq->q.vq.size;
+	info->rx_buf_size = (uint16_t)RTE_MIN(rxq->buf_len, (uint32_t)UINT16_MAX);
+	info->conf.offloads = eth_dev->data->dev_conf.rxmode.offloads;
+}
+
+/* rte_eth_tx_queue_info_get(): the ring and its free threshold. */
+static void
+vxpath_txq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
+		    struct rte_eth_txq_info *info)
+{
+	const struct vxpath_txq *txq = eth_dev->data->tx_queues[qid];
+
+	info->nb_desc = txq->q.packed ? txq->q.vqp.size : txq->q.vq.size;
+	info->conf.tx_free_thresh = txq->free_thresh;
+	info->conf.offloads = eth_dev->data->dev_conf.txmode.offloads;
+}
+
 /* All queues, Rx then Tx, as the device layer takes them. */
 static uint16_t
 collect_queues(struct rte_eth_dev *eth_dev, struct vxpath_queue **qs)
@@ -889,6 +915,8 @@ static const struct eth_dev_ops vxpath_ops = {
 	.tx_queue_setup = vxpath_tx_queue_setup,
 	.tx_queue_release = vxpath_tx_queue_release,
 	.tx_done_cleanup = vxpath_tx_done_cleanup,
+	.rxq_info_get = vxpath_rxq_info_get,
+	.txq_info_get = vxpath_txq_info_get,
 	.stats_get = vxpath_stats_get,
 	.stats_reset = vxpath_stats_reset,
 	.xstats_get = vxpath_xstats_get,

@@ -515,8 +515,10 @@ vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 	uint32_t n;
 
 	n = txq->q.packed ? txq_reclaim(txq, true) : txq_reclaim(txq, false);
-	if (vxpath_queue_broken(&txq->q))
+	if (vxpath_queue_broken(&txq->q)) {
+		queue_broken(&txq->q);
 		return -EIO;
+	}
 	return (int)RTE_MIN(n, (uint32_t)INT_MAX);
 }
 
