@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -368,6 +369,22 @@ rx_frame_broken(struct vxpath_rxq *rxq, const char *why, uint32_t id,
 }
 
 /*
+ * After a frame's bad num_buffers broke the ring: say so with the values
+ * (not as a used entry's id and length: the entries were valid).
+ */
+static void __rte_noinline __rte_cold
+rx_num_buffers_detail(struct vxpath_queue *q, uint16_t nbufs, uint32_t len,
+		      const bool packed)
+{
+	char *detail = packed ? q->vqp.detail : q->vq.detail;
+	size_t size = packed ? sizeof(q->vqp.detail) : sizeof(q->vq.detail);
+
+	snprintf(detail, size,
+		 "num_buffers %u of a received frame out of range (first buffer %u bytes, %u buffers held by the device)",
+		 nbufs, len, vxpath_queue_inflight(q));
+}
+
+/*
  * Used Rx buffers become frames. A frame of several buffers (MRG_RXBUF,
  * num_buffers in the first one's header) may straddle two calls: the part
  * already taken waits in rxq->mrg_head.
@@ -426,6 +443,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 						"num_buffers of a received frame out of range",
 						nbufs, len, &bufs[i], got - i,
 						packed);
+					rx_num_buffers_detail(q, nbufs, len,
+							      packed);
 					goto out;
 				}
 				rxq->mrg_head = rxq->mrg_tail = m;
