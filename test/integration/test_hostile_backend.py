@@ -381,6 +381,24 @@ def dp_idx_ahead(peer, v, taken):
     _used(peer, v, [(i, _RX_BYTES)], publish=v.num + 1)
 
 
+def dp_num_buffers_0(peer, v, taken):
+    i, chain = taken[0]
+    _rx_frame(peer, chain, num_buffers=0)
+    _used(peer, v, [(i, _RX_BYTES)])
+
+
+def dp_num_buffers_huge(peer, v, taken):
+    i, chain = taken[0]
+    _rx_frame(peer, chain, num_buffers=v.num + 1)
+    _used(peer, v, [(i, _RX_BYTES)])
+
+
+def dp_shorter_than_header(peer, v, taken):
+    i, chain = taken[0]
+    _rx_frame(peer, chain)
+    _used(peer, v, [(i, 5)])
+
+
 def dp_past_avail(peer, v, taken):
     # The transmitq: nothing was made available on it yet, yet its first
     # slot is flagged used in the current wrap.
@@ -413,6 +431,14 @@ DATAPATH_CASES = [
      r"used id is not an outstanding chain \(id \d+", 0),
     ("packed_too_long", "packed", dp_too_long,
      r"used length exceeds the buffers posted \(id \d+, len \d+\)", 0),
+    ("split_num_buffers_0", "split", dp_num_buffers_0,
+     r"num_buffers 0 of a received frame out of range \(first buffer 76 "
+     r"bytes, \d+ buffers held by the device\)", 0),
+    ("packed_num_buffers_huge", "packed", dp_num_buffers_huge,
+     r"num_buffers 257 of a received frame out of range \(first buffer 76 "
+     r"bytes, \d+ buffers held by the device\)", 0),
+    ("split_shorter_than_header", "split", dp_shorter_than_header,
+     r"used length shorter than the virtio-net header \(id 0, len 5\)", 0),
     ("packed_past_avail", "packed", dp_past_avail,
      r"used descriptor past the ones made available \(id 0, len 0\)", 1),
 ]
@@ -472,4 +498,91 @@ def test_hostile_datapath(spawn, vxpath_plugin, peer_factory, ring, action,
     assert fe.fd_count() == fds_before, (fds_before, fe.fd_targets())
     assert not peer.errors, peer.errors
     assert fe.alive(), fe.tail()
+    quit_cleanly(fe)
+
+
+# --- hostile at port stop -------------------------------------------------
+
+def _vring_base_other_index(peer, msg):
+    index, _ = msg.state()
+    peer.reply(msg, struct.pack("<II", index + 5, 0))
+
+
+# (id, action on GET_VRING_BASE, pattern of the cause's line)
+STOP_CASES = [
+    ("vring_base_never_answered", _no_ack,
+     r"did not answer VHOST_USER_GET_VRING_BASE within \d+ ms"),
+    ("vring_base_other_vring", _vring_base_other_index,
+     r"reply to VHOST_USER_GET_VRING_BASE for vring 0 names vring 5"),
+    ("vring_base_hang_up", _hang_up_after(),
+     r"closed the connection before replying to VHOST_USER_GET_VRING_BASE"),
+]
+
+
+@pytest.mark.parametrize("action,pattern", [c[1:] for c in STOP_CASES],
+                         ids=[c[0] for c in STOP_CASES])
+def test_hostile_stop(spawn, vxpath_plugin, peer_factory, action, pattern):
+    """The back-end does not confirm that a ring stopped (GET_VRING_BASE):
+    vxpath cannot know whether the back-end still uses the buffers, so it
+    leaves them to it, says so, and refuses to start the port again; the
+    process stays alive and quits with 0."""
+    peer = peer_factory()
+    peer.handlers[vp.GET_VRING_BASE] = action
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
+               APP_ARGS, timeout=90)
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+    fe.cmd("port stop 0")
+    line = _one_error(fe, pattern)
+    print("error line: %s" % line)
+    _one_error(fe, r"did not confirm that its rings stopped: \d+ buffers "
+               r"are left to it")
+    fe.cmd("port start 0")
+    _one_error(fe, r"the back-end connection was lost; detach and attach")
+    assert fe.port_info(0).get("Link status") == "down", fe.tail()
+    print("\n".join(driver_lines(fe)))
+    quit_cleanly(fe)
+
+
+@pytest.mark.parametrize("ring", ["split", "packed"])
+def test_hostile_runt(spawn, vxpath_plugin, peer_factory, ring):
+    """Used lengths that are valid for the ring but not frames: a header
+    and less than an Ethernet header. Not a broken ring (a device may
+    deliver a runt): each is dropped and counted as an Rx error, the link
+    stays up, and a good frame after them is received. (Shorter than the
+    header breaks the ring: split_shorter_than_header.)"""
+    features = vp.DEFAULT_FEATURES
+    devargs = ""
+    if ring == "packed":
+        features |= 1 << vp.VIRTIO_F_RING_PACKED
+        devargs = "packed_vq=1"
+    peer = peer_factory(features=features)
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path, devargs),
+               APP_ARGS)
+    v, taken = _take_rx(peer)
+    with peer.lock:
+        for k, ln in enumerate((vp.NET_HDR_SIZE, vp.NET_HDR_SIZE + 10,
+                                vp.NET_HDR_SIZE + 13)):
+            i, chain = taken[k]
+            _rx_frame(peer, chain)
+            _used(peer, v, [(i, ln)])
+            if v.packed:
+                v.next_used_slot += 1
+        i, chain = taken[3]
+        _rx_frame(peer, chain)
+        _used(peer, v, [(i, _RX_BYTES)])
+    fe.cmd("start")
+    deadline = time.monotonic() + 10
+    while True:
+        st = fe.port_stats(0)
+        if st["rx_packets"] + st["rx_errors"] >= 4 or \
+                time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    fe.cmd("stop")
+    st = fe.port_stats(0)
+    assert st["rx_errors"] == 3 and st["rx_packets"] == 1, \
+        "%r\n%s" % (st, fe.tail())
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+    assert not [ln for ln in driver_lines(fe) if "stopped" in ln], \
+        driver_lines(fe)
     quit_cleanly(fe)
