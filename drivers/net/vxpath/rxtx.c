@@ -282,10 +282,15 @@ mbuf_free_cb(void *arg __rte_unused, void *cookie)
 static __rte_always_inline void
 rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m, const bool packed)
 {
-	/* Fields rte_pktmbuf_alloc() left as Rx wants them: data_off at the
-	 * headroom, one segment, no flags. The port is set here, once.
+	/* rte_mempool_get_bulk() hands out mbufs with refcnt 1, one segment
+	 * and no next (rte_mbuf_raw_alloc()'s promise): what is left to set
+	 * lives in the mbuf's first cache line. data_off, refcnt, nb_segs
+	 * and port in one store; Rx has no flags, type or tag yet.
 	 */
-	m->port = rxq->q.port_id;
+	memcpy(&m->data_off, &rxq->mbuf_rearm, sizeof(rxq->mbuf_rearm));
+	m->ol_flags = 0;
+	m->packet_type = 0;
+	m->vlan_tci = 0;
 	ring_add1(&rxq->q, (uint64_t)(uintptr_t)m->buf_addr +
 		  RTE_PKTMBUF_HEADROOM - VXPATH_NET_HDR_SIZE, rxq->buf_len,
 		  true, m, packed);
@@ -305,14 +310,15 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 		/* Bulk allocation is all or nothing: when the pool runs low,
 		 * take what is left rather than nothing.
 		 */
-		if (rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0) {
+		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
 			unsigned int left = rte_mempool_avail_count(rxq->mp);
 
 			q->eth_dev->data->rx_mbuf_alloc_failed +=
 				n - RTE_MIN(left, n);
 			n = (uint16_t)RTE_MIN(left, n);
 			if (n == 0 ||
-			    rte_pktmbuf_alloc_bulk(rxq->mp, mbufs, n) != 0)
+			    rte_mempool_get_bulk(rxq->mp, (void **)mbufs,
+						 n) != 0)
 				break;
 		}
 		for (i = 0; i < n; i++)
@@ -329,6 +335,20 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 uint16_t
 vxpath_rxq_refill(struct vxpath_rxq *rxq)
 {
+	struct rte_mbuf tmpl;
+
+	/* The first four 16-bit fields of rearm_data as every posted mbuf
+	 * gets them (RTE_MBUF_DIRECT, as the pool's are).
+	 */
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.data_off = RTE_PKTMBUF_HEADROOM;
+	rte_mbuf_refcnt_set(&tmpl, 1);
+	tmpl.nb_segs = 1;
+	tmpl.port = rxq->q.port_id;
+	RTE_BUILD_BUG_ON(offsetof(struct rte_mbuf, port) + sizeof(tmpl.port) -
+			 offsetof(struct rte_mbuf, data_off) !=
+			 sizeof(rxq->mbuf_rearm));
+	memcpy(&rxq->mbuf_rearm, &tmpl.data_off, sizeof(rxq->mbuf_rearm));
 	return rxq->q.packed ? rxq_refill(rxq, true) : rxq_refill(rxq, false);
 }
 

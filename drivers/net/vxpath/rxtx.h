@@ -86,6 +86,10 @@ struct vxpath_queue {
 struct vxpath_rxq {
 	struct vxpath_queue q;
 	struct rte_mempool *mp;      /**< where Rx buffers come from */
+	/** data_off, refcnt, nb_segs and port of a posted mbuf, as one
+	 * 64-bit store over rearm_data (set by vxpath_rxq_refill()).
+	 */
+	uint64_t mbuf_rearm;
 	bool mrg_rxbuf;              /**< VIRTIO_NET_F_MRG_RXBUF negotiated */
 	/** A frame of several buffers (MRG_RXBUF) partly taken off the
 	 * ring: its first mbuf and last so far, and buffers still to come.
@@ -183,7 +187,8 @@ void vxpath_queue_free(struct vxpath_queue *q);
 
 /**
  * Post Rx buffers (one mbuf each) until the ring is full or the mempool is
- * empty, then publish them and kick the device if it asks for it. Mbufs
+ * empty, then publish them and kick the device if it asks for it. Called
+ * at port start: it also sets the queue's mbuf template (mbuf_rearm). Mbufs
  * that could not be had are added to the port's rx_mbuf_alloc_failed.
  * Return: buffers posted.
  */
