@@ -19,6 +19,9 @@
  *   GET      the driver takes up to N used chains
  *   PEEK     the driver counts the used entries and peeks at one
  *   DRAIN    the driver takes every chain back (as at port stop)
+ *   ADD1     the datapath's one-buffer add (vxpath_vq(p)_add1): a
+ *            writable bit and a length (u16)
+ *   BURST    the datapath's burst of used chains (get_used_burst), up to N
  *
  * What must hold whatever the device wrote (else the target aborts, and
  * AddressSanitizer catches any access outside the ring memory and the
@@ -130,7 +133,51 @@ typedef struct vxpath_vq ring_t;
 #endif
 
 enum { OP_ADD, OP_PUBLISH, OP_USED, OP_IDX, OP_SCRIBBLE, OP_GET, OP_PEEK,
-       OP_DRAIN, OP_COUNT };
+       OP_DRAIN, OP_ADD1, OP_BURST, OP_COUNT };
+
+static struct token *
+free_token(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < TOKENS; i++)
+		if (!tokens[i].outstanding)
+			return &tokens[i];
+	CHECK(false);
+	return NULL;
+}
+
+/* The datapath's one-buffer add (inline, no argument checks: the caller
+ * guarantees a free descriptor and a queue not broken, as rxtx.c does).
+ */
+static void
+op_add1(ring_t *vq, struct input *in)
+{
+	uint8_t b = u8(in);
+	uint32_t len = u16(in);
+	struct token *t;
+
+	if (vq->broken || vq->num_free == 0)
+		return;
+	t = free_token();
+	t->in_len = (b & 1) ? len : 0;
+	t->outstanding = true;
+	(void)R(add1)(vq, 0x200000, len, b & 1, t);
+}
+
+/* The datapath's burst of used chains. */
+static void
+op_burst(ring_t *vq, struct input *in)
+{
+	void *cookies[64];
+	uint32_t lens[64];
+	uint16_t max = (uint16_t)(1 + u8(in) % 64), n, i;
+
+	n = R(get_used_burst)(vq, cookies, lens, max);
+	CHECK(n <= max);
+	for (i = 0; i < n; i++)
+		returned(cookies[i], lens[i]);
+}
 
 static void
 op_add(ring_t *vq, struct input *in)
@@ -138,14 +185,8 @@ op_add(ring_t *vq, struct input *in)
 	struct vxpath_vq_buf bufs[4];
 	unsigned int n = 1 + u8(in) % 4, i;
 	uint32_t in_len = 0;
-	struct token *t = NULL;
+	struct token *t = free_token();
 
-	for (i = 0; i < TOKENS; i++)
-		if (!tokens[i].outstanding) {
-			t = &tokens[i];
-			break;
-		}
-	CHECK(t != NULL);
 	for (i = 0; i < n; i++) {
 		uint8_t b = u8(in);
 
@@ -322,6 +363,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case OP_DRAIN:
 			op_drain(&vq);
+			break;
+		case OP_ADD1:
+			op_add1(&vq, &in);
+			break;
+		case OP_BURST:
+			op_burst(&vq, &in);
 			break;
 		}
 	}

@@ -68,7 +68,12 @@ def vhost_user_seeds():
 
 # --- used rings: fuzz_used_ring.c -----------------------------------------
 
-ADD, PUBLISH, USED, IDX, SCRIBBLE, GET, PEEK, DRAIN = range(8)
+ADD, PUBLISH, USED, IDX, SCRIBBLE, GET, PEEK, DRAIN, ADD1, BURST = range(10)
+
+
+def add1(ln, writable):
+    """The datapath's one-buffer add."""
+    return bytes([ADD1, 1 if writable else 0]) + struct.pack("<H", ln)
 
 
 def add(*bufs):
@@ -95,6 +100,9 @@ def split_seeds():
     s["seed_in_order"] = bytes([0xc4]) + tx + bytes([USED]) + \
         struct.pack("<HII", 0, 2, 0) + bytes([IDX]) + \
         struct.pack("<H", 1) + bytes([GET, 2])
+    burst = add1(1514, True) + add1(1514, True) + add1(1514, True) + \
+        bytes([PUBLISH])
+    s["seed_burst"] = bytes([4]) + burst + used + bytes([BURST, 8])
     s["seed_bad_id"] = bytes([4]) + rx + bytes([USED]) + \
         struct.pack("<HII", 0, 99, 60) + bytes([IDX]) + \
         struct.pack("<H", 1) + bytes([GET, 1])
@@ -120,6 +128,10 @@ def packed_seeds():
         bytes([GET, 1, DRAIN])
     s["seed_in_order"] = bytes([0xc4]) + tx + used(0, 1, 0, w1) + \
         bytes([GET, 2])
+    burst = add1(1514, True) + add1(1514, True) + add1(1514, True) + \
+        bytes([PUBLISH])
+    s["seed_burst"] = bytes([4]) + burst + used(1, 1, 1514, w1 | F_WRITE) + \
+        used(0, 0, 60, w1 | F_WRITE) + bytes([BURST, 8])
     # A ring of 4 filled twice over: the used side wraps (flags 0).
     wrap = bytes([2])
     for k in range(4):
