@@ -433,11 +433,16 @@ vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
 		uint32_t len;
 
 		if (in_order && vq->inorder_left != 0) {
-			/* The rest of a batch already read. */
-			if (vxpath_vqp_get_used_in_order(vq, &cookies[k],
-							 &lens[k]) < 0)
-				break;
-			continue;
+			/* The rest of a batch already read and checked
+			 * (its slots already passed): the oldest chain.
+			 */
+			id = vq->chains[vq->order_head].order;
+			c = &vq->chains[id];
+			cookies[k] = c->cookie;
+			lens[k] = --vq->inorder_left == 0 ? vq->inorder_len : 0;
+			if (++vq->order_head == vq->size)
+				vq->order_head = 0;
+			goto free_chain;
 		}
 		d = &vq->desc[vq->next_used];
 		/* Acquire: id and length are read after the flags. */
@@ -490,13 +495,14 @@ vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
 			vq->next_used -= vq->size;
 			vq->used_wrap = !vq->used_wrap;
 		}
+		if (in_order && ++vq->order_head == vq->size)
+			vq->order_head = 0;
+free_chain:
 		c->cookie = NULL;
 		c->next = vq->free_head;
 		vq->free_head = id;
 		vq->num_free += c->ndescs;
 		vq->inflight--;
-		if (in_order && ++vq->order_head == vq->size)
-			vq->order_head = 0;
 		continue;
 bad:
 		vxpath_vqp_mark_broken(vq, why, id, len);
