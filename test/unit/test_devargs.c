@@ -130,6 +130,9 @@ static void test_each_key(void **state)
 	ONE("queue_size=32768", queue_size, VXPATH_MAX_QUEUE_SIZE);
 	ONE("server=0", server, 0);
 	ONE("server=1", server, 1);
+	ONE("reconnect=0", reconnect, 0);
+	ONE("reconnect=100", reconnect, 100);
+	ONE("reconnect=600000", reconnect, VXPATH_MAX_RECONNECT_MS);
 	ONE("mrg_rxbuf=0", mrg_rxbuf, 0);
 	ONE("mrg_rxbuf=1", mrg_rxbuf, 1);
 	ONE("in_order=0", in_order, 0);
@@ -260,6 +263,11 @@ static const char *const einval_cases[] = {
 	/* 0|1 flags */
 	"path=/x,cq=2",
 	"path=/x,server=2",
+	/* reconnect: milliseconds in [0, 600000] */
+	"path=/x,reconnect=-1",
+	"path=/x,reconnect=600001",
+	"path=/x,reconnect=1s",
+	"path=/x,reconnect=",
 	"path=/x,mrg_rxbuf=2",
 	"path=/x,in_order=2",
 	"path=/x,packed_vq=2",
@@ -368,16 +376,13 @@ static void test_einval(void **state)
 			 lines, first);
 }
 
-/* Valid devargs that this build does not implement. */
-static const char *const enotsup_cases[] = {
-	"path=/x,server=1",
-};
-
 /* Valid one by one, not together: queues > 1 needs cq=1. */
 static const char *const combination_cases[] = {
 	"path=/x,queues=2",
 	"path=/x,queues=128",
 	"path=/x,queues=2,cq=0",
+	/* reconnect is for client mode; a server accepts anyway */
+	"path=/x,server=1,reconnect=100",
 };
 
 static void test_combination(void **state)
@@ -387,15 +392,6 @@ static void test_combination(void **state)
 
 	assert_int_equal(parse(args, &da), 0);
 	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), -EINVAL);
-}
-
-static void test_enotsup(void **state)
-{
-	const char *args = *state;
-	struct vxpath_devargs da;
-
-	assert_int_equal(parse(args, &da), 0);
-	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), -ENOTSUP);
 }
 
 /* Valid devargs that this build implements. */
@@ -413,6 +409,9 @@ static const char *const supported_cases[] = {
 	"path=/x,queue_size=64",
 	"path=/x,queue_size=32768",
 	"path=/x,speed=100000",
+	"path=/x,server=1",
+	"path=/x,reconnect=1",
+	"path=/x,reconnect=600000,server=0",
 };
 
 static void test_supported(void **state)
@@ -459,7 +458,7 @@ int main(void)
 		cmocka_unit_test(test_null_and_empty_args),
 	};
 	size_t max = NCASES(fixed) + NCASES(einval_cases) +
-		NCASES(enotsup_cases) + NCASES(combination_cases) +
+		NCASES(combination_cases) +
 		NCASES(supported_cases);
 	struct CMUnitTest *tests = calloc(max, sizeof(*tests));
 	size_t n = 0, i;
@@ -471,8 +470,6 @@ int main(void)
 	n = NCASES(fixed);
 	add_table(tests, &n, "einval", test_einval, einval_cases,
 		  NCASES(einval_cases));
-	add_table(tests, &n, "enotsup", test_enotsup, enotsup_cases,
-		  NCASES(enotsup_cases));
 	add_table(tests, &n, "combination", test_combination,
 		  combination_cases, NCASES(combination_cases));
 	add_table(tests, &n, "supported", test_supported, supported_cases,

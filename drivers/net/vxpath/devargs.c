@@ -177,6 +177,7 @@ static const struct devarg_spec devarg_specs[] = {
 	{ VXPATH_ARG_SPEED, parse_speed, 0, 0, 0 },
 	NUM(VXPATH_ARG_VECTORIZED, vectorized, 0, 1),
 	NUM(VXPATH_ARG_EVENT_IDX, event_idx, 0, 1),
+	NUM(VXPATH_ARG_RECONNECT, reconnect, 0, VXPATH_MAX_RECONNECT_MS),
 };
 
 static void
@@ -250,26 +251,14 @@ int
 vxpath_devargs_check_supported(const char *name,
 			       const struct vxpath_devargs *da)
 {
-	static const struct {
-		const char *key;
-		size_t offset;
-		uint32_t supported_max;
-	} limits[] = {
-		{ VXPATH_ARG_SERVER, offsetof(struct vxpath_devargs, server), 0 },
-	};
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(limits); i++) {
-		uint32_t v = *(const uint32_t *)((const char *)da +
-						 limits[i].offset);
-
-		if (v > limits[i].supported_max) {
-			VXPATH_LOG(ERR,
-				   "%s: devarg %s=%u is not supported yet by vxpath (at most %u)",
-				   name, limits[i].key, v,
-				   limits[i].supported_max);
-			return -ENOTSUP;
-		}
+	/* Reconnection is what a client lacks: a server (server=1) takes
+	 * the next back-end that connects anyway.
+	 */
+	if (da->reconnect > 0 && da->server) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u is for client mode only: with %s=1 vxpath accepts a new back-end on its socket anyway",
+			   name, VXPATH_ARG_RECONNECT, da->reconnect,
+			   VXPATH_ARG_SERVER);
+		return -EINVAL;
 	}
 	/* Like upstream: queue pairs beyond the first are enabled through
 	 * the control virtqueue (VIRTIO_NET_CTRL_MQ, virtio 1.2 5.1.6.5.5).

@@ -21,6 +21,10 @@
  *
  *   event_idx=  0|1, negotiate VIRTIO_RING_F_EVENT_IDX when offered
  *               (default 1)
+ *   reconnect=  milliseconds, vhost-user client mode only: after the
+ *               back-end went away, try to connect again every that many
+ *               ms in the background and replay the device state once a
+ *               back-end answers (default 0: off, upstream's behaviour)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -46,6 +50,7 @@
 #define VXPATH_ARG_SPEED      "speed"
 #define VXPATH_ARG_VECTORIZED "vectorized"
 #define VXPATH_ARG_EVENT_IDX  "event_idx"
+#define VXPATH_ARG_RECONNECT  "reconnect"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -55,6 +60,8 @@
 #define VXPATH_MAX_QUEUE_PAIRS    128
 /** Default link speed (speed=): unknown, as upstream reports it. */
 #define VXPATH_DEFAULT_SPEED      RTE_ETH_SPEED_NUM_UNKNOWN
+/** Largest reconnect= interval, milliseconds (ten minutes). */
+#define VXPATH_MAX_RECONNECT_MS   600000
 
 /** Parsed devargs of one port; filled by vxpath_devargs_parse(). */
 struct vxpath_devargs {
@@ -72,6 +79,8 @@ struct vxpath_devargs {
 	uint32_t speed;             /**< link speed, Mbps, or RTE_ETH_SPEED_NUM_UNKNOWN */
 	uint32_t vectorized;        /**< 1: vector paths wanted (none yet) */
 	uint32_t event_idx;         /**< 1: negotiate VIRTIO_RING_F_EVENT_IDX */
+	uint32_t reconnect;         /**< ms between client reconnection
+				     * attempts; 0: no reconnection */
 };
 
 /** The devargs string registered with RTE_PMD_REGISTER_PARAM_STRING. */
@@ -88,7 +97,8 @@ struct vxpath_devargs {
 	VXPATH_ARG_PACKED_VQ "=<0|1> " \
 	VXPATH_ARG_SPEED "=<int> " \
 	VXPATH_ARG_VECTORIZED "=<0|1> " \
-	VXPATH_ARG_EVENT_IDX "=<0|1>"
+	VXPATH_ARG_EVENT_IDX "=<0|1> " \
+	VXPATH_ARG_RECONNECT "=<ms>"
 
 /**
  * Parse a devargs string into @da, applying upstream's defaults first.
@@ -111,7 +121,8 @@ int vxpath_devargs_parse(const char *name, const char *args,
  * or valid alone but not together (logs one line naming the devarg).
  * Return: 0 if supported; -ENOTSUP for a value not implemented; -EINVAL
  * for queues above 1 without cq=1 (multi-queue is driven through the
- * control virtqueue, as upstream's driver requires).
+ * control virtqueue, as upstream's driver requires) or for reconnect=
+ * above 0 with server=1 (a server takes new back-ends anyway).
  */
 int vxpath_devargs_check_supported(const char *name,
 				   const struct vxpath_devargs *da);
