@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -753,16 +754,32 @@ test_path_too_long(void **state)
 	assert_null(dev.backend);
 }
 
+/* server=1 does not remove a file already at the path (as upstream). */
 static void
-test_server_mode_refused(void **state)
+test_server_path_taken(void **state)
 {
+	char dir[] = "/tmp/vxpath-vu-test-XXXXXX";
+	char path[sizeof(dir) + 8];
+	unsigned int fds;
 	struct vxpath_dev dev;
+	int f;
 
 	(void)state;
-	dev_init(&dev, "/tmp/x.sock");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/sock", dir);
+	f = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(f >= 0);
+	close(f);
+	fds = count_open_fds();
+	dev_init(&dev, path);
 	dev.args.server = 1;
-	assert_int_equal(vxpath_vhost_user_ops.setup(&dev), -ENOTSUP);
+	assert_int_equal(vxpath_vhost_user_ops.setup(&dev), -EADDRINUSE);
 	assert_null(dev.backend);
+	assert_int_equal(count_open_fds(), fds);
+	/* The user's file is left alone. */
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The whole start-up sequence with protocol features and REPLY_ACK. */
@@ -1147,7 +1164,7 @@ main(void)
 		cmocka_unit_test_setup(test_connect_missing, reset_defaults),
 		cmocka_unit_test_setup(test_connect_refused, reset_defaults),
 		cmocka_unit_test_setup(test_path_too_long, reset_defaults),
-		cmocka_unit_test_setup(test_server_mode_refused,
+		cmocka_unit_test_setup(test_server_path_taken,
 				       reset_defaults),
 		cmocka_unit_test_setup(test_session_reply_ack, reset_defaults),
 		cmocka_unit_test_setup(test_session_no_protocol_features,

@@ -5,7 +5,9 @@
  * back-end from the path devarg, and the ethdev operations (configure,
  * info, queue set-up, start/stop/close, link, stats, MAC address; Rx mode,
  * MAC and VLAN filter tables and the queue pairs in use through the
- * control virtqueue of ctrl.c when cq=1).
+ * control virtqueue of ctrl.c when cq=1), and the replay of a started
+ * port's state on a new back-end connection (server=1, reconnect=: the
+ * back-end's connection events of vhost.h).
  * Registered as net_vxpath with alias virtio_user, so that upstream's
  * --vdev=virtio_user0,... syntax binds vxpath when the plugin is loaded.
  */
@@ -437,8 +439,15 @@ drain_queues(struct rte_eth_dev *eth_dev)
 
 static int vxpath_dev_stop(struct rte_eth_dev *eth_dev);
 
+/* No back-end connection serves the port now, and one will come. */
+static bool
+backend_detached(struct vxpath_dev *dev)
+{
+	return dev->ops->detached != NULL && dev->ops->detached(dev);
+}
+
 static int
-vxpath_dev_start(struct rte_eth_dev *eth_dev)
+dev_start_locked(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
@@ -474,6 +483,15 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 		}
 	}
 	n = collect_queues(eth_dev, qs);
+	if (backend_detached(dev)) {
+		/* The rings wait in our memory; the next connection gets
+		 * them (backend_attached()). The link is down till then.
+		 */
+		VXPATH_LOG(NOTICE, "%s: started without a back-end: the rings go to the next one that connects",
+			   dev->name);
+		dev->ctrl.curr_queue_pairs = nq;
+		goto started;
+	}
 	ret = vxpath_virtio_net_start(dev, qs, n);
 	if (ret < 0)
 		goto fail;
@@ -488,6 +506,7 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 			return ret;
 		}
 	}
+started:
 	dev->started = true;
 	for (i = 0; i < nq; i++) {
 		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
@@ -509,6 +528,18 @@ fail:
 }
 
 static int
+vxpath_dev_start(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	pthread_mutex_lock(&dev->ctrl_lock);
+	ret = dev_start_locked(eth_dev);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	return ret;
+}
+
+static int
 vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
@@ -517,7 +548,11 @@ vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 
 	if (!dev->started)
 		return 0;
+	/* Outside ctrl_lock: this waits for LSC callbacks in the interrupt
+	 * thread, which may call the application's.
+	 */
 	vxpath_intr_stop(eth_dev);
+	pthread_mutex_lock(&dev->ctrl_lock);
 	n = collect_queues(eth_dev, qs);
 	if (vxpath_virtio_net_stop(dev, qs, n) < 0)
 		abandon_queues(eth_dev);
@@ -529,6 +564,7 @@ vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
 		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	vxpath_link_update(eth_dev, 0);
+	pthread_mutex_unlock(&dev->ctrl_lock);
 	return 0;
 }
 
@@ -540,13 +576,21 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	/* Interrupt-thread callbacks are waited for without ctrl_lock. */
+	vxpath_intr_stop(eth_dev);
+	pthread_mutex_lock(&dev->ctrl_lock);
+	/* From here on, connection events leave the port alone. */
+	dev->closing = true;
 	vxpath_dev_stop(eth_dev);
 	vxpath_intr_fini(eth_dev);
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		vxpath_rx_queue_release(eth_dev, i);
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
 		vxpath_tx_queue_release(eth_dev, i);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	/* Waits for the back-end's own callbacks: without ctrl_lock. */
 	vxpath_virtio_net_close(dev);
+	pthread_mutex_destroy(&dev->ctrl_lock);
 	VXPATH_LOG(INFO, "%s: closed", dev->name);
 	/* dev_private and mac_addrs are freed by rte_eth_dev_release_port. */
 	return 0;
@@ -936,6 +980,104 @@ static const struct eth_dev_ops vxpath_ops = {
 	.rx_queue_intr_disable = vxpath_rx_queue_intr_disable,
 };
 
+/* --- a new back-end connection: replay --- */
+
+/*
+ * events->attached (vhost.h), interrupt thread, ctrl_lock held: the same
+ * negotiation as at probe (vxpath_virtio_net_reattach()), then for a
+ * started port the same start sequence (vxpath_virtio_net_start(): memory
+ * table, each ring at its current position with the same eventfds,
+ * enable), the queue pairs in use, and a kick on every ring. The datapath
+ * keeps polling meanwhile: nothing of the rings is changed but what
+ * vxpath_queue_resume_base() settles under the queue's hand-off lock.
+ */
+static int
+backend_attached(struct vxpath_dev *dev)
+{
+	struct rte_eth_dev *eth_dev = &rte_eth_devices[dev->port_id];
+	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
+	uint16_t i, n = 0;
+	uint64_t one = 1;
+	uint32_t base;
+	int ret;
+
+	if (!dev->probed || dev->closing)
+		return -ENODEV;
+	if (dev->started) {
+		/* Every ring settled before anything is sent. */
+		n = collect_queues(eth_dev, qs);
+		for (i = 0; i < n; i++) {
+			ret = vxpath_queue_resume_base(qs[i], &base);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	ret = vxpath_virtio_net_reattach(dev);
+	if (ret < 0)
+		return ret;
+	/* Buffers abandoned to an earlier connection stay abandoned; the
+	 * port may start again on this one.
+	 */
+	dev->backend_lost = false;
+	if (!dev->started) {
+		VXPATH_LOG(INFO, "%s: new back-end connection; the port is stopped: its rings go to it at the next start",
+			   dev->name);
+		return 0;
+	}
+	ret = vxpath_virtio_net_start(dev, qs, n);
+	if (ret < 0)
+		return ret;
+	if ((dev->features & (1ULL << VIRTIO_NET_F_MQ)) &&
+	    dev->ctrl.curr_queue_pairs > 1) {
+		ret = vxpath_ctrl_mq_pairs_set(dev, dev->ctrl.curr_queue_pairs);
+		if (ret < 0)
+			return ret;
+	}
+	/* A back-end that waits for a notification learns of what is
+	 * already available. An eventfd refuses a write only near overflow,
+	 * when a notification is pending anyway.
+	 */
+	for (i = 0; i < n; i++)
+		if (write(qs[i]->kickfd, &one, sizeof(one)) != sizeof(one))
+			VXPATH_LOG(DEBUG, "%s: virtqueue %u: kick: %s",
+				   dev->name, qs[i]->vq_index, strerror(errno));
+	VXPATH_LOG(INFO, "%s: %u virtqueues replayed to the new back-end connection",
+		   dev->name, n);
+	vxpath_intr_backend_changed(dev);
+	return 0;
+}
+
+/* events->detached (vhost.h): the link goes down; the rings stay. */
+static void
+backend_detached_event(struct vxpath_dev *dev)
+{
+	if (!dev->probed || dev->closing)
+		return;
+	vxpath_intr_backend_changed(dev);
+}
+
+static const struct vxpath_backend_events backend_events = {
+	.attached = backend_attached,
+	.detached = backend_detached_event,
+};
+
+/* A recursive mutex: the exchanges under dev_start take it again. */
+static int
+ctrl_lock_init(struct vxpath_dev *dev)
+{
+	pthread_mutexattr_t a;
+	int ret;
+
+	ret = pthread_mutexattr_init(&a);
+	if (ret == 0) {
+		ret = pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+		if (ret == 0)
+			ret = pthread_mutex_init(&dev->ctrl_lock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
+	return -ret;
+}
+
 /* --- probe and remove --- */
 
 /*
@@ -983,6 +1125,26 @@ select_backend(struct vxpath_dev *dev)
 	return -EINVAL;
 }
 
+/* server= and reconnect= are vhost-user's. */
+static int
+check_backend_args(const struct vxpath_dev *dev)
+{
+	if (dev->ops == &vxpath_vhost_user_ops)
+		return 0;
+	if (dev->args.server) {
+		VXPATH_LOG(ERR, "%s: devarg %s=1: only for a vhost-user socket, not %s",
+			   dev->name, VXPATH_ARG_SERVER, dev->args.path);
+		return -EINVAL;
+	}
+	if (dev->args.reconnect > 0) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u: only for a vhost-user socket, not %s",
+			   dev->name, VXPATH_ARG_RECONNECT, dev->args.reconnect,
+			   dev->args.path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 vxpath_probe(struct rte_vdev_device *vdev)
 {
@@ -1012,6 +1174,10 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	dev->port_id = eth_dev->data->port_id;
 	dev->args = args;
 	dev->nr_queue_pairs = (uint16_t)args.queues;
+	dev->events = &backend_events;
+	ret = ctrl_lock_init(dev);
+	if (ret < 0)
+		goto fail;
 	if (args.mac_given)
 		rte_ether_addr_copy(&args.mac, &dev->mac);
 	else
@@ -1027,6 +1193,8 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	rte_ether_addr_copy(&dev->mac, eth_dev->data->mac_addrs);
 
 	ret = select_backend(dev);
+	if (ret == 0)
+		ret = check_backend_args(dev);
 	if (ret < 0)
 		goto fail;
 	ret = vxpath_virtio_net_init(dev);
@@ -1052,6 +1220,9 @@ vxpath_probe(struct rte_vdev_device *vdev)
 						     vxpath_tx_burst;
 	eth_dev->tx_pkt_prepare = vxpath_tx_pkt_prepare;
 	vxpath_link_update(eth_dev, 0);
+	pthread_mutex_lock(&dev->ctrl_lock);
+	dev->probed = true;
+	pthread_mutex_unlock(&dev->ctrl_lock);
 	rte_eth_dev_probing_finish(eth_dev);
 
 	if (dev->ifname[0] != '\0')

@@ -19,6 +19,10 @@
  *   - the TAP's flags (vhost-kernel): a NETLINK_ROUTE socket in the
  *     RTNLGRP_LINK group hears every RTM_NEWLINK/RTM_DELLINK; those about
  *     the TAP's interface index make the link be looked at again.
+ *   - the back-end's connection manager (vhost_user.c with server=1 or
+ *     reconnect=) drops a connection or has a new one serve the port:
+ *     vxpath_intr_backend_changed() writes to an eventfd of ours, which
+ *     the interrupt thread polls.
  * Either way the callback asks the port's link_update for the truth (which
  * comes from vxpath_intr_backend_up()) and raises the event when the link
  * went up or down since the last event.
@@ -32,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +72,11 @@ struct vxpath_intr {
 	 * owned), for its hang-up.
 	 */
 	struct intr_watch hup;
+	/** Eventfd (owned, from init to fini) that
+	 * vxpath_intr_backend_changed() writes; watched while LSC is on.
+	 */
+	struct intr_watch notify;
+	int notify_fd;
 	/** rtnetlink socket (owned through @nl) for the TAP's flags. */
 	struct intr_watch tap;
 	struct mnl_socket *nl;
@@ -242,6 +252,31 @@ hup_cb(void *arg)
 	lsc_check(in, "the back-end's connection hung up", false);
 }
 
+/* The back-end's connection manager says the connection changed. */
+static void
+notify_cb(void *arg)
+{
+	struct vxpath_intr *in = arg;
+	uint64_t n;
+
+	if (read(in->notify_fd, &n, sizeof(n)) != sizeof(n))
+		return; /* EAGAIN: already consumed */
+	lsc_check(in, "the back-end's connection changed", false);
+}
+
+void
+vxpath_intr_backend_changed(struct vxpath_dev *dev)
+{
+	uint64_t one = 1;
+
+	if (dev->intr == NULL || dev->intr->notify_fd < 0)
+		return;
+	/* Refused only near overflow, when a wake-up is pending anyway. */
+	if (write(dev->intr->notify_fd, &one, sizeof(one)) != sizeof(one))
+		VXPATH_LOG(DEBUG, "%s: link notification: %s", dev->name,
+			   strerror(errno));
+}
+
 static int
 hup_watch_start(struct vxpath_intr *in, int sock)
 {
@@ -364,6 +399,8 @@ static void
 lsc_stop(struct vxpath_intr *in)
 {
 	in->lsc_on = false;
+	if (in->notify.handle != NULL)
+		watch_stop(&in->notify, in);
 	if (in->hup.handle != NULL) {
 		watch_stop(&in->hup, in);
 		close(in->hup.fd);
@@ -400,6 +437,14 @@ lsc_start(struct vxpath_intr *in)
 	}
 	if (dev->ifname[0] != '\0') {
 		ret = tap_watch_start(in);
+		if (ret < 0) {
+			lsc_stop(in);
+			return ret;
+		}
+	}
+	if (in->notify_fd >= 0) {
+		ret = watch_start(&in->notify, in->notify_fd, notify_cb, in,
+				  "back-end connection");
 		if (ret < 0) {
 			lsc_stop(in);
 			return ret;
@@ -515,6 +560,20 @@ vxpath_intr_init(struct rte_eth_dev *eth_dev)
 	in->dev = dev;
 	in->hup.fd = -1;
 	in->tap.fd = -1;
+	in->notify.fd = -1;
+	/* Only back-ends whose connection comes and goes notify. */
+	in->notify_fd = -1;
+	if (dev->ops->detached != NULL &&
+	    (dev->args.server || dev->args.reconnect > 0)) {
+		in->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (in->notify_fd < 0) {
+			VXPATH_LOG(ERR, "%s: eventfd: %s", dev->name,
+				   strerror(errno));
+			rte_intr_instance_free(h);
+			free(in);
+			return -ENOMEM;
+		}
+	}
 	dev->intr = in;
 	eth_dev->intr_handle = h;
 	eth_dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC;
@@ -529,6 +588,8 @@ vxpath_intr_fini(struct rte_eth_dev *eth_dev)
 	if (dev->intr == NULL)
 		return;
 	vxpath_intr_stop(eth_dev);
+	if (dev->intr->notify_fd >= 0)
+		close(dev->intr->notify_fd);
 	rte_intr_vec_list_free(eth_dev->intr_handle);
 	rte_intr_instance_free(eth_dev->intr_handle);
 	eth_dev->intr_handle = NULL;

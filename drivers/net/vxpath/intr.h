@@ -93,6 +93,18 @@ bool vxpath_intr_backend_up(struct vxpath_dev *dev);
 void vxpath_intr_config_changed(struct vxpath_dev *dev);
 
 /**
+ * The back-end's connection went away, or a new one serves the port
+ * (vhost.h, struct vxpath_backend_events): with LSC watches on (started
+ * port, intr_conf.lsc) the EAL interrupt thread then looks at the link
+ * again and raises RTE_ETH_EVENT_INTR_LSC if its status changed. Never
+ * blocks, calls no application callback itself; does nothing before
+ * vxpath_intr_init() or for a port whose back-end has no connection
+ * manager (plain client, vhost-kernel). Call with dev->ctrl_lock held
+ * (vxpath_intr_fini() closes the eventfd under it).
+ */
+void vxpath_intr_backend_changed(struct vxpath_dev *dev);
+
+/**
  * Whether queue @q's call eventfd is the application's (an Rx queue of a
  * port configured with Rx interrupts): then nothing in the driver may read
  * it, or the application's epoll would miss the wake-up.

@@ -520,10 +520,18 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return rx_burst(queue, pkts, nb_pkts, false);
 }
 
+/* Packed rings: the control path may hold the queue (vxpath_queue_resume_base). */
 uint16_t
 vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return rx_burst(queue, pkts, nb_pkts, true);
+	struct vxpath_queue *q = queue;
+	uint16_t n;
+
+	if (unlikely(!rte_spinlock_trylock(&q->handoff)))
+		return 0;
+	n = rx_burst(queue, pkts, nb_pkts, true);
+	rte_spinlock_unlock(&q->handoff);
+	return n;
 }
 
 /* --- Tx --- */
@@ -705,7 +713,37 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 uint16_t
 vxpath_tx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 {
-	return tx_burst(queue, pkts, nb_pkts, true);
+	struct vxpath_queue *q = queue;
+	uint16_t n;
+
+	if (unlikely(!rte_spinlock_trylock(&q->handoff)))
+		return 0;
+	n = tx_burst(queue, pkts, nb_pkts, true);
+	rte_spinlock_unlock(&q->handoff);
+	return n;
+}
+
+int
+vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base)
+{
+	int ret = 0;
+
+	if (!q->packed) {
+		/* Only a device writes used->idx, and none is attached. */
+		*base = rte_le_to_cpu_16(__atomic_load_n(&q->vq.used->idx,
+							 __ATOMIC_ACQUIRE));
+		return 0;
+	}
+	rte_spinlock_lock(&q->handoff);
+	/* Odd virtqueue indexes are transmitqs (virtio-net 5.1.2). */
+	if (q->vq_index & 1)
+		txq_reclaim(container_of(q, struct vxpath_txq, q), true);
+	if (ring_used_count(q, 1, true) > 0 || q->vqp.inorder_left > 0)
+		ret = -EAGAIN;
+	else
+		*base = vxpath_vqp_vring_base(&q->vqp);
+	rte_spinlock_unlock(&q->handoff);
+	return ret;
 }
 
 uint16_t

@@ -13,6 +13,7 @@
 #include <linux/virtio_net.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_spinlock.h>
 
 #include "virtqueue.h"
 #include "virtqueue_packed.h"
@@ -77,6 +78,12 @@ struct vxpath_queue {
 	int kickfd;                  /**< eventfd, driver -> device; owned */
 	int callfd;                  /**< eventfd, device -> driver; owned */
 	bool broken_reported;        /**< the broken ring was logged */
+	/** Packed rings: held by the burst function for one burst (a
+	 * burst that finds it taken returns 0) and by the control path
+	 * while it settles the ring for a new back-end
+	 * (vxpath_queue_resume_base()). Unused by split rings.
+	 */
+	rte_spinlock_t handoff;
 	void *ring_mem;              /**< shared ring memory (rte_malloc) */
 	struct vxpath_vq_chain *chains; /**< private, size entries */
 	struct vxpath_queue_stats stats;
@@ -181,6 +188,27 @@ vxpath_queue_set_in_order(struct vxpath_queue *q, bool on)
 	else
 		vxpath_vq_set_in_order(&q->vq, on);
 }
+
+/**
+ * Where a back-end that takes queue @q over must start (the num of
+ * VHOST_USER_SET_VRING_BASE / VHOST_SET_VRING_BASE, vhost-user spec "Ring
+ * states"), at a port's start and when a new back-end connection replays
+ * a started port. No back-end may be using the ring; the datapath may be
+ * polling it.
+ *   split (virtio 1.2, 2.7.8): the used index in the ring's memory, the
+ *     last the previous back-end published (0 on a fresh ring). The new
+ *     one takes again what is on the available ring after it: chains the
+ *     old one had taken but not used are processed once more (a Tx
+ *     packet may go out twice), which assumes the back-end used chains
+ *     in the order they were made available, as DPDK's vhost does.
+ *   packed (2.8): vxpath_vqp_vring_base(), the next used slot and its
+ *     wrap counter, once the driver has taken back every used descriptor
+ *     the old back-end wrote: for a Tx queue that is done here (the mbufs
+ *     freed) under @q->handoff, against the burst function.
+ * Return: 0 and *@base; -EAGAIN for a packed Rx queue holding received
+ * packets the application has not read yet (ask again later).
+ */
+int vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base);
 
 /** Free what vxpath_queue_alloc() allocated; mbufs must be drained first. */
 void vxpath_queue_free(struct vxpath_queue *q);

@@ -140,9 +140,41 @@ struct vxpath_vhost_ops {
 	 * is sent (RESET_OWNER is deprecated by the spec) and 0 returned.
 	 */
 	int (*reset)(struct vxpath_dev *dev);
+	/**
+	 * Optional. Whether the back-end is known to hold none of the
+	 * port's rings: no connection now (the previous one hung up, and the
+	 * vhost-user spec has a back-end stop its rings when its connection
+	 * closes). Stopping the port then needs no exchange. NULL: never.
+	 */
+	bool (*detached)(struct vxpath_dev *dev);
 };
 
-/** vhost-user back-end, client mode (vhost_user.c). */
+/**
+ * What a back-end whose connection can come and go (vhost-user with
+ * server=1 or reconnect=) tells the device layer. Set by ethdev.c at probe
+ * (dev->events, never NULL once probe has started the back-end); called
+ * from the EAL interrupt thread with dev->ctrl_lock held.
+ */
+struct vxpath_backend_events {
+	/**
+	 * A new connection is up and its handshake done (vhost-user: features
+	 * read, protocol features negotiated): replay the device state on it
+	 * (owner, features, and when the port is started the memory table,
+	 * the rings at their current indexes, the same eventfds, enable).
+	 * Return: 0, the back-end now serves the port; -EAGAIN, not yet (a
+	 * ring's position is not settled: the back-end keeps the connection
+	 * and asks again a little later); another negative errno, the
+	 * back-end refused or failed: the connection is dropped (logged).
+	 */
+	int (*attached)(struct vxpath_dev *dev);
+	/**
+	 * The connection went away (hang-up, or dropped after an error). The
+	 * rings stay as they are, in our memory; the link goes down.
+	 */
+	void (*detached)(struct vxpath_dev *dev);
+};
+
+/** vhost-user back-end, client or server mode (vhost_user.c). */
 extern const struct vxpath_vhost_ops vxpath_vhost_user_ops;
 /** vhost-kernel back-end: /dev/vhost-net with a TAP (vhost_kernel.c). */
 extern const struct vxpath_vhost_ops vxpath_vhost_kernel_ops;

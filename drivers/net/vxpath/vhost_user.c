@@ -1,40 +1,61 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * The vhost-user back-end of the vhost adapter, client mode: vxpath is the
- * vhost-user front-end and connects to a back-end's Unix socket
- * (dev->args.path). This file owns the socket and the exchange of messages
- * on it: encoding requests (pure functions, declared in vhost_user.h),
- * passing fds with SCM_RIGHTS, protocol feature negotiation (REPLY_ACK) and
- * the validation of every reply. It follows the vhost-user protocol
- * specification (QEMU docs/interop/vhost-user.rst).
+ * The vhost-user back-end of the vhost adapter: vxpath is the vhost-user
+ * front-end, and either connects to a back-end's Unix socket at
+ * dev->args.path (client mode, the default) or listens there for a
+ * back-end to connect (server=1). This file owns the sockets and the
+ * exchange of messages on them: encoding requests (pure functions,
+ * declared in vhost_user.h), passing fds with SCM_RIGHTS, protocol feature
+ * negotiation and the validation of every reply. It follows the vhost-user
+ * protocol specification (QEMU docs/interop/vhost-user.rst).
+ *
+ * Connection management (server=1, reconnect=): after setup, the EAL
+ * interrupt thread watches the connected socket for its hang-up and, with
+ * server=1, the listening socket for a new back-end. A connection that
+ * goes away is closed and the device layer told (dev->events->detached):
+ * the rings stay in our memory, the datapath keeps polling them, the link
+ * is down. A new connection (server=1: the next back-end that connects,
+ * one at a time; client with reconnect=<ms>: connect() retried from an EAL
+ * alarm every that many ms) goes through the same set-up sequence as the
+ * first one (vu_negotiate()) and then dev->events->attached replays the
+ * device state on it. Those steps run under dev->ctrl_lock; each exchange
+ * under vu->lock.
  *
  * Hardening: a reply is accepted only if its request code, version, reply
  * flag and payload size are the expected ones; fds that come with a reply
  * are closed; a back-end that closes the socket gives -ENOTCONN, one that
  * does not answer within vxpath_vu_reply_timeout_ms gives -ETIMEDOUT. After
  * any failed exchange the byte stream can no longer be trusted to be in
- * step, so the connection is marked broken and every later request fails
- * with -ENOTCONN (reconnection is not implemented yet).
+ * step, so the connection is marked broken (shut down) and every later
+ * request on it fails with -ENOTCONN; with server=1 or reconnect= the
+ * shut-down socket is then closed like one the back-end hung up, and a
+ * new connection replaces it.
  *
  * Errors of the operations, beyond vhost.h's -EIO (bad exchange or refused
  * REPLY_ACK) and -ENOTCONN (back-end gone, or connection broken earlier):
  * -ETIMEDOUT when no reply came in time; setup(): the connect() errno
  * (-ENOENT no socket, -ECONNREFUSED nobody listening, ...), -ENAMETOOLONG,
- * -ENOTSUP for server=1 or for queues=N the back-end cannot serve (no
+ * server=1: -EADDRINUSE (a file is at the path), the bind()/listen()/
+ * accept() errno; -ENOTSUP for queues=N the back-end cannot serve (no
  * VHOST_USER_PROTOCOL_F_MQ, or GET_QUEUE_NUM below N), -ENOMEM;
  * set_features(): -EINVAL for bits not offered; set_mem_table(): -E2BIG
  * (more than 8 regions), -ENOTSUP (memory without fd), -ENOENT (no memory),
  * -EINVAL; set_vring_kick/call(): -EINVAL for a vring index above 255.
  * Each is logged once, naming the device.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4 */
+#endif
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
@@ -42,6 +63,7 @@
 #include <unistd.h>
 
 #include <linux/virtio_net.h>
+#include <rte_alarm.h>
 #include <rte_common.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
@@ -59,7 +81,19 @@ unsigned int vxpath_vu_reply_timeout_ms = 5000;
 
 struct vu_bch;
 
-/** Private state of one vhost-user connection, in dev->backend. */
+/* Milliseconds between two attempts to replay the device state on a
+ * connection whose rings are not settled yet (events->attached -EAGAIN).
+ */
+#define VU_REPLAY_RETRY_MS 10
+/* Pending connections the listening socket (server=1) keeps. */
+#define VU_LISTEN_BACKLOG 4
+
+/**
+ * Private state of the vhost-user back-end of one port, in dev->backend.
+ * @fd, @broken and the connection's own state change under vu->lock and,
+ * with server=1 or reconnect=, dev->ctrl_lock; the connection manager's
+ * fields (from @ready on) under dev->ctrl_lock.
+ */
 struct vxpath_vu {
 	int fd;                     /**< connected socket, -1 if none */
 	bool broken;                /**< stream out of step or peer gone */
@@ -90,6 +124,27 @@ struct vxpath_vu {
 	bool mem_sent;              /**< a memory table went out */
 	bool mem_cb;                /**< memory event callback registered */
 	char mem_cb_name[RTE_MEM_EVENT_CALLBACK_NAME_LEN];
+
+	/** The connection serves the port: set-up and replay done. */
+	bool ready;
+	/** Connected and set up; the replay waits (-EAGAIN). */
+	bool replay_pending;
+	/** destroy() has begun: no new connection, no new alarm. */
+	bool closing;
+	/** server=1: listening socket (O_NONBLOCK after the first accept),
+	 * -1 otherwise; we created the file at args.path.
+	 */
+	int listen_fd;
+	/** Epoll set (owned) holding @fd alone, EPOLLRDHUP|EPOLLONESHOT: it
+	 * becomes readable on the connection's hang-up only, never on a
+	 * reply waiting to be read. server=1 or reconnect= only, else -1.
+	 */
+	int hup_epfd;
+	struct rte_intr_handle *hup_handle;    /**< watch on hup_epfd */
+	struct rte_intr_handle *listen_handle; /**< watch on listen_fd */
+	bool alarm_armed;           /**< vu_alarm_cb() is scheduled */
+	unsigned int attempts;      /**< reconnect attempts since the loss */
+	uint64_t connections;       /**< connections that served the port */
 };
 
 /**
@@ -724,9 +779,12 @@ vu_request_locked(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
 	if (vu->broken) {
 		/* The cause was logged when it happened; say this once. */
 		if (!vu->broken_reported)
-			VXPATH_LOG(ERR, "%s: cannot send %s: the connection to the vhost-user back-end at %s failed earlier (no reconnection yet: detach and re-attach the port)",
+			VXPATH_LOG(ERR, "%s: cannot send %s: the connection to the vhost-user back-end at %s failed earlier%s",
 				   dev->name, vxpath_vu_request_name(request),
-				   dev->args.path);
+				   dev->args.path,
+				   (dev->args.server || dev->args.reconnect) ?
+				   " (waiting for a new connection)" :
+				   " (use server=1 or reconnect=<ms>, or detach and re-attach the port)");
 		else
 			VXPATH_LOG(DEBUG, "%s: %s not sent: connection broken",
 				   dev->name, vxpath_vu_request_name(request));
@@ -772,13 +830,27 @@ vu_request_ex(struct vxpath_dev *dev, struct vxpath_vu_msg *msg,
 	struct vxpath_vu *vu = dev->backend;
 	int ret;
 
-	if (vu == NULL || vu->fd < 0) {
+	if (vu == NULL) {
 		VXPATH_LOG(ERR, "%s: cannot send %s: vhost-user back-end is not set up",
 			   dev->name, vxpath_vu_request_name(msg->hdr.request));
 		return -ENOTCONN;
 	}
 	pthread_mutex_lock(&vu->lock);
-	ret = vu_request_locked(dev, msg, fds, nfds, reply, reply_size);
+	/* Checked under the lock: the connection manager closes @fd. */
+	if (vu->fd < 0) {
+		if (dev->args.server || dev->args.reconnect > 0)
+			VXPATH_LOG(DEBUG, "%s: %s not sent: no back-end connected",
+				   dev->name,
+				   vxpath_vu_request_name(msg->hdr.request));
+		else
+			VXPATH_LOG(ERR, "%s: cannot send %s: vhost-user back-end is not set up",
+				   dev->name,
+				   vxpath_vu_request_name(msg->hdr.request));
+		ret = -ENOTCONN;
+	} else {
+		ret = vu_request_locked(dev, msg, fds, nfds, reply,
+					reply_size);
+	}
 	pthread_mutex_unlock(&vu->lock);
 	return ret;
 }
@@ -833,43 +905,40 @@ vu_set_state(struct vxpath_dev *dev, uint32_t request,
 	return vu_request(dev, &msg, NULL, 0, NULL);
 }
 
-/* Connect to the back-end's socket at dev->args.path. */
+/* dev->args.path as a Unix socket address. */
 static int
-vu_connect(struct vxpath_dev *dev, struct vxpath_vu *vu)
+vu_sockaddr(struct vxpath_dev *dev, struct sockaddr_un *sa)
 {
-	struct sockaddr_un sa;
-	struct timeval tv;
 	size_t len;
-	int fd, err;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
 	len = strnlen(dev->args.path, sizeof(dev->args.path));
 	if (len == 0 || len == sizeof(dev->args.path)) {
 		VXPATH_LOG(ERR, "%s: no vhost-user socket path given", dev->name);
 		return -EINVAL;
 	}
-	if (len >= sizeof(sa.sun_path)) {
+	if (len >= sizeof(sa->sun_path)) {
 		VXPATH_LOG(ERR, "%s: vhost-user socket path %s is %zu bytes, a Unix socket address holds at most %zu",
 			   dev->name, dev->args.path, len,
-			   sizeof(sa.sun_path) - 1);
+			   sizeof(sa->sun_path) - 1);
 		return -ENAMETOOLONG;
 	}
-	memcpy(sa.sun_path, dev->args.path, len);
+	memcpy(sa->sun_path, dev->args.path, len);
+	return 0;
+}
 
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = errno;
-		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
-			   dev->name, strerror(err));
-		return -err;
-	}
+/*
+ * A back-end that hangs must not hang the application: every receive (and
+ * send, and connect to a listener whose backlog is full) on @fd gives up
+ * after vxpath_vu_reply_timeout_ms.
+ */
+static int
+vu_set_timeouts(struct vxpath_dev *dev, int fd)
+{
+	struct timeval tv;
+	int err;
 
-	/*
-	 * A back-end that hangs must not hang the application: every receive
-	 * (and send, and connect to a listener whose backlog is full) gives
-	 * up after vxpath_vu_reply_timeout_ms.
-	 */
 	tv.tv_sec = vxpath_vu_reply_timeout_ms / 1000;
 	tv.tv_usec = (vxpath_vu_reply_timeout_ms % 1000) * 1000;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
@@ -877,10 +946,40 @@ vu_connect(struct vxpath_dev *dev, struct vxpath_vu *vu)
 		err = errno;
 		VXPATH_LOG(ERR, "%s: cannot set the socket timeouts: %s",
 			   dev->name, strerror(err));
-		close(fd);
 		return -err;
 	}
+	return 0;
+}
 
+/*
+ * Connect to the back-end's socket at dev->args.path.
+ * @quiet: a background reconnection attempt (reconnect=): "no back-end
+ *         there yet" (ENOENT, ECONNREFUSED) is logged at DEBUG only.
+ * Return: the connected socket (owned by the caller); -errno of socket()
+ * or connect() (-ETIMEDOUT for a full backlog); -EINVAL, -ENAMETOOLONG
+ * for the path.
+ */
+static int
+vu_connect(struct vxpath_dev *dev, bool quiet)
+{
+	struct sockaddr_un sa;
+	int fd, err;
+
+	err = vu_sockaddr(dev, &sa);
+	if (err < 0)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
+			   dev->name, strerror(err));
+		return -err;
+	}
+	err = vu_set_timeouts(dev, fd);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
 	while (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = errno;
 		if (err == EINTR)
@@ -889,16 +988,105 @@ vu_connect(struct vxpath_dev *dev, struct vxpath_vu *vu)
 			break;
 		if (err == EAGAIN)
 			err = ETIMEDOUT;
-		VXPATH_LOG(ERR, "%s: cannot connect to vhost-user socket %s: %s%s",
-			   dev->name, dev->args.path, strerror(err),
-			   (err == ENOENT || err == ECONNREFUSED) ?
-			   " (is the vhost-user back-end running and listening on it? vxpath connects as a client)" :
+		if (quiet && (err == ENOENT || err == ECONNREFUSED))
+			VXPATH_LOG(DEBUG, "%s: reconnect to %s: %s", dev->name,
+				   dev->args.path, strerror(err));
+		else
+			VXPATH_LOG(ERR, "%s: cannot connect to vhost-user socket %s: %s%s",
+				   dev->name, dev->args.path, strerror(err),
+				   (err == ENOENT || err == ECONNREFUSED) ?
+				   " (is the vhost-user back-end running and listening on it? vxpath connects as a client unless server=1)" :
+				   "");
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/*
+ * server=1: create the listening socket at dev->args.path. As upstream's
+ * virtio-user, a file already there is not removed: the user must.
+ * Return: 0; -errno of socket(), bind() (-EADDRINUSE: a file is there),
+ * listen(); the path's errors of vu_sockaddr().
+ */
+static int
+vu_listen(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	struct sockaddr_un sa;
+	int fd, err;
+
+	err = vu_sockaddr(dev, &sa);
+	if (err < 0)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
+			   dev->name, strerror(err));
+		return -err;
+	}
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: devarg %s=1: cannot listen on %s: %s%s",
+			   dev->name, VXPATH_ARG_SERVER, dev->args.path,
+			   strerror(err),
+			   err == EADDRINUSE ?
+			   " (a file is already there: remove it, or give another path)" :
 			   "");
 		close(fd);
 		return -err;
 	}
-	vu->fd = fd;
+	if (listen(fd, VU_LISTEN_BACKLOG) < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: listen on %s: %s", dev->name,
+			   dev->args.path, strerror(err));
+		close(fd);
+		unlink(dev->args.path);
+		return -err;
+	}
+	vu->listen_fd = fd;
 	return 0;
+}
+
+/*
+ * server=1 at probe: wait, as long as it takes, for the first back-end to
+ * connect, as upstream's virtio-user does (the device's features come
+ * from it). Later connections are taken by vu_listen_cb().
+ * Return: the connected socket (owned by the caller); -errno of accept()
+ * or fcntl().
+ */
+static int
+vu_accept_first(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	int fd, flags, err;
+
+	VXPATH_LOG(NOTICE, "%s: server=1: waiting for a vhost-user back-end to connect to %s",
+		   dev->name, dev->args.path);
+	do {
+		fd = accept4(vu->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: accept on %s: %s", dev->name,
+			   dev->args.path, strerror(err));
+		return -err;
+	}
+	/* From now on the interrupt thread accepts: never block it. */
+	flags = fcntl(vu->listen_fd, F_GETFL);
+	if (flags < 0 ||
+	    fcntl(vu->listen_fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: fcntl on %s: %s", dev->name,
+			   dev->args.path, strerror(err));
+		close(fd);
+		return -err;
+	}
+	err = vu_set_timeouts(dev, fd);
+	if (err < 0) {
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 /*
@@ -1432,6 +1620,18 @@ mem_event_cb(enum rte_mem_event type, const void *addr, size_t len,
  * Operations (struct vxpath_vhost_ops, vhost.h).
  */
 
+static void vu_watch_stop(struct vxpath_dev *dev,
+			  struct rte_intr_handle **hp,
+			  rte_intr_callback_fn cb);
+static void vu_hup_cb(void *arg);
+static void vu_listen_cb(void *arg);
+static void vu_alarm_cb(void *arg);
+
+/*
+ * Stop the connection manager's watches and alarm (waiting for a run in
+ * progress in another thread: never called with dev->ctrl_lock held),
+ * then release everything; the socket file of server=1 is removed.
+ */
 static void
 vu_destroy(struct vxpath_dev *dev)
 {
@@ -1439,6 +1639,20 @@ vu_destroy(struct vxpath_dev *dev)
 
 	if (vu == NULL)
 		return;
+	pthread_mutex_lock(&dev->ctrl_lock);
+	vu->closing = true;
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	vu_watch_stop(dev, &vu->listen_handle, vu_listen_cb);
+	vu_watch_stop(dev, &vu->hup_handle, vu_hup_cb);
+	/* Waits for a run in another thread; it cannot re-arm (closing). */
+	if (vu->alarm_armed)
+		rte_eal_alarm_cancel(vu_alarm_cb, dev);
+	if (vu->hup_epfd >= 0)
+		close(vu->hup_epfd);
+	if (vu->listen_fd >= 0) {
+		close(vu->listen_fd);
+		unlink(dev->args.path);
+	}
 	/* Waits for a callback running in another thread. */
 	if (vu->mem_cb)
 		rte_mem_event_callback_unregister(vu->mem_cb_name, dev);
@@ -1628,32 +1842,341 @@ vu_negotiate(struct vxpath_dev *dev, struct vxpath_vu *vu)
 	return 0;
 }
 
-/* Connect, then the connection's set-up sequence (vu_negotiate()). */
+/*
+ * Connection management (server=1, reconnect=): EAL interrupt thread.
+ */
+
+static void vu_alarm_cb(void *arg);
+
+/* Whether connections come and go: server=1 or reconnect=. */
+static bool
+vu_managed(const struct vxpath_dev *dev)
+{
+	return dev->args.server || dev->args.reconnect > 0;
+}
+
+/* Register @cb(@dev) for @fd with the EAL interrupt thread. */
+static int
+vu_watch_start(struct vxpath_dev *dev, struct rte_intr_handle **hp, int fd,
+	       rte_intr_callback_fn cb, const char *what)
+{
+	struct rte_intr_handle *h;
+	int ret;
+
+	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (h == NULL)
+		return -ENOMEM;
+	if (rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0 ||
+	    rte_intr_fd_set(h, fd) != 0) {
+		rte_intr_instance_free(h);
+		return -EINVAL;
+	}
+	ret = rte_intr_callback_register(h, cb, dev);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: cannot watch the vhost-user %s with the EAL interrupt thread: %s",
+			   dev->name, what, strerror(-ret));
+		rte_intr_instance_free(h);
+		return ret;
+	}
+	*hp = h;
+	return 0;
+}
+
+/*
+ * Unregister a watch. From another thread, wait for a run of @cb in
+ * progress; in the interrupt thread (an application's event callback
+ * closes the port) the run in progress may be ours: it is removed when it
+ * returns, and touches nothing of the port after that point.
+ */
+static void
+vu_watch_stop(struct vxpath_dev *dev, struct rte_intr_handle **hp,
+	      rte_intr_callback_fn cb)
+{
+	int ret;
+
+	if (*hp == NULL)
+		return;
+	if (rte_thread_is_intr()) {
+		ret = rte_intr_callback_unregister(*hp, cb, dev);
+		if (ret == -EAGAIN)
+			ret = rte_intr_callback_unregister_pending(*hp, cb,
+								   dev, NULL);
+	} else {
+		ret = rte_intr_callback_unregister_sync(*hp, cb, dev);
+	}
+	if (ret < 0)
+		VXPATH_LOG(WARNING, "%s: vhost-user watch: unregister: %s",
+			   dev->name, strerror(-ret));
+	rte_intr_instance_free(*hp);
+	*hp = NULL;
+}
+
+/* Schedule vu_alarm_cb() in @ms milliseconds (ctrl_lock held). */
+static void
+vu_alarm_arm(struct vxpath_dev *dev, struct vxpath_vu *vu, unsigned int ms)
+{
+	int ret;
+
+	if (vu->closing || vu->alarm_armed)
+		return;
+	ret = rte_eal_alarm_set((uint64_t)ms * 1000, vu_alarm_cb, dev);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: cannot schedule the next vhost-user connection step: %s",
+			   dev->name, strerror(-ret));
+		return;
+	}
+	vu->alarm_armed = true;
+}
+
+/*
+ * Close the connection (ctrl_lock held) and say what comes next; tell the
+ * device layer if the connection served the port. A client with
+ * reconnect= starts retrying; a server waits for the next back-end.
+ */
+static void
+vu_drop(struct vxpath_dev *dev, struct vxpath_vu *vu, const char *why)
+{
+	bool served = vu->ready;
+
+	if (vu->fd < 0)
+		return;
+	/* The back-end channel went with the connection. */
+	bch_close(vu->bch);
+	vu->bch = NULL;
+	epoll_ctl(vu->hup_epfd, EPOLL_CTL_DEL, vu->fd, NULL);
+	/* Memory events (any thread) and exchanges see no connection. */
+	pthread_mutex_lock(&vu->lock);
+	close(vu->fd);
+	vu->fd = -1;
+	vu->broken = false;
+	vu->broken_reported = false;
+	vu->nmem = 0;
+	vu->mem_sent = false;
+	pthread_mutex_unlock(&vu->lock);
+	vu->ready = false;
+	vu->replay_pending = false;
+	vu->attempts = 0;
+	if (dev->args.server)
+		VXPATH_LOG(WARNING, "%s: vhost-user back-end on %s %s; waiting for a back-end to connect (server=1)",
+			   dev->name, dev->args.path, why);
+	else if (dev->args.reconnect > 0)
+		VXPATH_LOG(WARNING, "%s: vhost-user back-end at %s %s; trying to reconnect every %u ms (reconnect=)",
+			   dev->name, dev->args.path, why,
+			   dev->args.reconnect);
+	else
+		VXPATH_LOG(WARNING, "%s: vhost-user back-end at %s %s",
+			   dev->name, dev->args.path, why);
+	if (served && dev->events != NULL && dev->events->detached != NULL)
+		dev->events->detached(dev);
+	if (!dev->args.server && dev->args.reconnect > 0)
+		vu_alarm_arm(dev, vu, dev->args.reconnect);
+}
+
+/*
+ * Replay the device state on a handshaken connection (ctrl_lock held):
+ * events->attached; -EAGAIN retries in VU_REPLAY_RETRY_MS, another error
+ * drops the connection.
+ */
+static void
+vu_replay(struct vxpath_dev *dev, struct vxpath_vu *vu)
+{
+	int ret = -ENODEV;
+
+	if (dev->events != NULL && dev->events->attached != NULL)
+		ret = dev->events->attached(dev);
+	if (ret == -EAGAIN) {
+		if (!vu->replay_pending)
+			VXPATH_LOG(NOTICE, "%s: vhost-user back-end at %s: waiting for the rings to settle before replaying them",
+				   dev->name, dev->args.path);
+		vu->replay_pending = true;
+		vu_alarm_arm(dev, vu, VU_REPLAY_RETRY_MS);
+		return;
+	}
+	vu->replay_pending = false;
+	if (ret < 0) {
+		vu_drop(dev, vu, "could not take the port's state");
+		return;
+	}
+	vu->ready = true;
+	vu->connections++;
+	VXPATH_LOG(NOTICE, "%s: vhost-user back-end at %s serves the port (connection %" PRIu64 " since probe)",
+		   dev->name, dev->args.path, vu->connections);
+}
+
+/* A new connected socket @fd (ctrl_lock held): watch, set up, replay. */
+static void
+vu_attach(struct vxpath_dev *dev, struct vxpath_vu *vu, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLRDHUP | EPOLLONESHOT };
+
+	pthread_mutex_lock(&vu->lock);
+	vu->fd = fd;
+	vu->broken = false;
+	vu->broken_reported = false;
+	pthread_mutex_unlock(&vu->lock);
+	vu->ready = false;
+	ev.data.fd = fd;
+	if (epoll_ctl(vu->hup_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+		VXPATH_LOG(ERR, "%s: cannot watch the vhost-user connection: %s",
+			   dev->name, strerror(errno));
+		vu_drop(dev, vu, "could not be watched");
+		return;
+	}
+	if (vu_negotiate(dev, vu) < 0) {
+		vu_drop(dev, vu, "failed the set-up sequence");
+		return;
+	}
+	vu_replay(dev, vu);
+}
+
+/* The connection hung up (or we shut it down after a failed exchange). */
+static void
+vu_hup_cb(void *arg)
+{
+	struct vxpath_dev *dev = arg;
+	struct vxpath_vu *vu = dev->backend;
+	struct epoll_event ev;
+
+	/* Take the event out of the set: EPOLLONESHOT disarms the socket,
+	 * the set stops being readable.
+	 */
+	if (epoll_wait(vu->hup_epfd, &ev, 1, 0) <= 0)
+		return;
+	pthread_mutex_lock(&dev->ctrl_lock);
+	if (!vu->closing && vu->fd >= 0 && ev.data.fd == vu->fd)
+		vu_drop(dev, vu, vu->broken ? "failed an exchange" :
+				 "closed the connection");
+	pthread_mutex_unlock(&dev->ctrl_lock);
+}
+
+/* server=1: a back-end connects. One at a time: a second one is refused. */
+static void
+vu_listen_cb(void *arg)
+{
+	struct vxpath_dev *dev = arg;
+	struct vxpath_vu *vu = dev->backend;
+	int fd;
+
+	fd = accept4(vu->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			VXPATH_LOG(WARNING, "%s: accept on %s: %s", dev->name,
+				   dev->args.path, strerror(errno));
+		return;
+	}
+	pthread_mutex_lock(&dev->ctrl_lock);
+	if (vu->closing) {
+		close(fd);
+	} else if (vu->fd >= 0) {
+		VXPATH_LOG(WARNING, "%s: a second vhost-user back-end connected to %s while one is attached: refused (one at a time)",
+			   dev->name, dev->args.path);
+		close(fd);
+	} else if (vu_set_timeouts(dev, fd) < 0) {
+		close(fd);
+	} else {
+		VXPATH_LOG(INFO, "%s: a vhost-user back-end connected to %s",
+			   dev->name, dev->args.path);
+		vu_attach(dev, vu, fd);
+	}
+	pthread_mutex_unlock(&dev->ctrl_lock);
+}
+
+/* A replay to retry, or (client, reconnect=) a connection attempt. */
+static void
+vu_alarm_cb(void *arg)
+{
+	struct vxpath_dev *dev = arg;
+	struct vxpath_vu *vu = dev->backend;
+	int fd;
+
+	pthread_mutex_lock(&dev->ctrl_lock);
+	vu->alarm_armed = false;
+	if (vu->closing) {
+		/* nothing: destroy() is under way */
+	} else if (vu->fd >= 0) {
+		if (vu->replay_pending)
+			vu_replay(dev, vu);
+	} else if (!dev->args.server && dev->args.reconnect > 0) {
+		vu->attempts++;
+		fd = vu_connect(dev, true);
+		if (fd < 0) {
+			vu_alarm_arm(dev, vu, dev->args.reconnect);
+		} else {
+			VXPATH_LOG(INFO, "%s: reconnected to vhost-user back-end %s (attempt %u)",
+				   dev->name, dev->args.path, vu->attempts);
+			vu_attach(dev, vu, fd);
+		}
+	}
+	pthread_mutex_unlock(&dev->ctrl_lock);
+}
+
+/*
+ * Client: connect; server=1: listen at the path and wait for the first
+ * back-end. Then the connection's set-up sequence (vu_negotiate()) and,
+ * with server=1 or
+ * reconnect=, the watches that follow the connection from now on.
+ */
 static int
 vu_setup(struct vxpath_dev *dev)
 {
+	struct epoll_event ev = { .events = EPOLLRDHUP | EPOLLONESHOT };
 	struct vxpath_vu *vu;
-	int ret;
+	int ret, fd;
 
-	if (dev->args.server) {
-		VXPATH_LOG(ERR, "%s: vhost-user server mode (server=1) is not supported; let the back-end listen on %s and use server=0",
-			   dev->name, dev->args.path);
-		return -ENOTSUP;
-	}
 	vu = calloc(1, sizeof(*vu));
 	if (vu == NULL) {
 		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
 		return -ENOMEM;
 	}
 	vu->fd = -1;
+	vu->listen_fd = -1;
+	vu->hup_epfd = -1;
 	pthread_mutex_init(&vu->lock, NULL);
 	dev->backend = vu;
 
-	ret = vu_connect(dev, vu);
-	if (ret == 0)
-		ret = vu_negotiate(dev, vu);
+	if (dev->args.server) {
+		ret = vu_listen(dev, vu);
+		if (ret < 0)
+			goto fail;
+		fd = vu_accept_first(dev, vu);
+	} else {
+		fd = vu_connect(dev, false);
+	}
+	if (fd < 0) {
+		ret = fd;
+		goto fail;
+	}
+	vu->fd = fd;
+
+	ret = vu_negotiate(dev, vu);
 	if (ret < 0)
-		vu_destroy(dev);
+		goto fail;
+
+	if (vu_managed(dev)) {
+		vu->hup_epfd = epoll_create1(EPOLL_CLOEXEC);
+		ev.data.fd = fd;
+		if (vu->hup_epfd < 0 ||
+		    epoll_ctl(vu->hup_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			ret = -errno;
+			VXPATH_LOG(ERR, "%s: cannot watch the vhost-user connection: %s",
+				   dev->name, strerror(-ret));
+			goto fail;
+		}
+		ret = vu_watch_start(dev, &vu->hup_handle, vu->hup_epfd,
+				     vu_hup_cb, "connection");
+		if (ret == 0 && dev->args.server)
+			ret = vu_watch_start(dev, &vu->listen_handle,
+					     vu->listen_fd, vu_listen_cb,
+					     "listening socket");
+		if (ret < 0)
+			goto fail;
+	}
+	vu->ready = true;
+	vu->connections = 1;
+	return 0;
+
+fail:
+	vu_destroy(dev);
 	return ret;
 }
 
@@ -1863,9 +2386,22 @@ vu_event_fd(struct vxpath_dev *dev)
 {
 	struct vxpath_vu *vu = dev->backend;
 
-	if (vu == NULL || vu->fd < 0)
+	if (vu == NULL || vu->fd < 0 || !vu->ready)
 		return -ENOTCONN;
 	return vu->fd;
+}
+
+/*
+ * No connection serves the port: the previous one hung up or was dropped
+ * (vhost.h). With server=1 or reconnect= only: a plain client keeps its
+ * broken connection open until destroy().
+ */
+static bool
+vu_detached(struct vxpath_dev *dev)
+{
+	struct vxpath_vu *vu = dev->backend;
+
+	return vu != NULL && vu_managed(dev) && !vu->ready;
 }
 
 /*
@@ -2000,4 +2536,5 @@ const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.get_status = vu_get_status,
 	.get_config = vu_get_config,
 	.reset = vu_reset,
+	.detached = vu_detached,
 };

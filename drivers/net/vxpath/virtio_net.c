@@ -242,10 +242,103 @@ vxpath_virtio_net_set_offloads(struct vxpath_dev *dev, uint64_t tx_offloads,
 	return 0;
 }
 
+/*
+ * 3.1.1 steps 2-6 on the back-end's current connection: ACKNOWLEDGE,
+ * SET_OWNER, DRIVER, read its features, write the driver's, FEATURES_OK
+ * (checked where the back-end can tell), then its configuration space. The
+ * first time (@again false) the driver's features are chosen from what is
+ * offered; on a new connection (@again) they are the port's, already in
+ * use, and the back-end must offer every one of them. The same code at
+ * probe and for each new connection, so that whatever this sequence
+ * negotiates is replayed.
+ */
+static int
+virtio_net_negotiate(struct vxpath_dev *dev, bool again)
+{
+	uint64_t offered, missing;
+	int ret;
+
+	ret = status_set(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	if (ret < 0)
+		return ret;
+	ret = dev->ops->set_owner(dev);
+	if (ret < 0)
+		return ret;
+	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER);
+	if (ret < 0)
+		return ret;
+
+	ret = dev->ops->get_features(dev, &offered);
+	if (ret < 0)
+		return ret;
+	if (again) {
+		missing = dev->features & ~LOCAL_FEATURES & ~offered;
+		if (missing != 0) {
+			VXPATH_LOG(ERR, "%s: the new %s back-end lacks features 0x%" PRIx64 " the port uses (it offers 0x%" PRIx64 "): refused",
+				   dev->name, dev->ops->name, missing, offered);
+			return -ENOTSUP;
+		}
+	} else {
+		dev->backend_features = offered;
+		dev->device_features = (offered & ~LOCAL_FEATURES) |
+				       local_features(dev);
+		if (!(offered & BIT(VIRTIO_F_VERSION_1))) {
+			VXPATH_LOG(ERR,
+				   "%s: %s back-end does not offer VIRTIO_F_VERSION_1 (features 0x%" PRIx64 "); vxpath needs a virtio 1.x back-end",
+				   dev->name, dev->ops->name, offered);
+			return -ENOTSUP;
+		}
+		dev->features = dev->device_features &
+				(driver_wanted_features(dev) | LOCAL_FEATURES);
+		if (dev->args.packed_vq &&
+		    !(offered & BIT(VIRTIO_F_RING_PACKED))) {
+			/* Asked for explicitly: no silent fallback. */
+			VXPATH_LOG(ERR, "%s: devarg packed_vq=1: the %s back-end does not offer VIRTIO_F_RING_PACKED (vhost-net has no packed rings)",
+				   dev->name, dev->ops->name);
+			return -ENOTSUP;
+		}
+		if (dev->args.mrg_rxbuf &&
+		    !(dev->features & BIT(VIRTIO_NET_F_MRG_RXBUF)))
+			VXPATH_LOG(NOTICE,
+				   "%s: back-end does not offer VIRTIO_NET_F_MRG_RXBUF; each frame must fit one Rx buffer",
+				   dev->name);
+	}
+	/* 3.1.1 steps 5-6: write the features, FEATURES_OK. */
+	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
+	if (ret < 0)
+		return ret;
+	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_FEATURES_OK);
+	if (ret == 0)
+		ret = features_ok_check(dev);
+	if (ret < 0)
+		return ret;
+	/* The back-end's MAC (at probe), link and MTU, where it has a
+	 * config space.
+	 */
+	ret = vxpath_virtio_net_read_config(dev, !again);
+	if (ret < 0 && ret != -ENOTSUP && ret != -EIO)
+		return ret;
+	if (ret == -EIO)
+		VXPATH_LOG(WARNING, "%s: the back-end's configuration space is not readable: vxpath serves its own",
+			   dev->name);
+	VXPATH_LOG(INFO,
+		   "%s: %s back-end offers 0x%" PRIx64 ", negotiated 0x%" PRIx64,
+		   dev->name, dev->ops->name, offered, dev->features);
+	return 0;
+}
+
+/* Tell the back-end if it can still hear it; the cause is logged. */
+static void
+virtio_net_failed(struct vxpath_dev *dev)
+{
+	dev->status = VIRTIO_CONFIG_S_FAILED;
+	if (dev->backend != NULL && dev->ops->set_status != NULL)
+		(void)dev->ops->set_status(dev, dev->status);
+}
+
 int
 vxpath_virtio_net_init(struct vxpath_dev *dev)
 {
-	uint64_t offered;
 	int ret;
 
 	/* vxpath requires VERSION_1, whose header always has num_buffers
@@ -258,71 +351,25 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 	ret = dev->ops->setup(dev);
 	if (ret < 0)
 		return ret;
-	ret = status_set(dev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	if (ret < 0)
-		goto fail;
-	ret = dev->ops->set_owner(dev);
-	if (ret < 0)
-		goto fail;
-	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER);
-	if (ret < 0)
-		goto fail;
-
-	ret = dev->ops->get_features(dev, &offered);
-	if (ret < 0)
-		goto fail;
-	dev->backend_features = offered;
-	dev->device_features = (offered & ~LOCAL_FEATURES) |
-			       local_features(dev);
-	if (!(offered & BIT(VIRTIO_F_VERSION_1))) {
-		VXPATH_LOG(ERR,
-			   "%s: %s back-end does not offer VIRTIO_F_VERSION_1 (features 0x%" PRIx64 "); vxpath needs a virtio 1.x back-end",
-			   dev->name, dev->ops->name, offered);
-		ret = -ENOTSUP;
-		goto fail;
+	ret = virtio_net_negotiate(dev, false);
+	if (ret < 0) {
+		virtio_net_failed(dev);
+		dev->ops->destroy(dev);
+		dev->backend = NULL;
 	}
-	dev->features = dev->device_features &
-			(driver_wanted_features(dev) | LOCAL_FEATURES);
-	if (dev->args.packed_vq && !(offered & BIT(VIRTIO_F_RING_PACKED))) {
-		/* Asked for explicitly: no silent fallback to split rings. */
-		VXPATH_LOG(ERR, "%s: devarg packed_vq=1: the %s back-end does not offer VIRTIO_F_RING_PACKED (vhost-net has no packed rings)",
-			   dev->name, dev->ops->name);
-		ret = -ENOTSUP;
-		goto fail;
-	}
-	if (dev->args.mrg_rxbuf &&
-	    !(dev->features & BIT(VIRTIO_NET_F_MRG_RXBUF)))
-		VXPATH_LOG(NOTICE,
-			   "%s: back-end does not offer VIRTIO_NET_F_MRG_RXBUF; each frame must fit one Rx buffer",
-			   dev->name);
-	/* 3.1.1 steps 5-6: write the features, FEATURES_OK. */
-	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
-	if (ret < 0)
-		goto fail;
-	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (ret == 0)
-		ret = features_ok_check(dev);
-	if (ret < 0)
-		goto fail;
-	/* The back-end's MAC, link and MTU, where it has a config space. */
-	ret = vxpath_virtio_net_read_config(dev, true);
-	if (ret < 0 && ret != -ENOTSUP && ret != -EIO)
-		goto fail;
-	if (ret == -EIO)
-		VXPATH_LOG(WARNING, "%s: the back-end's configuration space is not readable: vxpath serves its own",
-			   dev->name);
-	VXPATH_LOG(INFO,
-		   "%s: %s back-end offers 0x%" PRIx64 ", negotiated 0x%" PRIx64,
-		   dev->name, dev->ops->name, offered, dev->features);
-	return 0;
+	return ret;
+}
 
-fail:
-	/* Tell the back-end if it can still hear it; the cause is logged. */
-	dev->status = VIRTIO_CONFIG_S_FAILED;
-	if (dev->backend != NULL && dev->ops->set_status != NULL)
-		(void)dev->ops->set_status(dev, dev->status);
-	dev->ops->destroy(dev);
-	dev->backend = NULL;
+int
+vxpath_virtio_net_reattach(struct vxpath_dev *dev)
+{
+	int ret;
+
+	/* A new connection: its device starts from reset (3.1.1 step 1). */
+	dev->status = 0;
+	ret = virtio_net_negotiate(dev, true);
+	if (ret < 0)
+		virtio_net_failed(dev);
 	return ret;
 }
 
@@ -336,19 +383,26 @@ vring_setup(struct vxpath_dev *dev, const struct vxpath_queue *q)
 	struct vhost_vring_file call = { .index = q->vq_index, .fd = q->callfd };
 	int ret;
 
+	/* Where the back-end starts: 0 / 0x80008000 on a fresh ring, the
+	 * current position when a new connection takes a started port over.
+	 */
+	ret = vxpath_queue_resume_base((struct vxpath_queue *)q, &base.num);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: virtqueue %u: position not settled",
+			   dev->name, q->vq_index);
+		return ret;
+	}
 	if (q->packed) {
 		/* 2.8: descriptor ring, driver and device event areas; the
 		 * base carries the wrap counters (avail in bits 0-15, used
 		 * in 16-31), 1 on a fresh ring.
 		 */
 		num.num = q->vqp.size;
-		base.num = vxpath_vqp_vring_base(&q->vqp);
 		addr.desc_user_addr = vxpath_vqp_desc_addr(&q->vqp);
 		addr.avail_user_addr = vxpath_vqp_driver_addr(&q->vqp);
 		addr.used_user_addr = vxpath_vqp_device_addr(&q->vqp);
 	} else {
 		num.num = q->vq.size;
-		base.num = 0;
 		addr.desc_user_addr = vxpath_vq_desc_addr(&q->vq);
 		addr.avail_user_addr = vxpath_vq_avail_addr(&q->vq);
 		addr.used_user_addr = vxpath_vq_used_addr(&q->vq);
@@ -415,6 +469,13 @@ vxpath_virtio_net_stop(struct vxpath_dev *dev,
 	uint16_t i, pair;
 	int ret = 0;
 
+	/* No back-end holds the rings (its connection went away). */
+	if (dev->ops->detached != NULL && dev->ops->detached(dev)) {
+		VXPATH_LOG(DEBUG, "%s: no back-end connected: rings stopped",
+			   dev->name);
+		dev->status &= ~VIRTIO_CONFIG_S_DRIVER_OK;
+		return 0;
+	}
 	for (pair = 0; pair < dev->nr_queue_pairs; pair++)
 		dev->ops->enable_queue_pair(dev, pair, false);
 	for (i = 0; i < nb; i++) {
@@ -440,11 +501,16 @@ vxpath_virtio_net_close(struct vxpath_dev *dev)
 		return;
 	}
 	/* 2.1: writing 0 resets the device; then the back-end's own reset.
-	 * Errors are logged; the back-end is released anyway.
+	 * Errors are logged; the back-end is released anyway. Nothing to
+	 * tell a back-end whose connection went away.
 	 */
-	(void)status_set(dev, 0);
-	if (dev->ops->reset != NULL)
-		(void)dev->ops->reset(dev);
+	if (dev->ops->detached != NULL && dev->ops->detached(dev)) {
+		dev->status = 0;
+	} else {
+		(void)status_set(dev, 0);
+		if (dev->ops->reset != NULL)
+			(void)dev->ops->reset(dev);
+	}
 	dev->ops->destroy(dev);
 	dev->backend = NULL;
 }

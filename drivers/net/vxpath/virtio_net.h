@@ -25,6 +25,15 @@ struct vxpath_queue;
 int vxpath_virtio_net_init(struct vxpath_dev *dev);
 
 /**
+ * A new connection of the back-end (vhost.h, events->attached): the
+ * negotiation of vxpath_virtio_net_init() (3.1.1 steps 2-6: SET_OWNER,
+ * features, FEATURES_OK) run again, the same code, keeping the features
+ * the port already uses: the back-end must offer every one of them.
+ * Return: 0; -ENOTSUP if it lacks one (logged); an exchange error.
+ */
+int vxpath_virtio_net_reattach(struct vxpath_dev *dev);
+
+/**
  * Features the driver could negotiate with this back-end and devargs:
  * what dev_infos_get derives the port's offload capabilities from.
  */
@@ -42,10 +51,12 @@ int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
 /**
  * Hand @nb queues (Rx and Tx, any order) to the back-end and set DRIVER_OK
  * (3.1.1 steps 7-8): features, memory table, then for each ring its size,
- * base 0, addresses and eventfds, then enable each queue pair; with
+ * base (vxpath_queue_resume_base(): 0 on a fresh ring, the ring's current
+ * position on a new connection), addresses and eventfds, then enable each queue pair; with
  * VIRTIO_NET_F_MQ only the first, the driver enabling the others with
  * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET (5.1.6.5.5, vxpath_ctrl_mq_pairs_set()).
- * Return: 0 or a back-end error (the back-end's rings are then stopped).
+ * Return: 0 or a back-end error (the back-end's rings are then stopped);
+ * -EAGAIN if a packed Rx ring holds packets not read yet.
  */
 int vxpath_virtio_net_start(struct vxpath_dev *dev,
 			    struct vxpath_queue *const *queues, uint16_t nb);
@@ -53,7 +64,8 @@ int vxpath_virtio_net_start(struct vxpath_dev *dev,
 /**
  * Stop the back-end's use of the rings: disable the queue pairs and fetch
  * each ring's base, which stops it (vhost-user GET_VRING_BASE, vhost
- * VHOST_GET_VRING_BASE). Errors are logged.
+ * VHOST_GET_VRING_BASE). Nothing is sent when no back-end holds them
+ * (dev->ops->detached()). Errors are logged.
  * Return: 0 if every ring's stop was confirmed; -EIO if some was not: the
  * back-end may still write into that ring's buffers, which the caller
  * must then not reuse.

@@ -9,6 +9,7 @@
 #define VXPATH_H
 
 #include <net/if.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -57,6 +58,20 @@ struct vxpath_dev {
 	 * largest MTU.
 	 */
 	uint16_t backend_mtu;
+	/**
+	 * Serialises the control path's use of the back-end: the
+	 * application's start/stop/close and every vhost-user exchange
+	 * against the EAL interrupt thread's reconnection and replay
+	 * (vhost.h, struct vxpath_backend_events). Recursive. Never held
+	 * while waiting for an interrupt-thread callback to end.
+	 */
+	pthread_mutex_t ctrl_lock;
+	/** Back-end connection events, set at probe (ethdev.c). */
+	const struct vxpath_backend_events *events;
+	/** Probe finished: connection events may touch the port. */
+	bool probed;
+	/** dev_close has begun: connection events leave the port alone. */
+	bool closing;
 	/** Link-state watch and Rx interrupt state, owned by intr.c. */
 	struct vxpath_intr *intr;
 	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
