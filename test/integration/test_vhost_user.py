@@ -422,7 +422,10 @@ def test_backend_killed_while_forwarding(pair):
 PROBE_ERRORS = [
     # queues > 1 needs the control virtqueue (cq=1), as upstream.
     ("queues", "queues=2", "queues", "2"),
-    ("server", "server=1", "server", "1"),
+    ("server", "server=2", "server", "2"),
+    ("reconnect", "reconnect=1s", "reconnect", "1s"),
+    # reconnect= is for client mode: a server takes new back-ends anyway.
+    ("reconnect_server", "server=1,reconnect=10", "reconnect", "10"),
     ("queue_size", "queue_size=100", "queue_size", "100"),
     ("mac", "mac=zz", "mac", "zz"),
     ("mrg_rxbuf", "mrg_rxbuf=7", "mrg_rxbuf", "7"),

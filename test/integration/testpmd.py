@@ -90,10 +90,12 @@ class TestPmd:
     def pid(self):
         return self.proc.pid if self.proc else None
 
-    def start(self, timeout=None):
-        """Spawn testpmd and wait for its first prompt.
+    def start(self, timeout=None, wait=True):
+        """Spawn testpmd and wait for its first prompt (wait=False: do not
+        wait; call wait_started() later, e.g. once a peer is up).
 
-        Return: what it printed before the prompt (EAL and probe logs).
+        Return: what it printed before the prompt (EAL and probe logs);
+        None with wait=False.
         Raises TestPmdError if it exits or times out first.
         """
         if self.log_path:
@@ -108,6 +110,13 @@ class TestPmd:
                                   preexec_fn=_die_with_parent)
         self.proc.logfile_read = self._log
         _LIVE.add(self)
+        if not wait:
+            return None
+        return self.wait_started(timeout)
+
+    def wait_started(self, timeout=None):
+        """After start(wait=False): wait for the first prompt.
+        Return: what testpmd printed before it."""
         self.startup_output = self._expect_prompt(timeout, "start-up")
         return self.startup_output
 
