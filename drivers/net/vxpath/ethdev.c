@@ -942,7 +942,8 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 			return -EINVAL;
 		}
 	}
-	if (dev->ops->set_mtu != NULL)
+	/* Without a connection, the next one is told (backend_attached()). */
+	if (dev->ops->set_mtu != NULL && !backend_detached(dev))
 		return dev->ops->set_mtu(dev, mtu);
 	return 0;
 }
@@ -984,7 +985,8 @@ static const struct eth_dev_ops vxpath_ops = {
 
 /*
  * events->attached (vhost.h), interrupt thread, ctrl_lock held: the same
- * negotiation as at probe (vxpath_virtio_net_reattach()), then for a
+ * negotiation as at probe (vxpath_virtio_net_reattach()), the port's MTU,
+ * then for a
  * started port the same start sequence (vxpath_virtio_net_start(): memory
  * table, each ring at its current position with the same eventfds,
  * enable), the queue pairs in use, and a kick on every ring. The datapath
@@ -1015,6 +1017,14 @@ backend_attached(struct vxpath_dev *dev)
 	ret = vxpath_virtio_net_reattach(dev);
 	if (ret < 0)
 		return ret;
+	/* The port's MTU, as mtu_set told the previous one (NET_SET_MTU
+	 * where negotiated; nothing otherwise).
+	 */
+	if (dev->ops->set_mtu != NULL) {
+		ret = dev->ops->set_mtu(dev, eth_dev->data->mtu);
+		if (ret < 0)
+			return ret;
+	}
 	/* Buffers abandoned to an earlier connection stay abandoned; the
 	 * port may start again on this one.
 	 */
