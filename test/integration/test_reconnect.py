@@ -39,8 +39,10 @@ LSC_EVENT = "Port 0: link state change event"
 LOOPS = int(os.environ.get("VXPATH_RECONNECT_LOOPS", "20"))
 PACKED_LOOPS = 3
 CLIENT_LOOPS = 3
-# Seconds of traffic per iteration, once the new back-end forwards.
+# Seconds between two looks at the counters once the new back-end
+# forwards, and at most how long until they show the traffic.
 TRAFFIC_SECONDS = 0.3
+TRAFFIC_TIMEOUT = 10
 # Packets the back-end must see each way in that time: a working loop
 # makes thousands of round trips; 32 would be only its own tx_first burst.
 MIN_PACKETS = 256
@@ -118,14 +120,26 @@ def _rss_kb(pid):
 
 def _serve(fe, be, prev):
     """The new back-end be is connected: wait for its port to be up, start
-    io forwarding with one burst, and check that packets went both ways on
-    both sides. Return the front-end's stats."""
+    io forwarding with one burst, and wait (TRAFFIC_TIMEOUT at most: the
+    machine is shared, a poller may be starved a while) until packets went
+    both ways on both sides: MIN_PACKETS each way through the back-end,
+    and the front-end's counters up by as much since prev (its stats when
+    the previous back-end was gone). Return the front-end's stats."""
     ctx = lambda: "\n".join((fe.tail(30), be.tail(30)))  # noqa: E731
     _wait_for("back-end link not up", lambda: _link(be) == "up", 15, ctx)
     be.cmd("start tx_first")
-    time.sleep(TRAFFIC_SECONDS)
-    bs = be.port_stats(0)
-    fs = fe.port_stats(0)
+    deadline = time.monotonic() + TRAFFIC_TIMEOUT
+    while True:
+        time.sleep(TRAFFIC_SECONDS)
+        bs = be.port_stats(0)
+        fs = fe.port_stats(0)
+        done = (bs["rx_packets"] >= MIN_PACKETS and
+                bs["tx_packets"] >= MIN_PACKETS and
+                (prev is None or
+                 (fs["rx_packets"] >= prev["rx_packets"] + MIN_PACKETS and
+                  fs["tx_packets"] >= prev["tx_packets"] + MIN_PACKETS)))
+        if done or time.monotonic() > deadline:
+            break
     ctx_s = "front-end %r (before %r)\nback-end %r\n%s" % (fs, prev, bs,
                                                            ctx())
     assert bs["rx_packets"] >= MIN_PACKETS, "back-end RX\n" + ctx_s
@@ -145,7 +159,6 @@ def _reconnect_loop(spawn, fe, sock, loops, client, first_be):
     Return (fds, rss) measured after the first and after the last
     iteration."""
     be = first_be
-    fs = fe.port_stats(0)
     marks = []
     for i in range(1, loops + 1):
         events = _lsc_count(fe)
@@ -153,6 +166,9 @@ def _reconnect_loop(spawn, fe, sock, loops, client, first_be):
         _wait_lsc(fe, events + 1)
         assert _link(fe) == "down", fe.tail()
         assert fe.alive(), fe.tail()
+        # What went through before the reconnection: the counters must
+        # rise from here.
+        fs = fe.port_stats(0)
         if client:
             # net_vhost server: the socket file of the dead one is stale.
             _sock(os.path.dirname(sock), os.path.basename(sock))
@@ -242,7 +258,7 @@ def test_stop_start_while_disconnected(spawn, run_dir, vxpath_plugin):
     be = _backend(spawn, sock, 1, client=True)
     _wait_lsc(fe, 2)
     assert _link(fe) == "up", fe.tail()
-    fs = _serve(fe, be, None)
+    _serve(fe, be, None)
     # The connection is back; the LSC watch's set comes with the next
     # start (the new connection's hang-up is heard by the back-end's own
     # watch meanwhile).
@@ -252,6 +268,7 @@ def test_stop_start_while_disconnected(spawn, run_dir, vxpath_plugin):
     fe.cmd("stop")
     fe.cmd("port stop 0")
     be.cmd("stop")
+    fs = fe.port_stats(0)
     _kill(be)
     be = _backend(spawn, sock, 2, client=True)
     _wait_for("third connection not serving",
