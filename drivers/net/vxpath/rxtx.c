@@ -738,7 +738,7 @@ vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base)
 	/* Odd virtqueue indexes are transmitqs (virtio-net 5.1.2). */
 	if (q->vq_index & 1)
 		txq_reclaim(container_of(q, struct vxpath_txq, q), true);
-	if (ring_used_count(q, 1, true) > 0 || q->vqp.inorder_left > 0)
+	if (vxpath_vqp_used_count(&q->vqp, 1) > 0 || q->vqp.inorder_left > 0)
 		ret = -EAGAIN;
 	else
 		*base = vxpath_vqp_vring_base(&q->vqp);
