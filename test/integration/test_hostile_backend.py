@@ -241,13 +241,12 @@ def _one_error(fe, pattern):
                          [c[1:] for c in CONTROL_CASES],
                          ids=[c[0] for c in CONTROL_CASES])
 def test_hostile_control(spawn, vxpath_plugin, peer_factory, request_code,
-                         action, pattern, phase, record_property):
+                         action, pattern, phase):
     peer = peer_factory()
     peer.handlers[request_code] = action
     fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
                APP_ARGS, timeout=90)
     line = _one_error(fe, pattern)
-    record_property("error_line", line)
     print("error line: %s" % line)
     info = fe.port_info(0)
     if phase == "probe":
