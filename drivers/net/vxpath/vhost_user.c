@@ -495,19 +495,19 @@ vxpath_vu_backend_hdr_check(const char *name, const struct vxpath_vu_hdr *hdr,
 			    uint32_t max)
 {
 	if ((hdr->flags & VHOST_USER_VERSION_MASK) != VHOST_USER_VERSION) {
-		VXPATH_LOG(ERR, "%s: back-end channel: request %u has protocol version %u, expected %u",
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u has protocol version %u, expected %u; closing the channel",
 			   name, hdr->request,
 			   hdr->flags & VHOST_USER_VERSION_MASK,
 			   VHOST_USER_VERSION);
 		return -EIO;
 	}
 	if (hdr->flags & VHOST_USER_FLAG_REPLY) {
-		VXPATH_LOG(ERR, "%s: back-end channel: request %u carries the reply flag (flags 0x%x)",
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u carries the reply flag (flags 0x%x); closing the channel",
 			   name, hdr->request, hdr->flags);
 		return -EIO;
 	}
 	if (hdr->size > max) {
-		VXPATH_LOG(ERR, "%s: back-end channel: request %u (%s) announces %u payload bytes, at most %u are defined",
+		VXPATH_LOG(ERR, "%s: back-end channel: request %u (%s) announces %u payload bytes, at most %u are defined; closing the channel",
 			   name, hdr->request,
 			   vxpath_vu_backend_request_name(hdr->request),
 			   hdr->size, max);
@@ -1196,25 +1196,27 @@ bch_cb(void *arg)
 		bch_stop_in_cb(b);
 		return;
 	}
-	if (ret == 0 &&
-	    vxpath_vu_backend_hdr_check(dev->name, &hdr, sizeof(payload)) < 0)
-		ret = -EIO; /* logged */
-	else if (ret < 0)
-		VXPATH_LOG(ERR, "%s: back-end channel: cannot read a request header: %s",
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: back-end channel: cannot read a request header (%s); closing the channel",
 			   dev->name, strerror(-ret));
-	if (ret == 0 && hdr.size > 0) {
+		bch_stop_in_cb(b);
+		return;
+	}
+	if (vxpath_vu_backend_hdr_check(dev->name, &hdr, sizeof(payload)) < 0) {
+		/* Logged, with the channel's closing. */
+		bch_stop_in_cb(b);
+		return;
+	}
+	if (hdr.size > 0) {
 		ret = bch_recv(b, &payload, hdr.size, &nfds);
-		if (ret < 0)
-			VXPATH_LOG(ERR, "%s: back-end channel: %s announced %u payload bytes, reading them failed: %s",
+		if (ret < 0) {
+			VXPATH_LOG(ERR, "%s: back-end channel: %s announced %u payload bytes, reading them failed (%s); closing the channel",
 				   dev->name,
 				   vxpath_vu_backend_request_name(hdr.request),
 				   hdr.size, strerror(-ret));
-	}
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: closing the back-end channel of %s after a malformed request",
-			   dev->name, dev->args.path);
-		bch_stop_in_cb(b);
-		return;
+			bch_stop_in_cb(b);
+			return;
+		}
 	}
 	if (nfds > 0)
 		VXPATH_LOG(WARNING, "%s: back-end channel: %s came with %u file descriptors; closed them",
