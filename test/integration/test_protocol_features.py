@@ -38,7 +38,7 @@ import time
 import pytest
 
 import vhost_user_peer as vp
-from test_vhost_user import (APP_ARGS, Driver, _new_sock,  # noqa: F401
+from test_vhost_user import (APP_ARGS, _new_sock,
                              _start_backend, check_traffic, quit_cleanly,
                              run_traffic)
 

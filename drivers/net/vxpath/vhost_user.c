@@ -6,9 +6,17 @@
  * dev->args.path (client mode, the default) or listens there for a
  * back-end to connect (server=1). This file owns the sockets and the
  * exchange of messages on them: encoding requests (pure functions,
- * declared in vhost_user.h), passing fds with SCM_RIGHTS, protocol feature
- * negotiation and the validation of every reply. It follows the vhost-user
- * protocol specification (QEMU docs/interop/vhost-user.rst).
+ * declared in vhost_user.h), passing fds with SCM_RIGHTS, the validation
+ * of every reply, and the protocol features (VXPATH_VU_PROTOCOL_FEATURES),
+ * each negotiated where the back-end offers it in the connection's set-up
+ * sequence (vu_negotiate()): REPLY_ACK (every request without a reply of
+ * its own is acked and the ack checked), MQ, STATUS (SET_STATUS/
+ * GET_STATUS), CONFIG (GET_CONFIG), NET_MTU (NET_SET_MTU), BACKEND_REQ
+ * (the back-end channel, served by the EAL interrupt thread),
+ * CONFIGURE_MEM_SLOTS (GET_MAX_MEM_SLOTS, ADD_MEM_REG, REM_MEM_REG) and
+ * RESET_DEVICE. It also keeps the back-end's memory table in line with
+ * DPDK's memory hot-plug (a memory event callback). It follows the
+ * vhost-user protocol specification (QEMU docs/interop/vhost-user.rst).
  *
  * Connection management (server=1, reconnect=): after setup, the EAL
  * interrupt thread watches the connected socket for its hang-up and, with
@@ -22,15 +30,22 @@
  * device state on it. Those steps run under dev->ctrl_lock; each exchange
  * under vu->lock.
  *
+ * Threads: requests come from the application's threads, the EAL
+ * interrupt thread (GET_CONFIG after CONFIG_CHANGE_MSG) and any thread that
+ * allocates or frees DPDK memory (memory events): struct vxpath_vu's lock
+ * makes each exchange whole.
+ *
  * Hardening: a reply is accepted only if its request code, version, reply
- * flag and payload size are the expected ones; fds that come with a reply
- * are closed; a back-end that closes the socket gives -ENOTCONN, one that
- * does not answer within vxpath_vu_reply_timeout_ms gives -ETIMEDOUT. After
- * any failed exchange the byte stream can no longer be trusted to be in
- * step, so the connection is marked broken (shut down) and every later
- * request on it fails with -ENOTCONN; with server=1 or reconnect= the
- * shut-down socket is then closed like one the back-end hung up, and a
- * new connection replaces it.
+ * flag and payload size are the expected ones (GET_CONFIG: also offset,
+ * size and flags); fds that come with a reply are closed; a back-end that
+ * closes the socket gives -ENOTCONN, one that does not answer within
+ * vxpath_vu_reply_timeout_ms gives -ETIMEDOUT. After any failed exchange
+ * the byte stream can no longer be trusted to be in step, so the
+ * connection is marked broken (shut down) and every later request on it
+ * fails with -ENOTCONN; with server=1 or reconnect= the shut-down socket is
+ * then closed like one the back-end hung up, and a new connection replaces
+ * it. On the back-end channel a malformed request closes that channel
+ * only.
  *
  * Errors of the operations, beyond vhost.h's -EIO (bad exchange or refused
  * REPLY_ACK) and -ENOTCONN (back-end gone, or connection broken earlier):
@@ -38,11 +53,14 @@
  * (-ENOENT no socket, -ECONNREFUSED nobody listening, ...), -ENAMETOOLONG,
  * server=1: -EADDRINUSE (a file is at the path), the bind()/listen()/
  * accept() errno; -ENOTSUP for queues=N the back-end cannot serve (no
- * VHOST_USER_PROTOCOL_F_MQ, or GET_QUEUE_NUM below N), -ENOMEM;
+ * VHOST_USER_PROTOCOL_F_MQ, or GET_QUEUE_NUM below N), -E2BIG for a file
+ * per 2 MB page without CONFIGURE_MEM_SLOTS, -ENOMEM, the errno of
+ * socketpair() or of the EAL interrupt registration (BACKEND_REQ);
  * set_features(): -EINVAL for bits not offered; set_mem_table(): -E2BIG
- * (more than 8 regions), -ENOTSUP (memory without fd), -ENOENT (no memory),
- * -EINVAL; set_vring_kick/call(): -EINVAL for a vring index above 255.
- * Each is logged once, naming the device.
+ * (more than 8 regions, or than the back-end's memory slots), -ENOTSUP
+ * (memory without fd), -ENOENT (no memory), -EINVAL, -ENOMEM;
+ * set_vring_kick/call(): -EINVAL for a vring index above 255. Each is
+ * logged once, naming the device.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* accept4 */
