@@ -565,3 +565,51 @@ def test_peer_mem_slots_hotplug(spawn, vxpath_plugin, protocol_peer):
     print("mem slots: %d regions at start, %d added and %d removed by "
           "hot-plug" % (n0, added, removed))
     quit_cleanly(fe)
+
+
+@pytest.mark.parametrize("fault", ["offset", "short", "empty", "status",
+                                   "features_ok"])
+def test_peer_hostile_config_status(spawn, vxpath_plugin, protocol_peer,
+                                    fault):
+    """Values the back-end writes in GET_CONFIG and GET_STATUS replies are
+    checked: a config reply that does not match the request (another
+    offset, fewer bytes) or says it failed (no payload) is logged and
+    ignored (vxpath serves its own MAC); a status that is not a byte, or
+    one without FEATURES_OK, fails the probe with one line."""
+    peer = protocol_peer(protocol_features=(1 << REPLY_ACK) |
+                         (1 << CONFIG) | (1 << STATUS))
+
+    def bad_config(p, msg):
+        offset, size, flags = struct.unpack_from("<III", msg.payload)
+        data = p.config_space()[:size]
+        if fault == "offset":
+            return struct.pack("<III", offset + 4, size, flags) + data
+        if fault == "short":
+            return struct.pack("<III", offset, size - 2, flags) + \
+                data[:size - 2]
+        return b""
+
+    def bad_status(p, msg):
+        # Not a status byte; or FEATURES_OK cleared (features refused).
+        return struct.pack("<Q", 0x10b if fault == "status" else 0x3)
+
+    if fault in ("status", "features_ok"):
+        peer.handlers[vp.GET_STATUS] = bad_status
+    else:
+        peer.handlers[vp.GET_CONFIG] = bad_config
+    fe = spawn("frontend", fe_args(vxpath_plugin, peer.path, debug=False),
+               APP_ARGS)
+    lines = driver_lines(fe)
+    if fault in ("status", "features_ok"):
+        errs = [ln for ln in lines if "GET_STATUS answered" in ln or
+                "did not keep FEATURES_OK" in ln]
+        assert len(errs) == 1, "\n".join(lines)
+        assert fe.port_info(0) == {}, fe.tail()
+    else:
+        errs = [ln for ln in lines if "VHOST_USER_GET_CONFIG" in ln]
+        assert len(errs) == 1, "\n".join(lines)
+        info = fe.port_info(0)
+        assert info.get("Link status") == "up", "%r\n%s" % (info, fe.tail())
+        assert info.get("MAC address") != PEER_MAC, info
+    assert not peer.errors, peer.errors
+    quit_cleanly(fe)
