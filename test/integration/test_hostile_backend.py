@@ -486,7 +486,17 @@ def test_hostile_datapath(spawn, vxpath_plugin, peer_factory, ring, action,
     full = r"%s: virtqueue %d \(%s queue 0\) stopped: %s.*; link down " \
         r"until port restart" % (FE, queue, "Tx" if queue else "Rx", pattern)
     _wait_line(fe, full)
+    # The link went down in the datapath; the application hears of it
+    # from the interrupt thread, once.
+    deadline = time.monotonic() + 10
+    while fe.log_text().count("Port 0: link state change event") < 1:
+        assert time.monotonic() < deadline, \
+            "no link state change event after the broken ring\n" + fe.tail()
+        fe.drain()
+        time.sleep(0.1)
     fe.cmd("stop")
+    assert fe.log_text().count("Port 0: link state change event") == 1, \
+        fe.tail()
     line = _one_error(fe, full)
     print("error line: %s" % line)
     errors = [ln for ln in driver_lines(fe) if "stopped" in ln or

@@ -46,6 +46,7 @@
 #include <linux/virtio_config.h>
 
 #include <ethdev_driver.h>
+#include <rte_alarm.h>
 #include <rte_interrupts.h>
 
 #include "intr.h"
@@ -477,6 +478,30 @@ vxpath_intr_config_changed(struct vxpath_dev *dev)
 	lsc_check(in, "the back-end's configuration changed", true);
 }
 
+/* In the interrupt thread (an EAL alarm): a virtqueue broke. */
+static void
+ring_broken_cb(void *arg)
+{
+	struct vxpath_intr *in = arg;
+
+	if (in->lsc_on)
+		lsc_check(in, "a virtqueue broke", false);
+}
+
+void
+vxpath_intr_ring_broken(struct vxpath_dev *dev)
+{
+	struct vxpath_intr *in = dev->intr;
+	int ret;
+
+	if (in == NULL)
+		return;
+	ret = rte_eal_alarm_set(1, ring_broken_cb, in);
+	if (ret < 0)
+		VXPATH_LOG(WARNING, "%s: no link-state event for the broken virtqueue: %s",
+			   dev->name, rte_strerror(-ret));
+}
+
 /* --- Rx queue interrupt vectors --- */
 
 static void
@@ -644,6 +669,8 @@ vxpath_intr_stop(struct rte_eth_dev *eth_dev)
 
 	if (in == NULL)
 		return;
+	/* A broken ring's event still pending is of no use now. */
+	rte_eal_alarm_cancel(ring_broken_cb, in);
 	lsc_stop(in);
 	rxq_vectors_clear(eth_dev, in);
 }

@@ -105,6 +105,15 @@ void vxpath_intr_config_changed(struct vxpath_dev *dev);
 void vxpath_intr_backend_changed(struct vxpath_dev *dev);
 
 /**
+ * A virtqueue broke in the datapath (any lcore; the link is already down):
+ * have the EAL interrupt thread raise RTE_ETH_EVENT_INTR_LSC, with the LSC
+ * watch on, as for any other link change. The datapath itself never runs
+ * the application's callbacks. A failure to arm the EAL alarm is logged
+ * once per call; the link stays down either way.
+ */
+void vxpath_intr_ring_broken(struct vxpath_dev *dev);
+
+/**
  * Whether queue @q's call eventfd is the application's (an Rx queue of a
  * port configured with Rx interrupts): then nothing in the driver may read
  * it, or the application's epoll would miss the wake-up.

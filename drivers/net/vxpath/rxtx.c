@@ -24,6 +24,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "intr.h"
 #include "offload.h"
 #include "rxtx.h"
 #include "vxpath.h"
@@ -237,6 +238,8 @@ queue_broken(struct vxpath_queue *q)
 	memset(&link, 0, sizeof(link));
 	link.link_status = RTE_ETH_LINK_DOWN;
 	rte_eth_linkstatus_set(q->eth_dev, &link);
+	/* The application hears of it from the interrupt thread. */
+	vxpath_intr_ring_broken(q->dev);
 }
 
 /*
