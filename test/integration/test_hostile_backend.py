@@ -237,11 +237,37 @@ def _one_error(fe, pattern):
     return hits[0]
 
 
+def _fd_kinds(p):
+    """What the process's fds are, inode numbers left out, sorted:
+    ["anon_inode:[eventfd]", "socket:", "/dev/hugepages/...", ...]."""
+    return sorted(re.sub(r"\[\d+\]|(?<=^/dev/pts/)\d+", "", t)
+                  for t in p.fd_targets())
+
+
+@pytest.fixture(scope="module")
+def no_port_fds(vxpath_plugin, tmp_path_factory):
+    """The fds of a testpmd started as the front-ends are, but without a
+    vdev: what a front-end whose probe failed should hold."""
+    import testpmd
+    logdir = os.environ.get("VXPATH_TEST_LOGDIR") or \
+        str(tmp_path_factory.mktemp("baseline"))
+    os.makedirs(logdir, exist_ok=True)
+    args = [a for a in frontend_args(vxpath_plugin, "/none")
+            if not a.startswith("virtio_user0") and a != "--vdev"]
+    t = testpmd.TestPmd("baseline", args, APP_ARGS,
+                        log_path=os.path.join(logdir, "baseline.log"))
+    try:
+        t.start()
+        return _fd_kinds(t)
+    finally:
+        t.close()
+
+
 @pytest.mark.parametrize("request_code,action,pattern,phase",
                          [c[1:] for c in CONTROL_CASES],
                          ids=[c[0] for c in CONTROL_CASES])
 def test_hostile_control(spawn, vxpath_plugin, peer_factory, request_code,
-                         action, pattern, phase):
+                         action, pattern, phase, no_port_fds):
     peer = peer_factory()
     peer.handlers[request_code] = action
     fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
@@ -252,6 +278,9 @@ def test_hostile_control(spawn, vxpath_plugin, peer_factory, request_code,
     if phase == "probe":
         assert info == {}, "a port exists\n%s" % fe.tail()
         assert "No probed ethernet devices" in fe.log_text(), fe.tail()
+        # The failed probe released everything it opened (socket, fds
+        # that came with replies).
+        assert _fd_kinds(fe) == no_port_fds, (_fd_kinds(fe), no_port_fds)
     else:
         assert info.get("Driver name") == "net_vxpath", fe.tail()
         assert info.get("Link status") == "down", "%r\n%s" % (info,
