@@ -523,9 +523,16 @@ vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 	return rx_burst(queue, pkts, nb_pkts, false);
 }
 
-/* Packed rings: the control path may hold the queue (vxpath_queue_resume_base). */
 uint16_t
 vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return rx_burst(queue, pkts, nb_pkts, true);
+}
+
+/* Packed rings: the control path may hold the queue (vxpath_queue_resume_base). */
+uint16_t
+vxpath_rx_burst_packed_handoff(void *queue, struct rte_mbuf **pkts,
+			       uint16_t nb_pkts)
 {
 	struct vxpath_queue *q = queue;
 	uint16_t n;
@@ -715,6 +722,13 @@ vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
 
 uint16_t
 vxpath_tx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
+{
+	return tx_burst(queue, pkts, nb_pkts, true);
+}
+
+uint16_t
+vxpath_tx_burst_packed_handoff(void *queue, struct rte_mbuf **pkts,
+			       uint16_t nb_pkts)
 {
 	struct vxpath_queue *q = queue;
 	uint16_t n;

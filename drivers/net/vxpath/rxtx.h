@@ -78,10 +78,11 @@ struct vxpath_queue {
 	int kickfd;                  /**< eventfd, driver -> device; owned */
 	int callfd;                  /**< eventfd, device -> driver; owned */
 	bool broken_reported;        /**< the broken ring was logged */
-	/** Packed rings: held by the burst function for one burst (a
-	 * burst that finds it taken returns 0) and by the control path
-	 * while it settles the ring for a new back-end
-	 * (vxpath_queue_resume_base()). Unused by split rings.
+	/** Packed rings of a port whose back-end can be replaced: held by
+	 * the *_packed_handoff burst functions for one burst (a burst that
+	 * finds it taken returns 0) and by the control path while it
+	 * settles the ring for a new back-end (vxpath_queue_resume_base()).
+	 * Unused by split rings; uncontended otherwise.
 	 */
 	rte_spinlock_t handoff;
 	void *ring_mem;              /**< shared ring memory (rte_malloc) */
@@ -239,6 +240,14 @@ uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 /** vxpath_rx_burst() for packed rings, chosen at probe. */
 uint16_t vxpath_rx_burst_packed(void *rxq, struct rte_mbuf **pkts,
 				uint16_t nb_pkts);
+/**
+ * vxpath_rx_burst_packed() for a port whose back-end connection can be
+ * replaced (server=1, reconnect=): each burst holds the queue's handoff
+ * lock, and returns 0 when the control path holds it
+ * (vxpath_queue_resume_base()). Chosen at probe.
+ */
+uint16_t vxpath_rx_burst_packed_handoff(void *rxq, struct rte_mbuf **pkts,
+					uint16_t nb_pkts);
 
 /**
  * Transmit up to @nb_pkts packets (rte_eth_tx_burst). Mbufs accepted
@@ -251,6 +260,11 @@ uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
 /** vxpath_tx_burst() for packed rings, chosen at probe. */
 uint16_t vxpath_tx_burst_packed(void *txq, struct rte_mbuf **pkts,
 				uint16_t nb_pkts);
+/** vxpath_tx_burst_packed() under the handoff lock, as
+ * vxpath_rx_burst_packed_handoff().
+ */
+uint16_t vxpath_tx_burst_packed_handoff(void *txq, struct rte_mbuf **pkts,
+					uint16_t nb_pkts);
 
 /**
  * Free the mbufs of Tx chains the device has used (rte_eth_tx_done_cleanup):
