@@ -1646,6 +1646,7 @@ static void vu_watch_stop(struct vxpath_dev *dev,
 static void vu_hup_cb(void *arg);
 static void vu_listen_cb(void *arg);
 static void vu_alarm_cb(void *arg);
+static bool vu_managed(const struct vxpath_dev *dev);
 
 /*
  * Stop the connection manager's watches and alarm (waiting for a run in
@@ -1664,8 +1665,11 @@ vu_destroy(struct vxpath_dev *dev)
 	pthread_mutex_unlock(&dev->ctrl_lock);
 	vu_watch_stop(dev, &vu->listen_handle, vu_listen_cb);
 	vu_watch_stop(dev, &vu->hup_handle, vu_hup_cb);
-	/* Waits for a run in another thread; it cannot re-arm (closing). */
-	if (vu->alarm_armed)
+	/* Whether or not one is pending: a run in another thread is waited
+	 * for (alarm_armed is already false during it), and it cannot
+	 * re-arm (closing). Only managed connections arm alarms.
+	 */
+	if (vu_managed(dev))
 		rte_eal_alarm_cancel(vu_alarm_cb, dev);
 	if (vu->hup_epfd >= 0)
 		close(vu->hup_epfd);
@@ -1866,7 +1870,6 @@ vu_negotiate(struct vxpath_dev *dev, struct vxpath_vu *vu)
  * Connection management (server=1, reconnect=): EAL interrupt thread.
  */
 
-static void vu_alarm_cb(void *arg);
 
 /* Whether connections come and go: server=1 or reconnect=. */
 static bool
