@@ -258,24 +258,9 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 	}
 	vq->next_avail = slot;
 	vq->avail_wrap = wrap;
-
-	/* Availability order, for VIRTIO_F_IN_ORDER batches. */
-	vq->chains[order_pos(vq, vq->inflight)].order = id;
-	c->cookie = cookie;
-	c->in_len = (uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX);
-	c->ndescs = n;
-	c->tail = ID_NONE;
-	/* Link the chain at the end of the unpublished batch. */
-	if (vq->batch_chains == 0)
-		vq->batch_first = id;
-	else
-		vq->chains[vq->batch_last].next = id;
-	vq->batch_last = id;
-	c->next = ID_UNPUBLISHED;
-	vq->batch_chains++;
-	vq->batch_descs += n;
-	vq->num_free -= n;
-	vq->inflight++;
+	vxpath_vqp_chain_added(vq, id, cookie,
+			       (uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX),
+			       n);
 	return id;
 }
 

@@ -345,6 +345,41 @@ int vxpath_vqp_get_used_in_order(struct vxpath_vqp *vq, void **cookie,
 				 uint32_t *len);
 
 /**
+ * Book-keeping of a chain just written to the ring from id @id's entry
+ * (taken off the free list): its cookie, its @in_len device-writable bytes
+ * and @ndescs ring slots; its place in availability order (IN_ORDER); its
+ * link at the end of the unpublished batch (vxpath_vqp_publish() marks the
+ * batch's chains published). Shared by vxpath_vqp_add() and
+ * vxpath_vqp_add1().
+ */
+static __rte_always_inline void
+vxpath_vqp_chain_added(struct vxpath_vqp *vq, uint16_t id, void *cookie,
+		       uint32_t in_len, uint16_t ndescs)
+{
+	struct vxpath_vq_chain *c = &vq->chains[id];
+
+	if (vq->in_order) {
+		uint32_t pos = (uint32_t)vq->order_head + vq->inflight;
+
+		vq->chains[pos >= vq->size ? pos - vq->size : pos].order = id;
+	}
+	c->cookie = cookie;
+	c->in_len = in_len;
+	c->ndescs = ndescs;
+	c->tail = VXPATH_VQP_ID_NONE;
+	if (vq->batch_chains == 0)
+		vq->batch_first = id;
+	else
+		vq->chains[vq->batch_last].next = id;
+	vq->batch_last = id;
+	c->next = VXPATH_VQP_ID_UNPUBLISHED;
+	vq->batch_chains++;
+	vq->batch_descs += ndescs;
+	vq->num_free -= ndescs;
+	vq->inflight++;
+}
+
+/**
  * Make a chain of one buffer available: the datapath's form of
  * vxpath_vqp_add() (2.8.21), inline and without its argument checks.
  * @addr, @len: the buffer (our virtual address, bytes); @writable: the
@@ -381,25 +416,7 @@ vxpath_vqp_add1(struct vxpath_vqp *vq, uint64_t addr, uint32_t len,
 		vq->avail_wrap = !vq->avail_wrap;
 	}
 	vq->next_avail = slot;
-	if (vq->in_order) {
-		uint32_t pos = (uint32_t)vq->order_head + vq->inflight;
-
-		vq->chains[pos >= vq->size ? pos - vq->size : pos].order = id;
-	}
-	c->cookie = cookie;
-	c->in_len = writable ? len : 0;
-	c->ndescs = 1;
-	c->tail = VXPATH_VQP_ID_NONE;
-	if (vq->batch_chains == 0)
-		vq->batch_first = id;
-	else
-		vq->chains[vq->batch_last].next = id;
-	vq->batch_last = id;
-	c->next = VXPATH_VQP_ID_UNPUBLISHED;
-	vq->batch_chains++;
-	vq->batch_descs++;
-	vq->num_free--;
-	vq->inflight++;
+	vxpath_vqp_chain_added(vq, id, cookie, writable ? len : 0, 1);
 	return id;
 }
 
