@@ -9,9 +9,9 @@
 # (sphinx-build -W), plugin
 # staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
 # world-writable directory such as /tmp, where a clone may live), then the
-# integration tests (pytest, test/integration), and the hostile back-end and
-# bad-devargs tests once more with the sanitizer build's plugin in a testpmd
-# under ASan. Ends with a summary of each
+# integration tests (pytest, test/integration), and the hostile back-end,
+# bad-devargs and scripted-back-end protocol-feature tests once more with the
+# sanitizer build's plugin in a testpmd under ASan. Ends with a summary of each
 # step and exits non-zero if any step failed. The whole run is bounded:
 # every step gets what is left of a 28-minute budget at most.
 #
@@ -304,8 +304,15 @@ fi
 # 6. The hostile back-end and bad-devargs tests again, with the plugin of
 # the sanitizer build (step 3a) in a testpmd under ASan
 # (devtools/testpmd-asan.sh): a sanitizer report makes testpmd exit non-zero,
-# which the tests assert against.
+# which the tests assert against. Also the protocol-feature tests against
+# the scripted back-end (back-end channel, memory slots and hot-plug,
+# hostile GET_CONFIG/GET_STATUS replies).
 asan_so=${build}-asan/drivers/librte_net_vxpath.so
+asan_protocol_tests=()
+for t in test_peer_config_backend_channel test_peer_mem_slots_hotplug \
+	 test_peer_hostile_config_status; do
+	asan_protocol_tests+=("test/integration/test_protocol_features.py::$t")
+done
 if [ -n "$plugin" ] && [ -f "$asan_so" ]; then
 	if asan_plugin=$(VXPATH_PLUGIN_DIR=$stage_dir/asan \
 			 bash devtools/stage-plugin.sh "${build}-asan") &&
@@ -318,7 +325,8 @@ if [ -n "$plugin" ] && [ -f "$asan_so" ]; then
 			"$py" -m pytest -q -p no:cacheprovider -rfEs \
 			--junitxml="$logs/asan/integration.xml" \
 			test/integration/test_hostile_backend.py \
-			test/integration/test_bad_devargs.py "${pytest_args[@]}"
+			test/integration/test_bad_devargs.py \
+			"${asan_protocol_tests[@]}" "${pytest_args[@]}"
 	else
 		record asan-integ 1 0 "devtools/stage-plugin.sh ${build}-asan failed"
 	fi
