@@ -1758,10 +1758,13 @@ vu_setup_memory(struct vxpath_dev *dev, struct vxpath_vu *vu)
 	}
 	room = vu->max_mem_slots > 0 ? vu->max_mem_slots :
 	       VHOST_USER_MAX_MEM_REGIONS;
+	/* Memory events (another thread) read the table under vu->lock. */
+	pthread_mutex_lock(&vu->lock);
 	free(vu->mem);
 	vu->mem = calloc(room, sizeof(*vu->mem));
 	vu->nmem = 0;
 	vu->mem_sent = false;
+	pthread_mutex_unlock(&vu->lock);
 	if (vu->mem == NULL) {
 		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
 		return -ENOMEM;
@@ -1869,7 +1872,6 @@ vu_negotiate(struct vxpath_dev *dev, struct vxpath_vu *vu)
 /*
  * Connection management (server=1, reconnect=): EAL interrupt thread.
  */
-
 
 /* Whether connections come and go: server=1 or reconnect=. */
 static bool

@@ -334,7 +334,9 @@ int vxpath_vu_backend_hdr_check(const char *name,
 
 /**
  * Check a reply header against the request it answers: same request code,
- * version 1, reply flag set, payload size vxpath_vu_reply_size(@request).
+ * version 1, reply flag set, payload size vxpath_vu_reply_size(@request)
+ * (for GET_CONFIG at most that: a shorter reply is then judged by
+ * vxpath_vu_config_check()).
  * @name: device name for the log line.
  * Return: 0 if valid; -EIO otherwise (one ERR line says what is wrong).
  */
