@@ -970,6 +970,29 @@ vu_set_timeouts(struct vxpath_dev *dev, int fd)
 }
 
 /*
+ * A Unix stream socket (close-on-exec) for dev->args.path, whose address
+ * goes in *@sa. Return: the fd (the caller's); the path's errors of
+ * vu_sockaddr(); -errno of socket().
+ */
+static int
+vu_socket(struct vxpath_dev *dev, struct sockaddr_un *sa)
+{
+	int fd, err;
+
+	err = vu_sockaddr(dev, sa);
+	if (err < 0)
+		return err;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err = errno;
+		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
+			   dev->name, strerror(err));
+		return -err;
+	}
+	return fd;
+}
+
+/*
  * Connect to the back-end's socket at dev->args.path.
  * @quiet: a background reconnection attempt (reconnect=): "no back-end
  *         there yet" (ENOENT, ECONNREFUSED) is logged at DEBUG only.
@@ -983,16 +1006,9 @@ vu_connect(struct vxpath_dev *dev, bool quiet)
 	struct sockaddr_un sa;
 	int fd, err;
 
-	err = vu_sockaddr(dev, &sa);
-	if (err < 0)
-		return err;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = errno;
-		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
-			   dev->name, strerror(err));
-		return -err;
-	}
+	fd = vu_socket(dev, &sa);
+	if (fd < 0)
+		return fd;
 	err = vu_set_timeouts(dev, fd);
 	if (err < 0) {
 		close(fd);
@@ -1033,16 +1049,9 @@ vu_listen(struct vxpath_dev *dev, struct vxpath_vu *vu)
 	struct sockaddr_un sa;
 	int fd, err;
 
-	err = vu_sockaddr(dev, &sa);
-	if (err < 0)
-		return err;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		err = errno;
-		VXPATH_LOG(ERR, "%s: cannot create a Unix socket: %s",
-			   dev->name, strerror(err));
-		return -err;
-	}
+	fd = vu_socket(dev, &sa);
+	if (fd < 0)
+		return fd;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = errno;
 		VXPATH_LOG(ERR, "%s: devarg %s=1: cannot listen on %s: %s%s",
