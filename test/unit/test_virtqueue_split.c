@@ -38,7 +38,6 @@ static void fill_guard_chains(struct vxpath_vq_chain *g)
 		g[i].cookie = (void *)(uintptr_t)0xbad0;
 		g[i].in_len = UINT32_MAX;
 		g[i].ndescs = 1;
-		g[i].tail = 0;
 		g[i].next = 0;
 	}
 }

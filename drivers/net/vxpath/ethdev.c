@@ -1223,21 +1223,15 @@ vxpath_probe(struct rte_vdev_device *vdev)
 			   name, 2 * args.queues, args.queues);
 
 	eth_dev->dev_ops = &vxpath_ops;
-	/* The ring kind is fixed at probe: so is the burst function. A
-	 * packed ring whose back-end may be replaced by a new connection
-	 * takes the queue's handoff lock in each burst (rxtx.h); no other
-	 * port pays for it.
+	/* The ring kind and descriptor order are fixed at probe: so are
+	 * the burst functions. A packed ring whose back-end may be replaced
+	 * by a new connection takes the queue's handoff lock in each burst
+	 * (rxtx.h); no other port pays for it.
 	 */
-	if (!vxpath_packed(dev)) {
-		eth_dev->rx_pkt_burst = vxpath_rx_burst;
-		eth_dev->tx_pkt_burst = vxpath_tx_burst;
-	} else if (dev->args.server || dev->args.reconnect > 0) {
-		eth_dev->rx_pkt_burst = vxpath_rx_burst_packed_handoff;
-		eth_dev->tx_pkt_burst = vxpath_tx_burst_packed_handoff;
-	} else {
-		eth_dev->rx_pkt_burst = vxpath_rx_burst_packed;
-		eth_dev->tx_pkt_burst = vxpath_tx_burst_packed;
-	}
+	vxpath_burst_select(vxpath_packed(dev),
+			    !!(dev->features & (1ULL << VIRTIO_F_IN_ORDER)),
+			    dev->args.server || dev->args.reconnect > 0,
+			    &eth_dev->rx_pkt_burst, &eth_dev->tx_pkt_burst);
 	eth_dev->tx_pkt_prepare = vxpath_tx_pkt_prepare;
 	vxpath_link_update(eth_dev, 0);
 	pthread_mutex_lock(&dev->ctrl_lock);

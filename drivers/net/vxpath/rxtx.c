@@ -40,9 +40,10 @@
 #define TX_RECLAIM_BURST 64
 
 /*
- * Ring operations for either kind of virtqueue. @packed is a constant at
- * every call site: each burst function is compiled once per ring kind, and
- * the kind is chosen once, at probe, by the burst function ethdev calls.
+ * Ring operations for either kind of virtqueue. @packed and @in_order are
+ * constants at every call site: each burst function is compiled once per
+ * ring kind and descriptor order (VIRTIO_F_IN_ORDER), both fixed at probe,
+ * and the burst function ethdev calls is chosen then (ethdev.c).
  */
 static __rte_always_inline int
 ring_add(struct vxpath_queue *q, const struct vxpath_vq_buf *bufs, uint16_t n,
@@ -52,34 +53,95 @@ ring_add(struct vxpath_queue *q, const struct vxpath_vq_buf *bufs, uint16_t n,
 			vxpath_vq_add(&q->vq, bufs, n, cookie);
 }
 
+/*
+ * The id the next chain added will get: what indexes a chain's Tx header
+ * slot and indirect table.
+ */
+static __rte_always_inline uint16_t
+ring_next_id(const struct vxpath_queue *q, const bool packed,
+	     const bool in_order)
+{
+	if (packed)
+		return in_order ? q->vqp.next_avail : q->vqp.free_head;
+	return q->vq.free_head;
+}
+
 /* @n driver-readable buffers through the indirect table of the next id. */
 static __rte_always_inline int
 ring_add_indirect(struct vxpath_queue *q, void *tables,
 		  const struct vxpath_vq_buf *bufs, uint16_t n, void *cookie,
-		  const bool packed)
+		  const bool packed, const bool in_order)
 {
-	size_t at;
+	size_t at = (size_t)ring_next_id(q, packed, in_order) *
+		    VXPATH_TX_MAX_SEGS;
 
-	if (packed) {
-		at = (size_t)q->vqp.free_head * VXPATH_TX_MAX_SEGS;
+	if (packed)
 		return vxpath_vqp_add_indirect(&q->vqp,
 				(struct vring_packed_desc *)tables + at,
 				bufs, n, cookie);
-	}
-	at = (size_t)q->vq.free_head * VXPATH_TX_MAX_SEGS;
 	return vxpath_vq_add_indirect(&q->vq, (struct vring_desc *)tables + at,
 				      bufs, n, cookie);
 }
 
-/* A chain of one buffer; the caller checked that a descriptor is free. */
+/*
+ * Chains being added in a burst: the producer state of the ring kind the
+ * burst function is compiled for (the other member is dead code), kept in
+ * the burst function's registers between ring_prod_begin() and
+ * ring_prod_end() (struct vxpath_vq_prod, struct vxpath_vqp_prod).
+ */
+struct ring_prod {
+	struct vxpath_vq_prod split;
+	struct vxpath_vqp_prod packed;
+};
+
 static __rte_always_inline void
-ring_add1(struct vxpath_queue *q, uint64_t addr, uint32_t len, bool writable,
-	  void *cookie, const bool packed)
+ring_prod_begin(const struct vxpath_queue *q, struct ring_prod *p,
+		const bool packed, const bool in_order)
 {
 	if (packed)
-		vxpath_vqp_add1(&q->vqp, addr, len, writable, cookie);
+		vxpath_vqp_prod_begin(&q->vqp, &p->packed, in_order);
 	else
-		vxpath_vq_add1(&q->vq, addr, len, writable, cookie);
+		vxpath_vq_prod_begin(&q->vq, &p->split);
+}
+
+static __rte_always_inline void
+ring_prod_end(struct vxpath_queue *q, const struct ring_prod *p,
+	      const bool packed, const bool in_order)
+{
+	if (packed)
+		vxpath_vqp_prod_end(&q->vqp, &p->packed, in_order);
+	else
+		vxpath_vq_prod_end(&q->vq, &p->split);
+}
+
+/* Descriptors free, as adding through @p left them. */
+static __rte_always_inline uint16_t
+ring_prod_num_free(const struct ring_prod *p, const bool packed)
+{
+	return packed ? p->packed.num_free : p->split.num_free;
+}
+
+/* The id the next chain added through @p will get. */
+static __rte_always_inline uint16_t
+ring_prod_next_id(const struct ring_prod *p, const bool packed,
+		  const bool in_order)
+{
+	return packed ? vxpath_vqp_prod_next_id(&p->packed, in_order) :
+			p->split.free_head;
+}
+
+/* A chain of one buffer; the caller checked that a descriptor is free. */
+static __rte_always_inline void
+ring_prod_add1(struct ring_prod *p, uint64_t addr, uint32_t len,
+	       bool writable, void *cookie, const bool packed,
+	       const bool in_order)
+{
+	if (packed)
+		vxpath_vqp_prod_add1(&p->packed, addr, len, writable, cookie,
+				     in_order);
+	else
+		vxpath_vq_prod_add1(&p->split, addr, len, writable, cookie,
+				    in_order);
 }
 
 static __rte_always_inline void
@@ -101,10 +163,13 @@ ring_kick_needed(struct vxpath_queue *q, const bool packed)
 /* Up to @max used chains, consumed: cookies and used lengths. */
 static __rte_always_inline uint16_t
 ring_get_used_burst(struct vxpath_queue *q, void **cookies, uint32_t *lens,
-		    uint16_t max, const bool packed)
+		    uint16_t max, const bool packed, const bool in_order)
 {
-	return packed ? vxpath_vqp_get_used_burst(&q->vqp, cookies, lens, max) :
-			vxpath_vq_get_used_burst(&q->vq, cookies, lens, max);
+	return packed ?
+		vxpath_vqp_get_used_burst_mode(&q->vqp, cookies, lens, max,
+					       in_order) :
+		vxpath_vq_get_used_burst_mode(&q->vq, cookies, lens, max,
+					      in_order);
 }
 
 static __rte_always_inline void
@@ -133,15 +198,6 @@ static __rte_always_inline uint16_t
 ring_size(const struct vxpath_queue *q, const bool packed)
 {
 	return packed ? q->vqp.size : q->vq.size;
-}
-
-/* The id the next chain added will get (both kinds hand out free_head):
- * what indexes a chain's Tx header slot.
- */
-static __rte_always_inline uint16_t
-ring_next_id(const struct vxpath_queue *q, const bool packed)
-{
-	return packed ? q->vqp.free_head : q->vq.free_head;
 }
 
 static unsigned int
@@ -243,13 +299,14 @@ queue_broken(struct vxpath_queue *q)
 }
 
 /*
- * Count one frame in the queue's stats: bytes, size bin, multicast and
- * broadcast (by destination address), as upstream's per-queue xstats.
+ * Count one frame of @len bytes in the queue's stats: bytes, size bin,
+ * multicast and broadcast (by destination address), as upstream's
+ * per-queue xstats.
  */
-static inline void
-stats_count_frame(struct vxpath_queue_stats *st, const struct rte_mbuf *m)
+static __rte_always_inline void
+stats_count_frame(struct vxpath_queue_stats *st, const struct rte_mbuf *m,
+		  uint32_t len)
 {
-	uint32_t len = m->pkt_len;
 	const struct rte_ether_addr *dst;
 	unsigned int bin;
 
@@ -282,34 +339,23 @@ mbuf_free_cb(void *arg __rte_unused, void *cookie)
 
 /* --- Rx --- */
 
-static __rte_always_inline void
-rxq_post(struct vxpath_rxq *rxq, struct rte_mbuf *m, const bool packed)
-{
-	/* rte_mempool_get_bulk() hands out mbufs with refcnt 1, one segment
-	 * and no next (rte_mbuf_raw_alloc()'s promise): what is left to set
-	 * lives in the mbuf's first cache line. data_off, refcnt, nb_segs
-	 * and port in one store; Rx has no flags, type or tag yet.
-	 */
-	memcpy(&m->data_off, &rxq->mbuf_rearm, sizeof(rxq->mbuf_rearm));
-	m->ol_flags = 0;
-	m->packet_type = 0;
-	m->vlan_tci = 0;
-	ring_add1(&rxq->q, (uint64_t)(uintptr_t)m->buf_addr +
-		  RTE_PKTMBUF_HEADROOM - VXPATH_NET_HDR_SIZE, rxq->buf_len,
-		  true, m, packed);
-}
-
 static __rte_always_inline uint16_t
-rxq_refill(struct vxpath_rxq *rxq, const bool packed)
+rxq_refill(struct vxpath_rxq *rxq, const bool packed, const bool in_order)
 {
+	/* Read once: the mbuf stores below could alias them, by type. */
+	const uint64_t rearm = rxq->mbuf_rearm;
+	const uint32_t buf_len = rxq->buf_len;
 	struct rte_mbuf *mbufs[RX_REFILL_BURST];
 	struct vxpath_queue *q = &rxq->q;
 	uint16_t posted = 0, n, i;
+	struct ring_prod p;
 
 	if (unlikely(ring_broken(q, packed)))
 		return 0;
-	while (ring_num_free(q, packed) > 0) {
-		n = RTE_MIN(ring_num_free(q, packed), (uint16_t)RX_REFILL_BURST);
+	ring_prod_begin(q, &p, packed, in_order);
+	while (ring_prod_num_free(&p, packed) > 0) {
+		n = RTE_MIN(ring_prod_num_free(&p, packed),
+			    (uint16_t)RX_REFILL_BURST);
 		/* Bulk allocation is all or nothing: when the pool runs low,
 		 * take what is left rather than nothing.
 		 */
@@ -324,10 +370,27 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed)
 						 n) != 0)
 				break;
 		}
-		for (i = 0; i < n; i++)
-			rxq_post(rxq, mbufs[i], packed);
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = mbufs[i];
+
+			/* rte_mempool_get_bulk() hands out mbufs with refcnt
+			 * 1, one segment and no next (rte_mbuf_raw_alloc()'s
+			 * promise): what is left to set lives in the mbuf's
+			 * first cache line. data_off, refcnt, nb_segs and
+			 * port in one store; Rx has no flags, type or tag
+			 * yet.
+			 */
+			memcpy(&m->data_off, &rearm, sizeof(rearm));
+			m->ol_flags = 0;
+			m->packet_type = 0;
+			m->vlan_tci = 0;
+			ring_prod_add1(&p, (uint64_t)(uintptr_t)m->buf_addr +
+				       RTE_PKTMBUF_HEADROOM - VXPATH_NET_HDR_SIZE,
+				       buf_len, true, m, packed, in_order);
+		}
 		posted += n;
 	}
+	ring_prod_end(q, &p, packed, in_order);
 	if (posted > 0) {
 		ring_publish(q, packed);
 		queue_kick(q, packed);
@@ -352,7 +415,11 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 			 offsetof(struct rte_mbuf, data_off) !=
 			 sizeof(rxq->mbuf_rearm));
 	memcpy(&rxq->mbuf_rearm, &tmpl.data_off, sizeof(rxq->mbuf_rearm));
-	return rxq->q.packed ? rxq_refill(rxq, true) : rxq_refill(rxq, false);
+	if (rxq->q.packed)
+		return rxq->q.vqp.in_order ? rxq_refill(rxq, true, true) :
+					     rxq_refill(rxq, true, false);
+	return rxq->q.vq.in_order ? rxq_refill(rxq, false, true) :
+				    rxq_refill(rxq, false, false);
 }
 
 void
@@ -414,11 +481,15 @@ rx_num_buffers_detail(struct vxpath_queue *q, uint16_t nbufs, uint32_t len,
  */
 static __rte_always_inline uint16_t
 rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	 const bool packed)
+	 const bool packed, const bool in_order)
 {
 	struct vxpath_rxq *rxq = queue;
 	struct vxpath_queue *q = &rxq->q;
 	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
+	/* Read once: the mbuf stores below could alias them, by type. */
+	const bool mrg_rxbuf = rxq->mrg_rxbuf;
+	const uint64_t features = q->features;
+	uint16_t mrg_left = rxq->mrg_left;
 	void *bufs[RX_BURST_MAX];
 	uint32_t lens[RX_BURST_MAX];
 	uint16_t nb_rx = 0, want, got, i;
@@ -426,19 +497,20 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	do {
 		want = RTE_MIN((uint16_t)(nb_pkts - nb_rx),
 			       (uint16_t)RX_BURST_MAX);
-		got = ring_get_used_burst(q, bufs, lens, want, packed);
+		got = ring_get_used_burst(q, bufs, lens, want, packed,
+					  in_order);
 		for (i = 0; i < RTE_MIN(got, (uint16_t)RX_PREFETCH); i++)
 			rte_prefetch0(rx_hdr(bufs[i]));
 		for (i = 0; i < got; i++) {
 			struct rte_mbuf *m = bufs[i];
 			const volatile struct virtio_net_hdr *vh;
 			const struct virtio_net_hdr_mrg_rxbuf *h;
-			uint32_t len = lens[i];
+			uint32_t len = lens[i], plen;
 			uint16_t nbufs;
 
 			if (i + RX_PREFETCH < got)
 				rte_prefetch0(rx_hdr(bufs[i + RX_PREFETCH]));
-			if (rxq->mrg_left == 0) {
+			if (likely(mrg_left == 0)) {
 				/* A frame's first buffer: header, then data. */
 				if (unlikely(len < hdr)) {
 					rx_frame_broken(rxq,
@@ -447,53 +519,57 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 						packed);
 					goto out;
 				}
-				m->data_len = (uint16_t)(len - hdr);
-				m->pkt_len = len - hdr;
-				if (!rxq->mrg_rxbuf)
-					goto frame;
+				plen = len - hdr;
+				m->data_len = (uint16_t)plen;
+				m->pkt_len = plen;
 				h = rx_hdr(m);
-				nbufs = rte_le_to_cpu_16(
-					*(const volatile uint16_t *)&h->num_buffers);
-				if (likely(nbufs == 1))
-					goto frame;
-				/* The rest must be among the buffers taken or
-				 * still with the device, or it never ends.
-				 */
-				if (unlikely(nbufs == 0 || nbufs - 1u >
-					     (uint32_t)(got - i - 1) +
-					     vxpath_queue_inflight(q))) {
-					rx_frame_broken(rxq,
-						"num_buffers of a received frame out of range",
-						nbufs, len, &bufs[i], got - i,
-						packed);
-					rx_num_buffers_detail(q, nbufs, len,
-							      packed);
-					goto out;
+				nbufs = mrg_rxbuf ? rte_le_to_cpu_16(
+					*(const volatile uint16_t *)&h->num_buffers) : 1;
+				if (unlikely(nbufs != 1)) {
+					/* The rest must be among the buffers
+					 * taken or still with the device, or
+					 * it never ends.
+					 */
+					if (unlikely(nbufs == 0 || nbufs - 1u >
+						     (uint32_t)(got - i - 1) +
+						     vxpath_queue_inflight(q))) {
+						rx_frame_broken(rxq,
+							"num_buffers of a received frame out of range",
+							nbufs, len, &bufs[i],
+							got - i, packed);
+						rx_num_buffers_detail(q, nbufs,
+								      len,
+								      packed);
+						goto out;
+					}
+					rxq->mrg_head = rxq->mrg_tail = m;
+					mrg_left = nbufs - 1;
+					continue;
 				}
-				rxq->mrg_head = rxq->mrg_tail = m;
-				rxq->mrg_left = nbufs - 1;
-				continue;
+			} else {
+				/* A later buffer holds data from its first
+				 * byte.
+				 */
+				m->data_off = RTE_PKTMBUF_HEADROOM - hdr;
+				m->data_len = (uint16_t)len;
+				rxq->mrg_head->pkt_len += len;
+				rxq->mrg_head->nb_segs++;
+				rxq->mrg_tail->next = m;
+				rxq->mrg_tail = m;
+				if (--mrg_left > 0)
+					continue;
+				m = rxq->mrg_head;
+				rxq->mrg_head = rxq->mrg_tail = NULL;
+				plen = m->pkt_len;
 			}
-			/* A later buffer holds data from its first byte. */
-			m->data_off = RTE_PKTMBUF_HEADROOM - hdr;
-			m->data_len = (uint16_t)len;
-			rxq->mrg_head->pkt_len += len;
-			rxq->mrg_head->nb_segs++;
-			rxq->mrg_tail->next = m;
-			rxq->mrg_tail = m;
-			if (--rxq->mrg_left > 0)
-				continue;
-			m = rxq->mrg_head;
-			rxq->mrg_head = rxq->mrg_tail = NULL;
-frame:
 			/* Offload results (5.1.6.4): a header whose flags and
 			 * gso_type are 0 has none, the common case.
 			 */
 			vh = &rx_hdr(m)->hdr;
-			if (unlikely(m->pkt_len < RTE_ETHER_HDR_LEN ||
+			if (unlikely(plen < RTE_ETHER_HDR_LEN ||
 				     ((vh->flags | vh->gso_type) != 0 &&
 				      vxpath_rx_hdr_apply(rx_hdr(m), m,
-							  q->features) < 0))) {
+							  features) < 0))) {
 				/* A runt, or a header the device may not
 				 * send: drop and count.
 				 */
@@ -501,11 +577,11 @@ frame:
 				rte_pktmbuf_free(m);
 				continue;
 			}
-			stats_count_frame(&q->stats, m);
+			stats_count_frame(&q->stats, m, plen);
 			pkts[nb_rx++] = m;
 		}
 	} while (got == want && nb_rx < nb_pkts);
-out:
+	rxq->mrg_left = mrg_left;
 	q->stats.packets += nb_rx;
 	if (unlikely(ring_broken(q, packed))) {
 		queue_broken(q);
@@ -513,51 +589,29 @@ out:
 	}
 	if (ring_num_free(q, packed) >= RTE_MIN((uint16_t)RX_REFILL_BURST,
 						ring_size(q, packed) / 4))
-		rxq_refill(rxq, packed);
+		rxq_refill(rxq, packed, in_order);
 	return nb_rx;
-}
-
-uint16_t
-vxpath_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return rx_burst(queue, pkts, nb_pkts, false);
-}
-
-uint16_t
-vxpath_rx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return rx_burst(queue, pkts, nb_pkts, true);
-}
-
-/* Packed rings: the control path may hold the queue (vxpath_queue_resume_base). */
-uint16_t
-vxpath_rx_burst_packed_handoff(void *queue, struct rte_mbuf **pkts,
-			       uint16_t nb_pkts)
-{
-	struct vxpath_queue *q = queue;
-	uint16_t n;
-
-	if (unlikely(!rte_spinlock_trylock(&q->handoff)))
-		return 0;
-	n = rx_burst(queue, pkts, nb_pkts, true);
-	rte_spinlock_unlock(&q->handoff);
-	return n;
+out:
+	/* rx_frame_broken() dropped the frame being assembled. */
+	q->stats.packets += nb_rx;
+	queue_broken(q);
+	return nb_rx;
 }
 
 /* --- Tx --- */
 
 /* Free the mbufs of every chain the device has used, in bulk. */
 static __rte_always_inline uint32_t
-txq_reclaim(struct vxpath_txq *txq, const bool packed)
+txq_reclaim(struct vxpath_txq *txq, const bool packed, const bool in_order)
 {
 	void *done[TX_RECLAIM_BURST];
-	uint32_t lens[TX_RECLAIM_BURST];
 	uint32_t total = 0;
 	uint16_t n;
 
+	/* Driver-readable chains: no used length to look at. */
 	do {
-		n = ring_get_used_burst(&txq->q, done, lens, TX_RECLAIM_BURST,
-					packed);
+		n = ring_get_used_burst(&txq->q, done, NULL, TX_RECLAIM_BURST,
+					packed, in_order);
 		if (n > 0)
 			rte_pktmbuf_free_bulk((struct rte_mbuf **)done, n);
 		total += n;
@@ -571,7 +625,12 @@ vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 	struct vxpath_txq *txq = queue;
 	uint32_t n;
 
-	n = txq->q.packed ? txq_reclaim(txq, true) : txq_reclaim(txq, false);
+	if (txq->q.packed)
+		n = txq->q.vqp.in_order ? txq_reclaim(txq, true, true) :
+					  txq_reclaim(txq, true, false);
+	else
+		n = txq->q.vq.in_order ? txq_reclaim(txq, false, true) :
+					 txq_reclaim(txq, false, false);
 	if (vxpath_queue_broken(&txq->q)) {
 		queue_broken(&txq->q);
 		return -EIO;
@@ -587,7 +646,7 @@ vxpath_txq_drain(struct vxpath_txq *txq)
 }
 
 /* The header may go in the mbuf's headroom only if nobody else sees it. */
-static inline bool
+static __rte_always_inline bool
 tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr)
 {
 	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
@@ -604,9 +663,7 @@ tx_hdr(struct virtio_net_hdr_mrg_rxbuf *h, struct rte_mbuf *m,
        uint64_t features)
 {
 	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK))) {
-		static const struct virtio_net_hdr_mrg_rxbuf zero;
-
-		*h = zero;
+		memset(h, 0, sizeof(*h));
 		return 0;
 	}
 	return vxpath_tx_hdr_fill(h, m, features);
@@ -614,55 +671,62 @@ tx_hdr(struct virtio_net_hdr_mrg_rxbuf *h, struct rte_mbuf *m,
 
 static __rte_always_inline uint16_t
 tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	 const bool packed)
+	 const bool packed, const bool in_order)
 {
 	struct vxpath_vq_buf bufs[VXPATH_TX_MAX_SEGS];
 	struct vxpath_txq *txq = queue;
 	struct vxpath_queue *q = &txq->q;
 	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
-	uint16_t nb_tx, n, sent = 0;
+	const uint64_t features = q->features;
+	unsigned int nb_tx, n, dropped = 0;
+	struct ring_prod p;
 
 	/* Lazily: the device's used entries are read in bulk, when room
 	 * runs short for this burst or below the free threshold.
 	 */
 	if (ring_num_free(q, packed) < RTE_MAX(txq->free_thresh, nb_pkts))
-		txq_reclaim(txq, packed);
+		txq_reclaim(txq, packed, in_order);
 	if (unlikely(ring_broken(q, packed))) {
 		queue_broken(q);
 		return 0;
 	}
+	ring_prod_begin(q, &p, packed, in_order);
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct rte_mbuf *m = pkts[nb_tx], *seg;
 		struct virtio_net_hdr_mrg_rxbuf *h;
 		bool in_headroom = tx_header_in_headroom(m, hdr);
-		uint16_t need = m->nb_segs + (in_headroom ? 0 : 1);
+		uint16_t need;
+		int ret;
 
-		if (likely(need == 1)) {
+		if (likely(m->nb_segs == 1 && in_headroom)) {
 			/* One segment, header in its headroom: one
 			 * descriptor, header and data together.
 			 */
-			if (unlikely(ring_num_free(q, packed) == 0))
+			if (unlikely(ring_prod_num_free(&p, packed) == 0))
 				break;
 			h = rte_pktmbuf_mtod_offset(m, void *, -(int)hdr);
-			if (unlikely(tx_hdr(h, m, q->features) < 0)) {
+			if (unlikely(tx_hdr(h, m, features) < 0)) {
 				q->stats.errors++;
+				dropped++;
 				rte_pktmbuf_free(m);
 				continue;
 			}
-			ring_add1(q, (uint64_t)(uintptr_t)h, hdr + m->data_len,
-				  false, m, packed);
-			stats_count_frame(&q->stats, m);
-			sent++;
+			ring_prod_add1(&p, (uint64_t)(uintptr_t)h,
+				       hdr + m->data_len, false, m, packed,
+				       in_order);
+			stats_count_frame(&q->stats, m, m->pkt_len);
 			continue;
 		}
+		need = m->nb_segs + (in_headroom ? 0 : 1);
 		if (unlikely(need > VXPATH_TX_MAX_SEGS ||
 			     need > ring_size(q, packed))) {
 			q->stats.errors++;
+			dropped++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		if ((txq->indirect != NULL ? 1 : need) >
-		    ring_num_free(q, packed))
+		    ring_prod_num_free(&p, packed))
 			break;
 
 		n = 0;
@@ -672,7 +736,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			bufs[n].len = hdr + m->data_len;
 		} else {
 			/* The chain's id indexes its header slot. */
-			h = &txq->hdrs[ring_next_id(q, packed)];
+			h = &txq->hdrs[ring_prod_next_id(&p, packed, in_order)];
 			bufs[n].addr = (uint64_t)(uintptr_t)h;
 			bufs[n].len = hdr;
 			bufs[++n].addr = (uint64_t)rte_pktmbuf_mtod(m, uintptr_t);
@@ -689,55 +753,115 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		/* Offload requests into the header (5.1.6.2); a packet asking
 		 * for what was not negotiated can never be sent: drop it.
 		 */
-		if (unlikely(tx_hdr(h, m, q->features) < 0)) {
+		if (unlikely(tx_hdr(h, m, features) < 0)) {
 			q->stats.errors++;
+			dropped++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		/* Two buffers or more: one ring descriptor and an
-		 * indirect table, when the device takes them.
+		 * indirect table, when the device takes them. The general
+		 * add works on the virtqueue itself.
 		 */
-		if (unlikely((txq->indirect != NULL ?
-			      ring_add_indirect(q, txq->indirect, bufs, n, m,
-						packed) :
-			      ring_add(q, bufs, n, m, packed)) < 0))
+		ring_prod_end(q, &p, packed, in_order);
+		ret = txq->indirect != NULL ?
+			ring_add_indirect(q, txq->indirect, bufs, n, m, packed,
+					  in_order) :
+			ring_add(q, bufs, n, m, packed);
+		ring_prod_begin(q, &p, packed, in_order);
+		if (unlikely(ret < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
-		stats_count_frame(&q->stats, m);
-		sent++;
+		stats_count_frame(&q->stats, m, m->pkt_len);
 	}
-	if (sent > 0) {
+	ring_prod_end(q, &p, packed, in_order);
+	/* Every packet taken was sent, but those dropped. */
+	if (nb_tx > dropped) {
 		ring_publish(q, packed);
 		queue_kick(q, packed);
 	}
-	q->stats.packets += sent;
+	q->stats.packets += nb_tx - dropped;
 	return nb_tx;
 }
 
-uint16_t
-vxpath_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return tx_burst(queue, pkts, nb_pkts, false);
+/*
+ * The burst functions ethdev calls, one set per ring kind and descriptor
+ * order. The _handoff forms are for packed rings of a port whose back-end
+ * can be replaced (server=1, reconnect=): each burst holds the queue's
+ * handoff lock and returns 0 while the control path holds it
+ * (vxpath_queue_resume_base()).
+ */
+#define BURST_FUNCS(name, packed, in_order)				\
+static uint16_t								\
+rx_burst_##name(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)	\
+{									\
+	return rx_burst(queue, pkts, nb_pkts, packed, in_order);	\
+}									\
+static uint16_t								\
+tx_burst_##name(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)	\
+{									\
+	return tx_burst(queue, pkts, nb_pkts, packed, in_order);	\
 }
 
-uint16_t
-vxpath_tx_burst_packed(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)
-{
-	return tx_burst(queue, pkts, nb_pkts, true);
+#define HANDOFF_FUNCS(name)						\
+static uint16_t								\
+rx_burst_##name##_handoff(void *queue, struct rte_mbuf **pkts,		\
+			  uint16_t nb_pkts)				\
+{									\
+	struct vxpath_queue *q = queue;					\
+	uint16_t n;							\
+									\
+	if (unlikely(!rte_spinlock_trylock(&q->handoff)))		\
+		return 0;						\
+	n = rx_burst_##name(queue, pkts, nb_pkts);			\
+	rte_spinlock_unlock(&q->handoff);				\
+	return n;							\
+}									\
+static uint16_t								\
+tx_burst_##name##_handoff(void *queue, struct rte_mbuf **pkts,		\
+			  uint16_t nb_pkts)				\
+{									\
+	struct vxpath_queue *q = queue;					\
+	uint16_t n;							\
+									\
+	if (unlikely(!rte_spinlock_trylock(&q->handoff)))		\
+		return 0;						\
+	n = tx_burst_##name(queue, pkts, nb_pkts);			\
+	rte_spinlock_unlock(&q->handoff);				\
+	return n;							\
 }
 
-uint16_t
-vxpath_tx_burst_packed_handoff(void *queue, struct rte_mbuf **pkts,
-			       uint16_t nb_pkts)
-{
-	struct vxpath_queue *q = queue;
-	uint16_t n;
+BURST_FUNCS(split, false, false)
+BURST_FUNCS(split_in_order, false, true)
+BURST_FUNCS(packed, true, false)
+BURST_FUNCS(packed_in_order, true, true)
+HANDOFF_FUNCS(packed)
+HANDOFF_FUNCS(packed_in_order)
 
-	if (unlikely(!rte_spinlock_trylock(&q->handoff)))
-		return 0;
-	n = tx_burst(queue, pkts, nb_pkts, true);
-	rte_spinlock_unlock(&q->handoff);
-	return n;
+void
+vxpath_burst_select(bool packed, bool in_order, bool handoff,
+		    eth_rx_burst_t *rx, eth_tx_burst_t *tx)
+{
+	static const struct {
+		eth_rx_burst_t rx;
+		eth_tx_burst_t tx;
+	} table[2][2][2] = {
+		/* [packed][in_order][handoff]; split rings need no lock */
+		[0][0][0] = { rx_burst_split, tx_burst_split },
+		[0][0][1] = { rx_burst_split, tx_burst_split },
+		[0][1][0] = { rx_burst_split_in_order, tx_burst_split_in_order },
+		[0][1][1] = { rx_burst_split_in_order, tx_burst_split_in_order },
+		[1][0][0] = { rx_burst_packed, tx_burst_packed },
+		[1][0][1] = { rx_burst_packed_handoff,
+			      tx_burst_packed_handoff },
+		[1][1][0] = { rx_burst_packed_in_order,
+			      tx_burst_packed_in_order },
+		[1][1][1] = { rx_burst_packed_in_order_handoff,
+			      tx_burst_packed_in_order_handoff },
+	};
+
+	*rx = table[packed][in_order][handoff].rx;
+	*tx = table[packed][in_order][handoff].tx;
 }
 
 int
@@ -754,7 +878,8 @@ vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base)
 	rte_spinlock_lock(&q->handoff);
 	/* Odd virtqueue indexes are transmitqs (virtio-net 5.1.2). */
 	if (q->vq_index & 1)
-		txq_reclaim(container_of(q, struct vxpath_txq, q), true);
+		txq_reclaim(container_of(q, struct vxpath_txq, q), true,
+			    q->vqp.in_order);
 	if (vxpath_vqp_used_count(&q->vqp, 1) > 0 || q->vqp.inorder_left > 0)
 		ret = -EAGAIN;
 	else

@@ -8,9 +8,11 @@
 #ifndef VXPATH_RXTX_H
 #define VXPATH_RXTX_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/virtio_net.h>
+#include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 #include <rte_spinlock.h>
@@ -230,41 +232,27 @@ void vxpath_rxq_drain(struct vxpath_rxq *rxq);
 void vxpath_txq_drain(struct vxpath_txq *txq);
 
 /**
- * Receive up to @nb_pkts packets (rte_eth_rx_burst). The mbufs are handed
- * to the caller, who frees them. Multi-buffer frames (MRG_RXBUF) arrive as
- * mbuf chains. On a ring the device broke, returns 0 and brings the link
- * down.
+ * The burst functions of a port (rte_eth_rx_burst, rte_eth_tx_burst), one
+ * set per ring kind (@packed: VIRTIO_F_RING_PACKED) and descriptor order
+ * (@in_order: VIRTIO_F_IN_ORDER), both fixed at probe, so that neither is
+ * tested per packet. @handoff: the port's back-end connection can be
+ * replaced (server=1, reconnect=): on packed rings each burst then holds
+ * the queue's handoff lock and returns 0 while the control path holds it
+ * (vxpath_queue_resume_base()); split rings need no lock.
+ *
+ * Receive (*@rx): up to nb_pkts packets; the mbufs are handed to the
+ * caller, who frees them. Multi-buffer frames (MRG_RXBUF) arrive as mbuf
+ * chains. On a ring the device broke, returns 0 and brings the link down.
  * Return: packets received.
+ *
+ * Transmit (*@tx): up to nb_pkts packets. Mbufs accepted belong to the
+ * driver until the device returns them; packets that can never be sent
+ * (more than VXPATH_TX_MAX_SEGS segments, offloads not negotiated) are
+ * freed and counted as errors. Return: packets accepted (sent or dropped);
+ * the rest stay the caller's.
  */
-uint16_t vxpath_rx_burst(void *rxq, struct rte_mbuf **pkts, uint16_t nb_pkts);
-/** vxpath_rx_burst() for packed rings, chosen at probe. */
-uint16_t vxpath_rx_burst_packed(void *rxq, struct rte_mbuf **pkts,
-				uint16_t nb_pkts);
-/**
- * vxpath_rx_burst_packed() for a port whose back-end connection can be
- * replaced (server=1, reconnect=): each burst holds the queue's handoff
- * lock, and returns 0 when the control path holds it
- * (vxpath_queue_resume_base()). Chosen at probe.
- */
-uint16_t vxpath_rx_burst_packed_handoff(void *rxq, struct rte_mbuf **pkts,
-					uint16_t nb_pkts);
-
-/**
- * Transmit up to @nb_pkts packets (rte_eth_tx_burst). Mbufs accepted
- * belong to the driver until the device returns them; packets that can
- * never be sent (more than VXPATH_TX_MAX_SEGS segments) are freed and
- * counted as errors.
- * Return: packets accepted (sent or dropped); the rest stay the caller's.
- */
-uint16_t vxpath_tx_burst(void *txq, struct rte_mbuf **pkts, uint16_t nb_pkts);
-/** vxpath_tx_burst() for packed rings, chosen at probe. */
-uint16_t vxpath_tx_burst_packed(void *txq, struct rte_mbuf **pkts,
-				uint16_t nb_pkts);
-/** vxpath_tx_burst_packed() under the handoff lock, as
- * vxpath_rx_burst_packed_handoff().
- */
-uint16_t vxpath_tx_burst_packed_handoff(void *txq, struct rte_mbuf **pkts,
-					uint16_t nb_pkts);
+void vxpath_burst_select(bool packed, bool in_order, bool handoff,
+			 eth_rx_burst_t *rx, eth_tx_burst_t *tx);
 
 /**
  * Free the mbufs of Tx chains the device has used (rte_eth_tx_done_cleanup):
@@ -274,7 +262,7 @@ uint16_t vxpath_tx_burst_packed_handoff(void *txq, struct rte_mbuf **pkts,
 int vxpath_tx_done_cleanup(void *txq, uint32_t free_cnt);
 
 /**
- * Prepare packets for vxpath_tx_burst() (rte_eth_tx_prepare): checks
+ * Prepare packets for the Tx burst function (rte_eth_tx_prepare): checks
  * their offload requests against the queue's features and writes the
  * pseudo-header checksums the virtio-net header needs (offload.c).
  * Return: packets prepared; at the first one refused, rte_errno is set.

@@ -32,18 +32,17 @@
  * Private bookkeeping, one entry per descriptor. The chain fields are valid
  * in the entry of a chain's head descriptor. Links live here, not in the
  * shared descriptor table, so that a device writing into the table cannot
- * steer the driver's free list.
+ * steer the driver's free list. A split chain taken off the free list
+ * keeps the list's links between its descriptors: its last descriptor is
+ * ndescs - 1 links after its head. Under VIRTIO_F_IN_ORDER chains take
+ * descriptors in ring order and next is not used. 16 bytes, four entries
+ * a cache line.
  */
 struct vxpath_vq_chain {
 	void *cookie;      /**< head: caller's pointer; NULL when not a head */
 	uint32_t in_len;   /**< head: bytes the device may write */
 	uint16_t ndescs;   /**< head: descriptors in the chain */
-	uint16_t tail;     /**< head: last descriptor of the chain */
 	uint16_t next;     /**< next descriptor in the chain or free list */
-	uint16_t order;    /**< VIRTIO_F_IN_ORDER: entry i holds the id made
-			    * available i places after the oldest
-			    * outstanding chain's (modulo size): a FIFO of
-			    * ids in availability order, by position */
 };
 
 /**
@@ -94,29 +93,42 @@ vxpath_vq_indirect_args_check(const void *table,
 	return 0;
 }
 
-/** Driver-side state of one split virtqueue. */
+/**
+ * Driver-side state of one split virtqueue.
+ *
+ * Descriptors are handed out in one of two ways, fixed when the virtqueue
+ * is set up:
+ *   free list (the device may use chains in any order): free_head is the
+ *     first descriptor of a list linked through chains[].next;
+ *   VIRTIO_F_IN_ORDER (2.7.9, vxpath_vq_set_in_order()): in ring order.
+ *     A chain takes the next descriptors of the table after the previous
+ *     chain's (wrapping at size); free_head is the first of them. The
+ *     outstanding chains then lie back to back, oldest first, from
+ *     (free_head + num_free) mod size: the oldest chain's head is the id
+ *     the next used entry must name, and no list or FIFO is kept.
+ */
 struct vxpath_vq {
 	struct vring_desc *desc;   /**< descriptor table, size entries (2.7.5) */
 	struct vring_avail *avail; /**< available ring (2.7.6) */
 	struct vring_used *used;   /**< used ring (2.7.8) */
+	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 	uint16_t size;             /**< descriptors, power of two */
 	uint16_t avail_idx;        /**< driver's free-running avail->idx */
 	uint16_t used_idx;         /**< next used entry to read, free-running */
 	uint16_t num_free;         /**< descriptors not in any chain */
-	uint16_t free_head;        /**< first descriptor of the free list */
+	uint16_t free_head;        /**< next descriptor to hand out */
 	uint16_t inflight;         /**< chains made available, not yet used */
 	uint16_t kicked_idx;       /**< avail_idx at the last kick decision */
-	uint16_t order_head;       /**< IN_ORDER: FIFO position (in chains[]
-				    * .order) of the oldest outstanding chain */
-	uint16_t inorder_left;       /**< IN_ORDER: chains of the batch being
-				    * consumed still to hand out (last one
-				    * included) */
-	uint32_t inorder_len;        /**< IN_ORDER: used length of its last chain */
+	uint16_t inorder_left;     /**< IN_ORDER: chains of the batch being
+				    * consumed still to hand out, from the
+				    * oldest on (its last one included) */
+	uint32_t inorder_len;      /**< IN_ORDER: used length of its last chain */
 	bool event_idx;            /**< VIRTIO_RING_F_EVENT_IDX negotiated */
 	bool in_order;             /**< VIRTIO_F_IN_ORDER negotiated */
+	bool any_writable;         /**< a device-writable chain was added
+				    * since the last reset */
 	bool broken;               /**< the device broke a rule; see 'why' */
 	const char *why;           /**< static text of the first violation */
-	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
 	char detail[128];          /**< 'why' with the values at fault, for
 				    * the port's one error line (rxtx.c) */
 };
@@ -153,10 +165,12 @@ void vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on);
  * the order they were made available and may write one used ring entry
  * for a batch of them, naming the last chain of the batch, at the entry
  * matching the batch's first chain, and advance used->idx by the batch's
- * length (skipping the others' entries). The driver then hands out every
- * chain of the batch, oldest first, from a private FIFO of ids kept in
- * availability order. Checks, besides those of vxpath_vq_get_used(): the
- * entry names an outstanding chain at or after the oldest one and within
+ * length (skipping the others' entries). The driver hands descriptors out
+ * in ring order (struct vxpath_vq), so the chains outstanding are known
+ * by position: a used entry naming the oldest chain completes it, one
+ * naming a later chain completes every chain up to it, each handed out in
+ * turn. Checks, besides those of vxpath_vq_get_used(): the entry names
+ * the head of an outstanding chain at or after the oldest one and within
  * the entries used->idx covers; no chain the batch skips has
  * device-writable buffers (the entry carries the used length of the last
  * chain only, and 2.7.8 lets the driver trust no byte of a writable buffer
@@ -269,50 +283,142 @@ void vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
 			   uint32_t len);
 
 /**
- * VIRTIO_F_IN_ORDER slow path of vxpath_vq_get_used_burst(): hand out the
- * oldest outstanding chain, opening a batch (one used entry naming a later
- * chain, 2.7.9) when none is being consumed. @ready: used entries
- * published and not consumed (vxpath_vq_used_count()), at least 1.
- * Return: 0 with *@cookie and *@len set; -EIO if the entry is invalid (the
- * queue is then broken).
+ * VIRTIO_F_IN_ORDER: the used entry at the next unread place names @id,
+ * with length @len, and not the oldest outstanding chain (which starts at
+ * descriptor @oldest): a batch (2.7.9) or a bad entry. Checks that @id is
+ * the head of an outstanding chain among the first @ready ones (the
+ * entries used->idx covers), that no chain before it is device-writable,
+ * and its length. @single: every outstanding chain takes one descriptor
+ * (the caller's chain count equals the descriptors outstanding); with no
+ * device-writable chain added since the last reset as well, the chains
+ * are known by arithmetic and the check takes constant time; otherwise it
+ * walks the chains. Slow path of vxpath_vq_get_used_burst_mode().
+ * Return: chains the batch completes, the oldest first (>= 1), with
+ * *@last_len the used length of its last chain; 0 if the entry is invalid
+ * (the queue is then broken).
  */
-int vxpath_vq_get_used_in_order(struct vxpath_vq *vq, uint16_t ready,
-				void **cookie, uint32_t *len);
+uint16_t vxpath_vq_in_order_batch(struct vxpath_vq *vq, uint16_t oldest,
+				  uint16_t ready, uint32_t id, uint32_t len,
+				  bool single, uint32_t *last_len);
 
 /**
- * Make a chain of one buffer available: the datapath's form of
+ * The driver's side of a split virtqueue while a burst of chains is added
+ * (2.7.13): the fields of struct vxpath_vq that adding changes, copied to
+ * the caller's stack by vxpath_vq_prod_begin() and written back by
+ * vxpath_vq_prod_end(), so that the compiler keeps them in registers
+ * across the stores into shared memory (which, by type, could alias
+ * them). Between begin and end only the vxpath_vq_prod_* functions may
+ * add to the virtqueue; the chains added are published by
+ * vxpath_vq_publish() after end.
+ */
+struct vxpath_vq_prod {
+	struct vring_desc *desc;     /**< vq->desc */
+	__le16 *avail_ring;          /**< vq->avail->ring */
+	struct vxpath_vq_chain *chains; /**< vq->chains */
+	/* 32-bit copies of 16-bit fields: each fits a register of its own. */
+	uint32_t mask;       /**< vq->size - 1 */
+	uint32_t free_head;  /**< next descriptor to hand out */
+	uint32_t avail_idx;  /**< index of the next ring entry (the low 16
+			      * bits are avail->idx's) */
+	uint32_t num_free;   /**< descriptors free */
+	bool any_writable;   /**< a device-writable chain was added */
+};
+
+/** Start adding chains to @vq through @p (struct vxpath_vq_prod). */
+static __rte_always_inline void
+vxpath_vq_prod_begin(const struct vxpath_vq *vq, struct vxpath_vq_prod *p)
+{
+	p->desc = vq->desc;
+	p->avail_ring = vq->avail->ring;
+	p->chains = vq->chains;
+	p->mask = vq->size - 1;
+	p->free_head = vq->free_head;
+	p->avail_idx = vq->avail_idx;
+	p->num_free = vq->num_free;
+	p->any_writable = false;
+}
+
+/** Write what @p added back into @vq. */
+static __rte_always_inline void
+vxpath_vq_prod_end(struct vxpath_vq *vq, const struct vxpath_vq_prod *p)
+{
+	/* One available ring entry a chain. */
+	vq->inflight = (uint16_t)(vq->inflight + (uint16_t)(p->avail_idx -
+							     vq->avail_idx));
+	vq->free_head = (uint16_t)p->free_head;
+	vq->avail_idx = (uint16_t)p->avail_idx;
+	vq->num_free = (uint16_t)p->num_free;
+	if (p->any_writable)
+		vq->any_writable = true;
+}
+
+/**
+ * Put chain @id in the next available ring entry through @p. The entry is
+ * only stored when it changes: under VIRTIO_F_IN_ORDER with chains of one
+ * descriptor it holds the same id lap after lap, and an entry left alone
+ * keeps its cache line shared with the device, which reads it.
+ */
+static __rte_always_inline void
+vxpath_vq_prod_avail(struct vxpath_vq_prod *p, uint32_t id)
+{
+	__le16 *e = &p->avail_ring[p->avail_idx & p->mask];
+
+	if (*e != rte_cpu_to_le_16((uint16_t)id))
+		*e = rte_cpu_to_le_16((uint16_t)id);
+	p->avail_idx++;
+}
+
+/**
+ * Make a chain of one buffer available through @p: the datapath's form of
  * vxpath_vq_add() (2.7.13), inline and without its argument checks.
  * @addr, @len: the buffer (our virtual address, bytes); @writable: the
  * device writes it (Rx) or reads it (Tx). @cookie: non-NULL, returned with
- * the chain by vxpath_vq_get_used_burst(). The caller guarantees a free
- * descriptor (num_free >= 1) and a queue not broken. Published by
- * vxpath_vq_publish().
+ * the chain by vxpath_vq_get_used_burst(). @in_order: vq->in_order, a
+ * constant where the caller knows it (each burst function of rxtx.c is
+ * compiled once per value): the descriptor is the next in ring order, or
+ * the head of the free list. The caller guarantees a free descriptor
+ * (p->num_free >= 1) and a queue not broken.
  * Return: the chain's id (its only descriptor).
  */
 static __rte_always_inline uint16_t
-vxpath_vq_add1(struct vxpath_vq *vq, uint64_t addr, uint32_t len,
-	       bool writable, void *cookie)
+vxpath_vq_prod_add1(struct vxpath_vq_prod *p, uint64_t addr, uint32_t len,
+		    bool writable, void *cookie, const bool in_order)
 {
-	uint16_t mask = vq->size - 1;
-	uint16_t id = vq->free_head;
-	struct vxpath_vq_chain *c = &vq->chains[id];
-	struct vring_desc *d = &vq->desc[id];
+	uint32_t id = p->free_head;
+	struct vxpath_vq_chain *c = &p->chains[id];
+	struct vring_desc *d = &p->desc[id];
 
 	d->addr = rte_cpu_to_le_64(addr);
 	d->len = rte_cpu_to_le_32(len);
 	d->flags = rte_cpu_to_le_16(writable ? VRING_DESC_F_WRITE : 0);
-	vq->free_head = c->next;
+	p->free_head = in_order ? (id + 1) & p->mask : c->next;
 	c->cookie = cookie;
 	c->in_len = writable ? len : 0;
 	c->ndescs = 1;
-	c->tail = id;
-	if (vq->in_order)
-		vq->chains[(uint16_t)(vq->order_head + vq->inflight) &
-			   mask].order = id;
-	vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(id);
-	vq->avail_idx++;
-	vq->num_free--;
-	vq->inflight++;
+	if (writable)
+		p->any_writable = true;
+	vxpath_vq_prod_avail(p, id);
+	p->num_free--;
+	return (uint16_t)id;
+}
+
+/**
+ * One chain of one buffer, as vxpath_vq_prod_add1() describes, for a
+ * caller that adds one at a time. Published by vxpath_vq_publish().
+ * Return: the chain's id.
+ */
+static inline uint16_t
+vxpath_vq_add1(struct vxpath_vq *vq, uint64_t addr, uint32_t len,
+	       bool writable, void *cookie)
+{
+	struct vxpath_vq_prod p;
+	uint16_t id;
+
+	vxpath_vq_prod_begin(vq, &p);
+	id = vq->in_order ?
+		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, true) :
+		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, false);
+	vxpath_vq_prod_end(vq, &p);
 	return id;
 }
 
@@ -341,33 +447,22 @@ vxpath_vq_used_ready(struct vxpath_vq *vq)
 	return n;
 }
 
-/**
- * Consume up to @max used chains (2.7.14): the datapath's form of
- * vxpath_vq_get_used(), with the same checks (id < size, the chain
- * outstanding, len <= the device-writable bytes posted, IN_ORDER batches
- * as vxpath_vq_set_in_order() describes) and one read of used->idx for the
- * whole burst. The chains' descriptors are free again on return.
- * @cookies, @lens: @max entries each, filled in used order; a
- * driver-readable chain gets length 0. The cookies (buffers) return to
- * the caller.
- * Return: chains consumed (0..@max); on a violation the queue is marked
- * broken and the chains consumed before it are returned.
+/*
+ * Without VIRTIO_F_IN_ORDER: check and consume up to @n used entries
+ * (the caller read @n from used->idx), each naming any outstanding chain.
  */
 static __rte_always_inline uint16_t
-vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
-			 uint32_t *lens, uint16_t max)
+vxpath_vq_used_burst_free_list(struct vxpath_vq *vq, void **cookies,
+			       uint32_t *lens, uint16_t n)
 {
-	const bool in_order = vq->in_order;
-	uint16_t mask = vq->size - 1;
-	uint16_t ready, n, k;
+	const struct vring_used_elem *ring = vq->used->ring;
+	struct vxpath_vq_chain *chains = vq->chains;
+	const uint16_t mask = vq->size - 1, size = vq->size;
+	uint16_t used_idx = vq->used_idx, free_head = vq->free_head;
+	uint16_t num_free = vq->num_free, k, i, tail;
 
-	if (unlikely(vq->broken))
-		return 0;
-	ready = vxpath_vq_used_ready(vq);
-	n = RTE_MIN(ready, max);
 	for (k = 0; k < n; k++) {
-		const struct vring_used_elem *e =
-			&vq->used->ring[vq->used_idx & mask];
+		const struct vring_used_elem *e = &ring[used_idx & mask];
 		struct vxpath_vq_chain *c;
 		uint32_t id, len;
 
@@ -376,23 +471,12 @@ vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
 						      __ATOMIC_RELAXED));
 		len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
 						       __ATOMIC_RELAXED));
-		if (in_order && (vq->inorder_left != 0 ||
-				 id != vq->chains[vq->order_head].order)) {
-			/* A batch (2.7.9), or a bad entry: the slow path
-			 * tells them apart.
-			 */
-			if (vxpath_vq_get_used_in_order(vq, ready - k,
-							&cookies[k],
-							&lens[k]) < 0)
-				break;
-			continue;
-		}
-		if (unlikely(id >= vq->size)) {
+		if (unlikely(id >= size)) {
 			vxpath_vq_mark_broken(vq, "used id out of range", id,
 					      len);
 			break;
 		}
-		c = &vq->chains[id];
+		c = &chains[id];
 		if (unlikely(c->cookie == NULL)) {
 			vxpath_vq_mark_broken(vq, "used id is not an outstanding chain",
 					      id, len);
@@ -407,18 +491,151 @@ vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
 			break;
 		}
 		cookies[k] = c->cookie;
-		lens[k] = len;
+		if (lens != NULL)
+			lens[k] = len;
 		c->cookie = NULL;
-		vq->chains[c->tail].next = vq->free_head;
-		vq->free_head = (uint16_t)id;
-		vq->num_free += c->ndescs;
-		vq->inflight--;
-		vq->used_idx++;
-		if (in_order)
-			vq->order_head = (uint16_t)((vq->order_head + 1) &
-						    mask);
+		/* Its last descriptor goes on top of the free list, linked
+		 * to the old head; the chain's own links stay as they are.
+		 */
+		tail = (uint16_t)id;
+		for (i = 1; i < c->ndescs; i++)
+			tail = chains[tail].next;
+		chains[tail].next = free_head;
+		free_head = (uint16_t)id;
+		num_free += c->ndescs;
+		used_idx++;
 	}
+	vq->used_idx = used_idx;
+	vq->free_head = free_head;
+	vq->num_free = num_free;
+	vq->inflight -= k;
 	return k;
+}
+
+/*
+ * VIRTIO_F_IN_ORDER: check and consume up to @n used chains (the caller
+ * read @ready >= @n from used->idx). The oldest outstanding chain is
+ * known by position (struct vxpath_vq): an entry naming it completes it
+ * (the common case, one compare); an entry naming a later chain is a
+ * batch, checked once by vxpath_vq_in_order_batch() and handed out chain
+ * by chain, possibly over several calls (inorder_left).
+ */
+static __rte_always_inline uint16_t
+vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
+			      uint32_t *lens, uint16_t n, uint16_t ready)
+{
+	const struct vring_used_elem *ring = vq->used->ring;
+	struct vxpath_vq_chain *chains = vq->chains;
+	const uint32_t mask = vq->size - 1;
+	uint32_t used_idx = vq->used_idx, num_free = vq->num_free;
+	uint32_t oldest = (vq->free_head + num_free) & mask;
+	uint32_t left = vq->inorder_left, k = 0, m;
+	uint32_t last_len = vq->inorder_len;
+
+/* Hand out the oldest chain: one used entry consumed. */
+#define VQ_TAKE(len_expr) do {						\
+		struct vxpath_vq_chain *c_ = &chains[oldest];		\
+									\
+		cookies[k] = c_->cookie;				\
+		if (lens != NULL)					\
+			lens[k] = (len_expr);				\
+		k++;							\
+		c_->cookie = NULL;					\
+		oldest = (oldest + c_->ndescs) & mask;			\
+		num_free += c_->ndescs;					\
+		used_idx++;						\
+	} while (0)
+
+	while (k < n) {
+		if (likely(left == 0)) {
+			const struct vring_used_elem *e = &ring[used_idx & mask];
+			const struct vxpath_vq_chain *c = &chains[oldest];
+			uint32_t id, len;
+
+			/* Read each field once: the device may rewrite
+			 * them.
+			 */
+			id = rte_le_to_cpu_32(__atomic_load_n(&e->id,
+							      __ATOMIC_RELAXED));
+			len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
+							       __ATOMIC_RELAXED));
+			if (likely(id == oldest)) {
+				if (c->in_len == 0) {
+					len = 0;
+				} else if (unlikely(len > c->in_len)) {
+					vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
+							      id, len);
+					break;
+				}
+				VQ_TAKE(len);
+				continue;
+			}
+			left = vxpath_vq_in_order_batch(vq, (uint16_t)oldest,
+					(uint16_t)(ready - k), id, len,
+					vq->inflight - k == mask + 1 - num_free,
+					&last_len);
+			if (unlikely(left == 0))
+				break;
+		}
+		/* A batch (2.7.9), checked: its chains one after the other;
+		 * only its last has a used length.
+		 */
+		m = RTE_MIN(left, n - k);
+		left -= m;
+		while (m-- > 0)
+			VQ_TAKE(0);
+		if (left == 0 && lens != NULL)
+			lens[k - 1] = last_len;
+	}
+#undef VQ_TAKE
+	vq->used_idx = (uint16_t)used_idx;
+	vq->num_free = (uint16_t)num_free;
+	vq->inflight = (uint16_t)(vq->inflight - k);
+	vq->inorder_left = (uint16_t)left;
+	vq->inorder_len = last_len;
+	return (uint16_t)k;
+}
+
+/**
+ * Consume up to @max used chains (2.7.14): the datapath's form of
+ * vxpath_vq_get_used(), with the same checks (id < size, the chain
+ * outstanding, len <= the device-writable bytes posted, IN_ORDER batches
+ * as vxpath_vq_set_in_order() describes) and one read of used->idx for the
+ * whole burst. The chains' descriptors are free again on return.
+ * @cookies, @lens: @max entries each, filled in used order; a
+ * driver-readable chain gets length 0. The cookies (buffers) return to
+ * the caller. @lens may be NULL (a constant, for a caller that posts no
+ * device-writable buffers). @in_order: vq->in_order, a constant where the
+ * caller knows it (as for vxpath_vq_prod_add1()).
+ * Return: chains consumed (0..@max); on a violation the queue is marked
+ * broken and the chains consumed before it are returned.
+ */
+static __rte_always_inline uint16_t
+vxpath_vq_get_used_burst_mode(struct vxpath_vq *vq, void **cookies,
+			      uint32_t *lens, uint16_t max,
+			      const bool in_order)
+{
+	uint16_t ready, n;
+
+	if (unlikely(vq->broken))
+		return 0;
+	ready = vxpath_vq_used_ready(vq);
+	n = RTE_MIN(ready, max);
+	if (n == 0)
+		return 0;
+	return in_order ?
+		vxpath_vq_used_burst_in_order(vq, cookies, lens, n, ready) :
+		vxpath_vq_used_burst_free_list(vq, cookies, lens, n);
+}
+
+/** vxpath_vq_get_used_burst_mode() for the virtqueue's own mode. */
+static inline uint16_t
+vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
+			 uint32_t *lens, uint16_t max)
+{
+	return vq->in_order ?
+		vxpath_vq_get_used_burst_mode(vq, cookies, lens, max, true) :
+		vxpath_vq_get_used_burst_mode(vq, cookies, lens, max, false);
 }
 
 /** Addresses of the three parts, for VHOST_SET_VRING_ADDR. */

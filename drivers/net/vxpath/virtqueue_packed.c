@@ -29,11 +29,9 @@
 #define EVENT_FLAGS_MASK 0x3
 #define EVENT_OFF_MASK   0x7fff
 
-/* Marks in chains[].next and tail: virtqueue_packed.h. */
+/* Marks in chains[].next: virtqueue_packed.h. */
 #define ID_PUBLISHED   VXPATH_VQP_ID_PUBLISHED
 #define ID_UNPUBLISHED VXPATH_VQP_ID_UNPUBLISHED
-#define ID_SEEN        VXPATH_VQP_ID_SEEN
-#define ID_NONE        VXPATH_VQP_ID_NONE
 
 /* Offsets of the two event areas inside the ring memory, in bytes. */
 static size_t
@@ -73,13 +71,6 @@ vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
 		   (void *)vq, vq->detail);
 }
 
-/* Avail and used bits of a descriptor made available with @wrap (2.8.1). */
-static inline uint16_t
-avail_bits(bool wrap)
-{
-	return wrap ? DESC_F_AVAIL : DESC_F_USED;
-}
-
 /*
  * A used descriptor written with Device Ring Wrap Counter @wrap has both
  * bits equal to it (2.8.1). Anything else (our own available descriptor,
@@ -105,15 +96,6 @@ slot_advance(const struct vxpath_vqp *vq, uint16_t *slot, bool *wrap,
 		*wrap = !*wrap;
 	}
 	*slot = (uint16_t)s;
-}
-
-/* Index in chains[] of the FIFO entry @pos places after the oldest. */
-static inline uint16_t
-order_pos(const struct vxpath_vqp *vq, uint16_t pos)
-{
-	uint32_t p = (uint32_t)vq->order_head + pos;
-
-	return (uint16_t)(p >= vq->size ? p - vq->size : p);
 }
 
 /* The driver polls: it asks for no used buffer notification (2.8.10). */
@@ -148,8 +130,8 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	vq->batch_first = 0;
 	vq->batch_last = 0;
 	vq->kick_descs = 0;
-	vq->order_head = 0;
 	vq->inorder_left = 0;
+	vq->any_writable = false;
 	vq->inorder_len = 0;
 	/* 2.8.1: both wrap counters start at 1. */
 	vq->avail_wrap = true;
@@ -197,10 +179,10 @@ int
 vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 	       uint16_t n, void *cookie)
 {
-	struct vxpath_vq_chain *c;
-	uint16_t id, slot, i;
+	const bool in_order = vq->in_order;
+	struct vxpath_vqp_prod p;
 	uint64_t in_len = 0;
-	bool wrap;
+	uint16_t id, i;
 
 	if (unlikely(vq->broken))
 		return -EIO;
@@ -215,18 +197,17 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 
 	/*
 	 * Every outstanding chain holds at least one descriptor, so with @n
-	 * descriptors free there is a free id too.
+	 * descriptors free there is a free id too. IN_ORDER: the id is the
+	 * chain's first slot.
 	 */
-	id = vq->free_head;
-	RTE_ASSERT(id < vq->size);
-	c = &vq->chains[id];
-	vq->free_head = c->next;
-
-	slot = vq->next_avail;
-	wrap = vq->avail_wrap;
+	vxpath_vqp_prod_begin(vq, &p, in_order);
+	id = vxpath_vqp_prod_next_id(&p, in_order);
+	if (!in_order) {
+		RTE_ASSERT(id < vq->size);
+		p.free_head = vq->chains[id].next;
+	}
 	for (i = 0; i < n; i++) {
-		struct vring_packed_desc *d = &vq->desc[slot];
-		uint16_t flags = avail_bits(wrap);
+		uint16_t flags = 0;
 
 		if (bufs[i].writable) {
 			flags |= VRING_DESC_F_WRITE;
@@ -234,33 +215,13 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 		}
 		if (i + 1 < n)
 			flags |= VRING_DESC_F_NEXT;
-		d->addr = rte_cpu_to_le_64(bufs[i].addr);
-		d->len = rte_cpu_to_le_32(bufs[i].len);
 		/* 2.8.6 asks for the id in the last descriptor; all have it. */
-		d->id = rte_cpu_to_le_16(id);
-		if (i == 0 && vq->batch_descs == 0) {
-			/*
-			 * The batch's first descriptor: its flags hand the
-			 * whole batch over, at publish (2.8.21.1).
-			 */
-			vq->batch_flags = flags;
-		} else {
-			/*
-			 * Behind the withheld first descriptor: the device,
-			 * reading in ring order (2.8.12), cannot get here
-			 * before it.
-			 */
-			__atomic_store_n(&d->flags, rte_cpu_to_le_16(flags),
-					 __ATOMIC_RELAXED);
-		}
-		/* 2.8.1: the wrap counter toggles past the ring's last slot. */
-		slot_advance(vq, &slot, &wrap, 1);
+		vxpath_vqp_prod_desc(&p, bufs[i].addr, bufs[i].len, id, flags);
 	}
-	vq->next_avail = slot;
-	vq->avail_wrap = wrap;
-	vxpath_vqp_chain_added(vq, id, cookie,
-			       (uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX),
-			       n);
+	vxpath_vqp_prod_chain_added(&p, id, cookie,
+			(uint32_t)RTE_MIN(in_len, (uint64_t)UINT32_MAX), n,
+			in_order);
+	vxpath_vqp_prod_end(vq, &p, in_order);
 	return id;
 }
 
@@ -325,7 +286,9 @@ vxpath_vqp_publish(struct vxpath_vqp *vq)
 	 */
 	__atomic_store_n(&vq->desc[vq->batch_slot].flags,
 			 rte_cpu_to_le_16(vq->batch_flags), __ATOMIC_RELEASE);
-	for (id = vq->batch_first, k = 0; k < vq->batch_chains; k++) {
+	/* IN_ORDER: published means within avail_descs, nothing to mark. */
+	for (id = vq->batch_first, k = 0;
+	     !vq->in_order && k < vq->batch_chains; k++) {
 		uint16_t next = vq->chains[id].next;
 
 		vq->chains[id].next = ID_PUBLISHED;
@@ -403,9 +366,8 @@ vxpath_vqp_kick_needed(struct vxpath_vqp *vq)
 /*
  * Walk the used descriptors from next_used on, in ring order, at most @n of
  * them, each checked as vxpath_vqp_get_used() documents. The chains met
- * before the last are marked in their private entries (next = ID_SEEN,
- * linked through 'tail') so that a chain named twice is caught without
- * reading shared memory again; the marks are undone before returning.
+ * are marked in a bitmap of buffer ids on the stack, so that a chain named
+ * twice is caught without reading shared memory again.
  * Return: descriptors walked that are ready and valid (0..@n); when that is
  * @n (> 0), *@id and *@len describe the last. On a violation the queue is
  * marked broken and 0 returned.
@@ -413,13 +375,15 @@ vxpath_vqp_kick_needed(struct vxpath_vqp *vq)
 static uint32_t
 vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 {
-	uint16_t slot = vq->next_used, seen = ID_NONE;
+	uint64_t seen[VXPATH_VQP_MAX_SIZE / 64];
+	uint16_t slot = vq->next_used;
 	bool wrap = vq->used_wrap;
 	const char *why = NULL;
 	uint32_t k = 0, d = 0, i = 0, l = 0;
 
 	if (unlikely(vq->broken))
 		return 0;
+	memset(seen, 0, sizeof(seen[0]) * ((vq->size + 63u) / 64));
 	while (k < n) {
 		const struct vring_packed_desc *desc = &vq->desc[slot];
 		struct vxpath_vq_chain *c;
@@ -451,7 +415,7 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 			why = "used id is not an outstanding chain";
 			break;
 		}
-		if (unlikely(c->next == ID_SEEN)) {
+		if (unlikely(seen[i / 64] & (1ULL << (i % 64)))) {
 			why = "used id returned twice";
 			break;
 		}
@@ -471,19 +435,10 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 		}
 		if (++k == n)
 			break;
-		c->next = ID_SEEN;
-		c->tail = seen;
-		seen = (uint16_t)i;
+		seen[i / 64] |= 1ULL << (i % 64);
 		/* The device skips the rest of the chain (2.8.6). */
 		d += c->ndescs;
 		slot_advance(vq, &slot, &wrap, c->ndescs);
-	}
-	while (seen != ID_NONE) {
-		struct vxpath_vq_chain *c = &vq->chains[seen];
-
-		seen = c->tail;
-		c->next = ID_PUBLISHED;
-		c->tail = ID_NONE;
 	}
 	if (unlikely(why != NULL)) {
 		vxpath_vqp_mark_broken(vq, why, i, l);
@@ -496,117 +451,169 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 	return k;
 }
 
-/*
- * VIRTIO_F_IN_ORDER (2.8.20): look at the used descriptor at (@slot, @wrap),
- * @d descriptors past next_used, for the batch that starts @pos chains
- * after the oldest outstanding one. It names the batch's last chain.
- * Return the batch's length in chains with *@len the last chain's used
- * length and *@descs the ring slots the batch takes; 0 if the descriptor
- * is not used yet; -1 if it is invalid (the queue is then broken).
- */
-static int
-vqp_in_order_batch(struct vxpath_vqp *vq, uint16_t pos, uint16_t slot,
-		   bool wrap, uint32_t d, uint32_t *len, uint32_t *descs)
+uint16_t
+vxpath_vqp_in_order_batch(struct vxpath_vqp *vq, uint16_t slot, uint16_t avail,
+			  uint16_t flags, uint16_t id, uint32_t len, bool single,
+			  uint32_t *last_len)
 {
-	const struct vring_packed_desc *desc = &vq->desc[slot];
-	const char *why = NULL;
-	struct vxpath_vq_chain *c = NULL;
-	uint32_t i, l, n = 0;
-	uint16_t flags, k;
+	const struct vxpath_vq_chain *c;
+	uint32_t descs = 0;
+	uint16_t n = 0;
+	bool wrap = false;
 
-	if (unlikely(vq->broken))
-		return -1;
-	/* Acquire: id and length are read after the flags (2.8.22). */
-	flags = rte_le_to_cpu_16(__atomic_load_n(&desc->flags,
-						 __ATOMIC_ACQUIRE));
-	if (!desc_is_used(flags, wrap))
+	if (unlikely(avail == 0)) {
+		vxpath_vqp_mark_broken(vq, "used descriptor past the ones made available",
+				       id, len);
 		return 0;
-	/* Read each field once: the device may rewrite it. */
-	i = rte_le_to_cpu_16(__atomic_load_n(&desc->id, __ATOMIC_RELAXED));
-	l = rte_le_to_cpu_32(__atomic_load_n(&desc->len, __ATOMIC_RELAXED));
-	if (unlikely(i >= vq->size)) {
-		vxpath_vqp_mark_broken(vq, "used id out of range", i, l);
-		return -1;
 	}
-	for (k = pos; k < vq->inflight; k++) {
-		c = &vq->chains[vq->chains[order_pos(vq, k)].order];
-		n += c->ndescs;
-		if (unlikely(d + n > vq->avail_descs)) {
-			why = "used descriptor past the ones made available";
-			break;
+	if (unlikely(id >= vq->size)) {
+		vxpath_vqp_mark_broken(vq, "used id out of range", id, len);
+		return 0;
+	}
+	if (unlikely(vq->chains[id].cookie == NULL)) {
+		/* Not the first slot of an outstanding chain. */
+		vxpath_vqp_mark_broken(vq, "used id is not an outstanding chain",
+				       id, len);
+		return 0;
+	}
+	if (single && !vq->any_writable) {
+		/* A chain in every slot from @slot on, all driver-readable:
+		 * the batch is the distance to @id, within those published.
+		 */
+		uint32_t d = id >= slot ? (uint32_t)id - slot :
+					  (uint32_t)id + vq->size - slot;
+
+		if (unlikely(d >= avail)) {
+			vxpath_vqp_mark_broken(vq, "used id names a chain not yet made available",
+					       id, len);
+			return 0;
 		}
-		if (c == &vq->chains[i])
+		*last_len = 0;
+		return (uint16_t)(d + 1);
+	}
+	/* The published chains from @slot on, in ring order, up to @id. */
+	for (;;) {
+		c = &vq->chains[slot];
+		n++;
+		descs += c->ndescs;
+		if (unlikely(descs > avail)) {
+			/* Outstanding, but not among those published. */
+			vxpath_vqp_mark_broken(vq, "used id names a chain not yet made available",
+					       id, len);
+			return 0;
+		}
+		if (slot == id)
 			break;
 		if (unlikely(c->in_len != 0)) {
-			why = "in-order batch skips a device-writable chain (used length unknown)";
-			break;
+			vxpath_vqp_mark_broken(vq,
+				"in-order batch skips a device-writable chain (used length unknown)",
+				id, len);
+			return 0;
 		}
-	}
-	if (why == NULL && unlikely(k == vq->inflight))
-		why = "used id is not a chain in availability order (VIRTIO_F_IN_ORDER)";
-	else if (why == NULL && unlikely(c->next != ID_PUBLISHED))
-		why = "used id names a chain not yet made available";
-	if (unlikely(why != NULL)) {
-		vxpath_vqp_mark_broken(vq, why, i, l);
-		return -1;
+		if (unlikely(descs == avail)) {
+			/* The last published chain, and @id still ahead:
+			 * never step onto slots no published chain holds.
+			 */
+			vxpath_vqp_mark_broken(vq, "used id names a chain not yet made available",
+					       id, len);
+			return 0;
+		}
+		slot_advance(vq, &slot, &wrap, c->ndescs);
 	}
 	if (c->in_len == 0 || !(flags & VRING_DESC_F_WRITE)) {
 		/* Nothing written: the length is reserved (2.8.4). */
-		l = 0;
-	} else if (unlikely(l > c->in_len)) {
+		len = 0;
+	} else if (unlikely(len > c->in_len)) {
 		vxpath_vqp_mark_broken(vq, "used length exceeds the buffers posted",
-				       i, l);
-		return -1;
+				       id, len);
+		return 0;
 	}
-	*len = l;
-	*descs = n;
-	return k - pos + 1;
+	*last_len = len;
+	return n;
 }
 
 /*
- * VIRTIO_F_IN_ORDER: walk batches past the one being consumed until
- * @want chains are known (or no more are used). Return the chains known
- * (may exceed @want); with @offset < that, *@len is the used length of
- * the chain @offset places after the oldest. -1 if the queue broke.
+ * VIRTIO_F_IN_ORDER: walk the chains from next_used on, reading and
+ * checking each batch's used descriptor as the burst would (without
+ * consuming anything), until @want chains are known or no more are used.
+ * Return the chains known (may exceed @want); with @offset below that,
+ * *@len is the used length of the chain @offset places after the oldest
+ * and *@cookie its cookie. -1 if the queue broke.
  */
 static int
-vqp_in_order_walk(struct vxpath_vqp *vq, uint32_t want, uint16_t offset,
-		  uint32_t *len)
+vqp_in_order_walk(struct vxpath_vqp *vq, uint32_t want, uint32_t offset,
+		  void **cookie, uint32_t *len)
 {
-	uint32_t pos = vq->inorder_left, d = 0, l = 0, descs = 0;
-	uint16_t slot = vq->next_used;
+	const uint16_t both = DESC_F_AVAIL | DESC_F_USED;
+	uint32_t pos = 0, end = vq->inorder_left, l = vq->inorder_len;
+	uint16_t slot = vq->next_used, avail = vq->avail_descs;
 	bool wrap = vq->used_wrap;
-	int r;
 
 	if (unlikely(vq->broken))
 		return -1;
-	if (offset < pos)
-		*len = offset + 1u == pos ? vq->inorder_len : 0;
-	while (pos < want) {
-		r = vqp_in_order_batch(vq, (uint16_t)pos, slot, wrap, d, &l,
-				       &descs);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		if (offset >= pos && offset < pos + (uint32_t)r)
-			*len = offset + 1u == pos + (uint32_t)r ? l : 0;
-		pos += (uint32_t)r;
-		d += descs;
-		slot_advance(vq, &slot, &wrap, (uint16_t)descs);
+	for (;;) {
+		/* [pos, end): the batch holding chain 'pos', last length l. */
+		for (; pos < end; pos++) {
+			const struct vxpath_vq_chain *c = &vq->chains[slot];
+
+			if (pos == offset) {
+				*len = pos + 1 == end ? l : 0;
+				*cookie = c->cookie;
+			}
+			avail = (uint16_t)(avail - c->ndescs);
+			slot_advance(vq, &slot, &wrap, c->ndescs);
+		}
+		if (pos >= want)
+			return (int)pos;
+		{
+			const struct vring_packed_desc *d = &vq->desc[slot];
+			const struct vxpath_vq_chain *c = &vq->chains[slot];
+			uint16_t flags, id, k;
+			uint32_t dlen;
+
+			flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
+							__ATOMIC_ACQUIRE));
+			if ((flags & both) != (wrap ? both : 0))
+				return (int)pos;
+			id = rte_le_to_cpu_16(__atomic_load_n(&d->id,
+							      __ATOMIC_RELAXED));
+			dlen = rte_le_to_cpu_32(__atomic_load_n(&d->len,
+							__ATOMIC_RELAXED));
+			if (id == slot && avail != 0) {
+				k = 1;
+				if (c->in_len == 0 ||
+				    !(flags & VRING_DESC_F_WRITE)) {
+					l = 0;
+				} else if (dlen > c->in_len) {
+					vxpath_vqp_mark_broken(vq, "used length exceeds the buffers posted",
+							       id, dlen);
+					return -1;
+				} else {
+					l = dlen;
+				}
+			} else {
+				k = vxpath_vqp_in_order_batch(vq, slot, avail,
+						flags, id, dlen,
+						vq->inflight ==
+						vq->size - vq->num_free, &l);
+				if (k == 0)
+					return -1;
+			}
+			end = pos + k;
+		}
 	}
-	return (int)pos;
 }
 
 uint16_t
 vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max)
 {
+	void *cookie;
 	uint16_t id;
 	uint32_t len;
 	int n;
 
 	if (vq->in_order) {
-		n = vqp_in_order_walk(vq, max, UINT16_MAX, &len);
+		n = vqp_in_order_walk(vq, max, UINT32_MAX, &cookie, &len);
 		return n < 0 ? 0 : (uint16_t)RTE_MIN((uint32_t)n,
 						     (uint32_t)max);
 	}
@@ -617,57 +624,17 @@ void *
 vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset, uint32_t *len)
 {
 	uint32_t n = (uint32_t)offset + 1;
+	void *cookie = NULL;
 	uint16_t id;
 
 	if (vq->in_order) {
-		if (vqp_in_order_walk(vq, n, offset, len) < (int)n)
+		if (vqp_in_order_walk(vq, n, offset, &cookie, len) < (int)n)
 			return NULL;
-		return vq->chains[vq->chains[order_pos(vq, offset)].order]
-			.cookie;
+		return cookie;
 	}
 	if (vqp_walk(vq, n, &id, len) != n)
 		return NULL;
 	return vq->chains[id].cookie;
-}
-
-/* Give the chain @id's buffer id and ring slots back. */
-static void
-vqp_free_chain(struct vxpath_vqp *vq, uint16_t id)
-{
-	struct vxpath_vq_chain *c = &vq->chains[id];
-
-	c->cookie = NULL;
-	c->next = vq->free_head;
-	vq->free_head = id;
-	vq->num_free += c->ndescs;
-	vq->inflight--;
-}
-
-int
-vxpath_vqp_get_used_in_order(struct vxpath_vqp *vq, void **cookie,
-			     uint32_t *len)
-{
-	uint32_t descs = 0;
-	uint16_t id;
-	int r;
-
-	if (vq->inorder_left == 0) {
-		r = vqp_in_order_batch(vq, 0, vq->next_used, vq->used_wrap, 0,
-				       &vq->inorder_len, &descs);
-		if (r <= 0)
-			return r < 0 ? -EIO : -EAGAIN;
-		vq->inorder_left = (uint16_t)r;
-		/* The device skips the batch's slots (2.8.20). */
-		vq->avail_descs -= (uint16_t)descs;
-		slot_advance(vq, &vq->next_used, &vq->used_wrap,
-			     (uint16_t)descs);
-	}
-	id = vq->chains[vq->order_head].order;
-	*cookie = vq->chains[id].cookie;
-	*len = --vq->inorder_left == 0 ? vq->inorder_len : 0;
-	vq->order_head = order_pos(vq, 1);
-	vqp_free_chain(vq, id);
-	return 0;
 }
 
 int

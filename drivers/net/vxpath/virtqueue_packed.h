@@ -67,10 +67,6 @@
 #define VXPATH_VQP_ID_PUBLISHED   0xffff /* made available to the device */
 #define VXPATH_VQP_ID_UNPUBLISHED 0xfffe /* last chain of the unpublished
 					  * batch */
-#define VXPATH_VQP_ID_SEEN        0xfffd /* met earlier in the current used
-					  * walk */
-#define VXPATH_VQP_ID_NONE        0xfffc /* end of the walk's list (in
-					  * 'tail') */
 
 /**
  * Driver-side state of one packed virtqueue.
@@ -83,10 +79,16 @@
  *   ndescs  descriptors (ring slots) the chain takes: next_used moves by
  *           this much when the device returns it (2.8.6);
  *   next    free id: the next id of the free list; outstanding id: private
- *           marks telling whether the chain was published yet;
- *   tail    scratch link while used descriptors are being checked.
+ *           marks telling whether the chain was published yet.
  * None of this lives in shared memory: the device cannot steer the free
  * list, and ids are never read back from the descriptors we wrote.
+ *
+ * Under VIRTIO_F_IN_ORDER (vxpath_vqp_set_in_order()) there is no free
+ * list: a chain's buffer id is the ring slot of its first descriptor. The
+ * outstanding chains lie back to back from next_used on, oldest first, so
+ * the id the next used descriptor must carry is next_used itself, and a
+ * chain is published exactly when it lies within the avail_descs
+ * descriptors from next_used: next is not used.
  */
 struct vxpath_vqp {
 	struct vring_packed_desc *desc;         /**< descriptor ring (2.8.13) */
@@ -115,14 +117,14 @@ struct vxpath_vqp {
 	bool used_wrap;        /**< Device Ring Wrap Counter expected at
 				* next_used */
 	bool batch_wrap;       /**< Driver Ring Wrap Counter at batch_slot */
-	uint16_t order_head;   /**< IN_ORDER: FIFO position (chains[].order)
-				* of the oldest outstanding chain */
 	uint16_t inorder_left; /**< IN_ORDER: chains of the batch being
-				* consumed still to hand out (next_used is
-				* already past the batch) */
+				* consumed still to hand out, from next_used
+				* on (its last one included) */
 	uint32_t inorder_len;  /**< IN_ORDER: used length of its last chain */
 	bool event_idx;        /**< VIRTIO_RING_F_EVENT_IDX negotiated */
 	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
+	bool any_writable;     /**< a device-writable chain was added since
+				* the last reset */
 	bool broken;           /**< the device broke a rule; see 'why' */
 	const char *why;       /**< static text of the first violation */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
@@ -166,9 +168,10 @@ void vxpath_vqp_set_event_idx(struct vxpath_vqp *vq, bool on);
  * VIRTIO_F_IN_ORDER was negotiated (2.8.20, 6.3): the device uses chains in
  * the order they were made available and may write one used descriptor
  * for a batch of them, at next_used, with the buffer id of the batch's last
- * chain; it then skips the ring slots of the whole batch. The driver hands
- * out every chain of the batch, oldest first, from a private FIFO of ids in
- * availability order, and moves next_used past the batch. Checks, besides
+ * chain; it then skips the ring slots of the whole batch. Buffer ids are
+ * ring slots (struct vxpath_vqp), so the driver knows the batch's chains by
+ * position and hands out each in turn, oldest first, moving next_used past
+ * it. Checks, besides
  * those of vxpath_vqp_get_used(): the id names an outstanding, published
  * chain at or after the oldest one; no chain the batch skips has
  * device-writable buffers (the used length is that of the last chain only,
@@ -335,159 +338,291 @@ bool vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq);
 void vxpath_vqp_disable_interrupts(struct vxpath_vqp *vq);
 
 /**
- * VIRTIO_F_IN_ORDER slow path of vxpath_vqp_get_used_burst(): hand out the
- * oldest outstanding chain, from the batch being consumed or from a new one
- * (one used descriptor naming a later chain, 2.8.20).
- * Return: 0 with *@cookie and *@len set; -EAGAIN if no used descriptor is
- * waiting; -EIO if it is invalid (the queue is then broken).
+ * The driver's side of a packed virtqueue while chains are added (2.8.21):
+ * the fields of struct vxpath_vqp that adding changes, copied to the
+ * caller's stack by vxpath_vqp_prod_begin() and written back by
+ * vxpath_vqp_prod_end(), so that the compiler keeps them in registers
+ * across the stores into the descriptor ring (which, by type, could alias
+ * them). Between begin and end only the vxpath_vqp_prod_* functions may
+ * add to the virtqueue; the chains added are published by
+ * vxpath_vqp_publish() after end.
  */
-int vxpath_vqp_get_used_in_order(struct vxpath_vqp *vq, void **cookie,
-				 uint32_t *len);
+struct vxpath_vqp_prod {
+	struct vring_packed_desc *desc;  /**< vq->desc */
+	struct vxpath_vq_chain *chains;  /**< vq->chains */
+	/* 32-bit copies of 16-bit fields: each fits a register of its own. */
+	uint32_t size;         /**< vq->size */
+	uint32_t slot;         /**< next_avail */
+	uint32_t wrap_bits;    /**< avail/used flag bits of the Driver Ring
+				* Wrap Counter at slot (2.8.1) */
+	uint32_t free_head;    /**< first free buffer id (free list) */
+	uint32_t num_free;     /**< ring slots in no chain */
+	uint32_t batch_descs;  /**< descriptors of the unpublished batch */
+	uint32_t batch_flags;  /**< flags of its first descriptor, withheld */
+	uint32_t batch_chains; /**< chains of the unpublished batch (free
+				* list only) */
+	uint32_t batch_first;  /**< its first chain's id (free list) */
+	uint32_t batch_last;   /**< its last chain's id (free list) */
+	uint32_t added;        /**< chains added since begin */
+	bool any_writable;     /**< a device-writable chain was added */
+};
 
 /**
- * Book-keeping of a chain just written to the ring from id @id's entry
- * (taken off the free list): its cookie, its @in_len device-writable bytes
- * and @ndescs ring slots; its place in availability order (IN_ORDER); its
- * link at the end of the unpublished batch (vxpath_vqp_publish() marks the
- * batch's chains published). Shared by vxpath_vqp_add() and
- * vxpath_vqp_add1().
+ * Start adding chains to @vq through @p (struct vxpath_vqp_prod).
+ * @in_order: vq->in_order (a constant where the caller knows it: the free
+ * list's fields are then left alone).
  */
 static __rte_always_inline void
-vxpath_vqp_chain_added(struct vxpath_vqp *vq, uint16_t id, void *cookie,
-		       uint32_t in_len, uint16_t ndescs)
+vxpath_vqp_prod_begin(const struct vxpath_vqp *vq, struct vxpath_vqp_prod *p,
+		      const bool in_order)
 {
-	struct vxpath_vq_chain *c = &vq->chains[id];
+	p->desc = vq->desc;
+	p->chains = vq->chains;
+	p->size = vq->size;
+	p->slot = vq->next_avail;
+	p->wrap_bits = vq->avail_wrap ? VXPATH_VQP_DESC_F_AVAIL :
+					VXPATH_VQP_DESC_F_USED;
+	p->num_free = vq->num_free;
+	p->batch_descs = vq->batch_descs;
+	p->batch_flags = vq->batch_flags;
+	p->added = 0;
+	p->any_writable = false;
+	/* Dead under IN_ORDER, where end does not write them back. */
+	p->free_head = vq->free_head;
+	p->batch_chains = vq->batch_chains;
+	p->batch_first = vq->batch_first;
+	p->batch_last = vq->batch_last;
+	RTE_SET_USED(in_order);
+}
 
-	if (vq->in_order) {
-		uint32_t pos = (uint32_t)vq->order_head + vq->inflight;
-
-		vq->chains[pos >= vq->size ? pos - vq->size : pos].order = id;
+/** Write what @p added back into @vq (@in_order as for begin). */
+static __rte_always_inline void
+vxpath_vqp_prod_end(struct vxpath_vqp *vq, const struct vxpath_vqp_prod *p,
+		    const bool in_order)
+{
+	vq->next_avail = (uint16_t)p->slot;
+	vq->avail_wrap = (p->wrap_bits & VXPATH_VQP_DESC_F_AVAIL) != 0;
+	vq->num_free = (uint16_t)p->num_free;
+	vq->batch_descs = (uint16_t)p->batch_descs;
+	vq->batch_flags = (uint16_t)p->batch_flags;
+	vq->inflight = (uint16_t)(vq->inflight + p->added);
+	if (p->any_writable)
+		vq->any_writable = true;
+	if (!in_order) {
+		vq->free_head = (uint16_t)p->free_head;
+		vq->batch_chains = (uint16_t)p->batch_chains;
+		vq->batch_first = (uint16_t)p->batch_first;
+		vq->batch_last = (uint16_t)p->batch_last;
 	}
-	c->cookie = cookie;
-	c->in_len = in_len;
-	c->ndescs = ndescs;
-	c->tail = VXPATH_VQP_ID_NONE;
-	if (vq->batch_chains == 0)
-		vq->batch_first = id;
-	else
-		vq->chains[vq->batch_last].next = id;
-	vq->batch_last = id;
-	c->next = VXPATH_VQP_ID_UNPUBLISHED;
-	vq->batch_chains++;
-	vq->batch_descs += ndescs;
-	vq->num_free -= ndescs;
-	vq->inflight++;
 }
 
 /**
- * Make a chain of one buffer available: the datapath's form of
+ * Book-keeping of a chain just written to the ring with buffer id @id (off
+ * the free list, or its first slot under IN_ORDER), its descriptors by
+ * vxpath_vqp_prod_desc(): its cookie, its @in_len device-writable bytes
+ * and @ndescs ring slots; without IN_ORDER, its link at the end of the
+ * unpublished batch (vxpath_vqp_publish() marks the batch's chains
+ * published). @in_order: vq->in_order (a constant where the caller knows
+ * it).
+ */
+static __rte_always_inline void
+vxpath_vqp_prod_chain_added(struct vxpath_vqp_prod *p, uint32_t id,
+			    void *cookie, uint32_t in_len, uint32_t ndescs,
+			    const bool in_order)
+{
+	struct vxpath_vq_chain *c = &p->chains[id];
+
+	c->cookie = cookie;
+	c->in_len = in_len;
+	c->ndescs = (uint16_t)ndescs;
+	if (in_len != 0)
+		p->any_writable = true;
+	if (!in_order) {
+		if (p->batch_chains == 0)
+			p->batch_first = id;
+		else
+			p->chains[p->batch_last].next = (uint16_t)id;
+		p->batch_last = id;
+		c->next = VXPATH_VQP_ID_UNPUBLISHED;
+		p->batch_chains++;
+	}
+	p->num_free -= ndescs;
+	p->added++;
+}
+
+/**
+ * Write one descriptor of a chain at p->slot (2.8.21.1) and move on, the
+ * wrap counter toggling past the ring's last slot (2.8.1): @flags gets the
+ * avail/used bits of the Driver Ring Wrap Counter; the first descriptor of
+ * an unpublished batch keeps its flags back (p->batch_flags) until
+ * vxpath_vqp_publish(), the others are stored now, behind it.
+ */
+static __rte_always_inline void
+vxpath_vqp_prod_desc(struct vxpath_vqp_prod *p, uint64_t addr, uint32_t len,
+		     uint32_t id, uint32_t flags)
+{
+	struct vring_packed_desc *d = &p->desc[p->slot];
+
+	flags |= p->wrap_bits;
+	d->addr = rte_cpu_to_le_64(addr);
+	d->len = rte_cpu_to_le_32(len);
+	d->id = rte_cpu_to_le_16((uint16_t)id);
+	if (p->batch_descs == 0) {
+		/* The batch's first descriptor: its flags hand the whole
+		 * batch over, at publish.
+		 */
+		p->batch_flags = flags;
+	} else {
+		/* Behind the withheld first descriptor: the device, reading
+		 * in ring order (2.8.12), cannot get here before it.
+		 */
+		__atomic_store_n(&d->flags, rte_cpu_to_le_16((uint16_t)flags),
+				 __ATOMIC_RELAXED);
+	}
+	p->batch_descs++;
+	if (++p->slot == p->size) {
+		p->slot = 0;
+		p->wrap_bits ^= VXPATH_VQP_DESC_F_AVAIL |
+				VXPATH_VQP_DESC_F_USED;
+	}
+}
+
+/**
+ * Buffer id the next chain added through @p will get: the head of the
+ * free list, or under VIRTIO_F_IN_ORDER (@in_order) the slot it starts at:
+ * what indexes a chain's Tx header slot and indirect table.
+ */
+static __rte_always_inline uint32_t
+vxpath_vqp_prod_next_id(const struct vxpath_vqp_prod *p, const bool in_order)
+{
+	return in_order ? p->slot : p->free_head;
+}
+
+/**
+ * Make a chain of one buffer available through @p: the datapath's form of
  * vxpath_vqp_add() (2.8.21), inline and without its argument checks.
  * @addr, @len: the buffer (our virtual address, bytes); @writable: the
  * device writes it (Rx) or reads it (Tx). @cookie: non-NULL, returned with
- * the chain by vxpath_vqp_get_used_burst(). The caller guarantees a free
- * ring slot (num_free >= 1) and a queue not broken. As every added chain,
- * it joins the unpublished batch: the batch's first descriptor gets its
- * flags only at vxpath_vqp_publish().
+ * the chain by vxpath_vqp_get_used_burst(). @in_order: vq->in_order, a
+ * constant where the caller knows it (each burst function of rxtx.c is
+ * compiled once per value). The caller guarantees a free ring slot
+ * (p->num_free >= 1) and a queue not broken. As every added chain, it
+ * joins the unpublished batch.
  * Return: the chain's buffer id.
  */
 static __rte_always_inline uint16_t
+vxpath_vqp_prod_add1(struct vxpath_vqp_prod *p, uint64_t addr, uint32_t len,
+		     bool writable, void *cookie, const bool in_order)
+{
+	uint32_t id = vxpath_vqp_prod_next_id(p, in_order);
+
+	if (!in_order)
+		p->free_head = p->chains[id].next;
+	vxpath_vqp_prod_desc(p, addr, len, id,
+			     writable ? VRING_DESC_F_WRITE : 0);
+	vxpath_vqp_prod_chain_added(p, id, cookie, writable ? len : 0, 1,
+				    in_order);
+	return (uint16_t)id;
+}
+
+/**
+ * One chain of one buffer, as vxpath_vqp_prod_add1() describes, for a
+ * caller that adds one at a time. Published by vxpath_vqp_publish().
+ * Return: the chain's buffer id.
+ */
+static inline uint16_t
 vxpath_vqp_add1(struct vxpath_vqp *vq, uint64_t addr, uint32_t len,
 		bool writable, void *cookie)
 {
-	uint16_t id = vq->free_head, slot = vq->next_avail;
-	struct vxpath_vq_chain *c = &vq->chains[id];
-	struct vring_packed_desc *d = &vq->desc[slot];
-	uint16_t flags = vq->avail_wrap ? VXPATH_VQP_DESC_F_AVAIL :
-					  VXPATH_VQP_DESC_F_USED;
+	struct vxpath_vqp_prod p;
+	uint16_t id;
 
-	if (writable)
-		flags |= VRING_DESC_F_WRITE;
-	vq->free_head = c->next;
-	d->addr = rte_cpu_to_le_64(addr);
-	d->len = rte_cpu_to_le_32(len);
-	d->id = rte_cpu_to_le_16(id);
-	if (vq->batch_descs == 0)
-		vq->batch_flags = flags;
-	else
-		__atomic_store_n(&d->flags, rte_cpu_to_le_16(flags),
-				 __ATOMIC_RELAXED);
-	if (++slot == vq->size) {
-		slot = 0;
-		vq->avail_wrap = !vq->avail_wrap;
+	if (vq->in_order) {
+		vxpath_vqp_prod_begin(vq, &p, true);
+		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie, true);
+		vxpath_vqp_prod_end(vq, &p, true);
+	} else {
+		vxpath_vqp_prod_begin(vq, &p, false);
+		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie,
+					  false);
+		vxpath_vqp_prod_end(vq, &p, false);
 	}
-	vq->next_avail = slot;
-	vxpath_vqp_chain_added(vq, id, cookie, writable ? len : 0, 1);
 	return id;
 }
 
 /**
- * Consume up to @max used chains (2.8.22): the datapath's form of
- * vxpath_vqp_get_used(), with the same checks (the descriptor's flags say
- * used in the current lap, id < size and outstanding and made available,
- * the used descriptor within those made available, len <= the
- * device-writable bytes posted; IN_ORDER batches), each descriptor read
- * once. The chains' ids and ring slots are free again on return.
- * @cookies, @lens: @max entries each, filled in used order; a chain with
- * nothing written gets length 0. The cookies return to the caller.
- * Return: chains consumed (0..@max); on a violation the queue is marked
- * broken and the chains consumed before it are returned.
+ * Buffer id the next chain added will get (vxpath_vqp_prod_next_id()).
+ */
+static inline uint16_t
+vxpath_vqp_next_id(const struct vxpath_vqp *vq)
+{
+	return vq->in_order ? vq->next_avail : vq->free_head;
+}
+
+/**
+ * VIRTIO_F_IN_ORDER: the used descriptor at @slot (next_used, with @avail
+ * descriptors published from there on) has flags @flags, names buffer id
+ * @id with length @len, and is not the plain completion of the oldest
+ * chain: a batch (2.8.20) or a bad descriptor. Checks that @id is the slot
+ * of an outstanding, published chain, that no chain before it is
+ * device-writable, and its length. @single: every outstanding chain takes
+ * one descriptor (the caller's chain count equals the descriptors
+ * outstanding); with no device-writable chain added since the last reset
+ * as well, the chains are known by arithmetic and the check takes constant
+ * time (DPDK's vhost returns Tx chains so, one used descriptor a burst);
+ * otherwise it walks the chains. Slow path of
+ * vxpath_vqp_get_used_burst_mode().
+ * Return: chains the batch completes, the oldest first (>= 1), with
+ * *@last_len the used length of its last chain; 0 if the descriptor is
+ * invalid (the queue is then broken).
+ */
+uint16_t vxpath_vqp_in_order_batch(struct vxpath_vqp *vq, uint16_t slot,
+				   uint16_t avail, uint16_t flags,
+				   uint16_t id, uint32_t len, bool single,
+				   uint32_t *last_len);
+
+/*
+ * Without VIRTIO_F_IN_ORDER: consume up to @max used descriptors, each
+ * naming any outstanding published chain.
  */
 static __rte_always_inline uint16_t
-vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
-			  uint32_t *lens, uint16_t max)
+vxpath_vqp_used_burst_free_list(struct vxpath_vqp *vq, void **cookies,
+				uint32_t *lens, uint16_t max)
 {
 	const uint16_t both = VXPATH_VQP_DESC_F_AVAIL | VXPATH_VQP_DESC_F_USED;
-	const bool in_order = vq->in_order;
+	struct vxpath_vq_chain *chains = vq->chains;
+	const uint16_t size = vq->size;
+	uint16_t next_used = vq->next_used, avail = vq->avail_descs;
+	uint16_t free_head = vq->free_head, num_free = vq->num_free;
+	uint16_t want = vq->used_wrap ? both : 0;
 	uint16_t k;
 
-	if (unlikely(vq->broken))
-		return 0;
 	for (k = 0; k < max; k++) {
-		const struct vring_packed_desc *d;
+		const struct vring_packed_desc *d = &vq->desc[next_used];
 		struct vxpath_vq_chain *c;
 		const char *why;
 		uint16_t flags, id;
 		uint32_t len;
 
-		if (in_order && vq->inorder_left != 0) {
-			/* The rest of a batch already read and checked
-			 * (its slots already passed): the oldest chain.
-			 */
-			id = vq->chains[vq->order_head].order;
-			c = &vq->chains[id];
-			cookies[k] = c->cookie;
-			lens[k] = --vq->inorder_left == 0 ? vq->inorder_len : 0;
-			if (++vq->order_head == vq->size)
-				vq->order_head = 0;
-			goto free_chain;
-		}
-		d = &vq->desc[vq->next_used];
 		/* Acquire: id and length are read after the flags. */
 		flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
 							 __ATOMIC_ACQUIRE));
-		if ((flags & both) != (vq->used_wrap ? both : 0))
+		if ((flags & both) != want)
 			break;
 		/* Read each field once: the device may rewrite them. */
 		id = rte_le_to_cpu_16(__atomic_load_n(&d->id,
 						      __ATOMIC_RELAXED));
 		len = rte_le_to_cpu_32(__atomic_load_n(&d->len,
 						       __ATOMIC_RELAXED));
-		if (in_order && id != vq->chains[vq->order_head].order) {
-			/* A batch (2.8.20), or a bad descriptor. */
-			if (vxpath_vqp_get_used_in_order(vq, &cookies[k],
-							 &lens[k]) < 0)
-				break;
-			continue;
-		}
-		if (unlikely(vq->avail_descs == 0)) {
+		if (unlikely(avail == 0)) {
 			why = "used descriptor past the ones made available";
 			goto bad;
 		}
-		if (unlikely(id >= vq->size)) {
+		if (unlikely(id >= size)) {
 			why = "used id out of range";
 			goto bad;
 		}
-		c = &vq->chains[id];
+		c = &chains[id];
 		if (unlikely(c->cookie == NULL)) {
 			why = "used id is not an outstanding chain";
 			goto bad;
@@ -504,28 +639,171 @@ vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
 			goto bad;
 		}
 		cookies[k] = c->cookie;
-		lens[k] = len;
+		if (lens != NULL)
+			lens[k] = len;
 		/* The device skips the rest of the chain (2.8.6). */
-		vq->avail_descs -= c->ndescs;
-		vq->next_used += c->ndescs;
-		if (vq->next_used >= vq->size) {
-			vq->next_used -= vq->size;
-			vq->used_wrap = !vq->used_wrap;
+		avail -= c->ndescs;
+		next_used += c->ndescs;
+		if (next_used >= size) {
+			next_used -= size;
+			want ^= both;
 		}
-		if (in_order && ++vq->order_head == vq->size)
-			vq->order_head = 0;
-free_chain:
 		c->cookie = NULL;
-		c->next = vq->free_head;
-		vq->free_head = id;
-		vq->num_free += c->ndescs;
-		vq->inflight--;
+		c->next = free_head;
+		free_head = id;
+		num_free += c->ndescs;
 		continue;
 bad:
 		vxpath_vqp_mark_broken(vq, why, id, len);
 		break;
 	}
+	vq->next_used = next_used;
+	vq->used_wrap = want != 0;
+	vq->avail_descs = avail;
+	vq->free_head = free_head;
+	vq->num_free = num_free;
+	vq->inflight -= k;
 	return k;
+}
+
+/*
+ * VIRTIO_F_IN_ORDER: consume up to @max used chains. The id the next used
+ * descriptor must carry is next_used (struct vxpath_vqp): a descriptor
+ * carrying it completes the oldest chain (one compare); any other is a
+ * batch, checked once by vxpath_vqp_in_order_batch() and handed out chain
+ * by chain, possibly over several calls (inorder_left), without reading
+ * the ring slots it skips.
+ */
+static __rte_always_inline uint16_t
+vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
+			       uint32_t *lens, uint16_t max)
+{
+	const uint32_t both = VXPATH_VQP_DESC_F_AVAIL | VXPATH_VQP_DESC_F_USED;
+	const struct vring_packed_desc *desc = vq->desc;
+	struct vxpath_vq_chain *chains = vq->chains;
+	const uint32_t size = vq->size;
+	uint32_t slot = vq->next_used, avail = vq->avail_descs;
+	uint32_t num_free = vq->num_free, left = vq->inorder_left;
+	uint32_t want = vq->used_wrap ? both : 0;
+	uint32_t last_len = vq->inorder_len;
+	uint32_t k = 0, n;
+
+/* Hand out the chain at slot; the device skips the rest of it (2.8.6). */
+#define VQP_TAKE(len_expr) do {						\
+		struct vxpath_vq_chain *c_ = &chains[slot];		\
+		uint32_t nd_ = c_->ndescs;				\
+									\
+		cookies[k] = c_->cookie;				\
+		if (lens != NULL)					\
+			lens[k] = (len_expr);				\
+		k++;							\
+		c_->cookie = NULL;					\
+		avail -= nd_;						\
+		num_free += nd_;					\
+		slot += nd_;						\
+		if (slot >= size) {					\
+			slot -= size;					\
+			want ^= both;					\
+		}							\
+	} while (0)
+
+	while (k < max) {
+		if (likely(left == 0)) {
+			const struct vring_packed_desc *d = &desc[slot];
+			const struct vxpath_vq_chain *c = &chains[slot];
+			uint32_t flags, id, len;
+
+			/* Acquire: id and length are read after the flags. */
+			flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
+							__ATOMIC_ACQUIRE));
+			if ((flags & both) != want)
+				break;
+			/* Read each field once: the device may rewrite
+			 * them.
+			 */
+			id = rte_le_to_cpu_16(__atomic_load_n(&d->id,
+							      __ATOMIC_RELAXED));
+			len = rte_le_to_cpu_32(__atomic_load_n(&d->len,
+							       __ATOMIC_RELAXED));
+			if (likely(id == slot && avail != 0)) {
+				if (c->in_len == 0 ||
+				    !(flags & VRING_DESC_F_WRITE)) {
+					/* Nothing written: the length is
+					 * reserved (2.8.4).
+					 */
+					len = 0;
+				} else if (unlikely(len > c->in_len)) {
+					vxpath_vqp_mark_broken(vq, "used length exceeds the buffers posted",
+							       id, len);
+					break;
+				}
+				VQP_TAKE(len);
+				continue;
+			}
+			left = vxpath_vqp_in_order_batch(vq, (uint16_t)slot,
+					(uint16_t)avail, (uint16_t)flags,
+					(uint16_t)id, len,
+					vq->inflight - k == size - num_free,
+					&last_len);
+			if (unlikely(left == 0))
+				break;
+		}
+		/* A batch (2.8.20), checked: its chains without reading the
+		 * slots it skips; only its last has a used length.
+		 */
+		n = RTE_MIN(left, max - k);
+		left -= n;
+		while (n-- > 0)
+			VQP_TAKE(0);
+		if (left == 0 && lens != NULL)
+			lens[k - 1] = last_len;
+	}
+#undef VQP_TAKE
+	vq->next_used = (uint16_t)slot;
+	vq->used_wrap = want != 0;
+	vq->avail_descs = (uint16_t)avail;
+	vq->num_free = (uint16_t)num_free;
+	vq->inflight = (uint16_t)(vq->inflight - k);
+	vq->inorder_left = (uint16_t)left;
+	vq->inorder_len = last_len;
+	return (uint16_t)k;
+}
+
+/**
+ * Consume up to @max used chains (2.8.22): the datapath's form of
+ * vxpath_vqp_get_used(), with the same checks (the descriptor's flags say
+ * used in the current lap, id < size and outstanding and made available,
+ * the used descriptor within those made available, len <= the
+ * device-writable bytes posted; IN_ORDER batches), each descriptor read
+ * once. The chains' ids and ring slots are free again on return.
+ * @cookies, @lens: @max entries each, filled in used order; a chain with
+ * nothing written gets length 0. The cookies return to the caller. @lens
+ * may be NULL (a constant, for a caller that posts no device-writable
+ * buffers). @in_order: vq->in_order, a constant where the
+ * caller knows it (as for vxpath_vqp_prod_add1()).
+ * Return: chains consumed (0..@max); on a violation the queue is marked
+ * broken and the chains consumed before it are returned.
+ */
+static __rte_always_inline uint16_t
+vxpath_vqp_get_used_burst_mode(struct vxpath_vqp *vq, void **cookies,
+			       uint32_t *lens, uint16_t max,
+			       const bool in_order)
+{
+	if (unlikely(vq->broken))
+		return 0;
+	return in_order ?
+		vxpath_vqp_used_burst_in_order(vq, cookies, lens, max) :
+		vxpath_vqp_used_burst_free_list(vq, cookies, lens, max);
+}
+
+/** vxpath_vqp_get_used_burst_mode() for the virtqueue's own mode. */
+static inline uint16_t
+vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
+			  uint32_t *lens, uint16_t max)
+{
+	return vq->in_order ?
+		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, true) :
+		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, false);
 }
 
 /** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */

@@ -76,8 +76,8 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->free_head = 0;
 	vq->inflight = 0;
 	vq->kicked_idx = 0;
-	vq->order_head = 0;
 	vq->inorder_left = 0;
+	vq->any_writable = false;
 	vq->inorder_len = 0;
 	vq->broken = false;
 	vq->why = NULL;
@@ -137,7 +137,7 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 	      uint16_t n, void *cookie)
 {
 	uint16_t mask = vq->size - 1;
-	uint16_t head, idx, last = 0, i;
+	uint16_t head, idx, i;
 	uint32_t in_len = 0;
 
 	if (unlikely(vq->broken))
@@ -160,8 +160,9 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 			flags |= VRING_DESC_F_WRITE;
 			in_len += bufs[i].len;
 		}
-		last = idx;
-		idx = vq->chains[idx].next;
+		/* IN_ORDER: the next descriptor in ring order, wrapping. */
+		idx = vq->in_order ? (uint16_t)(idx + 1) & mask :
+				     vq->chains[idx].next;
 		if (i + 1 < n) {
 			flags |= VRING_DESC_F_NEXT;
 			d->next = rte_cpu_to_le_16(idx);
@@ -174,12 +175,11 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 	vq->num_free -= n;
 	vq->chains[head].cookie = cookie;
 	vq->chains[head].in_len = in_len;
+	if (in_len != 0)
+		vq->any_writable = true;
 	vq->chains[head].ndescs = n;
-	vq->chains[head].tail = last;
-	/* Availability order, for VIRTIO_F_IN_ORDER batches. */
-	vq->chains[(uint16_t)(vq->order_head + vq->inflight) & mask].order =
-		head;
-	vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(head);
+	if (vq->avail->ring[vq->avail_idx & mask] != rte_cpu_to_le_16(head))
+		vq->avail->ring[vq->avail_idx & mask] = rte_cpu_to_le_16(head);
 	vq->avail_idx++;
 	vq->inflight++;
 	return head;
@@ -330,91 +330,134 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 	return c->cookie;
 }
 
-/* Id of the chain @pos places after the oldest outstanding one. */
+/* IN_ORDER: the head of the chain after the one at @head (ring order). */
 static inline uint16_t
-vq_order_id(const struct vxpath_vq *vq, uint16_t pos)
+vq_next_chain(const struct vxpath_vq *vq, uint16_t head)
 {
-	return vq->chains[(uint16_t)(vq->order_head + pos) &
-			  (vq->size - 1)].order;
+	return (uint16_t)(head + vq->chains[head].ndescs) & (vq->size - 1);
 }
 
-/*
- * VIRTIO_F_IN_ORDER (2.7.9): read the used entry of the batch that starts
- * @pos chains after the oldest outstanding one; it sits at the used ring
- * entry matching that first chain and names the batch's last chain, which
- * must lie among the @ready chains used->idx covers. Return the batch's
- * length in chains with *@len the last chain's used length; 0 if the entry
- * is invalid (the queue is then broken).
- */
-static uint16_t
-vq_in_order_batch(struct vxpath_vq *vq, uint16_t pos, uint16_t ready,
-		  uint32_t *len)
+uint16_t
+vxpath_vq_in_order_batch(struct vxpath_vq *vq, uint16_t oldest,
+			 uint16_t ready, uint32_t id, uint32_t len, bool single,
+			 uint32_t *last_len)
 {
-	const struct vring_used_elem *e;
 	struct vxpath_vq_chain *c;
-	uint32_t i, l;
-	uint16_t k;
+	uint16_t head = oldest, k;
 
-	e = &vq->used->ring[(uint16_t)(vq->used_idx + pos) & (vq->size - 1)];
-	/* Read each field once: the device may rewrite shared memory. */
-	i = rte_le_to_cpu_32(__atomic_load_n(&e->id, __ATOMIC_RELAXED));
-	l = rte_le_to_cpu_32(__atomic_load_n(&e->len, __ATOMIC_RELAXED));
-	if (unlikely(i >= vq->size)) {
-		vxpath_vq_mark_broken(vq, "used id out of range", i, l);
+	if (unlikely(id >= vq->size)) {
+		vxpath_vq_mark_broken(vq, "used id out of range", id, len);
 		return 0;
 	}
-	for (k = pos; k < ready; k++) {
-		if (vq_order_id(vq, k) == i)
-			break;
-		/* A skipped chain the device may have written into. */
-		if (unlikely(vq->chains[vq_order_id(vq, k)].in_len != 0)) {
+	if (unlikely(vq->chains[id].cookie == NULL)) {
+		/* Not the head of an outstanding chain: a free descriptor,
+		 * a chain already consumed, or one inside a chain.
+		 */
+		vxpath_vq_mark_broken(vq, "used id is not an outstanding chain",
+				      id, len);
+		return 0;
+	}
+	if (single && !vq->any_writable) {
+		/* A chain at every descriptor from @oldest on, all
+		 * driver-readable: the batch is the distance to @id.
+		 */
+		k = (uint16_t)(id - oldest) & (vq->size - 1);
+		if (unlikely(k >= ready)) {
 			vxpath_vq_mark_broken(vq,
-				"in-order batch skips a device-writable chain (used length unknown)",
-				i, l);
+				"used id is not a chain in availability order (VIRTIO_F_IN_ORDER)",
+				id, len);
 			return 0;
 		}
+		*last_len = 0;
+		return (uint16_t)(k + 1);
+	}
+	for (k = 0; k < ready; k++) {
+		if (head == id)
+			break;
+		/* A skipped chain the device may have written into. */
+		if (unlikely(vq->chains[head].in_len != 0)) {
+			vxpath_vq_mark_broken(vq,
+				"in-order batch skips a device-writable chain (used length unknown)",
+				id, len);
+			return 0;
+		}
+		head = vq_next_chain(vq, head);
 	}
 	if (unlikely(k == ready)) {
 		vxpath_vq_mark_broken(vq,
 			"used id is not a chain in availability order (VIRTIO_F_IN_ORDER)",
-			i, l);
+			id, len);
 		return 0;
 	}
-	c = &vq->chains[i];
+	c = &vq->chains[id];
 	if (c->in_len == 0) {
-		l = 0;
-	} else if (unlikely(l > c->in_len)) {
+		len = 0;
+	} else if (unlikely(len > c->in_len)) {
 		vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
-			       i, l);
+				      id, len);
 		return 0;
 	}
-	*len = l;
-	return (uint16_t)(k - pos + 1);
+	*last_len = len;
+	return (uint16_t)(k + 1);
 }
 
 /*
  * VIRTIO_F_IN_ORDER: cookie and used length of the chain @offset places
- * after the oldest outstanding one, opening batches as needed (without
- * consuming anything); NULL if an entry is invalid (queue broken).
+ * after the oldest outstanding one, checking the batches up to it as
+ * vxpath_vq_get_used_burst() would (without consuming anything); NULL if
+ * an entry is invalid (queue broken).
  */
 static void *
 vq_in_order_peek(struct vxpath_vq *vq, uint16_t offset, uint16_t ready,
 		 uint32_t *len)
 {
-	uint16_t pos = vq->inorder_left, n;
+	uint16_t mask = vq->size - 1;
+	uint16_t head = (uint16_t)(vq->free_head + vq->num_free) & mask;
+	uint16_t pos = 0, end = vq->inorder_left, k;
 	uint32_t l = vq->inorder_len;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->broken) || offset >= ready)
 		return NULL;
-	while (pos <= offset) {
-		n = vq_in_order_batch(vq, pos, ready, &l);
-		if (n == 0)
-			return NULL;
-		pos = (uint16_t)(pos + n);
+	/* [pos, end): the batch holding chain 'pos', whose last is 'l'. */
+	for (;;) {
+		for (; pos < end; pos++) {
+			if (pos == offset) {
+				*len = pos + 1 == end ? l : 0;
+				return vq->chains[head].cookie;
+			}
+			head = vq_next_chain(vq, head);
+		}
+		{
+			const struct vring_used_elem *e =
+				&vq->used->ring[(uint16_t)(vq->used_idx + pos) &
+						mask];
+			uint32_t id = rte_le_to_cpu_32(__atomic_load_n(&e->id,
+						__ATOMIC_RELAXED));
+			uint32_t elen = rte_le_to_cpu_32(__atomic_load_n(&e->len,
+						__ATOMIC_RELAXED));
+
+			if (id == head) {
+				k = 1;
+				if (vq->chains[head].in_len == 0) {
+					l = 0;
+				} else if (elen > vq->chains[head].in_len) {
+					vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
+							      id, elen);
+					return NULL;
+				} else {
+					l = elen;
+				}
+			} else {
+				k = vxpath_vq_in_order_batch(vq, head,
+						(uint16_t)(ready - pos), id,
+						elen, vq->inflight ==
+						vq->size - vq->num_free, &l);
+				if (k == 0)
+					return NULL;
+			}
+			end = (uint16_t)(pos + k);
+		}
 	}
-	/* Only the batch's last chain has a used length (2.7.9). */
-	*len = offset + 1 == pos ? l : 0;
-	return vq->chains[vq_order_id(vq, offset)].cookie;
 }
 
 void *
@@ -426,43 +469,6 @@ vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *len)
 		return vq_in_order_peek(vq, offset, vxpath_vq_used_count(vq),
 					len);
 	return vq_check_used(vq, offset, &id, len);
-}
-
-/*
- * Give the chain @id's descriptors back to the free list and count one
- * used entry consumed.
- */
-static void
-vq_free_chain(struct vxpath_vq *vq, uint16_t id)
-{
-	struct vxpath_vq_chain *c = &vq->chains[id];
-
-	c->cookie = NULL;
-	vq->chains[c->tail].next = vq->free_head;
-	vq->free_head = id;
-	vq->num_free += c->ndescs;
-	vq->inflight--;
-	vq->used_idx++;
-}
-
-int
-vxpath_vq_get_used_in_order(struct vxpath_vq *vq, uint16_t ready,
-			    void **cookie, uint32_t *len)
-{
-	uint16_t id;
-
-	if (vq->inorder_left == 0) {
-		vq->inorder_left = vq_in_order_batch(vq, 0, ready,
-						   &vq->inorder_len);
-		if (vq->inorder_left == 0)
-			return -EIO;
-	}
-	id = vq_order_id(vq, 0);
-	*cookie = vq->chains[id].cookie;
-	*len = --vq->inorder_left == 0 ? vq->inorder_len : 0;
-	vq->order_head = (uint16_t)((vq->order_head + 1) & (vq->size - 1));
-	vq_free_chain(vq, id);
-	return 0;
 }
 
 int
