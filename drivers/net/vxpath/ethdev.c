@@ -120,6 +120,10 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 		vxpath_rx_offload_capa(vxpath_virtio_net_negotiable(dev));
 	info->tx_offload_capa =
 		vxpath_tx_offload_capa(vxpath_virtio_net_negotiable(dev));
+	/* Not the device's: Tx takes sent mbufs back to their pool in bulk
+	 * (rxtx.c).
+	 */
+	info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	/* A VLAN filter table, through the control virtqueue (ctrl.c). */
 	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN))
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
@@ -314,6 +318,12 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	 * free: 1 to size, default VXPATH_TX_FREE_THRESH (a quarter of a
 	 * small ring).
 	 */
+	/* The application's promise for every mbuf of the queue: one
+	 * mempool, refcnt 1, direct (RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE).
+	 */
+	txq->fast_free = !!((conf->offloads |
+			     eth_dev->data->dev_conf.txmode.offloads) &
+			    RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE);
 	txq->free_thresh = conf->tx_free_thresh != 0 ?
 		RTE_MIN(conf->tx_free_thresh, size) :
 		RTE_MIN((uint16_t)VXPATH_TX_FREE_THRESH,

@@ -600,6 +600,32 @@ out:
 
 /* --- Tx --- */
 
+/*
+ * Free @n sent packets. With RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE the
+ * one-segment ones go straight back to their common pool (they are direct,
+ * refcnt 1, next NULL: what the pool holds), the others segment by
+ * segment.
+ */
+static __rte_always_inline void
+txq_free_mbufs(const struct vxpath_txq *txq, struct rte_mbuf **m, uint16_t n)
+{
+	struct rte_mempool *mp;
+	uint16_t i, k = 0;
+
+	if (!txq->fast_free) {
+		rte_pktmbuf_free_bulk(m, n);
+		return;
+	}
+	mp = m[0]->pool;
+	for (i = 0; i < n; i++) {
+		if (likely(m[i]->nb_segs == 1))
+			m[k++] = m[i];
+		else
+			rte_pktmbuf_free(m[i]);
+	}
+	rte_mempool_put_bulk(mp, (void **)m, k);
+}
+
 /* Free the mbufs of every chain the device has used, in bulk. */
 static __rte_always_inline uint32_t
 txq_reclaim(struct vxpath_txq *txq, const bool packed, const bool in_order)
@@ -613,7 +639,7 @@ txq_reclaim(struct vxpath_txq *txq, const bool packed, const bool in_order)
 		n = ring_get_used_burst(&txq->q, done, NULL, TX_RECLAIM_BURST,
 					packed, in_order);
 		if (n > 0)
-			rte_pktmbuf_free_bulk((struct rte_mbuf **)done, n);
+			txq_free_mbufs(txq, (struct rte_mbuf **)done, n);
 		total += n;
 	} while (n == TX_RECLAIM_BURST);
 	return total;
@@ -645,11 +671,16 @@ vxpath_txq_drain(struct vxpath_txq *txq)
 	txq->q.broken_reported = false;
 }
 
-/* The header may go in the mbuf's headroom only if nobody else sees it. */
+/*
+ * The header may go in the mbuf's headroom only if nobody else sees it:
+ * a direct mbuf with refcnt 1, which RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE
+ * (@fast_free) promises for every mbuf of the queue.
+ */
 static __rte_always_inline bool
-tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr)
+tx_header_in_headroom(const struct rte_mbuf *m, uint16_t hdr, bool fast_free)
 {
-	return RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	return (fast_free ||
+		(RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1)) &&
 	       rte_pktmbuf_headroom(m) >= hdr;
 }
 
@@ -678,6 +709,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	struct vxpath_queue *q = &txq->q;
 	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
 	const uint64_t features = q->features;
+	const bool fast_free = txq->fast_free;
 	unsigned int nb_tx, n, dropped = 0;
 	struct ring_prod p;
 
@@ -694,7 +726,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct rte_mbuf *m = pkts[nb_tx], *seg;
 		struct virtio_net_hdr_mrg_rxbuf *h;
-		bool in_headroom = tx_header_in_headroom(m, hdr);
+		bool in_headroom = tx_header_in_headroom(m, hdr, fast_free);
 		uint16_t need;
 		int ret;
 

@@ -123,6 +123,12 @@ struct vxpath_txq {
 	struct vxpath_queue q;
 	/** Take used chains back when fewer descriptors are free (1..size). */
 	uint16_t free_thresh;
+	/** RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE: every mbuf comes from one
+	 * mempool with refcnt 1 and no external buffer (the application's
+	 * promise), so one-segment packets go back with
+	 * rte_mempool_put_bulk().
+	 */
+	bool fast_free;
 	/** One header per descriptor, for mbufs whose headroom cannot take
 	 * it; shared memory, size entries.
 	 */
