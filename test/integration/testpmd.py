@@ -53,14 +53,17 @@ class TestPmd:
     app_args:   testpmd arguments (after "--"); "-i" is added if missing.
     log_path:   file receiving everything the process prints.
     timeout:    default seconds to wait for a prompt.
+    wrapper:    command run in front of testpmd (e.g. valgrind and its
+                options); empty by default.
     """
 
     # Not a test class, whatever pytest's collector thinks of the name.
     __test__ = False
 
     def __init__(self, name, eal_args, app_args=(), log_path=None,
-                 timeout=60):
+                 timeout=60, wrapper=()):
         self.name = name
+        self.wrapper = list(wrapper)
         self.eal_args = list(eal_args)
         self.app_args = list(app_args)
         if "-i" not in self.app_args and \
@@ -84,7 +87,8 @@ class TestPmd:
 
     @property
     def argv(self):
-        return [TESTPMD] + self.eal_args + ["--"] + self.app_args
+        return self.wrapper + [TESTPMD] + self.eal_args + ["--"] + \
+            self.app_args
 
     @property
     def pid(self):
