@@ -32,6 +32,13 @@
 
 /* Rx buffers posted per refill call at most (bulk mbuf allocation). */
 #define RX_REFILL_BURST 64
+/*
+ * Rx buffers are posted again once this many are free (or an eighth of a
+ * smaller ring): in batches, each with one index store and one
+ * notification check, yet early enough that a device delivering in bursts
+ * (vhost-net) seldom finds the ring empty and has to be kicked.
+ */
+#define RX_REFILL_THRESH 32
 /* Used Rx buffers taken from the ring at once, at most. */
 #define RX_BURST_MAX 64
 /* Rx headers prefetched ahead of the one being read, in buffers. */
@@ -587,8 +594,9 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		queue_broken(q);
 		return nb_rx;
 	}
-	if (ring_num_free(q, packed) >= RTE_MIN((uint16_t)RX_REFILL_BURST,
-						ring_size(q, packed) / 4))
+	if (ring_num_free(q, packed) >=
+	    RTE_MIN((uint16_t)RX_REFILL_THRESH,
+		    (uint16_t)RTE_MAX(ring_size(q, packed) / 8, 1)))
 		rxq_refill(rxq, packed, in_order);
 	return nb_rx;
 out:
