@@ -32,7 +32,9 @@
 # and cycles/pkt is the "CPU cycles/packet" testpmd prints at `stop` with
 # --record-core-cycles: the forwarding core's cycles in iterations that
 # received packets, over the packets received (polls that find nothing are
-# not counted).
+# not counted). The back-end's figure is printed too: what the device side
+# spends per packet on each driver's rings (in the closed loop of io
+# forwarding, the busier of the two sides sets the rate).
 #
 # --instructions adds a figure that does not depend on the machine's
 # moment: each driver's front-end runs once under valgrind's callgrind
@@ -185,16 +187,19 @@ def interleaved_case(case, args, plugin, work, tag):
         "--single-file-segments", "--no-pci"] + BACKEND_LOG + [
         "--vdev", "net_vhost0,iface=%s,queues=%d" % (socks[0], queues),
         "--vdev", "net_vhost1,iface=%s,queues=%d" % (socks[1], queues),
-    ], APP_ARGS + queue_args(case) + ["--port-topology=loop"],
+    ], APP_ARGS + queue_args(case) +
+        ["--port-topology=loop", "--record-core-cycles", "--no-flush-rx"],
         log_path=log + "-be.log")
     devargs = driver_devargs(case)
     fe = TestPmd("frontend", [
         "-l", "0,1",
         "--file-prefix", "vxbfe%d" % pid,
         "--single-file-segments", "--no-pci", "-d", plugin,
-        "--vdev", "net_virtio_user0,path=%s%s" % (socks[0], devargs),
-        "--vdev", "net_vxpath1,path=%s%s" % (socks[1], devargs),
-    ], APP_ARGS + queue_args(case) +
+        "--vdev", "net_virtio_user0,path=%s%s%s" % (socks[0], devargs,
+                                                     args.upstream_devargs),
+        "--vdev", "net_vxpath1,path=%s%s%s" % (socks[1], devargs,
+                                                args.vxpath_devargs),
+    ] + args.frontend_eal.split(), APP_ARGS + queue_args(case) +
         ["--port-topology=loop", "--record-core-cycles", "--no-flush-rx"],
         log_path=log + "-fe.log")
     res = {s: [] for s in SIDES}
@@ -210,11 +215,11 @@ def interleaved_case(case, args, plugin, work, tag):
         be.cmd("set fwd io")
         if size != 64:
             fe.cmd("set txpkts %d" % size)
-        be.cmd("start")
         started = set()
         for _ in range(args.pairs):
             for port, side in enumerate(SIDES):
                 fe.cmd("set portlist %d" % port)
+                be.cmd("start")
                 fe.cmd("start" if port in started else "start tx_first")
                 started.add(port)
                 time.sleep(args.settle)
@@ -224,11 +229,11 @@ def interleaved_case(case, args, plugin, work, tag):
                 s2 = fe.port_stats(port)
                 t2 = time.monotonic()
                 cyc = cycles_of(fe.cmd("stop"))
+                be_cyc = cycles_of(be.cmd("stop"))
                 pkts = (s2["rx_packets"] - s1["rx_packets"] +
                         s2["tx_packets"] - s1["tx_packets"])
-                res[side].append((pkts / (t2 - t1) / 1e6, cyc)
+                res[side].append((pkts / (t2 - t1) / 1e6, cyc, be_cyc)
                                  if pkts > 0 else None)
-        be.cmd("stop")
         fe.quit()
         be.quit()
         return res
@@ -258,13 +263,17 @@ def fresh_run(side, case, args, plugin, work, seq, wrapper=(),
         "--file-prefix", "vxbbe%d" % pid,
         "--single-file-segments", "--no-pci"] + BACKEND_LOG + [
         "--vdev", "net_vhost0,iface=%s,queues=%d" % (sock, queues),
-    ], APP_ARGS + queue_args(case), log_path=log + "-be.log")
+    ], APP_ARGS + queue_args(case) + ["--record-core-cycles"],
+        log_path=log + "-be.log")
     fe = TestPmd("frontend", [
         "-l", "0,1",
         "--file-prefix", "vxbfe%d" % pid,
         "--single-file-segments", "--no-pci",
     ] + (["-d", plugin] if needs_plugin else []) +
-        ["--vdev", "%s,path=%s%s" % (vdev, sock, driver_devargs(case))],
+        ["--vdev", "%s,path=%s%s%s" % (
+            vdev, sock, driver_devargs(case),
+            args.vxpath_devargs if side == "vxpath" else
+            args.upstream_devargs)] + args.frontend_eal.split(),
         APP_ARGS + queue_args(case) + ["--record-core-cycles"],
         log_path=log + "-fe.log", wrapper=wrapper,
         timeout=600 if wrapper else 60)
@@ -290,7 +299,7 @@ def fresh_run(side, case, args, plugin, work, seq, wrapper=(),
         s2 = fe.port_stats(0)
         t2 = time.monotonic()
         out = fe.cmd("stop")
-        be.cmd("stop")
+        be_cyc = cycles_of(be.cmd("stop"))
         pkts = (s2["rx_packets"] - s1["rx_packets"] +
                 s2["tx_packets"] - s1["tx_packets"])
         m = re.search(r"RX-packets:\s+(\d+)", out)
@@ -301,7 +310,8 @@ def fresh_run(side, case, args, plugin, work, seq, wrapper=(),
         fe_pid = fe.pid
         fe.quit(timeout=300 if wrapper else 30)
         be.quit()
-        return pkts / (t2 - t1) / 1e6, cycles_of(out), rx_total, fe_pid
+        return (pkts / (t2 - t1) / 1e6, cycles_of(out), be_cyc, rx_total,
+                fe_pid)
     finally:
         fe.close()
         be.close()
@@ -317,7 +327,7 @@ def fresh_case(case, args, plugin, work, seq0):
             seq += 1
             try:
                 r = fresh_run(side, case, args, plugin, work, seq)
-                res[side].append(r[:2])
+                res[side].append(r[:3])
             except (TestPmdError, RuntimeError, OSError) as e:
                 print("  pair %d %s: run failed: %s" %
                       (i + 1, side, str(e).splitlines()[0] if str(e) else e),
@@ -338,7 +348,8 @@ def instructions(side, case, args, plugin, work, seq):
     # Four bursts per queue in flight: the slowed-down front-end always
     # finds a full burst waiting, so the count is the cost of full bursts
     # and hardly depends on polls that find nothing.
-    _, _, rx_total, fe_pid = fresh_run(side, case, args, plugin, work, seq,
+    _, _, _, rx_total, fe_pid = fresh_run(side, case, args, plugin, work,
+                                          seq,
                                        wrapper=wrapper,
                                        seconds=args.instr_seconds,
                                        warmup=1, bursts=4)
@@ -402,10 +413,11 @@ def case_figures(res, instr):
             "n": len(rows),
             "mpps": median([r[0] for r in rows]),
             "cyc": median([r[1] for r in rows]),
+            "be_cyc": median([r[2] for r in rows]),
             "spread": spread([r[0] for r in rows]),
             "instr": instr.get(side),
         }
-    for key, idx in (("mpps", 0), ("cyc", 1)):
+    for key, idx in (("mpps", 0), ("cyc", 1), ("be_cyc", 2)):
         rs = paired_ratios(res, idx)
         f["ratio_" + key] = median(rs)
         f["iqr_" + key] = quartiles(rs)
@@ -432,6 +444,9 @@ def case_lines(name, res, f):
     lines.append("  %-24s %10s %10s %16s%s" % (
         "cycles/pkt (median)", fmt(u["cyc"], 1), fmt(v["cyc"], 1),
         fmt(f["ratio_cyc"]), iqr("cyc")))
+    lines.append("  %-24s %10s %10s %16s%s" % (
+        "back-end cycles/pkt", fmt(u["be_cyc"], 1), fmt(v["be_cyc"], 1),
+        fmt(f["ratio_be_cyc"]), iqr("be_cyc")))
     if u["instr"] is not None or v["instr"] is not None:
         lines.append("  %-24s %10s %10s %16s" % (
             "instructions/pkt", fmt(u["instr"], 1), fmt(v["instr"], 1),
@@ -480,6 +495,15 @@ def main():
     ap.add_argument("--cases", default="all",
                     help="comma-separated RING-BYTES-Nq names or 'all' "
                     "(%s)" % ",".join(ALL_CASES))
+    ap.add_argument("--vxpath-devargs", default="",
+                    help="more devargs for vxpath's port only, e.g. "
+                    "',event_idx=0'")
+    ap.add_argument("--upstream-devargs", default="",
+                    help="more devargs for upstream's port only, e.g. "
+                    "',vectorized=1'")
+    ap.add_argument("--frontend-eal", default="",
+                    help="more EAL options for the front-end testpmd, "
+                    "e.g. '--force-max-simd-bitwidth=512'")
     ap.add_argument("--instructions", action="store_true",
                     help="also count instructions per packet of each "
                     "driver under valgrind's callgrind (one run each)")
@@ -543,6 +567,11 @@ def main():
            ", instructions (callgrind, %.0f s)" % args.instr_seconds
            if args.instructions else "",
            ",".join(n for n, _ in cases)), flush=True)
+    for what, extra in (("upstream devargs", args.upstream_devargs),
+                        ("vxpath devargs", args.vxpath_devargs),
+                        ("front-end EAL", args.frontend_eal)):
+        if extra:
+            print("benchmark: extra %s: %s" % (what, extra), flush=True)
     failed = 0
     summary = []
     seq = 0
@@ -589,20 +618,21 @@ def main():
             shutil.rmtree(work, ignore_errors=True)
 
     print("summary (medians; ratio = median of the paired vxpath/upstream "
-          "ratios; spr = q3/q1 of each side's Mpps)")
+          "ratios; be rt = that ratio of the back-end's cycles/pkt; spr = "
+          "q3/q1 of each side's Mpps)")
     show_instr = args.instructions
-    hdr = "%-15s %8s %8s %6s %7s %7s %6s %6s %6s" % (
+    hdr = "%-15s %8s %8s %6s %7s %7s %6s %6s %6s %6s" % (
         "case", "Mpps up", "Mpps vx", "ratio", "cyc up", "cyc vx", "ratio",
-        "spr up", "spr vx")
+        "be rt", "spr up", "spr vx")
     if show_instr:
         hdr += " %8s %8s %6s" % ("ins up", "ins vx", "ratio")
     print(hdr)
     for name, f in summary:
         u, v = f["upstream"], f["vxpath"]
-        line = "%-15s %8s %8s %6s %7s %7s %6s %6s %6s" % (
+        line = "%-15s %8s %8s %6s %7s %7s %6s %6s %6s %6s" % (
             name, fmt(u["mpps"]), fmt(v["mpps"]), fmt(f["ratio_mpps"]),
             fmt(u["cyc"], 1), fmt(v["cyc"], 1), fmt(f["ratio_cyc"]),
-            fmt(u["spread"]), fmt(v["spread"]))
+            fmt(f["ratio_be_cyc"]), fmt(u["spread"]), fmt(v["spread"]))
         if show_instr:
             line += " %8s %8s %6s" % (fmt(u["instr"], 1), fmt(v["instr"], 1),
                                       fmt(f["ratio_instr"]))
