@@ -1711,6 +1711,64 @@ static void test_in_order_bad_ids(void **state)
 	fx_free(f);
 }
 
+/*
+ * Under IN_ORDER a chain takes the next descriptors of the table (2.7.9
+ * lets the driver choose): heads follow each other, the links run to the
+ * next slot and wrap at the table's end.
+ */
+static void test_in_order_ring_order(void **state)
+{
+	struct fx *f = fx_new_in_order(8);
+	uint16_t heads[3] = { 0 };
+	struct chain_view cv;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(add_simple(f, 3, 0, 64, cookie_of(0)), 0);
+	assert_int_equal(add_simple(f, 2, 0, 64, cookie_of(1)), 3);
+	assert_int_equal(add_simple(f, 1, 0, 64, cookie_of(2)), 5);
+	vxpath_vq_publish(&f->vq);
+	for (i = 0; i < 3; i++)
+		assert_true(dev_pop(f, &heads[i]));
+	assert_int_equal(heads[0], 0);
+	assert_int_equal(heads[1], 3);
+	assert_int_equal(heads[2], 5);
+	dev_walk(f, 0, &cv);
+	assert_int_equal(cv.n, 3);
+	assert_int_equal(cv.idx[1], 1);
+	assert_int_equal(cv.idx[2], 2);
+	dev_push_batch(f, heads, 3, 0);
+	for (i = 0; i < 3; i++)
+		expect_used(f, cookie_of(i), 0);
+	/* the next chain starts at 6 and wraps: 6, 7, 0 */
+	assert_int_equal(add_simple(f, 3, 0, 64, cookie_of(3)), 6);
+	vxpath_vq_publish(&f->vq);
+	assert_true(dev_pop(f, &heads[0]));
+	assert_int_equal(heads[0], 6);
+	dev_walk(f, 6, &cv);
+	assert_int_equal(cv.n, 3);
+	assert_int_equal(cv.idx[1], 7);
+	assert_int_equal(cv.idx[2], 0);
+	dev_push(f, 6, 0);
+	expect_used(f, cookie_of(3), 0);
+	assert_int_equal(f->vq.num_free, 8);
+
+	/*
+	 * The driver writes an available-ring slot only when it does not
+	 * already hold the head (after a lap of equal chains it does): a
+	 * slot holding something else must still be written.
+	 */
+	f->vq.avail->ring[4] = 0xffff;  /* slot of the next head, 1 */
+	assert_int_equal(add_simple(f, 1, 0, 64, cookie_of(4)), 1);
+	vxpath_vq_publish(&f->vq);
+	assert_true(dev_pop(f, &heads[0]));
+	assert_int_equal(heads[0], 1);
+	dev_push(f, 1, 0);
+	expect_used(f, cookie_of(4), 0);
+	assert_false(f->vq.broken);
+	fx_free(f);
+}
+
 /* Many laps of random batches of random chains: the indexes wrap. */
 static void test_in_order_wrap(void **state)
 {
@@ -1887,6 +1945,7 @@ int main(void)
 		cmocka_unit_test(test_in_order_rx_each_entry),
 		cmocka_unit_test(test_in_order_batch_skips_writable),
 		cmocka_unit_test(test_in_order_bad_ids),
+		cmocka_unit_test(test_in_order_ring_order),
 		cmocka_unit_test(test_in_order_wrap),
 		cmocka_unit_test(test_in_order_drain),
 		cmocka_unit_test(test_add_indirect),
