@@ -634,9 +634,15 @@ txq_free_mbufs(const struct vxpath_txq *txq, struct rte_mbuf **m, uint16_t n)
 	rte_mempool_put_bulk(mp, (void **)m, k);
 }
 
-/* Free the mbufs of every chain the device has used, in bulk. */
+/*
+ * Take used chains back, oldest first, TX_RECLAIM_BURST at a time, and free
+ * their mbufs in bulk, until @room descriptors are free or the device has
+ * used no more (UINT16_MAX: every used chain).
+ * Return: chains taken back.
+ */
 static __rte_always_inline uint32_t
-txq_reclaim(struct vxpath_txq *txq, const bool packed, const bool in_order)
+txq_reclaim(struct vxpath_txq *txq, uint16_t room, const bool packed,
+	    const bool in_order)
 {
 	void *done[TX_RECLAIM_BURST];
 	uint32_t total = 0;
@@ -649,7 +655,8 @@ txq_reclaim(struct vxpath_txq *txq, const bool packed, const bool in_order)
 		if (n > 0)
 			txq_free_mbufs(txq, (struct rte_mbuf **)done, n);
 		total += n;
-	} while (n == TX_RECLAIM_BURST);
+	} while (n == TX_RECLAIM_BURST &&
+		 ring_num_free(&txq->q, packed) < room);
 	return total;
 }
 
@@ -660,11 +667,13 @@ vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 	uint32_t n;
 
 	if (txq->q.packed)
-		n = txq->q.vqp.in_order ? txq_reclaim(txq, true, true) :
-					  txq_reclaim(txq, true, false);
+		n = txq->q.vqp.in_order ?
+			txq_reclaim(txq, UINT16_MAX, true, true) :
+			txq_reclaim(txq, UINT16_MAX, true, false);
 	else
-		n = txq->q.vq.in_order ? txq_reclaim(txq, false, true) :
-					 txq_reclaim(txq, false, false);
+		n = txq->q.vq.in_order ?
+			txq_reclaim(txq, UINT16_MAX, false, true) :
+			txq_reclaim(txq, UINT16_MAX, false, false);
 	if (vxpath_queue_broken(&txq->q)) {
 		queue_broken(&txq->q);
 		return -EIO;
@@ -720,12 +729,18 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const bool fast_free = txq->fast_free;
 	unsigned int nb_tx, n, dropped = 0;
 	struct ring_prod p;
+	uint16_t room;
 
-	/* Lazily: the device's used entries are read in bulk, when room
-	 * runs short for this burst or below the free threshold.
+	/* Lazily: when room runs short for this burst or below the free
+	 * threshold, and then only the oldest used chains, a burst at a time
+	 * until there is room. Taking back every used chain at once would
+	 * empty the Tx ring into the mempool's cache (and past it, into the
+	 * pool's ring): the mbufs would return to the Rx ring cold. It would
+	 * also read the used entries the device is writing at that moment.
 	 */
-	if (ring_num_free(q, packed) < RTE_MAX(txq->free_thresh, nb_pkts))
-		txq_reclaim(txq, packed, in_order);
+	room = RTE_MAX(txq->free_thresh, nb_pkts);
+	if (ring_num_free(q, packed) < room)
+		txq_reclaim(txq, room, packed, in_order);
 	if (unlikely(ring_broken(q, packed))) {
 		queue_broken(q);
 		return 0;
@@ -918,8 +933,8 @@ vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base)
 	rte_spinlock_lock(&q->handoff);
 	/* Odd virtqueue indexes are transmitqs (virtio-net 5.1.2). */
 	if (q->vq_index & 1)
-		txq_reclaim(container_of(q, struct vxpath_txq, q), true,
-			    q->vqp.in_order);
+		txq_reclaim(container_of(q, struct vxpath_txq, q), UINT16_MAX,
+			    true, q->vqp.in_order);
 	if (vxpath_vqp_used_count(&q->vqp, 1) > 0 || q->vqp.inorder_left > 0)
 		ret = -EAGAIN;
 	else

@@ -114,7 +114,8 @@ struct vxpath_rxq {
 /**
  * Default Tx free threshold, descriptors: used chains are taken back (and
  * their mbufs freed) when fewer descriptors than this are free, not at
- * every burst, so that the used ring the device writes is read in bulk.
+ * every burst, so that the used ring the device writes is read in bulk;
+ * then the oldest first, only until the burst has room.
  */
 #define VXPATH_TX_FREE_THRESH 32
 
