@@ -677,8 +677,6 @@ struct xstat_def {
 	XS("good_packets", packets), \
 	XS("good_bytes", bytes), \
 	XS("errors", errors), \
-	XS("multicast_packets", multicast), \
-	XS("broadcast_packets", broadcast), \
 	XS_BIN("undersize_packets", VXPATH_BIN_UNDERSIZE), \
 	XS_BIN("size_64_packets", VXPATH_BIN_64), \
 	XS_BIN("size_65_127_packets", VXPATH_BIN_65_127), \

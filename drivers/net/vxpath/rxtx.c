@@ -306,15 +306,13 @@ queue_broken(struct vxpath_queue *q)
 }
 
 /*
- * Count one frame of @len bytes in the queue's stats: bytes, size bin,
- * multicast and broadcast (by destination address), as upstream's
- * per-queue xstats.
+ * Count one frame of @len bytes in the queue's stats: bytes and size bin,
+ * as upstream's per-queue xstats. From the length only: the datapath never
+ * reads a frame's contents (see struct vxpath_queue_stats).
  */
 static __rte_always_inline void
-stats_count_frame(struct vxpath_queue_stats *st, const struct rte_mbuf *m,
-		  uint32_t len)
+stats_count_frame(struct vxpath_queue_stats *st, uint32_t len)
 {
-	const struct rte_ether_addr *dst;
 	unsigned int bin;
 
 	st->bytes += len;
@@ -327,15 +325,6 @@ stats_count_frame(struct vxpath_queue_stats *st, const struct rte_mbuf *m,
 	else /* 65..1518: one bin per power of two, 2 (65..127) to 6 */
 		bin = 32 - __builtin_clz(len) - 5;
 	st->size_bins[bin]++;
-	if (likely(m->data_len >= RTE_ETHER_ADDR_LEN)) {
-		dst = rte_pktmbuf_mtod(m, const struct rte_ether_addr *);
-		if (unlikely(rte_is_multicast_ether_addr(dst))) {
-			if (rte_is_broadcast_ether_addr(dst))
-				st->broadcast++;
-			else
-				st->multicast++;
-		}
-	}
 }
 
 static void
@@ -584,7 +573,7 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				rte_pktmbuf_free(m);
 				continue;
 			}
-			stats_count_frame(&q->stats, m, plen);
+			stats_count_frame(&q->stats, plen);
 			pkts[nb_rx++] = m;
 		}
 	} while (got == want && nb_rx < nb_pkts);
@@ -769,7 +758,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			ring_prod_add1(&p, (uint64_t)(uintptr_t)h,
 				       hdr + m->data_len, false, m, packed,
 				       in_order);
-			stats_count_frame(&q->stats, m, m->pkt_len);
+			stats_count_frame(&q->stats, m->pkt_len);
 			continue;
 		}
 		need = m->nb_segs + (in_headroom ? 0 : 1);
@@ -827,7 +816,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		if (unlikely(ret < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
-		stats_count_frame(&q->stats, m, m->pkt_len);
+		stats_count_frame(&q->stats, m->pkt_len);
 	}
 	ring_prod_end(q, &p, packed, in_order);
 	/* Every packet taken was sent, but those dropped. */
