@@ -43,6 +43,19 @@
 #define RX_BURST_MAX 64
 /* Rx headers prefetched ahead of the one being read, in buffers. */
 #define RX_PREFETCH 4
+/*
+ * Features under which the device may set a received header's flags or
+ * gso_type (5.1.6.4.1); without any of them both are 0 and the header is
+ * not looked at.
+ */
+#define RX_HDR_FEATURES ((1ULL << VIRTIO_NET_F_GUEST_CSUM) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_TSO4) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_TSO6) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_ECN) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_UFO) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_USO4) |		\
+			 (1ULL << VIRTIO_NET_F_GUEST_USO6) |		\
+			 (1ULL << VIRTIO_NET_F_RSC_EXT))
 /* Used Tx chains taken back (and their mbufs freed) at once, at most. */
 #define TX_RECLAIM_BURST 64
 
@@ -484,7 +497,9 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const uint16_t hdr = VXPATH_NET_HDR_SIZE;
 	/* Read once: the mbuf stores below could alias them, by type. */
 	const bool mrg_rxbuf = rxq->mrg_rxbuf;
+	const uint32_t buf_len = rxq->buf_len;
 	const uint64_t features = q->features;
+	const bool hdr_flags = (features & RX_HDR_FEATURES) != 0;
 	uint16_t mrg_left = rxq->mrg_left;
 	void *bufs[RX_BURST_MAX];
 	uint32_t lens[RX_BURST_MAX];
@@ -495,7 +510,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			       (uint16_t)RX_BURST_MAX);
 		got = ring_get_used_burst(q, bufs, lens, want, packed,
 					  in_order);
-		for (i = 0; i < RTE_MIN(got, (uint16_t)RX_PREFETCH); i++)
+		for (i = 0; hdr_flags && i < RTE_MIN(got, (uint16_t)RX_PREFETCH);
+		     i++)
 			rte_prefetch0(rx_hdr(bufs[i]));
 		for (i = 0; i < got; i++) {
 			struct rte_mbuf *m = bufs[i];
@@ -504,7 +520,7 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			uint32_t len = lens[i], plen;
 			uint16_t nbufs;
 
-			if (i + RX_PREFETCH < got)
+			if (hdr_flags && i + RX_PREFETCH < got)
 				rte_prefetch0(rx_hdr(bufs[i + RX_PREFETCH]));
 			if (likely(mrg_left == 0)) {
 				/* A frame's first buffer: header, then data. */
@@ -518,9 +534,19 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				plen = len - hdr;
 				m->data_len = (uint16_t)plen;
 				m->pkt_len = plen;
-				h = rx_hdr(m);
-				nbufs = mrg_rxbuf ? rte_le_to_cpu_16(
-					*(const volatile uint16_t *)&h->num_buffers) : 1;
+				/* The device fills every buffer of a merged
+				 * frame but the last (5.1.6.4.1): a first
+				 * buffer it did not fill holds the whole frame,
+				 * num_buffers 1, and is not read (nor, without
+				 * receive offloads, is the rest of its header).
+				 */
+				if (mrg_rxbuf && len == buf_len) {
+					h = rx_hdr(m);
+					nbufs = rte_le_to_cpu_16(*(const volatile uint16_t *)
+								 &h->num_buffers);
+				} else {
+					nbufs = 1;
+				}
 				if (unlikely(nbufs != 1)) {
 					/* The rest must be among the buffers
 					 * taken or still with the device, or
@@ -558,12 +584,16 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				rxq->mrg_head = rxq->mrg_tail = NULL;
 				plen = m->pkt_len;
 			}
-			/* Offload results (5.1.6.4): a header whose flags and
-			 * gso_type are 0 has none, the common case.
+			/* Offload results (5.1.6.4), only where receive
+			 * offloads were negotiated (without them the device
+			 * sets flags 0 and GSO_NONE, 5.1.6.4.1): a header
+			 * whose flags and gso_type are 0 has none, the common
+			 * case.
 			 */
 			vh = &rx_hdr(m)->hdr;
 			if (unlikely(plen < RTE_ETHER_HDR_LEN ||
-				     ((vh->flags | vh->gso_type) != 0 &&
+				     (hdr_flags &&
+				      (vh->flags | vh->gso_type) != 0 &&
 				      vxpath_rx_hdr_apply(rx_hdr(m), m,
 							  features) < 0))) {
 				/* A runt, or a header the device may not
