@@ -479,12 +479,15 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 	}
 	dev->nr_queue_pairs = nq;
 	for (i = 0; i < nq; i++) {
-		struct vxpath_queue *rq = eth_dev->data->rx_queues[i];
+		struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
+		struct vxpath_queue *rq = &rxq->q;
 		struct vxpath_queue *tq = eth_dev->data->tx_queues[i];
 
 		/* Configure may have changed them since queue set-up. */
 		rq->features = dev->features;
 		tq->features = dev->features;
+		rxq->hdr_flags = (dev->features & VXPATH_RX_HDR_FEATURES) != 0 ||
+				 dev->ops->rx_hdr_flags_always;
 		if (vxpath_rxq_refill(eth_dev->data->rx_queues[i]) == 0) {
 			VXPATH_LOG(ERR, "%s: Rx queue %u: no mbuf to post",
 				   dev->name, i);

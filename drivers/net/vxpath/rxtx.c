@@ -43,19 +43,6 @@
 #define RX_BURST_MAX 64
 /* Rx headers prefetched ahead of the one being read, in buffers. */
 #define RX_PREFETCH 4
-/*
- * Features under which the device may set a received header's flags or
- * gso_type (5.1.6.4.1); without any of them both are 0 and the header is
- * not looked at.
- */
-#define RX_HDR_FEATURES ((1ULL << VIRTIO_NET_F_GUEST_CSUM) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_TSO4) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_TSO6) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_ECN) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_UFO) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_USO4) |		\
-			 (1ULL << VIRTIO_NET_F_GUEST_USO6) |		\
-			 (1ULL << VIRTIO_NET_F_RSC_EXT))
 /* Used Tx chains taken back (and their mbufs freed) at once, at most. */
 #define TX_RECLAIM_BURST 64
 
@@ -499,7 +486,7 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const bool mrg_rxbuf = rxq->mrg_rxbuf;
 	const uint32_t buf_len = rxq->buf_len;
 	const uint64_t features = q->features;
-	const bool hdr_flags = (features & RX_HDR_FEATURES) != 0;
+	const bool hdr_flags = rxq->hdr_flags;
 	uint16_t mrg_left = rxq->mrg_left;
 	void *bufs[RX_BURST_MAX];
 	uint32_t lens[RX_BURST_MAX];
@@ -537,8 +524,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				/* The device fills every buffer of a merged
 				 * frame but the last (5.1.6.4.1): a first
 				 * buffer it did not fill holds the whole frame,
-				 * num_buffers 1, and is not read (nor, without
-				 * receive offloads, is the rest of its header).
+				 * num_buffers 1, and is not read (nor, unless
+				 * rxq->hdr_flags, is the rest of its header).
 				 */
 				if (mrg_rxbuf && len == buf_len) {
 					h = rx_hdr(m);
@@ -585,7 +572,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				plen = m->pkt_len;
 			}
 			/* Offload results (5.1.6.4), only where receive
-			 * offloads were negotiated (without them the device
+			 * offloads were negotiated or the back-end sets flags
+			 * without them (rxq->hdr_flags; otherwise the device
 			 * sets flags 0 and GSO_NONE, 5.1.6.4.1): a header
 			 * whose flags and gso_type are 0 has none, the common
 			 * case.

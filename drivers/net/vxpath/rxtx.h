@@ -29,6 +29,21 @@ struct vxpath_dev;
  */
 #define VXPATH_NET_HDR_SIZE sizeof(struct virtio_net_hdr_mrg_rxbuf)
 
+/**
+ * Features under which the device may set a received header's flags or
+ * gso_type (5.1.6.4.1); without any of them both are 0, and the Rx path
+ * reads neither unless the back-end is known to set flags anyway
+ * (struct vxpath_vhost_ops, rx_hdr_flags_always).
+ */
+#define VXPATH_RX_HDR_FEATURES ((1ULL << VIRTIO_NET_F_GUEST_CSUM) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_TSO4) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_TSO6) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_ECN) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_UFO) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_USO4) |	\
+				(1ULL << VIRTIO_NET_F_GUEST_USO6) |	\
+				(1ULL << VIRTIO_NET_F_RSC_EXT))
+
 /** Most descriptors one transmitted packet may take (header + segments). */
 #define VXPATH_TX_MAX_SEGS 64
 
@@ -106,6 +121,11 @@ struct vxpath_rxq {
 	 */
 	uint64_t mbuf_rearm;
 	bool mrg_rxbuf;              /**< VIRTIO_NET_F_MRG_RXBUF negotiated */
+	/** Read each frame's header flags and gso_type (5.1.6.4): receive
+	 * offloads were negotiated (VXPATH_RX_HDR_FEATURES), or the back-end
+	 * sets flags without them (rx_hdr_flags_always). Set at port start.
+	 */
+	bool hdr_flags;
 	/** A frame of several buffers (MRG_RXBUF) partly taken off the
 	 * ring: its first mbuf and last so far, and buffers still to come.
 	 * Owned by the queue until complete; freed at drain.

@@ -26,6 +26,14 @@ struct vxpath_dev;
 /** Operations of one vhost back-end. */
 struct vxpath_vhost_ops {
 	const char *name; /**< "vhost-user", "vhost-kernel": for logs */
+	/**
+	 * The device marks received frames in their virtio-net header (flags
+	 * DATA_VALID) even without receive offloads negotiated, where 5.1.6.4.1
+	 * wants 0: Linux's TAP does. The Rx path then reads every frame's
+	 * header flags, not only under GUEST_CSUM and the other receive
+	 * offload bits (struct vxpath_rxq, hdr_flags).
+	 */
+	bool rx_hdr_flags_always;
 
 	/**
 	 * Open the back-end (connect the socket; open /dev/vhost-net once per

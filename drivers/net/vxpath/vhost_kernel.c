@@ -789,6 +789,7 @@ vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 /** The vhost-kernel back-end: /dev/vhost-net with a TAP. */
 const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.name = "vhost-kernel",
+	.rx_hdr_flags_always = true,
 	.setup = vk_setup,
 	.destroy = vk_destroy,
 	.set_owner = vk_set_owner,
