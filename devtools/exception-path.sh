@@ -61,6 +61,8 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
+# TP_PROMPT_RE: testpmd's prompt, also when an event line cuts it.
+. "$REPO/test/vm/scene-lib.sh"
 DRIVER=vxpath
 RESULTS=
 BUILD_DIR=${VXPATH_BUILD_DIR:-$REPO/build}
@@ -261,7 +263,21 @@ wait_log() {
 	return 1
 }
 
-wait_log 180 'testpmd> ' || tp_fail "testpmd did not reach its prompt"
+# tp_prompt_after SEC SIZE: wait (at most SEC seconds) for a prompt in
+# what testpmd wrote to its log past byte SIZE.
+tp_prompt_after() {
+	local n=$(($1 * 5))
+	while [ $n -gt 0 ]; do
+		[[ $(tail -c +$(($2 + 1)) "$TP_LOG") =~ $TP_PROMPT_RE ]] &&
+			return 0
+		tp_alive || return 1
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+tp_prompt_after 180 0 || tp_fail "testpmd did not reach its prompt"
 tp_send "start"
 wait_log 30 'io packet forwarding - ports=' || tp_fail "testpmd did not start forwarding"
 for _ in $(seq 100); do
@@ -310,17 +326,10 @@ SHA_GOT=$( [ -f "$WORK/got.bin" ] && sha256sum "$WORK/got.bin" | cut -d' ' -f1)
 # tp_ask SEC COMMAND: send COMMAND and wait (at most SEC seconds) for the
 # prompt after its output, so that what follows happens after it.
 tp_ask() {
-	local size n=$(($1 * 5))
+	local size
 	size=$(stat -c %s "$TP_LOG")
 	tp_send "$2"
-	while [ $n -gt 0 ]; do
-		[ "$(stat -c %s "$TP_LOG")" -gt "$size" ] &&
-			[ "$(tail -c 9 "$TP_LOG")" = 'testpmd> ' ] && return 0
-		tp_alive || return 1
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
+	tp_prompt_after "$1" "$size"
 }
 FLOW_FAILS=()
 FLOWS_OK=0

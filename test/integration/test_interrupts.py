@@ -78,10 +78,10 @@ def test_lsc_backend_killed(pair, driver):
 
     os.kill(be.pid, signal.SIGKILL)
     try:
-        fe.proc.expect_exact(LSC_EVENT, timeout=10)
-    except (pexpect.TIMEOUT, pexpect.EOF):
+        fe.wait_output(LSC_EVENT, timeout=10)
+    except testpmd.TestPmdError as e:
         pytest.fail("no link state change event after the back-end died\n" +
-                    fe.tail())
+                    str(e))
     be.kill()
     time.sleep(1)
     assert fe.alive(), fe.tail()

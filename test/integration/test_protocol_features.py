@@ -459,15 +459,17 @@ def test_peer_config_backend_channel(spawn, vxpath_plugin, protocol_peer):
 
     # The back-end's link goes down: CONFIG_CHANGE_MSG, acked with 0 ...
     peer.link_status = 0
+    mark = fe.mark()
     peer.bch_send(vp_backend.CONFIG_CHANGE_MSG)
     assert peer.bch_reply(vp_backend.CONFIG_CHANGE_MSG) == 0
     # ... the configuration is read again and an LSC event says down.
-    fe.proc.expect_exact(LSC_EVENT, timeout=10)
+    fe.wait_output(LSC_EVENT, since=mark, timeout=10)
     assert fe.port_info(0).get("Link status") == "down", fe.tail()
     peer.link_status = VIRTIO_NET_S_LINK_UP
+    mark = fe.mark()
     peer.bch_send(vp_backend.CONFIG_CHANGE_MSG)
     assert peer.bch_reply(vp_backend.CONFIG_CHANGE_MSG) == 0
-    fe.proc.expect_exact(LSC_EVENT, timeout=10)
+    fe.wait_output(LSC_EVENT, since=mark, timeout=10)
     assert fe.port_info(0).get("Link status") == "up", fe.tail()
 
     # Unknown and unserved requests: a negative reply, the channel stays.

@@ -376,10 +376,11 @@ def test_close_and_quit(pair):
     check_traffic(fe, be, fs, bs)
     open_fds = fe.fd_count()
     fe.cmd("port stop 0")
+    mark = be.mark()
     out = fe.cmd("port close 0")
     assert "Port 0 is closed" in out, out + fe.tail()
     # The back-end sees the connection go away.
-    be.proc.expect_exact("vhost peer closed", timeout=15)
+    be.wait_output("vhost peer closed", since=mark, timeout=15)
     closed_fds = fe.fd_count()
     assert closed_fds < open_fds, \
         "port close released no fd (%d before, %d after): %s" % (

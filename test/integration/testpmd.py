@@ -23,6 +23,38 @@ import pexpect
 TESTPMD = os.environ.get("VXPATH_TESTPMD", "dpdk-testpmd")
 PROMPT = "testpmd> "
 
+
+def _prompt_pattern(prompt):
+    """A regex for @prompt that also matches it with whole lines printed
+    into it by other threads.
+
+    testpmd's command line writes its prompt one character at a time,
+    while the EAL interrupt thread prints event lines ("Port 0: link state
+    change event") and drivers log from any thread, each in one write that
+    ends with a newline. Such a line can land between two characters of
+    the prompt ("testp", then the event line, then "md> "). Between each
+    two characters the pattern allows any number of lines, each ending
+    with a newline; the prompt's next character must then start a line.
+    The leftmost match may still start early, at a letter of the command's
+    own output (the "t" of "statistics"): _prompt_start() finds where the
+    prompt itself begins.
+    """
+    lines = r"(?:[^\n]*\n)*?"
+    return re.compile(lines.join(re.escape(c) for c in prompt))
+
+
+PROMPT_RE = _prompt_pattern(PROMPT)
+
+
+def _prompt_start(text):
+    """Offset in @text, a match of PROMPT_RE, where the prompt itself
+    starts: the last position from which the pattern still matches the
+    whole of it. What comes before belongs to the command's output."""
+    for i in range(len(text) - len(PROMPT), -1, -1):
+        if text[i] == PROMPT[0] and PROMPT_RE.fullmatch(text, i):
+            return i
+    return 0
+
 # Every TestPmd still running, so that an interrupted session can kill them.
 _LIVE = set()
 
@@ -43,6 +75,32 @@ class TestPmdError(Exception):
     """testpmd did something the harness did not expect (timeout, exit)."""
 
 
+class _Output:
+    """pexpect's logfile_read: everything the process prints goes to the
+    log file (if any) and is kept in memory, so that a wait for a line
+    cannot miss one that an earlier wait or drain() already consumed."""
+
+    def __init__(self, log):
+        self.log = log
+        self.chunks = []
+        self.size = 0
+
+    def write(self, text):
+        self.chunks.append(text)
+        self.size += len(text)
+        if self.log:
+            self.log.write(text)
+
+    def flush(self):
+        if self.log:
+            self.log.flush()
+
+    def text(self, since=0):
+        if len(self.chunks) > 1:
+            self.chunks = ["".join(self.chunks)]
+        return self.chunks[0][since:] if self.chunks else ""
+
+
 class TestPmd:
     """One interactive dpdk-testpmd process.
 
@@ -55,14 +113,18 @@ class TestPmd:
     timeout:    default seconds to wait for a prompt.
     wrapper:    command run in front of testpmd (e.g. valgrind and its
                 options); empty by default.
+    program:    the program to run instead of dpdk-testpmd (the harness's
+                own tests give a stand-in); default VXPATH_TESTPMD or
+                dpdk-testpmd.
     """
 
     # Not a test class, whatever pytest's collector thinks of the name.
     __test__ = False
 
     def __init__(self, name, eal_args, app_args=(), log_path=None,
-                 timeout=60, wrapper=()):
+                 timeout=60, wrapper=(), program=None):
         self.name = name
+        self.program = program or TESTPMD
         self.wrapper = list(wrapper)
         self.eal_args = list(eal_args)
         self.app_args = list(app_args)
@@ -82,12 +144,13 @@ class TestPmd:
         self.signalstatus = None
         self.startup_output = ""
         self._log = None
+        self._out = _Output(None)
 
     # --- life cycle -------------------------------------------------------
 
     @property
     def argv(self):
-        return self.wrapper + [TESTPMD] + self.eal_args + ["--"] + \
+        return self.wrapper + [self.program] + self.eal_args + ["--"] + \
             self.app_args
 
     @property
@@ -112,7 +175,8 @@ class TestPmd:
                                   timeout=self.timeout,
                                   dimensions=(50, 1000), echo=False,
                                   preexec_fn=_die_with_parent)
-        self.proc.logfile_read = self._log
+        self._out = _Output(self._log)
+        self.proc.logfile_read = self._out
         _LIVE.add(self)
         if not wait:
             return None
@@ -130,7 +194,7 @@ class TestPmd:
     def _expect_prompt(self, timeout, what):
         timeout = self.timeout if timeout is None else timeout
         try:
-            self.proc.expect_exact(PROMPT, timeout=timeout)
+            self.proc.expect(PROMPT_RE, timeout=timeout)
         except pexpect.TIMEOUT:
             raise TestPmdError("%s: no prompt within %ss after %s\n%s" %
                                (self.name, timeout, what, self.tail()))
@@ -141,7 +205,8 @@ class TestPmd:
                                             self.exitstatus,
                                             self.signalstatus,
                                             self.tail()))
-        return self.proc.before
+        text = self.proc.match.group(0)
+        return self.proc.before + text[:_prompt_start(text)]
 
     def drain(self):
         """Consume whatever the process printed since the last prompt
@@ -153,6 +218,46 @@ class TestPmd:
                 self.proc.read_nonblocking(size=65536, timeout=0.05)
             except (pexpect.TIMEOUT, pexpect.EOF):
                 return
+
+    def mark(self):
+        """Position in everything the process printed so far, for
+        wait_output(since=...): take it before the action whose output
+        is awaited."""
+        return self._out.size
+
+    def output(self, since=0):
+        """Everything the process printed from position @since on."""
+        return self._out.text(since)
+
+    def wait_output(self, text, since=0, timeout=10, count=1):
+        """Wait until @text (a plain string) appears @count times in what
+        the process printed from position @since (mark()) on, whatever
+        consumed it (a command's prompt wait, drain()).
+
+        Return: the output from @since on.
+        Raises TestPmdError after @timeout seconds, or if the process
+        exits first.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            out = self._out.text(since)
+            if out.count(text) >= count:
+                return out
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TestPmdError("%s: %r not printed %d time(s) within "
+                                   "%ss\n%s" % (self.name, text, count,
+                                                 timeout, self.tail()))
+            if not self.alive():
+                raise TestPmdError("%s: exited while waiting for %r\n%s" %
+                                   (self.name, text, self.tail()))
+            try:
+                self.proc.read_nonblocking(size=65536,
+                                           timeout=min(left, 0.1))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                self._reap()
 
     def cmd(self, command, timeout=None):
         """Send one command line and wait for the next prompt.
@@ -247,7 +352,7 @@ class TestPmd:
 
     def log_text(self):
         if not self.log_path:
-            return self.startup_output
+            return self._out.text()
         if self._log:
             self._log.flush()
         with open(self.log_path, encoding="utf-8", errors="replace") as f:

@@ -27,6 +27,10 @@
 
 set -uo pipefail
 
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# TP_PROMPT_RE: testpmd's prompt, also when an event line cuts it.
+. "$HERE/scene-lib.sh"
+
 PLUGIN=
 OUT=${VXPATH_OUT_DIR:-.}
 TAP=vxtapl
@@ -96,6 +100,17 @@ wait_count() {
 	return 1
 }
 events() { grep -c "$EVENT" "$LOG"; }
+# Wait up to $1 seconds for testpmd's first prompt in the log.
+wait_prompt() {
+	local n=$(($1 * 5))
+	while [ $n -gt 0 ]; do
+		[[ $(<"$LOG") =~ $TP_PROMPT_RE ]] && return 0
+		kill -0 "$TP_PID" 2>/dev/null || return 1
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
 # The link status `show port info 0` prints now: up, down or unknown.
 link_status() {
 	local before
@@ -105,7 +120,7 @@ link_status() {
 	grep 'Link status:' "$LOG" | tail -n 1 | awk '{print $3}'
 }
 
-wait_count 180 'testpmd> ' || setup_fail "testpmd did not reach its prompt"
+wait_prompt 180 || setup_fail "testpmd did not reach its prompt"
 grep -q "net_vxpath0: port 0" "$LOG" || setup_fail "port 0 is not vxpath's"
 [ -e /sys/class/net/$TAP ] || setup_fail "TAP $TAP did not appear"
 sysctl -qw net.ipv6.conf.$TAP.disable_ipv6=1

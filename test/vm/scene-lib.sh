@@ -24,10 +24,30 @@
 #                                "name: number" lines (show port xstats)
 #   tp_quit SEC                  quit, then SIGTERM/SIGKILL if need be
 #   nap SEC                      sleep without forking
+#   TP_PROMPT_RE                 testpmd's prompt, also when cut by lines
+#                                that other threads print (below)
 
 STAGED=
 TP_PID=
 TP_BUF=
+
+# testpmd's prompt as a bash regex ([[ $text =~ $TP_PROMPT_RE ]], no fork).
+# Its command line writes "testpmd> " one character at a time, while the
+# EAL interrupt thread prints events ("Port 0: link state change event")
+# and drivers log, each line in one write: such a line can land between
+# two characters of the prompt. Between each two, any number of whole
+# lines is allowed; the prompt's next character then starts a line.
+TP_PROMPT_RE=
+tp_prompt_re_init() {
+	local nl=$'\n' lines c
+	lines="([^$nl]*$nl)*"
+	TP_PROMPT_RE=
+	for c in t e s t p m d '>'; do
+		TP_PROMPT_RE+="$c$lines"
+	done
+	TP_PROMPT_RE+='[ ]'
+}
+tp_prompt_re_init
 TP_OUT=
 declare -A XS=()
 SCENE_NS=()
@@ -118,7 +138,7 @@ tp_prompt() {
 	local n=$(($1 * 10))
 	while :; do
 		tp_read
-		[[ $TP_BUF == *'testpmd> '* ]] && return 0
+		[[ $TP_BUF =~ $TP_PROMPT_RE ]] && return 0
 		n=$((n - 1))
 		[ $n -gt 0 ] && tp_alive || return 1
 		nap 0.1
