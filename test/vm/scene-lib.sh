@@ -26,6 +26,10 @@
 #   nap SEC                      sleep without forking
 #   TP_PROMPT_RE                 testpmd's prompt, also when cut by lines
 #                                that other threads print (below)
+#   reap SEC PID...              wait for each PID (a tcp_xfer.py server,
+#                                whose clients are done) at most SEC
+#                                seconds, then kill it; 1 if one was
+#                                killed or failed
 
 STAGED=
 TP_PID=
@@ -103,6 +107,25 @@ scene_netns() {
 
 # nap SEC: sleep without a process (fd 5 is a FIFO nobody writes to).
 nap() { read -r -t "$1" -u 5 _; }
+
+# A tcp_xfer.py server waits for its connections without a limit: once its
+# clients have ended, give it SEC seconds to finish, then end it.
+reap() {
+	local n=$(($1 * 5)) pid rc=0
+	shift
+	for pid in "$@"; do
+		while [ $n -gt 0 ] && kill -0 "$pid" 2>/dev/null; do
+			sleep 0.2
+			n=$((n - 1))
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			kill "$pid" 2>/dev/null
+			rc=1
+		fi
+		wait "$pid" 2>/dev/null || rc=1
+	done
+	return $rc
+}
 
 tp_alive() { [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; }
 

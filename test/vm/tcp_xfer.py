@@ -13,7 +13,8 @@
 #   client: DIR_sent_bytes/DIR_sent_sha256 (up) or DIR_recv_* (down)
 # plus status=ok, or status=error and error=<why> (the server also
 # DIR_error for the connection that failed). A stalled transfer
-# ends after --timeout seconds without progress (socket timeout).
+# ends after --timeout seconds without progress (socket timeout); the
+# server waits for its connections without a limit (its caller ends it).
 #
 # --flows N (both ends, default 1): N connections at once instead of one,
 # each moving --bytes in its own thread (the multi-queue scene of
@@ -134,7 +135,11 @@ def server(a, res):
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((a.bind, a.port))
     ls.listen(a.flows)
-    ls.settimeout(a.timeout)
+    # No limit on the wait for a connection: the scene connects each
+    # direction after the phases before it, however long they took (under
+    # TCG, on a loaded host, a minute and more), and ends the server
+    # itself. --timeout is the stall limit of each connection only.
+    ls.settimeout(None)
     failed = None
     for key in a.dirs.split(","):
         # One direction failing does not keep the other from being tried.

@@ -402,9 +402,9 @@ STOP_OUT=$TP_OUT
 tp_cmd 30 "show port stats all"
 tp_quit 30
 [ "${TP_RC:-x}" = 0 ] || say "warning: testpmd exit status ${TP_RC:-killed}"
-for pid in $SERVER_PID $SERVER2_PID; do
-	wait "$pid" 2>/dev/null
-done
+# Each server's client has ended; a server still waiting is ended (its
+# phase's failure is in the client's and server's results).
+reap 10 $SERVER_PID $SERVER2_PID
 SERVER_PID=
 SERVER2_PID=
 dmesg >"$OUT/tso-lro.dmesg" 2>&1
