@@ -17,6 +17,7 @@
 #include <linux/virtio_net.h>
 #include <rte_byteorder.h>
 #include <rte_errno.h>
+#include <rte_mbuf.h>
 
 #include "ctrl.h"
 #include "vhost.h"
@@ -208,10 +209,57 @@ ctrl_mac_table_set(struct vxpath_dev *dev, const uint8_t *data, size_t len)
 		       MAC_BYTES);
 	dev->ctrl.nb_uc = nb_uc;
 	dev->ctrl.nb_mc = nb_mc;
-	/* Recorded only: see ctrl.h (no software filter). */
-	VXPATH_LOG(DEBUG, "%s: MAC filtering table: %u unicast, %u multicast (not applied: the back-end delivers what it delivers)",
+	VXPATH_LOG(DEBUG, "%s: MAC filtering table: %u unicast, %u multicast",
 		   dev->name, nb_uc, nb_mc);
 	return 0;
+}
+
+/* Whether @a is among @n addresses at @t. */
+static bool
+mac_in(const struct rte_ether_addr *a, const struct rte_ether_addr *t,
+       uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (rte_is_same_ether_addr(a, &t[i]))
+			return true;
+	return false;
+}
+
+bool
+vxpath_ctrl_rx_accept(const struct vxpath_dev *dev, unsigned int filters,
+		      const struct rte_mbuf *m)
+{
+	const struct vxpath_ctrl *c = &dev->ctrl;
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ether_addr *dst = &eh->dst_addr;
+	uint32_t nb_uc, nb_mc;
+
+	if ((filters & VXPATH_RX_FILTER_VLAN) &&
+	    eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN)) {
+		const struct rte_vlan_hdr *vh = (const void *)(eh + 1);
+		uint16_t vid;
+
+		if (m->data_len < sizeof(*eh) + sizeof(*vh))
+			return false;
+		vid = rte_be_to_cpu_16(vh->vlan_tci) & RTE_VLAN_ID_MASK;
+		if (!(c->vlans[vid / 64] & (1ULL << (vid % 64))))
+			return false;
+	}
+	if (!(filters & VXPATH_RX_FILTER_MAC) ||
+	    rte_is_broadcast_ether_addr(dst))
+		return true;
+	/* Read once, bounded: the control path may be rewriting them. */
+	nb_uc = RTE_MIN(__atomic_load_n(&c->nb_uc, __ATOMIC_RELAXED),
+			(uint32_t)VXPATH_CTRL_MAC_TABLE_SIZE);
+	nb_mc = RTE_MIN(__atomic_load_n(&c->nb_mc, __ATOMIC_RELAXED),
+			(uint32_t)VXPATH_CTRL_MAC_TABLE_SIZE - nb_uc);
+	if (rte_is_multicast_ether_addr(dst))
+		return c->allmulti || mac_in(dst, &c->macs[nb_uc], nb_mc);
+	return rte_is_same_ether_addr(dst, &dev->mac) ||
+	       mac_in(dst, c->macs, nb_uc);
 }
 
 /*

@@ -19,12 +19,16 @@
  *   VIRTIO_NET_CTRL_RX_PROMISC/ALLMULTI  set_rx_mode() (the TAP's flags)
  *   VIRTIO_NET_CTRL_MAC_ADDR_SET      set_mac() (the TAP's address)
  *   VIRTIO_NET_CTRL_MAC_TABLE_SET,
- *   VIRTIO_NET_CTRL_VLAN_ADD/DEL      kept in the device state only
+ *   VIRTIO_NET_CTRL_VLAN_ADD/DEL      kept in the device state, applied
+ *                                     by vxpath_ctrl_rx_accept()
  *
- * The MAC and VLAN filter tables are recorded but not applied: vxpath does
- * not filter received frames in software, and the back-ends have no such
- * filter, so the port receives what the back-end delivers. The spec makes
- * these filters best-effort (5.1.6.5.2, 5.1.6.5.3), so that is allowed.
+ * The back-ends have no receive filter of their own (a TAP passes what the
+ * kernel sends; a vhost-user back-end does not serve this control queue),
+ * so the device filters received frames itself, in the Rx path: with
+ * promiscuous mode off, by destination address (the MAC table, broadcast,
+ * all-multicast), and with the application's RTE_ETH_RX_OFFLOAD_VLAN_FILTER
+ * by VLAN id (vxpath_ctrl_rx_accept()). A queue with neither on reads no
+ * byte of a frame.
  *
  * Commands are accepted from FEATURES_OK on (the device keeps the state and
  * tells the back-end at once), except VQ_PAIRS_SET, which needs the rings
@@ -40,6 +44,7 @@
 
 #include <rte_ether.h>
 
+struct rte_mbuf;
 struct vxpath_dev;
 
 /** Entries of the MAC filtering table, unicast and multicast together. */
@@ -140,6 +145,29 @@ int vxpath_ctrl_mac_table_set(struct vxpath_dev *dev,
  * (5.1.6.5.3). Needs VIRTIO_NET_F_CTRL_VLAN.
  */
 int vxpath_ctrl_vlan(struct vxpath_dev *dev, bool add, uint16_t vid);
+
+/** What the Rx path filters on (struct vxpath_rxq, rx_filter). */
+#define VXPATH_RX_FILTER_MAC  0x1 /**< promiscuous mode off (CTRL_RX) */
+#define VXPATH_RX_FILTER_VLAN 0x2 /**< VLAN filter on (CTRL_VLAN) */
+
+/**
+ * Device side: the receive filter (5.1.6.5.1 to 5.1.6.5.3) on one frame
+ * @m (its first segment holds at least the 14-byte Ethernet header; only
+ * read). @filters: VXPATH_RX_FILTER_* bits.
+ *   MAC: the destination must be the device's address (dev->mac),
+ *        broadcast, a unicast address of the MAC table, or multicast with
+ *        all-multicast on or in the table;
+ *   VLAN: a frame with an 802.1Q tag must carry a VLAN id of the VLAN
+ *        table (one whose tag is cut short is dropped); untagged ones
+ *        pass.
+ * Reads the tables without a lock (the datapath's lcore): a frame that
+ * arrives while the control path changes them is filtered by the old or
+ * the new state, which the spec's best-effort filters allow. Table counts
+ * are bounded before use.
+ * Return: true to deliver the frame, false to drop it.
+ */
+bool vxpath_ctrl_rx_accept(const struct vxpath_dev *dev, unsigned int filters,
+			   const struct rte_mbuf *m);
 
 /**
  * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET (5.1.6.5.5): the device uses receiveq

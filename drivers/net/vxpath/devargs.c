@@ -158,26 +158,12 @@ parse_mac(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
-#define NUM(k, f, lo, hi) \
-	{ k, parse_range, offsetof(struct vxpath_devargs, f), lo, hi }
+/* One entry of devarg_specs[] from VXPATH_DEVARGS (devargs.h). */
+#define SPEC(key, syntax, field, parse, min, max) \
+	{ key, parse, offsetof(struct vxpath_devargs, field), min, max },
 
 static const struct devarg_spec devarg_specs[] = {
-	{ VXPATH_ARG_PATH, parse_path, 0, 0, 0 },
-	{ VXPATH_ARG_MAC, parse_mac, 0, 0, 0 },
-	NUM(VXPATH_ARG_CQ, cq, 0, 1),
-	{ VXPATH_ARG_QUEUE_SIZE, parse_queue_size,
-	  offsetof(struct vxpath_devargs, queue_size),
-	  VXPATH_MIN_QUEUE_SIZE, VXPATH_MAX_QUEUE_SIZE },
-	NUM(VXPATH_ARG_QUEUES, queues, 1, VXPATH_MAX_QUEUE_PAIRS),
-	{ VXPATH_ARG_IFACE, parse_iface, 0, 0, 0 },
-	NUM(VXPATH_ARG_SERVER, server, 0, 1),
-	NUM(VXPATH_ARG_MRG_RXBUF, mrg_rxbuf, 0, 1),
-	NUM(VXPATH_ARG_IN_ORDER, in_order, 0, 1),
-	NUM(VXPATH_ARG_PACKED_VQ, packed_vq, 0, 1),
-	{ VXPATH_ARG_SPEED, parse_speed, 0, 0, 0 },
-	NUM(VXPATH_ARG_VECTORIZED, vectorized, 0, 1),
-	NUM(VXPATH_ARG_EVENT_IDX, event_idx, 0, 1),
-	NUM(VXPATH_ARG_RECONNECT, reconnect, 0, VXPATH_MAX_RECONNECT_MS),
+	VXPATH_DEVARGS(SPEC)
 };
 
 static void
@@ -268,5 +254,11 @@ vxpath_devargs_check_supported(const char *name,
 			   name, VXPATH_ARG_QUEUES, da->queues, VXPATH_ARG_CQ);
 		return -EINVAL;
 	}
+	/* Upstream's applications pass it; vxpath's scalar path is the
+	 * faster one (the performance guide has the figures).
+	 */
+	if (da->vectorized)
+		VXPATH_LOG(INFO, "%s: devarg %s=1: vxpath has one scalar datapath, ahead of upstream's vector paths (doc/guides/howto/performance.rst); the value changes nothing",
+			   name, VXPATH_ARG_VECTORIZED);
 	return 0;
 }

@@ -7,15 +7,18 @@
  *   path=       back-end: a vhost-user Unix socket or /dev/vhost-net
  *   mac=        port MAC address (default: random, locally administered)
  *   cq=         0|1, control virtqueue (default 0)
- *   queue_size= descriptors per virtqueue, power of two (default 256)
+ *   queue_size= descriptors of a ring when the application asks for
+ *               none (nb_desc 0), power of two (default 256)
  *   queues=     queue pairs (default 1)
- *   iface=      TAP interface name with vhost-net (default "tap%d")
+ *   iface=      TAP interface name with vhost-net (default "tap%d");
+ *               refused with a vhost-user socket
  *   server=     0|1, vhost-user server mode (default 0: client)
  *   mrg_rxbuf=  0|1, VIRTIO_NET_F_MRG_RXBUF (default 1)
  *   in_order=   0|1, VIRTIO_F_IN_ORDER (default 1)
  *   packed_vq=  0|1, VIRTIO_F_RING_PACKED (default 0)
  *   speed=      link speed in Mbps reported by the port (default: unknown)
- *   vectorized= 0|1, ask for vector Rx/Tx paths (default 0)
+ *   vectorized= 0|1, ask for vector Rx/Tx paths (default 0); vxpath has
+ *               one scalar datapath: accepted, logged, changes nothing
  *
  * and vxpath's own additions:
  *
@@ -83,22 +86,39 @@ struct vxpath_devargs {
 				     * attempts; 0: no reconnection */
 };
 
+/**
+ * Every devarg, once: X(key, value syntax for dpdk-pmdinfo.py, field of
+ * struct vxpath_devargs, parser, min, max). The parser is a function of
+ * devargs.c (parse_range: a decimal number in [min, max] into the
+ * uint32_t field); min and max are used by parse_range and
+ * parse_queue_size only. Both the parser's table (devargs.c) and
+ * VXPATH_PARAM_STRING are made from this list.
+ */
+#define VXPATH_DEVARGS(X) \
+	X(VXPATH_ARG_PATH, "<path>", path, parse_path, 0, 0) \
+	X(VXPATH_ARG_MAC, "<mac addr>", mac, parse_mac, 0, 0) \
+	X(VXPATH_ARG_CQ, "<0|1>", cq, parse_range, 0, 1) \
+	X(VXPATH_ARG_QUEUE_SIZE, "<int>", queue_size, parse_queue_size, \
+	  VXPATH_MIN_QUEUE_SIZE, VXPATH_MAX_QUEUE_SIZE) \
+	X(VXPATH_ARG_QUEUES, "<int>", queues, parse_range, 1, \
+	  VXPATH_MAX_QUEUE_PAIRS) \
+	X(VXPATH_ARG_IFACE, "<string>", iface, parse_iface, 0, 0) \
+	X(VXPATH_ARG_SERVER, "<0|1>", server, parse_range, 0, 1) \
+	X(VXPATH_ARG_MRG_RXBUF, "<0|1>", mrg_rxbuf, parse_range, 0, 1) \
+	X(VXPATH_ARG_IN_ORDER, "<0|1>", in_order, parse_range, 0, 1) \
+	X(VXPATH_ARG_PACKED_VQ, "<0|1>", packed_vq, parse_range, 0, 1) \
+	X(VXPATH_ARG_SPEED, "<int>", speed, parse_speed, 0, 0) \
+	X(VXPATH_ARG_VECTORIZED, "<0|1>", vectorized, parse_range, 0, 1) \
+	X(VXPATH_ARG_EVENT_IDX, "<0|1>", event_idx, parse_range, 0, 1) \
+	X(VXPATH_ARG_RECONNECT, "<ms>", reconnect, parse_range, 0, \
+	  VXPATH_MAX_RECONNECT_MS)
+
+/* One "key=<syntax> " of VXPATH_PARAM_STRING. */
+#define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
+	key "=" syntax " "
+
 /** The devargs string registered with RTE_PMD_REGISTER_PARAM_STRING. */
-#define VXPATH_PARAM_STRING \
-	VXPATH_ARG_PATH "=<path> " \
-	VXPATH_ARG_MAC "=<mac addr> " \
-	VXPATH_ARG_CQ "=<0|1> " \
-	VXPATH_ARG_QUEUE_SIZE "=<int> " \
-	VXPATH_ARG_QUEUES "=<int> " \
-	VXPATH_ARG_IFACE "=<string> " \
-	VXPATH_ARG_SERVER "=<0|1> " \
-	VXPATH_ARG_MRG_RXBUF "=<0|1> " \
-	VXPATH_ARG_IN_ORDER "=<0|1> " \
-	VXPATH_ARG_PACKED_VQ "=<0|1> " \
-	VXPATH_ARG_SPEED "=<int> " \
-	VXPATH_ARG_VECTORIZED "=<0|1> " \
-	VXPATH_ARG_EVENT_IDX "=<0|1> " \
-	VXPATH_ARG_RECONNECT "=<ms>"
+#define VXPATH_PARAM_STRING VXPATH_DEVARGS(VXPATH_DEVARG_PARAM)
 
 /**
  * Parse a devargs string into @da, applying upstream's defaults first.
@@ -119,6 +139,8 @@ int vxpath_devargs_parse(const char *name, const char *args,
 /**
  * Refuse devargs whose values are valid but not implemented by this build,
  * or valid alone but not together (logs one line naming the devarg).
+ * vectorized=1 is accepted with one INFO line: vxpath has one scalar
+ * datapath (doc/guides/howto/performance.rst says why).
  * Return: 0 if supported; -ENOTSUP for a value not implemented; -EINVAL
  * for queues above 1 without cq=1 (multi-queue is driven through the
  * control virtqueue, as upstream's driver requires) or for reconnect=

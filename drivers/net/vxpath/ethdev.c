@@ -127,11 +127,11 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	/* A VLAN filter table, through the control virtqueue (ctrl.c). */
 	if (dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN))
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
-	/* The ring size is the queue_size devarg; nb_desc asked at queue
-	 * set-up is accepted and the ring keeps queue_size descriptors.
+	/* A ring has what the application asks at queue set-up, rounded up
+	 * to a power of two (ring_size()); queue_size= is the default.
 	 */
-	info->rx_desc_lim.nb_max = UINT16_MAX;
-	info->rx_desc_lim.nb_min = 1;
+	info->rx_desc_lim.nb_max = VXPATH_MAX_QUEUE_SIZE;
+	info->rx_desc_lim.nb_min = VXPATH_MIN_QUEUE_SIZE;
 	info->rx_desc_lim.nb_align = 1;
 	info->tx_desc_lim = info->rx_desc_lim;
 	info->tx_desc_lim.nb_seg_max = VXPATH_TX_MAX_SEGS - 1;
@@ -144,8 +144,36 @@ vxpath_dev_infos_get(struct rte_eth_dev *eth_dev,
 	return 0;
 }
 
+/*
+ * What the device's receive filter checks (ctrl.h), from its state and the
+ * application's offloads: MAC filtering with CTRL_RX and promiscuous mode
+ * off, VLAN filtering with CTRL_VLAN and RTE_ETH_RX_OFFLOAD_VLAN_FILTER.
+ * Given to every Rx queue, which reads it once per burst. ctrl_lock held.
+ */
+static void
+rx_filter_sync(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	uint8_t f = 0;
+	uint16_t i;
+
+	if ((dev->features & (1ULL << VIRTIO_NET_F_CTRL_RX)) &&
+	    !dev->ctrl.promisc)
+		f |= VXPATH_RX_FILTER_MAC;
+	if ((dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN)) &&
+	    (eth_dev->data->dev_conf.rxmode.offloads &
+	     RTE_ETH_RX_OFFLOAD_VLAN_FILTER))
+		f |= VXPATH_RX_FILTER_VLAN;
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
+
+		if (rxq != NULL)
+			__atomic_store_n(&rxq->rx_filter, f, __ATOMIC_RELAXED);
+	}
+}
+
 static int
-vxpath_dev_configure(struct rte_eth_dev *eth_dev)
+dev_configure_locked(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	const struct rte_eth_conf *conf = &eth_dev->data->dev_conf;
@@ -164,7 +192,53 @@ vxpath_dev_configure(struct rte_eth_dev *eth_dev)
 			   dev->name, conf->rxmode.mq_mode);
 		return -ENOTSUP;
 	}
+	rx_filter_sync(eth_dev);
 	return vxpath_intr_configure(eth_dev);
+}
+
+/*
+ * The control-path operations below run in the application's threads and
+ * change the device's state or talk to the back-end: each holds ctrl_lock
+ * against the EAL interrupt thread, which replays that state on a new
+ * back-end connection (vxpath.h, "Threads and locks").
+ */
+#define CTRL_LOCKED(dev, call) do {					\
+		pthread_mutex_lock(&(dev)->ctrl_lock);			\
+		ret = (call);						\
+		pthread_mutex_unlock(&(dev)->ctrl_lock);		\
+	} while (0)
+
+static int
+vxpath_dev_configure(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	CTRL_LOCKED(dev, dev_configure_locked(eth_dev));
+	return ret;
+}
+
+/*
+ * rte_eth_dev_set_vlan_offload(): ethdev changed rxmode.offloads; only
+ * the VLAN filter is the device's (VLAN strip and extend are not offered).
+ */
+static int
+vxpath_vlan_offload_set(struct rte_eth_dev *eth_dev, int mask)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
+	if ((mask & RTE_ETH_VLAN_FILTER_MASK) &&
+	    (eth_dev->data->dev_conf.rxmode.offloads &
+	     RTE_ETH_RX_OFFLOAD_VLAN_FILTER) &&
+	    !(dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN))) {
+		VXPATH_LOG(ERR, "%s: VLAN filter: VIRTIO_NET_F_CTRL_VLAN not negotiated (devarg cq=1 enables it)",
+			   dev->name);
+		return -ENOTSUP;
+	}
+	pthread_mutex_lock(&dev->ctrl_lock);
+	rx_filter_sync(eth_dev);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	return 0;
 }
 
 /* --- queues --- */
@@ -211,14 +285,25 @@ queue_ids(struct vxpath_queue *q, struct rte_eth_dev *eth_dev, uint16_t qid,
 	q->hdr_size = dev->vnet_hdr_size;
 }
 
-static void
-log_nb_desc(const struct vxpath_dev *dev, const char *dir, uint16_t qid,
-	    uint16_t nb_desc)
+/*
+ * Descriptors of a queue's ring: @nb_desc, what the application asked at
+ * queue set-up (ethdev puts default_rxportconf.ring_size, the queue_size
+ * devarg, in place of 0, and has checked it against desc_lim), rounded up
+ * to a power of two as split rings need (virtio 1.2, 2.7: Queue Size).
+ */
+static uint16_t
+ring_size(const struct vxpath_dev *dev, const char *dir, uint16_t qid,
+	  uint16_t nb_desc)
 {
-	if (nb_desc != 0 && nb_desc != dev->args.queue_size)
-		VXPATH_LOG(INFO,
-			   "%s: %s queue %u: ring has queue_size=%u descriptors (devarg), not %u",
-			   dev->name, dir, qid, dev->args.queue_size, nb_desc);
+	uint32_t size = nb_desc == 0 ? dev->args.queue_size :
+			rte_align32pow2(nb_desc);
+
+	size = RTE_MIN(RTE_MAX(size, (uint32_t)VXPATH_MIN_QUEUE_SIZE),
+		       (uint32_t)VXPATH_MAX_QUEUE_SIZE);
+	if (nb_desc != 0 && size != nb_desc)
+		VXPATH_LOG(INFO, "%s: %s queue %u: %u descriptors asked, the ring has %u (a power of two)",
+			   dev->name, dir, qid, nb_desc, size);
+	return (uint16_t)size;
 }
 
 static int
@@ -265,7 +350,6 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 			   room - RTE_PKTMBUF_HEADROOM);
 		return -EINVAL;
 	}
-	log_nb_desc(dev, "Rx", qid, nb_desc);
 	vxpath_rx_queue_release(eth_dev, qid);
 	rxq = rte_zmalloc_socket("vxpath_rxq", sizeof(*rxq), RTE_CACHE_LINE_SIZE,
 				 socket);
@@ -275,7 +359,7 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	rxq->mp = mp;
 	rxq->mrg_rxbuf = !!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
 	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + dev->vnet_hdr_size;
-	ret = vxpath_queue_alloc(&rxq->q, (uint16_t)dev->args.queue_size,
+	ret = vxpath_queue_alloc(&rxq->q, ring_size(dev, "Rx", qid, nb_desc),
 				 (int)socket, vxpath_packed(dev));
 	if (ret < 0) {
 		VXPATH_LOG(ERR, "%s: Rx queue %u: %s", dev->name, qid,
@@ -288,6 +372,9 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	vxpath_queue_set_in_order(&rxq->q, !!(dev->features &
 				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->rx_queues[qid] = rxq;
+	pthread_mutex_lock(&dev->ctrl_lock);
+	rx_filter_sync(eth_dev);
+	pthread_mutex_unlock(&dev->ctrl_lock);
 	return 0;
 }
 
@@ -297,7 +384,7 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		      const struct rte_eth_txconf *conf)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
-	uint16_t size = (uint16_t)dev->args.queue_size;
+	uint16_t size;
 	struct vxpath_txq *txq;
 	int ret;
 
@@ -307,7 +394,7 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		return -EINVAL;
 	}
 
-	log_nb_desc(dev, "Tx", qid, nb_desc);
+	size = ring_size(dev, "Tx", qid, nb_desc);
 	vxpath_tx_queue_release(eth_dev, qid);
 	txq = rte_zmalloc_socket("vxpath_txq", sizeof(*txq), RTE_CACHE_LINE_SIZE,
 				 socket);
@@ -411,22 +498,12 @@ abandon_queues(struct rte_eth_dev *eth_dev)
 	unsigned int n = 0;
 	uint16_t i;
 
-	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
-		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
-
-		if (q != NULL) {
-			n += vxpath_queue_inflight(q);
-			vxpath_queue_reset(q);
-		}
-	}
-	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
-		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
-
-		if (q != NULL) {
-			n += vxpath_queue_inflight(q);
-			vxpath_queue_reset(q);
-		}
-	}
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
+		if (eth_dev->data->rx_queues[i] != NULL)
+			n += vxpath_rxq_abandon(eth_dev->data->rx_queues[i]);
+	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
+		if (eth_dev->data->tx_queues[i] != NULL)
+			n += vxpath_txq_abandon(eth_dev->data->tx_queues[i]);
 	dev->backend_lost = true;
 	VXPATH_LOG(ERR, "%s: the %s back-end did not confirm that its rings stopped: %u buffers are left to it, not reused; detach and attach the port to use it again",
 		   dev->name, dev->ops->name, n);
@@ -506,18 +583,18 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 		goto started;
 	}
 	ret = vxpath_virtio_net_start(dev, qs, n);
-	if (ret < 0)
-		goto fail;
 	/* Only the pairs configured (fewer than queues= maybe) serve. */
-	if (dev->features & (1ULL << VIRTIO_NET_F_MQ)) {
+	if (ret == 0 && (dev->features & (1ULL << VIRTIO_NET_F_MQ)))
 		ret = vxpath_ctrl_mq_pairs_set(dev, nq);
-		if (ret < 0) {
-			if (vxpath_virtio_net_stop(dev, qs, n) < 0)
-				abandon_queues(eth_dev);
-			else
-				drain_queues(eth_dev);
-			return ret;
-		}
+	if (ret < 0) {
+		/* Some rings may be the back-end's now: their buffers come
+		 * back only if it confirms that it stopped them.
+		 */
+		if (vxpath_virtio_net_stop(dev, qs, n) < 0)
+			abandon_queues(eth_dev);
+		else
+			drain_queues(eth_dev);
+		return ret;
 	}
 started:
 	dev->started = true;
@@ -526,13 +603,6 @@ started:
 		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	}
 	vxpath_link_update(eth_dev, 0);
-	ret = vxpath_intr_start(eth_dev);
-	if (ret < 0) {
-		vxpath_dev_stop(eth_dev);
-		return ret;
-	}
-	VXPATH_LOG(INFO, "%s: started, %u queue pair(s) of %u descriptors",
-		   dev->name, nq, dev->args.queue_size);
 	return 0;
 
 fail:
@@ -549,23 +619,35 @@ vxpath_dev_start(struct rte_eth_dev *eth_dev)
 	pthread_mutex_lock(&dev->ctrl_lock);
 	ret = dev_start_locked(eth_dev);
 	pthread_mutex_unlock(&dev->ctrl_lock);
-	return ret;
+	if (ret < 0)
+		return ret;
+	/* Without ctrl_lock: a failure unregisters watches, which waits for
+	 * their callbacks, and those may take it.
+	 */
+	ret = vxpath_intr_start(eth_dev);
+	if (ret < 0) {
+		vxpath_dev_stop(eth_dev);
+		return ret;
+	}
+	VXPATH_LOG(INFO, "%s: started, %u queue pair(s)", dev->name,
+		   dev->nr_queue_pairs);
+	return 0;
 }
 
-static int
-vxpath_dev_stop(struct rte_eth_dev *eth_dev)
+/*
+ * Take the rings back from the back-end (ctrl_lock held, interrupt watches
+ * already stopped): their buffers return to the pool if the back-end
+ * confirms the stop, else they are abandoned to it.
+ */
+static void
+dev_stop_locked(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
 	uint16_t i, n;
 
 	if (!dev->started)
-		return 0;
-	/* Outside ctrl_lock: this waits for LSC callbacks in the interrupt
-	 * thread, which may call the application's.
-	 */
-	vxpath_intr_stop(eth_dev);
-	pthread_mutex_lock(&dev->ctrl_lock);
+		return;
 	n = collect_queues(eth_dev, qs);
 	if (vxpath_virtio_net_stop(dev, qs, n) < 0)
 		abandon_queues(eth_dev);
@@ -577,6 +659,19 @@ vxpath_dev_stop(struct rte_eth_dev *eth_dev)
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++)
 		eth_dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	vxpath_link_update(eth_dev, 0);
+}
+
+static int
+vxpath_dev_stop(struct rte_eth_dev *eth_dev)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+
+	/* Outside ctrl_lock: this waits for LSC callbacks in the interrupt
+	 * thread, which may call the application's.
+	 */
+	vxpath_intr_stop(eth_dev);
+	pthread_mutex_lock(&dev->ctrl_lock);
+	dev_stop_locked(eth_dev);
 	pthread_mutex_unlock(&dev->ctrl_lock);
 	return 0;
 }
@@ -594,7 +689,7 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 	pthread_mutex_lock(&dev->ctrl_lock);
 	/* From here on, connection events leave the port alone. */
 	dev->closing = true;
-	vxpath_dev_stop(eth_dev);
+	dev_stop_locked(eth_dev);
 	vxpath_intr_fini(eth_dev);
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		vxpath_rx_queue_release(eth_dev, i);
@@ -624,6 +719,10 @@ vxpath_stats_get(struct rte_eth_dev *eth_dev, struct rte_eth_stats *st)
 		st->ipackets += q->stats.packets;
 		st->ibytes += q->stats.bytes;
 		st->ierrors += q->stats.errors;
+		/* ethdev put rx_mbuf_alloc_failed there; vxpath counts per
+		 * queue, each in its own lcore.
+		 */
+		st->rx_nombuf += q->stats.nombuf;
 		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
 			st->q_ipackets[i] = q->stats.packets;
 			st->q_ibytes[i] = q->stats.bytes;
@@ -691,9 +790,12 @@ struct xstat_def {
 	XS("kicks", kicks), \
 	XS("interrupts", interrupts)
 
-static const struct xstat_def queue_xstats[] = { XS_COMMON };
-
-#define NB_QUEUE_XSTATS RTE_DIM(queue_xstats)
+/* Rx queues also count what the device's receive filter dropped. */
+static const struct xstat_def rx_xstats[] = {
+	XS_COMMON,
+	XS("filtered_packets", filtered),
+};
+static const struct xstat_def tx_xstats[] = { XS_COMMON };
 
 /*
  * Add what the device signalled on the queue's call eventfd since the last
@@ -715,43 +817,55 @@ queue_count_interrupts(struct vxpath_queue *q)
 static unsigned int
 nb_xstats(const struct rte_eth_dev *eth_dev)
 {
-	return (eth_dev->data->nb_rx_queues + eth_dev->data->nb_tx_queues) *
-	       NB_QUEUE_XSTATS;
+	return eth_dev->data->nb_rx_queues * RTE_DIM(rx_xstats) +
+	       eth_dev->data->nb_tx_queues * RTE_DIM(tx_xstats);
+}
+
+/* Names of one queue's xstats, "rx_q0_good_packets"..., at names[*k]. */
+static void
+queue_xstats_names(struct rte_eth_xstat_name *names, unsigned int *k,
+		   const char *dir, uint16_t q, const struct xstat_def *defs,
+		   unsigned int nb)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb; i++, (*k)++)
+		snprintf(names[*k].name, sizeof(names[0].name), "%s_q%u_%s",
+			 dir, q, defs[i].name);
 }
 
 static int
 vxpath_xstats_get_names(struct rte_eth_dev *eth_dev,
 			struct rte_eth_xstat_name *names, unsigned int size)
 {
-	unsigned int n = nb_xstats(eth_dev), i, k = 0;
+	unsigned int n = nb_xstats(eth_dev), k = 0;
 	uint16_t q;
 
 	if (names == NULL || size < n)
 		return n;
 	for (q = 0; q < eth_dev->data->nb_rx_queues; q++)
-		for (i = 0; i < NB_QUEUE_XSTATS; i++)
-			snprintf(names[k++].name, sizeof(names[0].name),
-				 "rx_q%u_%s", q, queue_xstats[i].name);
+		queue_xstats_names(names, &k, "rx", q, rx_xstats,
+				   RTE_DIM(rx_xstats));
 	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
-		for (i = 0; i < NB_QUEUE_XSTATS; i++)
-			snprintf(names[k++].name, sizeof(names[0].name),
-				 "tx_q%u_%s", q, queue_xstats[i].name);
+		queue_xstats_names(names, &k, "tx", q, tx_xstats,
+				   RTE_DIM(tx_xstats));
 	return n;
 }
 
 static void
 queue_xstats_fill(struct vxpath_queue *q, struct rte_eth_xstat *xs,
-		  unsigned int *k)
+		  unsigned int *k, const struct xstat_def *defs,
+		  unsigned int nb)
 {
 	unsigned int i;
 
 	if (q != NULL)
 		queue_count_interrupts(q);
-	for (i = 0; i < NB_QUEUE_XSTATS; i++, (*k)++) {
+	for (i = 0; i < nb; i++, (*k)++) {
 		xs[*k].id = *k;
 		xs[*k].value = q == NULL ? 0 :
 			*(const uint64_t *)((const char *)&q->stats +
-					    queue_xstats[i].offset);
+					    defs[i].offset);
 	}
 }
 
@@ -765,9 +879,11 @@ vxpath_xstats_get(struct rte_eth_dev *eth_dev, struct rte_eth_xstat *xs,
 	if (xs == NULL || size < n)
 		return n;
 	for (q = 0; q < eth_dev->data->nb_rx_queues; q++)
-		queue_xstats_fill(eth_dev->data->rx_queues[q], xs, &k);
+		queue_xstats_fill(eth_dev->data->rx_queues[q], xs, &k,
+				  rx_xstats, RTE_DIM(rx_xstats));
 	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
-		queue_xstats_fill(eth_dev->data->tx_queues[q], xs, &k);
+		queue_xstats_fill(eth_dev->data->tx_queues[q], xs, &k,
+				  tx_xstats, RTE_DIM(tx_xstats));
 	return n;
 }
 
@@ -788,9 +904,15 @@ rx_mode_set(struct rte_eth_dev *eth_dev, uint8_t command, bool on)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
 
+	int ret;
+
 	if (!negotiated(dev, VIRTIO_NET_F_CTRL_RX))
 		return -ENOTSUP;
-	return vxpath_ctrl_rx_mode(dev, command, on);
+	pthread_mutex_lock(&dev->ctrl_lock);
+	ret = vxpath_ctrl_rx_mode(dev, command, on);
+	rx_filter_sync(eth_dev);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	return ret;
 }
 
 static int
@@ -821,15 +943,20 @@ static int
 vxpath_mac_addr_set(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret = 0;
 
 	/* The device's address, and the TAP's with vhost-kernel. */
-	if (negotiated(dev, VIRTIO_NET_F_CTRL_MAC_ADDR))
-		return vxpath_ctrl_mac_addr_set(dev, mac);
+	if (negotiated(dev, VIRTIO_NET_F_CTRL_MAC_ADDR)) {
+		CTRL_LOCKED(dev, vxpath_ctrl_mac_addr_set(dev, mac));
+		return ret;
+	}
 	/* The emulated device's config space holds the address (5.1.4);
 	 * without a control virtqueue there is nothing to tell the back-end.
 	 */
+	pthread_mutex_lock(&dev->ctrl_lock);
 	rte_ether_addr_copy(mac, &dev->mac);
-	return 0;
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	return ret;
 }
 
 /*
@@ -868,25 +995,33 @@ static int
 vxpath_mac_addr_add(struct rte_eth_dev *eth_dev, struct rte_ether_addr *mac,
 		    uint32_t index, uint32_t vmdq __rte_unused)
 {
-	if (!negotiated(dev_of(eth_dev), VIRTIO_NET_F_CTRL_RX))
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	if (!negotiated(dev, VIRTIO_NET_F_CTRL_RX))
 		return -ENOTSUP;
 	if (index == 0 || index >= VXPATH_CTRL_MAC_TABLE_SIZE)
 		return -EINVAL;
-	return mac_table_sync(eth_dev, index, mac);
+	CTRL_LOCKED(dev, mac_table_sync(eth_dev, index, mac));
+	return ret;
 }
 
 static void
 vxpath_mac_addr_remove(struct rte_eth_dev *eth_dev, uint32_t index)
 {
-	if (!negotiated(dev_of(eth_dev), VIRTIO_NET_F_CTRL_RX) ||
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	if (!negotiated(dev, VIRTIO_NET_F_CTRL_RX) ||
 	    index == 0 || index >= VXPATH_CTRL_MAC_TABLE_SIZE)
 		return;
 	/* ctrl.c logs a refusal; ethdev clears the entry anyway. */
-	mac_table_sync(eth_dev, index, NULL);
+	CTRL_LOCKED(dev, mac_table_sync(eth_dev, index, NULL));
+	RTE_SET_USED(ret);
 }
 
 static int
-vxpath_set_mc_addr_list(struct rte_eth_dev *eth_dev,
+set_mc_addr_list_locked(struct rte_eth_dev *eth_dev,
 			struct rte_ether_addr *list, uint32_t nb)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
@@ -914,13 +1049,26 @@ vxpath_set_mc_addr_list(struct rte_eth_dev *eth_dev,
 }
 
 static int
+vxpath_set_mc_addr_list(struct rte_eth_dev *eth_dev,
+			struct rte_ether_addr *list, uint32_t nb)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	CTRL_LOCKED(dev, set_mc_addr_list_locked(eth_dev, list, nb));
+	return ret;
+}
+
+static int
 vxpath_vlan_filter_set(struct rte_eth_dev *eth_dev, uint16_t vlan_id, int on)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
 
 	if (!negotiated(dev, VIRTIO_NET_F_CTRL_VLAN))
 		return -ENOTSUP;
-	return vxpath_ctrl_vlan(dev, on != 0, vlan_id);
+	CTRL_LOCKED(dev, vxpath_ctrl_vlan(dev, on != 0, vlan_id));
+	return ret;
 }
 
 /*
@@ -937,6 +1085,7 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 	bool scatter = eth_dev->data->dev_conf.rxmode.offloads &
 		       RTE_ETH_RX_OFFLOAD_SCATTER;
 	uint16_t i;
+	int ret = 0;
 
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
 		const struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
@@ -953,10 +1102,15 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 			return -EINVAL;
 		}
 	}
-	/* Without a connection, the next one is told (backend_attached()). */
+	/* Without a connection, the next one is told (backend_attached()):
+	 * under ctrl_lock, so that NET_SET_MTU never lands inside a new
+	 * connection's set-up.
+	 */
+	pthread_mutex_lock(&dev->ctrl_lock);
 	if (dev->ops->set_mtu != NULL && !backend_detached(dev))
-		return dev->ops->set_mtu(dev, mtu);
-	return 0;
+		ret = dev->ops->set_mtu(dev, mtu);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	return ret;
 }
 
 static const struct eth_dev_ops vxpath_ops = {
@@ -987,6 +1141,7 @@ static const struct eth_dev_ops vxpath_ops = {
 	.allmulticast_enable = vxpath_allmulticast_enable,
 	.allmulticast_disable = vxpath_allmulticast_disable,
 	.vlan_filter_set = vxpath_vlan_filter_set,
+	.vlan_offload_set = vxpath_vlan_offload_set,
 	.mtu_set = vxpath_mtu_set,
 	.rx_queue_intr_enable = vxpath_rx_queue_intr_enable,
 	.rx_queue_intr_disable = vxpath_rx_queue_intr_disable,
@@ -1146,12 +1301,19 @@ select_backend(struct vxpath_dev *dev)
 	return -EINVAL;
 }
 
-/* server= and reconnect= are vhost-user's. */
+/* server= and reconnect= are vhost-user's; iface= is vhost-net's TAP. */
 static int
 check_backend_args(const struct vxpath_dev *dev)
 {
-	if (dev->ops == &vxpath_vhost_user_ops)
+	if (dev->ops == &vxpath_vhost_user_ops) {
+		if (dev->args.iface[0] != '\0') {
+			VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
+				   dev->name, VXPATH_ARG_IFACE, dev->args.iface,
+				   dev->args.path);
+			return -EINVAL;
+		}
 		return 0;
+	}
 	if (dev->args.server) {
 		VXPATH_LOG(ERR, "%s: devarg %s=1: only for a vhost-user socket, not %s",
 			   dev->name, VXPATH_ARG_SERVER, dev->args.path);

@@ -417,11 +417,15 @@ lsc_stop(struct vxpath_intr *in)
 	}
 }
 
+/*
+ * Register the link watches (dev->ctrl_lock held: the back-end's
+ * connection, and so its event fd, stays as it is meanwhile). On failure
+ * the caller unregisters what was registered, without the lock.
+ */
 static int
-lsc_start(struct vxpath_intr *in)
+lsc_watches_start(struct vxpath_intr *in)
 {
 	struct vxpath_dev *dev = in->dev;
-	struct rte_eth_link link;
 	int ret;
 
 	if (dev->ops->event_fd != NULL) {
@@ -438,18 +442,32 @@ lsc_start(struct vxpath_intr *in)
 	}
 	if (dev->ifname[0] != '\0') {
 		ret = tap_watch_start(in);
-		if (ret < 0) {
-			lsc_stop(in);
+		if (ret < 0)
 			return ret;
-		}
 	}
 	if (in->notify_fd >= 0) {
 		ret = watch_start(&in->notify, in->notify_fd, notify_cb, in,
 				  "back-end connection");
-		if (ret < 0) {
-			lsc_stop(in);
+		if (ret < 0)
 			return ret;
-		}
+	}
+	return 0;
+}
+
+/* Called without dev->ctrl_lock (lsc_stop() waits for callbacks). */
+static int
+lsc_start(struct vxpath_intr *in)
+{
+	struct vxpath_dev *dev = in->dev;
+	struct rte_eth_link link;
+	int ret;
+
+	pthread_mutex_lock(&dev->ctrl_lock);
+	ret = lsc_watches_start(in);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	if (ret < 0) {
+		lsc_stop(in);
+		return ret;
 	}
 	/* The watches are on: a change from here on brings an event.
 	 * What the application knows is the status now.

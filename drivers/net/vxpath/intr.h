@@ -47,14 +47,14 @@ void vxpath_intr_fini(struct rte_eth_dev *eth_dev);
 
 /**
  * At dev_configure: check the interrupt configuration (intr_conf). LSC and
- * Rx queue interrupts are taken, the latter on split virtqueues only.
- * Return: 0; -ENOTSUP (logged) for Rx interrupts with packed virtqueues
- * (VIRTIO_F_RING_PACKED negotiated) or for removal interrupts.
+ * Rx queue interrupts are taken, on split and packed virtqueues.
+ * Return: 0; -ENOTSUP (logged) for removal interrupts.
  */
 int vxpath_intr_configure(struct rte_eth_dev *eth_dev);
 
 /**
- * At dev_start, once the rings are handed to the back-end: with
+ * At dev_start, once the rings are handed to the back-end, without
+ * dev->ctrl_lock (a failure waits for the watches' callbacks): with
  * intr_conf.rxq, make each Rx queue's call eventfd its interrupt vector
  * (queue N: vector RTE_INTR_VEC_RXTX_OFFSET + N, event fd N); with
  * intr_conf.lsc, start watching the back-end's connection and the TAP.

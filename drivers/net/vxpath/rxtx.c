@@ -358,13 +358,15 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed, const bool in_order)
 		if (rte_mempool_get_bulk(rxq->mp, (void **)mbufs, n) != 0) {
 			unsigned int left = rte_mempool_avail_count(rxq->mp);
 
-			q->eth_dev->data->rx_mbuf_alloc_failed +=
-				n - RTE_MIN(left, n);
 			n = (uint16_t)RTE_MIN(left, n);
 			if (n == 0 ||
 			    rte_mempool_get_bulk(rxq->mp, (void **)mbufs,
-						 n) != 0)
+						 n) != 0) {
+				/* Once per refill: what stays unposted. */
+				q->stats.nombuf +=
+					ring_prod_num_free(&p, packed);
 				break;
+			}
 		}
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = mbufs[i];
@@ -418,15 +420,36 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 				    rxq_refill(rxq, false, false);
 }
 
-void
-vxpath_rxq_drain(struct vxpath_rxq *rxq)
+/*
+ * Drop the frame being assembled (MRG_RXBUF): its buffers were used by the
+ * device, so they are the driver's to free whatever becomes of the ring.
+ */
+static void
+rxq_drop_partial_frame(struct vxpath_rxq *rxq)
 {
 	if (rxq->mrg_head != NULL)
 		rte_pktmbuf_free(rxq->mrg_head);
 	rxq->mrg_head = rxq->mrg_tail = NULL;
 	rxq->mrg_left = 0;
+}
+
+void
+vxpath_rxq_drain(struct vxpath_rxq *rxq)
+{
+	rxq_drop_partial_frame(rxq);
 	ring_drain(&rxq->q, mbuf_free_cb, NULL);
 	rxq->q.broken_reported = false;
+}
+
+uint16_t
+vxpath_rxq_abandon(struct vxpath_rxq *rxq)
+{
+	uint16_t n = vxpath_queue_inflight(&rxq->q);
+
+	rxq_drop_partial_frame(rxq);
+	vxpath_queue_reset(&rxq->q);
+	rxq->q.broken_reported = false;
+	return n;
 }
 
 /* The virtio-net header of a frame's first Rx buffer, just before its data. */
@@ -487,6 +510,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const uint32_t buf_len = rxq->buf_len;
 	const uint64_t features = q->features;
 	const bool hdr_flags = rxq->hdr_flags;
+	const unsigned int filters = __atomic_load_n(&rxq->rx_filter,
+						     __ATOMIC_RELAXED);
 	uint16_t mrg_left = rxq->mrg_left;
 	void *bufs[RX_BURST_MAX];
 	uint32_t lens[RX_BURST_MAX];
@@ -588,6 +613,13 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				 * send: drop and count.
 				 */
 				q->stats.errors++;
+				rte_pktmbuf_free(m);
+				continue;
+			}
+			/* The device's receive filter, when on (ctrl.h). */
+			if (unlikely(filters != 0) &&
+			    !vxpath_ctrl_rx_accept(q->dev, filters, m)) {
+				q->stats.filtered++;
 				rte_pktmbuf_free(m);
 				continue;
 			}
@@ -693,6 +725,16 @@ vxpath_txq_drain(struct vxpath_txq *txq)
 {
 	ring_drain(&txq->q, mbuf_free_cb, NULL);
 	txq->q.broken_reported = false;
+}
+
+uint16_t
+vxpath_txq_abandon(struct vxpath_txq *txq)
+{
+	uint16_t n = vxpath_queue_inflight(&txq->q);
+
+	vxpath_queue_reset(&txq->q);
+	txq->q.broken_reported = false;
+	return n;
 }
 
 /*

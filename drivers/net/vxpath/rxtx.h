@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The vxpath authors
  *
  * Receive and transmit queues of a vxpath port and their burst functions:
- * mbufs in and out of split virtqueues, with the virtio-net header
- * (virtio 1.2, 5.1.6) in each mbuf's headroom.
+ * mbufs in and out of split or packed virtqueues, with the virtio-net
+ * header (virtio 1.2, 5.1.6) in each mbuf's headroom.
  */
 #ifndef VXPATH_RXTX_H
 #define VXPATH_RXTX_H
@@ -78,6 +78,15 @@ struct vxpath_queue_stats {
 	uint64_t size_bins[VXPATH_NB_SIZE_BINS]; /**< frames by length */
 	uint64_t kicks;      /**< notifications written to the kick eventfd */
 	uint64_t interrupts; /**< notifications read from the call eventfd */
+	/** Rx: buffers a refill could not post for want of mbufs, counted
+	 * once per refill (the port's rx_nombuf is the sum over its queues:
+	 * each lcore writes only its own queue's counter).
+	 */
+	uint64_t nombuf;
+	/** Rx: frames the device's receive filter dropped (MAC address or
+	 * VLAN id not in its tables, promiscuous mode off: ctrl.h).
+	 */
+	uint64_t filtered;
 };
 
 /** What both queue kinds share: the virtqueue and its notification fds. */
@@ -126,6 +135,12 @@ struct vxpath_rxq {
 	 * sets flags without them (rx_hdr_flags_always). Set at port start.
 	 */
 	bool hdr_flags;
+	/** VXPATH_RX_FILTER_* bits (ctrl.h): what the device's receive
+	 * filter checks on each frame; 0, the common case, reads no byte of
+	 * a frame. Written by the control path (ethdev.c) while the datapath
+	 * runs, read once per burst.
+	 */
+	uint8_t rx_filter;
 	/** A frame of several buffers (MRG_RXBUF) partly taken off the
 	 * ring: its first mbuf and last so far, and buffers still to come.
 	 * Owned by the queue until complete; freed at drain.
@@ -251,17 +266,36 @@ void vxpath_queue_free(struct vxpath_queue *q);
 /**
  * Post Rx buffers (one mbuf each) until the ring is full or the mempool is
  * empty, then publish them and kick the device if it asks for it. Called
- * at port start: it also sets the queue's mbuf template (mbuf_rearm). Mbufs
- * that could not be had are added to the port's rx_mbuf_alloc_failed.
+ * at port start: it also sets the queue's mbuf template (mbuf_rearm). The
+ * buffers left unposted for want of mbufs are added to the queue's
+ * stats.nombuf.
  * Return: buffers posted.
  */
 uint16_t vxpath_rxq_refill(struct vxpath_rxq *rxq);
 
-/** Free every mbuf still in the ring and reset it (at stop). */
+/**
+ * Free every mbuf still in the ring, and a frame partly received, and
+ * reset the queue as at set-up (at stop, once the back-end confirmed that
+ * it stopped the ring).
+ */
 void vxpath_rxq_drain(struct vxpath_rxq *rxq);
 
-/** Free every mbuf still in the ring and reset it (at stop). */
+/** Free every mbuf still in the ring and reset the queue (at stop). */
 void vxpath_txq_drain(struct vxpath_txq *txq);
+
+/**
+ * The back-end did not confirm that it stopped the ring: leave the mbufs
+ * the ring holds to it (they are never freed: the back-end may still
+ * write into them), free only what the driver holds itself (a frame
+ * partly received), and reset the queue as at set-up, so that a start on
+ * a new back-end connection begins afresh (ring, partial frame, broken
+ * ring report).
+ * Return: buffers (chains) left to the back-end.
+ */
+uint16_t vxpath_rxq_abandon(struct vxpath_rxq *rxq);
+
+/** As vxpath_rxq_abandon(), for a transmit queue. */
+uint16_t vxpath_txq_abandon(struct vxpath_txq *txq);
 
 /**
  * The burst functions of a port (rte_eth_rx_burst, rte_eth_tx_burst), one

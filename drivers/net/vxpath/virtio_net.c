@@ -170,8 +170,14 @@ vxpath_virtio_net_read_config(struct vxpath_dev *dev, bool at_probe)
 void
 vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
 {
-	int ret = vxpath_virtio_net_read_config(dev, false);
+	int ret;
 
+	/* Not inside a new connection's set-up, which reads it too; the
+	 * application's LSC callbacks run after, without the lock.
+	 */
+	pthread_mutex_lock(&dev->ctrl_lock);
+	ret = vxpath_virtio_net_read_config(dev, false);
+	pthread_mutex_unlock(&dev->ctrl_lock);
 	if (ret < 0)
 		VXPATH_LOG(WARNING, "%s: configuration change: cannot read the back-end's configuration: %s",
 			   dev->name, rte_strerror(-ret));
@@ -439,7 +445,7 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 	for (i = 0; i < nb; i++) {
 		ret = vring_setup(dev, queues[i]);
 		if (ret < 0)
-			goto fail;
+			return ret;
 	}
 	/* With VIRTIO_NET_F_MQ only the first pair serves until the driver
 	 * sends VQ_PAIRS_SET (5.1.6.5.5, ctrl.c).
@@ -449,17 +455,10 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 	for (pair = 0; pair < npairs; pair++) {
 		ret = dev->ops->enable_queue_pair(dev, pair, true);
 		if (ret < 0)
-			goto fail;
+			return ret;
 	}
 	/* vhost-user STATUS: a back-end may wait for DRIVER_OK to start. */
-	ret = status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER_OK);
-	if (ret < 0)
-		goto fail;
-	return 0;
-
-fail:
-	vxpath_virtio_net_stop(dev, queues, nb);
-	return ret;
+	return status_set(dev, dev->status | VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 int

@@ -55,8 +55,11 @@ int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
  * position on a new connection), addresses and eventfds, then enable each queue pair; with
  * VIRTIO_NET_F_MQ only the first, the driver enabling the others with
  * VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET (5.1.6.5.5, vxpath_ctrl_mq_pairs_set()).
- * Return: 0 or a back-end error (the back-end's rings are then stopped);
- * -EAGAIN if a packed Rx ring holds packets not read yet.
+ * Return: 0; -EAGAIN if a packed Rx ring holds packets not read yet
+ * (nothing was sent); or a back-end error. After an error some rings may
+ * be the back-end's: the caller stops them (vxpath_virtio_net_stop()) and
+ * takes their buffers back only if that stop is confirmed, or gives up
+ * the connection (the back-end stops its rings when it closes).
  */
 int vxpath_virtio_net_start(struct vxpath_dev *dev,
 			    struct vxpath_queue *const *queues, uint16_t nb);

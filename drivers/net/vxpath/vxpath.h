@@ -4,6 +4,36 @@
  * The vxpath device: the virtio-net device that vxpath emulates in front of
  * a vhost back-end. One struct vxpath_dev per ethdev port, in
  * dev->data->dev_private.
+ *
+ * Threads and locks: which thread may touch what.
+ *
+ *   application threads (ethdev's control functions; ethdev serialises
+ *     none of them): probe, configure, queue set-up, start, stop, close,
+ *     MTU, MAC address and tables, Rx mode, VLAN filter. Every one that
+ *     changes the device's state (features, status, started,
+ *     backend_lost, ctrl, mac) or talks to the back-end holds ctrl_lock.
+ *     Queue set-up and release need a stopped port (ethdev's rule) and
+ *     take no lock; stats read counters without one.
+ *   the EAL interrupt thread: a back-end's connection manager (vhost-user
+ *     server=1 and reconnect=: accept, connect, hang-up) and its replay of
+ *     the port's state on a new connection (struct vxpath_backend_events),
+ *     under ctrl_lock; the back-end channel's configuration change
+ *     (vxpath_virtio_net_config_changed(): the read under ctrl_lock); the
+ *     link watches and alarms of intr.c, which run the application's LSC
+ *     callbacks without any of the driver's locks.
+ *   datapath lcores: a burst function touches its own queue only (ring,
+ *     partial frame, counters; packed rings of a replaceable back-end also
+ *     its handoff lock, rxtx.h), and on a broken ring the port's link
+ *     status (rte_eth_linkstatus_set(), atomic) and an EAL alarm.
+ *   any thread that allocates or frees DPDK memory: the memory event
+ *     callback, which takes the back-end's own exchange lock, never
+ *     ctrl_lock.
+ *
+ * Lock order: ctrl_lock, then a back-end's exchange lock (vhost-user's
+ * vu->lock); EAL's memory hot-plug lock, then the exchange lock. ctrl_lock
+ * is never held while waiting for an interrupt-thread callback to end
+ * (unregistering a watch, cancelling a running alarm, freeing a back-end):
+ * those callbacks may take it.
  */
 #ifndef VXPATH_H
 #define VXPATH_H
