@@ -20,6 +20,7 @@ import pytest
 import vhost_user_peer as vp
 
 APP_ARGS = ["--total-num-mbufs=8192"]
+LSC_EVENT = "Port 0: link state change event"
 
 # A driver line (VXPATH_LOG), as test_vhost_user.py matches them.
 _DRIVER_LINE = re.compile(r"(^|\s)vxpath: [A-Za-z_]\w*\(\): ")
@@ -113,6 +114,24 @@ def test_peer_loopback(spawn, vxpath_plugin, peer_factory, ring):
     quit_cleanly(fe)
     # quit stops the rings (GET_VRING_BASE) before closing.
     assert "GET_VRING_BASE" in peer.requests(), peer.requests()
+
+
+def test_rx_pool_dry(spawn, vxpath_plugin, peer_factory):
+    """A pool smaller than the receive ring: the port starts with what the
+    pool has, and RX-nombuf counts each buffer left unposted once (the
+    back-end sees the others)."""
+    peer = peer_factory()
+    size = 2048
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path,
+                                         "queue_size=%d" % size),
+               ["--total-num-mbufs=1100", "--mbcache=0"])
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+    _, taken = _take_rx(peer)
+    st = fe.port_stats(0)
+    assert 0 < len(taken) < size, len(taken)
+    assert st["rx_nombuf"] == size - len(taken), (st, len(taken))
+    assert not peer.errors, peer.errors
+    quit_cleanly(fe)
 
 
 # --- hostile control plane ------------------------------------------------
@@ -659,4 +678,120 @@ def test_hostile_runt(spawn, vxpath_plugin, peer_factory, ring):
     assert fe.port_info(0).get("Link status") == "up", fe.tail()
     assert not [ln for ln in driver_lines(fe) if "stopped" in ln], \
         driver_lines(fe)
+    quit_cleanly(fe)
+
+
+# --- start fails, and the stop after it is not confirmed -----------------
+
+def test_hostile_start_stop_unconfirmed(spawn, vxpath_plugin, peer_factory):
+    """The back-end refuses a ring's set-up at port start (SET_VRING_CALL,
+    REPLY_ACK 1) after the Rx buffers were posted, then does not confirm
+    the stop that follows (GET_VRING_BASE unanswered): it may still write
+    into those buffers, so vxpath leaves them to it as after any
+    unconfirmed stop (never back to the pool), says so, and refuses to
+    start again on this connection."""
+    peer = peer_factory()
+    peer.handlers[vp.SET_VRING_CALL] = _refuse
+    peer.handlers[vp.GET_VRING_BASE] = _no_ack
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path),
+               APP_ARGS, timeout=90)
+    _one_error(fe, r"refused VHOST_USER_SET_VRING_CALL \(REPLY_ACK 1\)")
+    _one_error(fe, r"did not answer VHOST_USER_GET_VRING_BASE within "
+               r"\d+ ms")
+    _one_error(fe, r"did not confirm that its rings stopped: \d+ buffers "
+               r"are left to it")
+    assert re.search(r"Fail to start port 0", fe.log_text()), fe.tail()
+    fe.cmd("port start 0")
+    _one_error(fe, r"the back-end connection was lost; detach and attach")
+    assert fe.port_info(0).get("Link status") == "down", fe.tail()
+    assert not peer.errors, peer.errors
+    quit_cleanly(fe)
+
+
+# --- abandoned rings, a new connection, a clean start --------------------
+
+def _tx_bad_used(peer):
+    """A used entry naming no descriptor on the transmitq (vring 1)."""
+    with peer.lock:
+        tx = peer.vring(1)
+        _used(peer, tx, [(tx.num, 0)])
+
+
+def _rx_stats(fe, want, timeout=10):
+    """Port 0's stats once rx_packets reaches @want."""
+    deadline = time.monotonic() + timeout
+    while True:
+        st = fe.port_stats(0)
+        if st["rx_packets"] >= want or time.monotonic() > deadline:
+            return st
+        time.sleep(0.1)
+
+
+def test_abandon_then_new_connection(spawn, vxpath_plugin, peer_factory):
+    """Rings abandoned to a back-end that did not confirm their stop keep
+    nothing of their past once a new connection serves the port: a merged
+    frame half received before is dropped (the first frame after is whole,
+    not appended to it), and a ring that breaks on the new connection is
+    reported (error line, link down, LSC event) although the same queue
+    broke on the old one. Client with reconnect=, against the scripted
+    back-end, split ring, MRG_RXBUF."""
+    peer = peer_factory()
+    fe = spawn("frontend", frontend_args(vxpath_plugin, peer.path,
+                                         "reconnect=100"),
+               APP_ARGS, timeout=90)
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+
+    # Connection 1: a whole frame, then the first buffer of a two-buffer
+    # frame, published together: the driver takes both in one burst, so
+    # once the first is counted the second waits in the queue.
+    v, taken = _take_rx(peer)
+    with peer.lock:
+        (i0, c0), (i1, c1) = taken[0], taken[1]
+        _rx_frame(peer, c0)
+        _rx_frame(peer, c1, num_buffers=2)
+        _used(peer, v, [(i0, _RX_BYTES), (i1, c1[0][1])])
+    fe.cmd("start")
+    st = _rx_stats(fe, 1)
+    fe.cmd("stop")
+    assert st["rx_packets"] == 1 and st["rx_bytes"] == len(_FRAME), st
+    # ... and the transmitq breaks: reported once.
+    mark = fe.mark()
+    _tx_bad_used(peer)
+    fe.cmd("port cleanup 0 txq 0 0")
+    fe.wait_output(LSC_EVENT, since=mark)
+    tx_broken = r"virtqueue 1 \(Tx queue 0\) stopped: "
+    _one_error(fe, tx_broken)
+
+    # The stop is not confirmed: rings abandoned, connection dropped.
+    peer.handlers[vp.GET_VRING_BASE] = _no_ack
+    fe.cmd("port stop 0", timeout=60)
+    _one_error(fe, r"did not confirm that its rings stopped")
+    peer.handlers[vp.GET_VRING_BASE] = vp.VhostUserPeer.on_get_vring_base
+    # Connection 2 (reconnect=), then a start on it.
+    fe.wait_output("serves the port (connection 2 since probe)",
+                   since=mark, timeout=30)
+    fe.cmd("port start 0")
+    assert fe.port_info(0).get("Link status") == "up", fe.tail()
+    before = fe.port_stats(0)
+    v, taken = _take_rx(peer)
+    with peer.lock:
+        i, c = taken[0]
+        _rx_frame(peer, c)
+        _used(peer, v, [(i, _RX_BYTES)])
+    fe.cmd("start")
+    st = _rx_stats(fe, before["rx_packets"] + 1)
+    fe.cmd("stop")
+    # One whole 64-byte frame, not the old half frame completed by it.
+    assert st["rx_packets"] == before["rx_packets"] + 1, (before, st)
+    assert st["rx_bytes"] == before["rx_bytes"] + len(_FRAME), (before, st)
+
+    # The transmitq breaks again, on the new connection: reported again.
+    mark = fe.mark()
+    _tx_bad_used(peer)
+    fe.cmd("port cleanup 0 txq 0 0")
+    fe.wait_output(LSC_EVENT, since=mark)
+    hits = [ln for ln in driver_lines(fe) if re.search(tx_broken, ln)]
+    assert len(hits) == 2, driver_lines(fe)
+    assert fe.port_info(0).get("Link status") == "down", fe.tail()
+    assert not peer.errors, peer.errors
     quit_cleanly(fe)
