@@ -49,6 +49,9 @@ def _cases(run_dir):
         ("path_char_device", "path=/dev/null",
          r"devarg path=/dev/null: a character device, but not "
          r"/dev/vhost-net"),
+        ("iface_vhost_user", p + "iface=vxtap9",
+         r"devarg iface=vxtap9: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

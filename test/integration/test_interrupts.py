@@ -204,14 +204,17 @@ def rxintr(rxintr_app, log_dir):
         p.close()
 
 
+@pytest.mark.parametrize("ring", ["split", "packed"])
 @pytest.mark.parametrize("event_idx", ["1", "0"])
 def test_rx_interrupt_sleeps_and_wakes(backend, vxpath_driver, rxintr,
-                                       event_idx):
+                                       event_idx, ring):
     """Idle: no CPU. Each burst from the back-end: one wake-up, every
-    packet received, none found late."""
+    packet received, none found late. Split and packed rings."""
     be, sock = backend
     rounds = 3
-    app = rxintr(vxpath_driver, sock, ",event_idx=" + event_idx,
+    devargs = ",event_idx=" + event_idx + \
+        (",packed_vq=1" if ring == "packed" else "")
+    app = rxintr(vxpath_driver, sock, devargs,
                  ["--packets", str(rounds * BURST), "--timeout", "60",
                   "--hold"])
     app.wait_ready()
@@ -233,16 +236,19 @@ def test_rx_interrupt_sleeps_and_wakes(backend, vxpath_driver, rxintr,
     assert c["late"] == 0, ctx
 
 
+@pytest.mark.parametrize("ring", ["split", "packed"])
 @pytest.mark.parametrize("event_idx", ["1", "0"])
 def test_rx_interrupt_no_lost_wakeup(backend, vxpath_driver, rxintr,
-                                     event_idx):
+                                     event_idx, ring):
     """A flood, and a 50 us gap between finding the queue empty and
     enabling its interrupt: packets that land in the gap must still wake
     the application at once (the driver's re-check), never after a
-    timeout."""
+    timeout. Split and packed rings."""
     be, sock = backend
     want = 100000
-    app = rxintr(vxpath_driver, sock, ",event_idx=" + event_idx,
+    devargs = ",event_idx=" + event_idx + \
+        (",packed_vq=1" if ring == "packed" else "")
+    app = rxintr(vxpath_driver, sock, devargs,
                  ["--packets", str(want), "--timeout", "60",
                   "--gap-us", "50", "--hold"])
     app.wait_ready()

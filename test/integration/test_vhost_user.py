@@ -241,6 +241,8 @@ VARIANTS = [
     ("packed_frame3000_merged", "packed_vq=1", [2000, 1000]),
     ("packed_event_idx0", "packed_vq=1,event_idx=0", [64]),
     ("event_idx0", "event_idx=0", [64]),
+    # Upstream's vectorized=1: accepted, one INFO line, the scalar path.
+    ("vectorized1", "vectorized=1", [64]),
 ]
 
 
@@ -267,10 +269,37 @@ def test_traffic_variants(spawn, backend, driver, devargs, txpkts):
         # ... and VIRTIO_RING_F_INDIRECT_DESC (bit 28): frames of two
         # buffers or more go out through indirect tables.
         assert int(m.group(1), 16) & (1 << 28), m.group(0)
+        said = "devarg vectorized=1: vxpath has one scalar datapath"
+        assert (said in fe.startup_output) == \
+            ("vectorized=1" in devargs), fe.startup_output
     out = fe.cmd("set txpkts %s" % ",".join(str(n) for n in txpkts))
     assert "rror" not in out and "nvalid" not in out, out + fe.tail()
     fs, bs = run_traffic(fe, be)
     check_traffic(fe, be, fs, bs, frame_bytes=sum(txpkts))
+    quit_cleanly(fe)
+
+
+def test_nb_desc_honoured(spawn, backend, vxpath_driver):
+    """The ring sizes an application asks for (testpmd --rxd/--txd) are
+    honoured, rounded up to a power of two, within the limits the port
+    reports (64 to 32768); traffic crosses."""
+    be, sock = backend
+    fe = spawn("frontend",
+               _frontend_args(vxpath_driver, "path=%s" % sock) +
+               ["--log-level=pmd.net.vxpath:info"],
+               APP_ARGS + ["--rxd=300", "--txd=1024"])
+    info = fe.cmd("show port info 0")
+    assert re.search(r"Max possible number of RXDs per queue: 32768", info) \
+        and re.search(r"Min possible number of RXDs per queue: 64", info), \
+        info
+    rxq = fe.cmd("show rxq info 0 0")
+    assert re.search(r"Number of RXDs: 512\b", rxq), rxq
+    txq = fe.cmd("show txq info 0 0")
+    assert re.search(r"Number of TXDs: 1024\b", txq), txq
+    assert "Rx queue 0: 300 descriptors asked, the ring has 512" in \
+        fe.log_text(), fe.tail()
+    fs, bs = run_traffic(fe, be)
+    check_traffic(fe, be, fs, bs)
     quit_cleanly(fe)
 
 
