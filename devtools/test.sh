@@ -6,7 +6,7 @@
 # (devtools/setup.sh), build, unit tests (meson test, cmocka), the unit
 # tests and libFuzzer targets under ASan and UBSan (devtools/sanitize.sh,
 # build dir <build>-asan), the guides
-# (sphinx-build -W), plugin
+# (sphinx-build -W), MAINTAINERS against the tree, plugin
 # staging under /run (devtools/stage-plugin.sh: EAL refuses plugins under a
 # world-writable directory such as /tmp, where a clone may live), then the
 # integration tests (pytest, test/integration), and the hostile back-end,
@@ -249,6 +249,10 @@ fi
 # 3b. The guides build without a warning (sphinx -W).
 step docs 120 "html: $build/doc" \
 	sphinx-build -q -W -b html "$repo/doc/guides" "$build/doc"
+
+# 3c. Every file of the tree is in an area of MAINTAINERS.
+step maintainers 30 "devtools/check-maintainers.sh" \
+	bash devtools/check-maintainers.sh
 
 # 4. Stage the plugin where EAL accepts it (private to this run).
 plugin=
