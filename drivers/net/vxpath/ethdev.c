@@ -5,9 +5,9 @@
  * back-end from the path devarg, and the ethdev operations (configure,
  * info, queue set-up, start/stop/close, link, stats, MAC address; Rx mode,
  * MAC and VLAN filter tables and the queue pairs in use through the
- * control virtqueue of ctrl.c when cq=1), and the replay of a started
- * port's state on a new back-end connection (server=1, reconnect=: the
- * back-end's connection events of vhost.h).
+ * control virtqueue of ctrl.c when cq=1). The replay of a started port's
+ * state on a new back-end connection is the device layer's
+ * (virtio_net.c, vxpath_virtio_net_events).
  * Registered as net_vxpath with alias virtio_user, so that upstream's
  * --vdev=virtio_user0,... syntax binds vxpath when the plugin is loaded.
  */
@@ -193,6 +193,8 @@ dev_configure_locked(struct rte_eth_dev *eth_dev)
 		return -ENOTSUP;
 	}
 	rx_filter_sync(eth_dev);
+	/* ethdev set it from rxmode.mtu before calling us. */
+	dev->mtu = eth_dev->data->mtu;
 	return vxpath_intr_configure(eth_dev);
 }
 
@@ -250,6 +252,7 @@ vxpath_rx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
 
 	if (rxq == NULL)
 		return;
+	dev_of(eth_dev)->vqs[rxq->q.vq_index] = NULL;
 	vxpath_rxq_drain(rxq);
 	vxpath_queue_free(&rxq->q);
 	rte_free(rxq);
@@ -263,6 +266,7 @@ vxpath_tx_queue_release(struct rte_eth_dev *eth_dev, uint16_t qid)
 
 	if (txq == NULL)
 		return;
+	dev_of(eth_dev)->vqs[txq->q.vq_index] = NULL;
 	vxpath_txq_drain(txq);
 	vxpath_queue_free(&txq->q);
 	rte_free(txq->hdrs);
@@ -372,6 +376,7 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	vxpath_queue_set_in_order(&rxq->q, !!(dev->features &
 				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->rx_queues[qid] = rxq;
+	dev->vqs[rxq->q.vq_index] = &rxq->q;
 	pthread_mutex_lock(&dev->ctrl_lock);
 	rx_filter_sync(eth_dev);
 	pthread_mutex_unlock(&dev->ctrl_lock);
@@ -444,6 +449,7 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	vxpath_queue_set_in_order(&txq->q, !!(dev->features &
 				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->tx_queues[qid] = txq;
+	dev->vqs[txq->q.vq_index] = &txq->q;
 	return 0;
 }
 
@@ -471,19 +477,6 @@ vxpath_txq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
 	info->nb_desc = txq->q.packed ? txq->q.vqp.size : txq->q.vq.size;
 	info->conf.tx_free_thresh = txq->free_thresh;
 	info->conf.offloads = eth_dev->data->dev_conf.txmode.offloads;
-}
-
-/* All queues, Rx then Tx, as the device layer takes them. */
-static uint16_t
-collect_queues(struct rte_eth_dev *eth_dev, struct vxpath_queue **qs)
-{
-	uint16_t i, n = 0, nq = nb_queues_started(eth_dev);
-
-	for (i = 0; i < nq; i++) {
-		qs[n++] = eth_dev->data->rx_queues[i];
-		qs[n++] = eth_dev->data->tx_queues[i];
-	}
-	return n;
 }
 
 /*
@@ -537,8 +530,7 @@ static int
 dev_start_locked(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
-	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
-	uint16_t i, n, nq = nb_queues_started(eth_dev);
+	uint16_t i, nq = nb_queues_started(eth_dev);
 	int ret;
 
 	if (dev->backend_lost) {
@@ -572,17 +564,16 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 			goto fail;
 		}
 	}
-	n = collect_queues(eth_dev, qs);
 	if (backend_detached(dev)) {
 		/* The rings wait in our memory; the next connection gets
-		 * them (backend_attached()). The link is down till then.
+		 * them (vxpath_virtio_net_events). The link is down till then.
 		 */
 		VXPATH_LOG(NOTICE, "%s: started without a back-end: the rings go to the next one that connects",
 			   dev->name);
 		dev->ctrl.curr_queue_pairs = nq;
 		goto started;
 	}
-	ret = vxpath_virtio_net_start(dev, qs, n);
+	ret = vxpath_virtio_net_start(dev);
 	/* Only the pairs configured (fewer than queues= maybe) serve. */
 	if (ret == 0 && (dev->features & (1ULL << VIRTIO_NET_F_MQ)))
 		ret = vxpath_ctrl_mq_pairs_set(dev, nq);
@@ -590,7 +581,7 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 		/* Some rings may be the back-end's now: their buffers come
 		 * back only if it confirms that it stopped them.
 		 */
-		if (vxpath_virtio_net_stop(dev, qs, n) < 0)
+		if (vxpath_virtio_net_stop(dev) < 0)
 			abandon_queues(eth_dev);
 		else
 			drain_queues(eth_dev);
@@ -643,13 +634,11 @@ static void
 dev_stop_locked(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = dev_of(eth_dev);
-	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
-	uint16_t i, n;
+	uint16_t i;
 
 	if (!dev->started)
 		return;
-	n = collect_queues(eth_dev, qs);
-	if (vxpath_virtio_net_stop(dev, qs, n) < 0)
+	if (vxpath_virtio_net_stop(dev) < 0)
 		abandon_queues(eth_dev);
 	else
 		drain_queues(eth_dev);
@@ -1102,13 +1091,15 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 			return -EINVAL;
 		}
 	}
-	/* Without a connection, the next one is told (backend_attached()):
-	 * under ctrl_lock, so that NET_SET_MTU never lands inside a new
-	 * connection's set-up.
+	/* Without a connection, the next one is told (the device's replay,
+	 * vxpath_virtio_net_events): under ctrl_lock, so that NET_SET_MTU
+	 * never lands inside a new connection's set-up.
 	 */
 	pthread_mutex_lock(&dev->ctrl_lock);
 	if (dev->ops->set_mtu != NULL && !backend_detached(dev))
 		ret = dev->ops->set_mtu(dev, mtu);
+	if (ret == 0)
+		dev->mtu = mtu;
 	pthread_mutex_unlock(&dev->ctrl_lock);
 	return ret;
 }
@@ -1145,96 +1136,6 @@ static const struct eth_dev_ops vxpath_ops = {
 	.mtu_set = vxpath_mtu_set,
 	.rx_queue_intr_enable = vxpath_rx_queue_intr_enable,
 	.rx_queue_intr_disable = vxpath_rx_queue_intr_disable,
-};
-
-/* --- a new back-end connection: replay --- */
-
-/*
- * events->attached (vhost.h), interrupt thread, ctrl_lock held: the same
- * negotiation as at probe (vxpath_virtio_net_reattach()), the port's MTU,
- * then for a
- * started port the same start sequence (vxpath_virtio_net_start(): memory
- * table, each ring at its current position with the same eventfds,
- * enable), the queue pairs in use, and a kick on every ring. The datapath
- * keeps polling meanwhile: nothing of the rings is changed but what
- * vxpath_queue_resume_base() settles under the queue's hand-off lock.
- */
-static int
-backend_attached(struct vxpath_dev *dev)
-{
-	struct rte_eth_dev *eth_dev = &rte_eth_devices[dev->port_id];
-	struct vxpath_queue *qs[2 * VXPATH_MAX_QUEUE_PAIRS];
-	uint16_t i, n = 0;
-	uint64_t one = 1;
-	uint32_t base;
-	int ret;
-
-	if (!dev->probed || dev->closing)
-		return -ENODEV;
-	if (dev->started) {
-		/* Every ring settled before anything is sent. */
-		n = collect_queues(eth_dev, qs);
-		for (i = 0; i < n; i++) {
-			ret = vxpath_queue_resume_base(qs[i], &base);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	ret = vxpath_virtio_net_reattach(dev);
-	if (ret < 0)
-		return ret;
-	/* The port's MTU, as mtu_set told the previous one (NET_SET_MTU
-	 * where negotiated; nothing otherwise).
-	 */
-	if (dev->ops->set_mtu != NULL) {
-		ret = dev->ops->set_mtu(dev, eth_dev->data->mtu);
-		if (ret < 0)
-			return ret;
-	}
-	/* Buffers abandoned to an earlier connection stay abandoned; the
-	 * port may start again on this one.
-	 */
-	dev->backend_lost = false;
-	if (!dev->started) {
-		VXPATH_LOG(INFO, "%s: new back-end connection; the port is stopped: its rings go to it at the next start",
-			   dev->name);
-		return 0;
-	}
-	ret = vxpath_virtio_net_start(dev, qs, n);
-	if (ret < 0)
-		return ret;
-	if ((dev->features & (1ULL << VIRTIO_NET_F_MQ)) &&
-	    dev->ctrl.curr_queue_pairs > 1) {
-		ret = vxpath_ctrl_mq_pairs_set(dev, dev->ctrl.curr_queue_pairs);
-		if (ret < 0)
-			return ret;
-	}
-	/* A back-end that waits for a notification learns of what is
-	 * already available. An eventfd refuses a write only near overflow,
-	 * when a notification is pending anyway.
-	 */
-	for (i = 0; i < n; i++)
-		if (write(qs[i]->kickfd, &one, sizeof(one)) != sizeof(one))
-			VXPATH_LOG(DEBUG, "%s: virtqueue %u: kick: %s",
-				   dev->name, qs[i]->vq_index, strerror(errno));
-	VXPATH_LOG(INFO, "%s: %u virtqueues replayed to the new back-end connection",
-		   dev->name, n);
-	vxpath_intr_backend_changed(dev);
-	return 0;
-}
-
-/* events->detached (vhost.h): the link goes down; the rings stay. */
-static void
-backend_detached_event(struct vxpath_dev *dev)
-{
-	if (!dev->probed || dev->closing)
-		return;
-	vxpath_intr_backend_changed(dev);
-}
-
-static const struct vxpath_backend_events backend_events = {
-	.attached = backend_attached,
-	.detached = backend_detached_event,
 };
 
 /* A recursive mutex: the exchanges under dev_start take it again. */
@@ -1357,7 +1258,8 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	dev->port_id = eth_dev->data->port_id;
 	dev->args = args;
 	dev->nr_queue_pairs = (uint16_t)args.queues;
-	dev->events = &backend_events;
+	dev->mtu = eth_dev->data->mtu;
+	dev->events = &vxpath_virtio_net_events;
 	ret = ctrl_lock_init(dev);
 	if (ret < 0)
 		goto fail;

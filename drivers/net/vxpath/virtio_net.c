@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
@@ -429,10 +430,9 @@ vring_setup(struct vxpath_dev *dev, const struct vxpath_queue *q)
 }
 
 int
-vxpath_virtio_net_start(struct vxpath_dev *dev,
-			struct vxpath_queue *const *queues, uint16_t nb)
+vxpath_virtio_net_start(struct vxpath_dev *dev)
 {
-	uint16_t i, pair, npairs;
+	uint16_t i, pair, npairs, nb = 2 * dev->nr_queue_pairs;
 	int ret;
 
 	/* Some back-ends forget features when their rings stop: resend. */
@@ -443,7 +443,7 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < nb; i++) {
-		ret = vring_setup(dev, queues[i]);
+		ret = vring_setup(dev, dev->vqs[i]);
 		if (ret < 0)
 			return ret;
 	}
@@ -462,10 +462,9 @@ vxpath_virtio_net_start(struct vxpath_dev *dev,
 }
 
 int
-vxpath_virtio_net_stop(struct vxpath_dev *dev,
-		       struct vxpath_queue *const *queues, uint16_t nb)
+vxpath_virtio_net_stop(struct vxpath_dev *dev)
 {
-	uint16_t i, pair;
+	uint16_t i, pair, nb = 2 * dev->nr_queue_pairs;
 	int ret = 0;
 
 	/* No back-end holds the rings (its connection went away). */
@@ -478,7 +477,7 @@ vxpath_virtio_net_stop(struct vxpath_dev *dev,
 	for (pair = 0; pair < dev->nr_queue_pairs; pair++)
 		dev->ops->enable_queue_pair(dev, pair, false);
 	for (i = 0; i < nb; i++) {
-		struct vhost_vring_state st = { .index = queues[i]->vq_index };
+		struct vhost_vring_state st = { .index = i };
 
 		if (dev->ops->get_vring_base(dev, &st) == 0)
 			VXPATH_LOG(DEBUG, "%s: virtqueue %u stopped at %u",
@@ -490,6 +489,88 @@ vxpath_virtio_net_stop(struct vxpath_dev *dev,
 	(void)status_set(dev, dev->status & ~VIRTIO_CONFIG_S_DRIVER_OK);
 	return ret;
 }
+
+/*
+ * events->attached: a new connection of the back-end (interrupt thread,
+ * ctrl_lock held). The datapath keeps polling meanwhile: nothing of the
+ * rings is changed but what vxpath_queue_resume_base() settles under the
+ * queue's hand-off lock.
+ */
+static int
+virtio_net_attached(struct vxpath_dev *dev)
+{
+	uint16_t i, n = 2 * dev->nr_queue_pairs;
+	uint64_t one = 1;
+	uint32_t base;
+	int ret;
+
+	if (!dev->probed || dev->closing)
+		return -ENODEV;
+	if (dev->started) {
+		/* Every ring settled before anything is sent. */
+		for (i = 0; i < n; i++) {
+			ret = vxpath_queue_resume_base(dev->vqs[i], &base);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	ret = vxpath_virtio_net_reattach(dev);
+	if (ret < 0)
+		return ret;
+	/* The port's MTU, as the previous connection was told (NET_SET_MTU
+	 * where negotiated; nothing otherwise).
+	 */
+	if (dev->ops->set_mtu != NULL) {
+		ret = dev->ops->set_mtu(dev, dev->mtu);
+		if (ret < 0)
+			return ret;
+	}
+	/* Buffers abandoned to an earlier connection stay abandoned; the
+	 * port may start again on this one.
+	 */
+	dev->backend_lost = false;
+	if (!dev->started) {
+		VXPATH_LOG(INFO, "%s: new back-end connection; the port is stopped: its rings go to it at the next start",
+			   dev->name);
+		return 0;
+	}
+	ret = vxpath_virtio_net_start(dev);
+	if (ret < 0)
+		return ret;
+	if ((dev->features & BIT(VIRTIO_NET_F_MQ)) &&
+	    dev->ctrl.curr_queue_pairs > 1) {
+		ret = vxpath_ctrl_mq_pairs_set(dev, dev->ctrl.curr_queue_pairs);
+		if (ret < 0)
+			return ret;
+	}
+	/* A back-end that waits for a notification learns of what is
+	 * already available. An eventfd refuses a write only near overflow,
+	 * when a notification is pending anyway.
+	 */
+	for (i = 0; i < n; i++)
+		if (write(dev->vqs[i]->kickfd, &one, sizeof(one)) !=
+		    sizeof(one))
+			VXPATH_LOG(DEBUG, "%s: virtqueue %u: kick: %s",
+				   dev->name, i, strerror(errno));
+	VXPATH_LOG(INFO, "%s: %u virtqueues replayed to the new back-end connection",
+		   dev->name, n);
+	vxpath_intr_backend_changed(dev);
+	return 0;
+}
+
+/* events->detached: the link goes down; the rings stay. */
+static void
+virtio_net_detached(struct vxpath_dev *dev)
+{
+	if (!dev->probed || dev->closing)
+		return;
+	vxpath_intr_backend_changed(dev);
+}
+
+const struct vxpath_backend_events vxpath_virtio_net_events = {
+	.attached = virtio_net_attached,
+	.detached = virtio_net_detached,
+};
 
 void
 vxpath_virtio_net_close(struct vxpath_dev *dev)

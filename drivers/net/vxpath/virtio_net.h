@@ -49,8 +49,10 @@ int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
 				   uint64_t tx_offloads, uint64_t rx_offloads);
 
 /**
- * Hand @nb queues (Rx and Tx, any order) to the back-end and set DRIVER_OK
- * (3.1.1 steps 7-8): features, memory table, then for each ring its size,
+ * Hand the virtqueues of the pairs in use (dev->vqs, 2 *
+ * dev->nr_queue_pairs of them, all set up) to the back-end and set
+ * DRIVER_OK (3.1.1 steps 7-8): features, memory table, then for each ring
+ * its size,
  * base (vxpath_queue_resume_base(): 0 on a fresh ring, the ring's current
  * position on a new connection), addresses and eventfds, then enable each queue pair; with
  * VIRTIO_NET_F_MQ only the first, the driver enabling the others with
@@ -61,20 +63,29 @@ int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
  * takes their buffers back only if that stop is confirmed, or gives up
  * the connection (the back-end stops its rings when it closes).
  */
-int vxpath_virtio_net_start(struct vxpath_dev *dev,
-			    struct vxpath_queue *const *queues, uint16_t nb);
+int vxpath_virtio_net_start(struct vxpath_dev *dev);
 
 /**
- * Stop the back-end's use of the rings: disable the queue pairs and fetch
- * each ring's base, which stops it (vhost-user GET_VRING_BASE, vhost
+ * Stop the back-end's use of the rings of the pairs in use (dev->vqs):
+ * disable the queue pairs and fetch each ring's base, which stops it (vhost-user GET_VRING_BASE, vhost
  * VHOST_GET_VRING_BASE). Nothing is sent when no back-end holds them
  * (dev->ops->detached()). Errors are logged.
  * Return: 0 if every ring's stop was confirmed; -EIO if some was not: the
  * back-end may still write into that ring's buffers, which the caller
  * must then not reuse.
  */
-int vxpath_virtio_net_stop(struct vxpath_dev *dev,
-			   struct vxpath_queue *const *queues, uint16_t nb);
+int vxpath_virtio_net_stop(struct vxpath_dev *dev);
+
+/**
+ * What the device layer does when a back-end's connection comes and goes
+ * (vhost.h; set as dev->events at probe): on a new connection, the
+ * negotiation of vxpath_virtio_net_init() again (reattach), the port's
+ * MTU, and for a started port the rings at their current positions with
+ * the same eventfds (vxpath_virtio_net_start()), the queue pairs in use,
+ * a kick on every ring; on a lost one, the link goes down. Called in the
+ * EAL interrupt thread with dev->ctrl_lock held.
+ */
+extern const struct vxpath_backend_events vxpath_virtio_net_events;
 
 /**
  * At close: reset the device status (0, told to the back-end with

@@ -55,6 +55,7 @@
 #define VXPATH_DRIVER_ALIAS "virtio_user"
 
 struct vxpath_intr;
+struct vxpath_queue;
 
 /** State of one vxpath port. */
 struct vxpath_dev {
@@ -69,6 +70,17 @@ struct vxpath_dev {
 	uint64_t features;               /**< negotiated (driver features) */
 	uint8_t status;                  /**< device status, virtio 1.2 2.1 */
 	uint16_t nr_queue_pairs;         /**< queue pairs in use */
+	/**
+	 * The device's virtqueues by virtio-net index (5.1.2: receiveq N
+	 * at 2N, transmitq N at 2N+1), NULL where no queue is set up.
+	 * Owned by ethdev.c (queue set-up and release, port stopped); the
+	 * device layer hands those of the pairs in use to the back-end.
+	 */
+	struct vxpath_queue *vqs[2 * VXPATH_MAX_QUEUE_PAIRS];
+	/** The port's MTU, bytes of L3 payload (ethdev's data->mtu), told
+	 * to every new back-end connection.
+	 */
+	uint16_t mtu;
 	uint16_t vnet_hdr_size;          /**< bytes of virtio_net_hdr, 5.1.6 */
 	struct rte_ether_addr mac;       /**< the port's address */
 	char ifname[IFNAMSIZ];           /**< TAP name (vhost-kernel) */
