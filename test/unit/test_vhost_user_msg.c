@@ -32,6 +32,7 @@
 
 #include <cmocka.h>
 
+#include <rte_common.h>
 #include <rte_eal_memconfig.h>
 #include <rte_errno.h>
 #include <rte_memory.h>
@@ -275,6 +276,87 @@ test_reply_table(void **state)
 	assert_int_equal(vxpath_vu_reply_size(99), 0);
 	assert_string_equal(vxpath_vu_request_name(VHOST_USER_SET_VRING_CALL),
 			    "VHOST_USER_SET_VRING_CALL");
+}
+
+/* The request table: one row per request vxpath sends, checked on send. */
+static void
+test_request_table(void **state)
+{
+	static const uint32_t sent[] = {
+		VHOST_USER_GET_FEATURES, VHOST_USER_SET_FEATURES,
+		VHOST_USER_SET_OWNER, VHOST_USER_SET_MEM_TABLE,
+		VHOST_USER_SET_VRING_NUM, VHOST_USER_SET_VRING_ADDR,
+		VHOST_USER_SET_VRING_BASE, VHOST_USER_GET_VRING_BASE,
+		VHOST_USER_SET_VRING_KICK, VHOST_USER_SET_VRING_CALL,
+		VHOST_USER_GET_PROTOCOL_FEATURES,
+		VHOST_USER_SET_PROTOCOL_FEATURES, VHOST_USER_GET_QUEUE_NUM,
+		VHOST_USER_SET_VRING_ENABLE, VHOST_USER_NET_SET_MTU,
+		VHOST_USER_SET_BACKEND_REQ_FD, VHOST_USER_GET_CONFIG,
+		VHOST_USER_RESET_DEVICE, VHOST_USER_GET_MAX_MEM_SLOTS,
+		VHOST_USER_ADD_MEM_REG, VHOST_USER_REM_MEM_REG,
+		VHOST_USER_SET_STATUS, VHOST_USER_GET_STATUS,
+	};
+	struct vxpath_mem_region r[VHOST_USER_MAX_MEM_REGIONS];
+	const struct vxpath_vu_request_info *info;
+	int fds[VHOST_USER_MAX_FDS];
+	struct vxpath_vu_msg msg;
+	unsigned int i, nfds;
+	uint32_t code;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(sent); i++) {
+		info = vxpath_vu_request_info(sent[i]);
+		assert_non_null(info);
+		assert_string_equal(info->name,
+				    vxpath_vu_request_name(sent[i]));
+		assert_true(info->payload_min <= info->payload_max);
+		assert_true(info->payload_max <=
+			    sizeof(union vxpath_vu_payload));
+		assert_int_equal(vxpath_vu_reply_size(sent[i]) > 0, 1);
+	}
+	/* Codes vxpath never sends have no row, hence no reply. */
+	for (code = 0; code < 64; code++) {
+		for (i = 0; i < RTE_DIM(sent) && sent[i] != code; i++)
+			;
+		if (i < RTE_DIM(sent))
+			continue;
+		assert_null(vxpath_vu_request_info(code));
+		assert_false(vxpath_vu_has_reply(code));
+		assert_int_equal(vxpath_vu_reply_size(code), 0);
+	}
+	assert_string_equal(vxpath_vu_backend_request_name(
+				VHOST_USER_BACKEND_CONFIG_CHANGE_MSG),
+			    "VHOST_USER_BACKEND_CONFIG_CHANGE_MSG");
+	assert_string_equal(vxpath_vu_backend_request_name(0),
+			    "unknown back-end request");
+
+	/* What the encoders build fits the table... */
+	for (i = 0; i < VHOST_USER_MAX_MEM_REGIONS; i++)
+		r[i] = (struct vxpath_mem_region){ .addr = 0x200000ULL * (i + 1),
+			.size = 0x200000ULL, .fd = 3, .fd_offset = 0 };
+	assert_int_equal(vxpath_vu_msg_mem_table(&msg, r, 8, fds, &nfds), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, nfds), 0);
+	assert_int_equal(vxpath_vu_msg_mem_reg(&msg, VHOST_USER_ADD_MEM_REG,
+					       r, fds, &nfds), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, nfds), 0);
+	assert_int_equal(vxpath_vu_msg_get_config(&msg, 0, 256), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), 0);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_SET_BACKEND_REQ_FD);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), 0);
+	/* ...and what does not is never sent. */
+	assert_int_equal(vxpath_vu_msg_check(&msg, 2), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_SET_OWNER);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), -EINVAL);
+	msg.hdr.size = 8;
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, 99);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_GET_FEATURES);
+	msg.hdr.flags |= VHOST_USER_FLAG_REPLY;
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_REM_MEM_REG);
+	msg.hdr.size = sizeof(struct vxpath_vu_mem_reg);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), -EINVAL);
 }
 
 static void
@@ -1154,6 +1236,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_defaults),
 		cmocka_unit_test(test_reply_table),
+		cmocka_unit_test(test_request_table),
 		cmocka_unit_test(test_mem_table),
 		cmocka_unit_test(test_mem_table_limits),
 		cmocka_unit_test(test_mem_reg_encode),
