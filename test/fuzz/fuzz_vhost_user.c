@@ -50,6 +50,7 @@
 #include "memory.h"
 #include "vhost.h"
 #include "vhost_user.h"
+#include "vhost_user_socket.h"
 #include "vxpath.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)

@@ -40,6 +40,7 @@
 #include "memory.h"
 #include "vhost.h"
 #include "vhost_user.h"
+#include "vhost_user_socket.h"
 #include "vxpath.h"
 
 #define BIT(n) (1ULL << (n))

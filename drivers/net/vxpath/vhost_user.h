@@ -207,13 +207,6 @@ _Static_assert(sizeof(struct vxpath_vu_mem_reg) == 40,
 _Static_assert(sizeof(struct vxpath_vu_config) ==
 	       VXPATH_VU_CONFIG_SIZE(VXPATH_VU_CONFIG_MAX), "config space");
 
-/**
- * How long the front-end waits for a reply before giving up, in
- * milliseconds (SO_RCVTIMEO, also used as SO_SNDTIMEO). Default 5000. Read
- * by setup() when it connects; unit tests lower it.
- */
-extern unsigned int vxpath_vu_reply_timeout_ms;
-
 /*
  * The message layer (vhost_user_msg.c).
  */

@@ -43,7 +43,7 @@ static const struct vxpath_vu_request_info requests[] = {
 	[VHOST_USER_SET_MEM_TABLE] = { "VHOST_USER_SET_MEM_TABLE",
 		VXPATH_VU_REPLY_ACK,
 		.payload_min = VXPATH_VU_MEMORY_SIZE(1),
-		.payload_max = VXPATH_VU_MEMORY_SIZE(VHOST_USER_MAX_MEM_REGIONS),
+		.payload_max = sizeof(struct vxpath_vu_memory),
 		.max_fds = VHOST_USER_MAX_MEM_REGIONS },
 	[VHOST_USER_SET_VRING_NUM] = { "VHOST_USER_SET_VRING_NUM",
 		VXPATH_VU_REPLY_ACK, FIXED(STATE_SIZE), 0 },
