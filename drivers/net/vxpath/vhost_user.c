@@ -25,10 +25,19 @@
  * BACKEND_REQ (the back-end channel), CONFIGURE_MEM_SLOTS
  * (GET_MAX_MEM_SLOTS, ADD_MEM_REG, REM_MEM_REG) and RESET_DEVICE.
  *
+ * The memory table is the device's (memory.c): it asks mem_limits() what
+ * the connection takes (SET_MEM_TABLE's 8 regions, or the memory slots of
+ * CONFIGURE_MEM_SLOTS) and sends the table through set_mem_table() or
+ * add/rem_mem_region(), at each start and on each memory hot-plug event.
+ * The connection's memory generation (struct vxpath_vu) changes whenever
+ * the back-end loses its table: a table built for a connection that is
+ * gone is never sent to the next one.
+ *
  * Threads: requests come from the application's threads, the EAL
  * interrupt thread (GET_CONFIG after CONFIG_CHANGE_MSG, the replay on a
  * new connection) and any thread that allocates or frees DPDK memory
- * (memory events): the endpoint's lock makes each exchange whole.
+ * (memory.c's memory events): the endpoint's lock makes each exchange
+ * whole (vhost_user_socket.h gives the lock order).
  *
  * Errors of the operations, beyond vhost.h's -EIO (bad exchange or refused
  * REPLY_ACK) and -ENOTCONN (back-end gone, or connection broken earlier):
@@ -39,11 +48,11 @@
  * VHOST_USER_PROTOCOL_F_MQ, or GET_QUEUE_NUM below N), -E2BIG for a file
  * per 2 MB page without CONFIGURE_MEM_SLOTS, -ENOMEM, the errno of
  * socketpair() or of the EAL interrupt registration (BACKEND_REQ);
- * set_features(): -EINVAL for bits not offered; set_mem_table(): -E2BIG
- * (more than 8 regions, or than the back-end's memory slots), -ENOTSUP
- * (memory without fd), -ENOENT (no memory), -EINVAL, -ENOMEM;
- * set_vring_kick/call(): -EINVAL for a vring index above 255. Each is
- * logged once, naming the device.
+ * set_features(): -EINVAL for bits not offered; set_mem_table(),
+ * add_mem_region(), rem_mem_region(): -ESTALE (built for a connection
+ * that is gone: nothing sent, not logged), -E2BIG (more than 8 regions),
+ * -EINVAL (a region without fd or size); set_vring_kick/call(): -EINVAL
+ * for a vring index above 255. Each is logged once, naming the device.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -54,9 +63,6 @@
 
 #include <linux/virtio_net.h>
 #include <rte_common.h>
-#include <rte_eal_memconfig.h>
-#include <rte_errno.h>
-#include <rte_memory.h>
 
 #include "memory.h"
 #include "vhost.h"
@@ -124,266 +130,6 @@ vu_set_state(struct vxpath_dev *dev, uint32_t request,
 }
 
 /*
- * Memory table: SET_MEM_TABLE, or ADD_MEM_REG/REM_MEM_REG with
- * CONFIGURE_MEM_SLOTS, at start and on each memory hot-plug event.
- */
-
-/* Whether @r lies inside @d with the same file mapping. */
-static bool
-region_within(const struct vxpath_mem_region *r,
-	      const struct vxpath_mem_region *d)
-{
-	return r->fd == d->fd && r->addr >= d->addr &&
-	       r->addr + r->size <= d->addr + d->size &&
-	       r->fd_offset == d->fd_offset + (r->addr - d->addr);
-}
-
-static int
-region_cmp_addr(const void *a, const void *b)
-{
-	const struct vxpath_mem_region *x = a, *y = b;
-
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* One line telling the user what to do when memory has too many pieces. */
-static void
-mem_too_many_log(struct vxpath_dev *dev, struct vxpath_vu *vu, unsigned int n)
-{
-	if (vu->max_mem_slots > 0)
-		VXPATH_LOG(ERR, "%s: DPDK memory is in %u pieces but the vhost-user back-end at %s takes at most %u memory slots (VHOST_USER_GET_MAX_MEM_SLOTS): run EAL with --single-file-segments (or use 1 GB hugepages)",
-			   dev->name, n, dev->args.path, vu->max_mem_slots);
-	else
-		VXPATH_LOG(ERR, "%s: DPDK memory is in %u pieces but vhost-user passes at most %u memory regions: run EAL with --single-file-segments (or use larger hugepages, e.g. 1 GB)",
-			   dev->name, n, VHOST_USER_MAX_MEM_REGIONS);
-}
-
-/* SET_MEM_TABLE with DPDK memory as it is now (but for @skip). */
-static int
-mem_sync_table(struct vxpath_dev *dev, struct vxpath_vu *vu, bool force,
-	       const void *skip, size_t skip_len)
-{
-	struct vxpath_mem_region regions[VHOST_USER_MAX_MEM_REGIONS];
-	int fds[VHOST_USER_MAX_FDS];
-	struct vxpath_vu_msg msg;
-	unsigned int n = 0, nfds = 0;
-	int ret;
-
-	ret = vxpath_memory_regions_locked(regions, VHOST_USER_MAX_MEM_REGIONS,
-					   &n, true, skip, skip_len);
-	if (ret == -E2BIG)
-		mem_too_many_log(dev, vu, n);
-	if (ret < 0)
-		return ret; /* the others are logged by memory.c */
-	if (!force && n == vu->nmem &&
-	    memcmp(regions, vu->mem, n * sizeof(regions[0])) == 0)
-		return 0;
-	ret = vxpath_vu_msg_mem_table(&msg, regions, n, fds, &nfds);
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: invalid memory regions for the vhost-user back-end (%u regions): %s",
-			   dev->name, n, strerror(-ret));
-		return ret;
-	}
-	ret = vxpath_vu_exchange_locked(dev, &vu->ep, &msg, fds, nfds, NULL,
-					 NULL);
-	if (ret < 0)
-		return ret;
-	memcpy(vu->mem, regions, n * sizeof(regions[0]));
-	vu->nmem = n;
-	VXPATH_LOG(DEBUG, "%s: memory table of %u regions sent", dev->name, n);
-	return 0;
-}
-
-/* Send one ADD_MEM_REG or REM_MEM_REG. */
-static int
-mem_reg(struct vxpath_dev *dev, uint32_t request,
-	const struct vxpath_mem_region *r)
-{
-	struct vxpath_vu *vu = dev->backend;
-	struct vxpath_vu_msg msg;
-	unsigned int nfds = 0;
-	int fds[1];
-
-	if (vxpath_vu_msg_mem_reg(&msg, request, r, fds, &nfds) < 0) {
-		VXPATH_LOG(ERR, "%s: %s: invalid region of %" PRIu64 " bytes at 0x%" PRIx64,
-			   dev->name, vxpath_vu_request_name(request), r->size,
-			   r->addr);
-		return -EINVAL;
-	}
-	VXPATH_LOG(DEBUG, "%s: %s 0x%" PRIx64 "+%" PRIu64, dev->name,
-		   vxpath_vu_request_name(request), r->addr, r->size);
-	return vxpath_vu_exchange_locked(dev, &vu->ep, &msg, fds, nfds, NULL,
-					 NULL);
-}
-
-/*
- * CONFIGURE_MEM_SLOTS: bring the back-end's regions in line with DPDK
- * memory (but for @skip). A region the back-end has stays as long as all
- * its memory does, so that rings and buffers in it are never unmapped
- * while the port runs; new memory becomes new regions (ADD_MEM_REG); a
- * region part of which was freed is removed (REM_MEM_REG, first: the spec
- * has no overlapping regions) and what is left of it added again.
- */
-static int
-mem_sync_slots(struct vxpath_dev *dev, struct vxpath_vu *vu,
-	       const void *skip, size_t skip_len)
-{
-	unsigned int max = vu->max_mem_slots, n = 0, nadd = 0, nkeep, i, j;
-	struct vxpath_mem_region *want, *add = NULL, *keep = NULL;
-	unsigned int nrem = 0, added = 0, removed = 0;
-	bool *kept = NULL;
-	int ret;
-
-	/* calloc, not rte_malloc: the hot-plug lock may be held. */
-	want = calloc(max, sizeof(*want));
-	if (want == NULL)
-		return -ENOMEM;
-	ret = vxpath_memory_regions_locked(want, max, &n, true, skip, skip_len);
-	if (ret == -E2BIG)
-		mem_too_many_log(dev, vu, n);
-	if (ret < 0)
-		goto out;
-	kept = calloc(vu->nmem + 1, sizeof(*kept));
-	keep = calloc(vu->nmem + 1, sizeof(*keep));
-	add = calloc(n + vu->nmem + 1, sizeof(*add));
-	if (kept == NULL || keep == NULL || add == NULL) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	/* Regions of the back-end that DPDK memory still covers whole. */
-	nkeep = 0;
-	for (i = 0; i < vu->nmem; i++) {
-		for (j = 0; j < n && !kept[i]; j++)
-			kept[i] = region_within(&vu->mem[i], &want[j]);
-		if (kept[i])
-			keep[nkeep++] = vu->mem[i];
-		else
-			nrem++;
-	}
-	qsort(keep, nkeep, sizeof(*keep), region_cmp_addr);
-	/* The rest of each piece of memory: the gaps between kept ones. */
-	for (j = 0; j < n; j++) {
-		uint64_t at = want[j].addr, end = want[j].addr + want[j].size;
-
-		for (i = 0; i <= nkeep && at < end; i++) {
-			uint64_t stop = end;
-
-			if (i < nkeep) {
-				if (!region_within(&keep[i], &want[j]))
-					continue;
-				stop = keep[i].addr;
-			}
-			if (stop > at) {
-				add[nadd] = want[j];
-				add[nadd].addr = at;
-				add[nadd].size = stop - at;
-				add[nadd].fd_offset = want[j].fd_offset +
-						      (at - want[j].addr);
-				nadd++;
-			}
-			if (i < nkeep)
-				at = keep[i].addr + keep[i].size;
-			else
-				at = end;
-		}
-	}
-	if (vu->nmem - nrem + nadd > max) {
-		mem_too_many_log(dev, vu, vu->nmem - nrem + nadd);
-		ret = -E2BIG;
-		goto out;
-	}
-	for (i = 0; i < vu->nmem; ) {
-		bool gone = true;
-
-		for (j = 0; j < nkeep && gone; j++)
-			gone = memcmp(&vu->mem[i], &keep[j],
-				      sizeof(keep[j])) != 0;
-		if (!gone) {
-			i++;
-			continue;
-		}
-		ret = mem_reg(dev, VHOST_USER_REM_MEM_REG, &vu->mem[i]);
-		if (ret < 0)
-			goto out;
-		vu->mem[i] = vu->mem[--vu->nmem];
-		removed++;
-	}
-	for (i = 0; i < nadd; i++) {
-		ret = mem_reg(dev, VHOST_USER_ADD_MEM_REG, &add[i]);
-		if (ret < 0)
-			goto out;
-		vu->mem[vu->nmem++] = add[i];
-		added++;
-	}
-	if (added + removed > 0)
-		VXPATH_LOG(INFO, "%s: memory slots: %u regions added, %u removed, %u in use of %u",
-			   dev->name, added, removed, vu->nmem, max);
-	ret = 0;
-out:
-	free(want);
-	free(kept);
-	free(keep);
-	free(add);
-	return ret;
-}
-
-/* The back-end's memory table now, the hot-plug lock and vu->lock held. */
-static int
-mem_sync_locked(struct vxpath_dev *dev, struct vxpath_vu *vu, bool force,
-		const void *skip, size_t skip_len)
-{
-	int ret;
-
-	if (vu->max_mem_slots > 0)
-		ret = mem_sync_slots(dev, vu, skip, skip_len);
-	else
-		ret = mem_sync_table(dev, vu, force, skip, skip_len);
-	if (ret == 0)
-		vu->mem_sent = true;
-	return ret;
-}
-
-/*
- * Memory event callback (rte_mem_event_callback_register): runs in the
- * thread that allocates or frees DPDK memory, with EAL's memory hot-plug
- * lock write-locked (thread-unsafe walks only; no rte_malloc). A free
- * event comes before the memory goes: it is left out of the table before
- * the back-end's mapping of it is withdrawn. Once a table went out, the
- * back-end follows every change; if it cannot (too many regions, refused
- * request), the connection is marked broken and the link goes down: the
- * port never half-works with memory its back-end cannot reach.
- */
-static void
-mem_event_cb(enum rte_mem_event type, const void *addr, size_t len,
-	     void *arg)
-{
-	struct vxpath_dev *dev = arg;
-	struct vxpath_vu *vu = dev->backend;
-	int ret;
-
-	if (vu == NULL)
-		return;
-	pthread_mutex_lock(&vu->ep.lock);
-	if (vu->mem_sent && !vu->ep.broken) {
-		VXPATH_LOG(DEBUG, "%s: DPDK memory %s: %zu bytes at %p",
-			   dev->name,
-			   type == RTE_MEM_EVENT_FREE ? "freed" : "allocated",
-			   len, addr);
-		ret = mem_sync_locked(dev, vu, false,
-				      type == RTE_MEM_EVENT_FREE ? addr : NULL,
-				      len);
-		if (ret < 0) {
-			VXPATH_LOG(ERR, "%s: the vhost-user back-end cannot follow a DPDK memory %s of %zu bytes (%s): link down, the connection is closed",
-				   dev->name,
-				   type == RTE_MEM_EVENT_FREE ? "free" : "allocation",
-				   len, strerror(-ret));
-			vxpath_vu_endpoint_mark_broken(&vu->ep);
-		}
-	}
-	pthread_mutex_unlock(&vu->ep.lock);
-}
-
-/*
  * Operations (struct vxpath_vhost_ops, vhost.h).
  */
 
@@ -438,39 +184,137 @@ vu_set_features(struct vxpath_dev *dev, uint64_t features)
 }
 
 /*
- * At each start: the back-end's memory table (SET_MEM_TABLE, or the
- * ADD_MEM_REG/REM_MEM_REG that bring its slots in line), built with EAL's
- * memory hot-plug lock read-locked so that no allocation slips between
- * the walk and the message; then memory events keep it up to date.
+ * The memory table (memory.c drives it: at each start and on each memory
+ * hot-plug event). Without CONFIGURE_MEM_SLOTS, SET_MEM_TABLE with up to
+ * VHOST_USER_MAX_MEM_REGIONS regions; with it, ADD_MEM_REG/REM_MEM_REG
+ * into the back-end's slots.
  */
 static int
-vu_set_mem_table(struct vxpath_dev *dev)
+vu_mem_limits(struct vxpath_dev *dev, struct vxpath_mem_limits *lim)
+{
+	struct vxpath_vu *vu = dev->backend;
+	int ret = 0;
+
+	if (vu == NULL)
+		return -ENOTCONN;
+	pthread_mutex_lock(&vu->ep.lock);
+	if (vu->ep.fd < 0 || vu->ep.broken) {
+		ret = -ENOTCONN;
+	} else {
+		lim->by_region = vu->max_mem_slots > 0;
+		lim->max_regions = lim->by_region ? vu->max_mem_slots :
+				   VHOST_USER_MAX_MEM_REGIONS;
+		lim->limit_name = lim->by_region ?
+				  "VHOST_USER_GET_MAX_MEM_SLOTS" :
+				  "regions of VHOST_USER_SET_MEM_TABLE";
+		lim->need_fd = true;
+		lim->generation = vu->mem_generation;
+	}
+	pthread_mutex_unlock(&vu->ep.lock);
+	return ret;
+}
+
+/*
+ * One memory table request on the connection of @generation, in the same
+ * hold of the exchange lock as the check of the generation.
+ */
+static int
+vu_mem_request(struct vxpath_dev *dev, uint64_t generation,
+	       struct vxpath_vu_msg *msg, const int *fds, unsigned int nfds)
 {
 	struct vxpath_vu *vu = dev->backend;
 	int ret;
 
-	if (vu == NULL || vu->ep.fd < 0 || vu->mem == NULL) {
-		VXPATH_LOG(ERR, "%s: vhost-user back-end is not set up",
-			   dev->name);
+	if (vu == NULL)
 		return -ENOTCONN;
-	}
-	if (!vu->mem_cb) {
-		snprintf(vu->mem_cb_name, sizeof(vu->mem_cb_name),
-			 "vxpath-%u-%.40s", dev->port_id, dev->name);
-		if (rte_mem_event_callback_register(vu->mem_cb_name,
-						    mem_event_cb, dev) == 0)
-			vu->mem_cb = true;
-		else
-			/* Legacy memory or --no-huge: memory is fixed. */
-			VXPATH_LOG(DEBUG, "%s: no memory event callback: %s",
-				   dev->name, rte_strerror(rte_errno));
-	}
-	rte_mcfg_mem_read_lock();
 	pthread_mutex_lock(&vu->ep.lock);
-	ret = mem_sync_locked(dev, vu, true, NULL, 0);
+	if (vu->ep.fd < 0 || generation != vu->mem_generation)
+		ret = -ESTALE;
+	else
+		ret = vxpath_vu_exchange_locked(dev, &vu->ep, msg, fds, nfds,
+						NULL, NULL);
 	pthread_mutex_unlock(&vu->ep.lock);
-	rte_mcfg_mem_read_unlock();
 	return ret;
+}
+
+/* SET_MEM_TABLE (no CONFIGURE_MEM_SLOTS): the whole table. */
+static int
+vu_set_mem_table(struct vxpath_dev *dev,
+		 const struct vxpath_mem_region *regions, unsigned int n,
+		 uint64_t generation)
+{
+	int fds[VHOST_USER_MAX_FDS];
+	struct vxpath_vu_msg msg;
+	unsigned int nfds = 0;
+	int ret;
+
+	ret = vxpath_vu_msg_mem_table(&msg, regions, n, fds, &nfds);
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: invalid memory regions for the vhost-user back-end (%u regions): %s",
+			   dev->name, n, strerror(-ret));
+		return ret;
+	}
+	ret = vu_mem_request(dev, generation, &msg, fds, nfds);
+	if (ret == 0)
+		VXPATH_LOG(DEBUG, "%s: memory table of %u regions sent",
+			   dev->name, n);
+	return ret;
+}
+
+/* ADD_MEM_REG or REM_MEM_REG (CONFIGURE_MEM_SLOTS): one region. */
+static int
+vu_mem_reg(struct vxpath_dev *dev, uint32_t request,
+	   const struct vxpath_mem_region *r, uint64_t generation)
+{
+	struct vxpath_vu_msg msg;
+	unsigned int nfds = 0;
+	int fds[1];
+
+	if (vxpath_vu_msg_mem_reg(&msg, request, r, fds, &nfds) < 0) {
+		VXPATH_LOG(ERR, "%s: %s: invalid region of %" PRIu64 " bytes at 0x%" PRIx64,
+			   dev->name, vxpath_vu_request_name(request), r->size,
+			   r->addr);
+		return -EINVAL;
+	}
+	VXPATH_LOG(DEBUG, "%s: %s 0x%" PRIx64 "+%" PRIu64, dev->name,
+		   vxpath_vu_request_name(request), r->addr, r->size);
+	return vu_mem_request(dev, generation, &msg, fds, nfds);
+}
+
+static int
+vu_add_mem_region(struct vxpath_dev *dev, const struct vxpath_mem_region *r,
+		  uint64_t generation)
+{
+	return vu_mem_reg(dev, VHOST_USER_ADD_MEM_REG, r, generation);
+}
+
+static int
+vu_rem_mem_region(struct vxpath_dev *dev, const struct vxpath_mem_region *r,
+		  uint64_t generation)
+{
+	return vu_mem_reg(dev, VHOST_USER_REM_MEM_REG, r, generation);
+}
+
+/*
+ * The back-end could not follow DPDK memory (vhost.h): the connection is
+ * marked broken (shut down), so that it stops using our rings; with
+ * server=1 or reconnect= a new connection replaces it.
+ */
+static void
+vu_mem_failed(struct vxpath_dev *dev, uint64_t generation)
+{
+	struct vxpath_vu *vu = dev->backend;
+
+	if (vu == NULL)
+		return;
+	pthread_mutex_lock(&vu->ep.lock);
+	if (vu->ep.fd >= 0 && !vu->ep.broken &&
+	    generation == vu->mem_generation) {
+		VXPATH_LOG(ERR, "%s: link down: the connection to the vhost-user back-end at %s is closed",
+			   dev->name, dev->args.path);
+		vxpath_vu_endpoint_mark_broken(&vu->ep);
+	}
+	pthread_mutex_unlock(&vu->ep.lock);
 }
 
 static int
@@ -680,8 +524,7 @@ vu_reset(struct vxpath_dev *dev)
 	vxpath_vu_msg_empty(&msg, VHOST_USER_RESET_DEVICE);
 	ret = vu_request(dev, &msg, NULL, 0, NULL, NULL);
 	pthread_mutex_lock(&vu->ep.lock);
-	vu->nmem = 0;
-	vu->mem_sent = false;
+	vu->mem_generation++;
 	pthread_mutex_unlock(&vu->ep.lock);
 	if (ret == 0)
 		VXPATH_LOG(INFO, "%s: VHOST_USER_RESET_DEVICE sent", dev->name);
@@ -695,7 +538,11 @@ const struct vxpath_vhost_ops vxpath_vhost_user_ops = {
 	.set_owner = vu_set_owner,
 	.get_features = vu_get_features,
 	.set_features = vu_set_features,
+	.mem_limits = vu_mem_limits,
 	.set_mem_table = vu_set_mem_table,
+	.add_mem_region = vu_add_mem_region,
+	.rem_mem_region = vu_rem_mem_region,
+	.mem_failed = vu_mem_failed,
 	.set_vring_num = vu_set_vring_num,
 	.set_vring_base = vu_set_vring_base,
 	.get_vring_base = vu_get_vring_base,

@@ -41,7 +41,6 @@
 #include <rte_alarm.h>
 #include <rte_common.h>
 #include <rte_interrupts.h>
-#include <rte_memory.h>
 
 #include "memory.h"
 #include "vhost.h"
@@ -104,7 +103,7 @@ vu_check_queues(struct vxpath_dev *dev, struct vxpath_vu *vu)
 static int
 vu_setup_memory(struct vxpath_dev *dev, struct vxpath_vu *vu)
 {
-	unsigned int slots_used = 0, room;
+	unsigned int slots_used = 0;
 	uint64_t slots = 0;
 	int ret;
 
@@ -128,20 +127,11 @@ vu_setup_memory(struct vxpath_dev *dev, struct vxpath_vu *vu)
 			   VHOST_USER_MAX_MEM_REGIONS);
 		return -E2BIG;
 	}
-	room = slots_used > 0 ? slots_used : VHOST_USER_MAX_MEM_REGIONS;
-	/* Memory events (another thread) read the table under ep.lock. */
+	/* The back-end holds no memory table yet (memory.c). */
 	pthread_mutex_lock(&vu->ep.lock);
 	vu->max_mem_slots = slots_used;
-	free(vu->mem);
-	vu->mem = calloc(room, sizeof(*vu->mem));
-	vu->nmem = 0;
-	vu->mem_sent = false;
 	vu->mem_generation++;
 	pthread_mutex_unlock(&vu->ep.lock);
-	if (vu->mem == NULL) {
-		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
-		return -ENOMEM;
-	}
 	return 0;
 }
 
@@ -384,8 +374,6 @@ vu_drop(struct vxpath_dev *dev, struct vxpath_vu *vu, const char *why)
 	vu->ep.fd = -1;
 	vu->ep.broken = false;
 	vu->ep.broken_reported = false;
-	vu->nmem = 0;
-	vu->mem_sent = false;
 	vu->mem_generation++;
 	pthread_mutex_unlock(&vu->ep.lock);
 	vu->ready = false;
@@ -639,13 +627,9 @@ vxpath_vu_conn_destroy(struct vxpath_dev *dev)
 		close(vu->listen_fd);
 		unlink(dev->args.path);
 	}
-	/* Waits for a callback running in another thread. */
-	if (vu->mem_cb)
-		rte_mem_event_callback_unregister(vu->mem_cb_name, dev);
 	vxpath_vu_bch_close(vu->bch);
 	vu->bch = NULL;
 	vxpath_vu_endpoint_fini(&vu->ep);
-	free(vu->mem);
 	free(vu);
 	dev->backend = NULL;
 }

@@ -18,7 +18,6 @@
 
 struct rte_intr_handle;
 struct vxpath_dev;
-struct vxpath_mem_region;
 struct vxpath_vu_bch;
 
 /**
@@ -47,12 +46,6 @@ struct vxpath_vu {
 	 * struct vxpath_mem_limits).
 	 */
 	uint64_t mem_generation;
-	/* Memory table sent to the back-end (vhost_user.c, for now). */
-	struct vxpath_mem_region *mem; /**< room for the slots or 8 */
-	unsigned int nmem;          /**< regions the back-end has */
-	bool mem_sent;              /**< a memory table went out */
-	bool mem_cb;                /**< memory event callback registered */
-	char mem_cb_name[64];       /**< its name */
 
 	/** The connection serves the port: set-up and replay done. */
 	bool ready;
