@@ -229,6 +229,13 @@ vxpath_vu_sock_accept(struct vxpath_dev *dev, int listen_fd)
 	return -err;
 }
 
+/* The errno of a failed sendmsg() or recvmsg(), a timeout as -ETIMEDOUT. */
+static int
+sock_error(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+}
+
 /* Close every fd that came in @mh's control data; return how many. */
 static unsigned int
 cmsg_close_fds(struct msghdr *mh)
@@ -280,8 +287,7 @@ vxpath_vu_sock_recv(int fd, void *buf, size_t len, unsigned int *nfds,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ?
-			       -ETIMEDOUT : -errno;
+			return sock_error();
 		}
 		*nfds += cmsg_close_fds(&mh);
 		if (mh.msg_flags & MSG_CTRUNC)
@@ -334,8 +340,7 @@ vxpath_vu_sock_send(int fd, const struct vxpath_vu_hdr *hdr,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return errno == EAGAIN || errno == EWOULDBLOCK ?
-			       -ETIMEDOUT : -errno;
+			return sock_error();
 		}
 		if (n == 0)
 			return -EIO;
