@@ -24,8 +24,8 @@
  * then the stream.
  *
  * Needs no EAL: links the vhost-user files (vxpath_vhost_user_sources) and
- * log.c; what they call of memory.c, virtio_net.c and EAL's interrupt
- * thread is stubbed here, as in test/unit/test_vhost_user_msg.c.
+ * log.c; what they call of memory.c and virtio_net.c is stubbed in
+ * test/common/vhost_user_stubs.c, EAL's interrupt thread here.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -49,6 +49,7 @@
 #include "vhost.h"
 #include "vhost_user.h"
 #include "vhost_user_socket.h"
+#include "vhost_user_test.h"
 #include "vxpath.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
@@ -57,22 +58,6 @@
 /* The memory table: one or two regions backed by an eventfd. */
 static int region_fd = -1;
 static unsigned int region_count = 1;
-
-/* Stub of memory.h: the memory table itself is memory.c's. */
-bool
-vxpath_memory_fd_per_small_page(void)
-{
-	return false;
-}
-
-/* Stub of virtio_net.h: the back-end channel's config change hook. */
-void vxpath_virtio_net_config_changed(struct vxpath_dev *dev);
-
-void
-vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
-{
-	(void)dev;
-}
 
 /*
  * No EAL interrupt thread either: the back-end channel (BACKEND_REQ) is

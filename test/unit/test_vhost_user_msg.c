@@ -11,8 +11,9 @@
  * hang-up or silence.
  *
  * Needs no EAL: links the vhost-user files (vxpath_vhost_user_sources) and
- * log.c; what they call of memory.c and virtio_net.c is stubbed here (the
- * memory table is memory.c's, tested by test_memory.c).
+ * log.c; what they call of memory.c and virtio_net.c is stubbed in
+ * test/common/vhost_user_stubs.c (the memory table is memory.c's, tested by
+ * test_memory.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -39,6 +40,7 @@
 #include "vhost.h"
 #include "vhost_user.h"
 #include "vhost_user_socket.h"
+#include "vhost_user_test.h"
 #include "vxpath.h"
 
 #define BIT(n) (1ULL << (n))
@@ -47,28 +49,6 @@
 #define F_PROTOCOL     BIT(VHOST_USER_F_PROTOCOL_FEATURES)
 #define PF_REPLY_ACK   BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK)
 #define PF_MQ          BIT(VHOST_USER_PROTOCOL_F_MQ)
-
-/* ------------------------------------------------------------------ */
-/* Stubs of what the vhost-user files call outside themselves           */
-
-/* memory.h: the memory table itself is memory.c's (test_memory.c). */
-bool
-vxpath_memory_fd_per_small_page(void)
-{
-	return false;
-}
-
-/* Stub of virtio_net.h: the back-end channel's config change hook. */
-static unsigned int config_changed_calls;
-
-void vxpath_virtio_net_config_changed(struct vxpath_dev *dev);
-
-void
-vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
-{
-	(void)dev;
-	config_changed_calls++;
-}
 
 /* ------------------------------------------------------------------ */
 /* Pure encoders and checks                                            */

@@ -234,7 +234,8 @@ enum vxpath_vu_reply_kind {
 /**
  * One row of the request table: a front-end request as vxpath sends it.
  * Adding a request is one row (vhost_user_msg.c) and the operation that
- * sends it (vhost_user.c).
+ * sends it (vhost_user.c). The functions below read it; the tests read the
+ * rows themselves (test/common/vhost_user_test.h).
  */
 struct vxpath_vu_request_info {
 	const char *name;                 /**< spec name, for logs */
@@ -243,12 +244,6 @@ struct vxpath_vu_request_info {
 	uint32_t payload_max;             /**< bytes of payload, at most */
 	uint8_t max_fds;                  /**< fds passed with it, at most */
 };
-
-/**
- * The request table's row for @request.
- * Return: the row (static storage); NULL for a code vxpath never sends.
- */
-const struct vxpath_vu_request_info *vxpath_vu_request_info(uint32_t request);
 
 /**
  * Spec name of a request code ("VHOST_USER_GET_FEATURES"), for logs.
@@ -272,14 +267,6 @@ const char *vxpath_vu_backend_request_name(uint32_t request);
 bool vxpath_vu_has_reply(uint32_t request);
 
 /**
- * Payload size, in bytes, of a valid reply to @request: its own reply, or
- * the u64 of a REPLY_ACK. 0 for a request vxpath does not send. GET_CONFIG's
- * reply has the size of its request (see vxpath_vu_config_check()): this
- * gives the largest.
- */
-uint32_t vxpath_vu_reply_size(uint32_t request);
-
-/**
  * Check a message about to be sent against its row of the request table:
  * a request vxpath sends, version 1, no reply flag, a payload size within
  * the row's bounds and at most the row's fds.
@@ -287,13 +274,6 @@ uint32_t vxpath_vu_reply_size(uint32_t request);
  * Return: 0; -EINVAL otherwise (a bug of ours: logged, nothing sent).
  */
 int vxpath_vu_msg_check(const struct vxpath_vu_msg *msg, unsigned int nfds);
-
-/**
- * Fill @msg's header for @request with @size bytes of payload, version 1,
- * need_reply when @need_reply. The payload is left as it is.
- */
-void vxpath_vu_msg_init(struct vxpath_vu_msg *msg, uint32_t request,
-			uint32_t size, bool need_reply);
 
 /** Build a request with no payload (SET_OWNER, GET_FEATURES, ...). */
 void vxpath_vu_msg_empty(struct vxpath_vu_msg *msg, uint32_t request);
@@ -392,8 +372,9 @@ int vxpath_vu_backend_hdr_check(const char *name,
 
 /**
  * Check a reply header against the request it answers: same request code,
- * version 1, reply flag set, payload size vxpath_vu_reply_size(@request)
- * (for GET_CONFIG at most that: a shorter reply is then judged by
+ * version 1, reply flag set, the payload size of the request's reply kind
+ * (a u64 for an ack or a u64 reply, a vring state, a config space access;
+ * for GET_CONFIG at most that: a shorter reply is then judged by
  * vxpath_vu_config_check()).
  * @name: device name for the log line.
  * Return: 0 if valid; -EIO otherwise (one ERR line says what is wrong),

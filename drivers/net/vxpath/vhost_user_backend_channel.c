@@ -25,7 +25,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <rte_common.h>
@@ -94,7 +93,10 @@ bch_stop_in_cb(struct vxpath_vu_bch *b)
 		b->registered = false;
 }
 
-/* Answer a back-end request that asked for a reply: 0 success, 1 refused. */
+/*
+ * Answer a back-end request that asked for a reply: 0 success, 1 refused.
+ * Return: 0; the error of vxpath_vu_sock_send().
+ */
 static int
 bch_reply(struct vxpath_vu_bch *b, uint32_t request, uint64_t value)
 {
@@ -103,20 +105,8 @@ bch_reply(struct vxpath_vu_bch *b, uint32_t request, uint64_t value)
 		.flags = VHOST_USER_VERSION | VHOST_USER_FLAG_REPLY,
 		.size = sizeof(value),
 	};
-	struct iovec iov[2] = {
-		{ .iov_base = &hdr, .iov_len = sizeof(hdr) },
-		{ .iov_base = &value, .iov_len = sizeof(value) },
-	};
-	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
-	ssize_t n;
 
-	do {
-		n = sendmsg(b->fd, &mh, MSG_NOSIGNAL);
-	} while (n < 0 && errno == EINTR);
-	/* 20 bytes on a socket nobody wrote to: all or nothing. */
-	if (n != (ssize_t)(sizeof(hdr) + sizeof(value)))
-		return n < 0 ? -errno : -EIO;
-	return 0;
+	return vxpath_vu_sock_send(b->fd, &hdr, &value, sizeof(value), NULL, 0);
 }
 
 /* The row serving @hdr's request, or NULL: refused. */

@@ -21,6 +21,15 @@
 #include "vhost_user.h"
 #include "vxpath_log.h"
 
+/*
+ * Also called by the tests only (declared in test/common/vhost_user_test.h,
+ * not in the driver's headers).
+ */
+const struct vxpath_vu_request_info *vxpath_vu_request_info(uint32_t request);
+uint32_t vxpath_vu_reply_size(uint32_t request);
+void vxpath_vu_msg_init(struct vxpath_vu_msg *msg, uint32_t request,
+			uint32_t size, bool need_reply);
+
 /* Payload of a request that carries one u64 or one vring state. */
 #define U64_SIZE sizeof(uint64_t)
 #define STATE_SIZE sizeof(struct vhost_vring_state)

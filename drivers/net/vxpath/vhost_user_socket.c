@@ -478,7 +478,7 @@ vu_recv_reply(struct vxpath_dev *dev, struct vxpath_vu_endpoint *ep,
 		return ret;
 	}
 	*size = hdr.size;
-	/* hdr.size <= vxpath_vu_reply_size(request) <= sizeof(*payload) */
+	/* hdr.size <= its reply kind's size <= sizeof(*payload) */
 	if (hdr.size == 0)
 		return 0;
 	return vu_recv(dev, ep, request, payload, hdr.size);
