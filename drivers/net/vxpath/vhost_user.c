@@ -73,8 +73,8 @@
 #include "vxpath_log.h"
 
 /*
- * The back-end's state, logging once when there is none (setup() failed
- * or destroy() ran). Return: the state; NULL when there is none.
+ * The back-end's state, with an error line when there is none (setup()
+ * failed or destroy() ran). Return: the state; NULL when there is none.
  */
 static struct vxpath_vu *
 vu_get(struct vxpath_dev *dev)
