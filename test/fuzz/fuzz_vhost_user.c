@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * libFuzzer target: vxpath's vhost-user front-end (vhost_user.c) reading
+ * libFuzzer target: vxpath's vhost-user front-end (vhost_user*.c) reading
  * whatever a back-end sends. A fake back-end thread accepts the
  * connection, sends the input as its byte stream (fds attached at a point
  * the input chooses), then reads until the front-end hangs up. The
  * front-end meanwhile runs a whole session through vxpath_vhost_user_ops:
  * set-up (features, protocol features, queue count), owner, features,
- * memory table, one vring's set-up, enable and GET_VRING_BASE. Each reply
- * it reads goes through the decoder (vxpath_vu_reply_check() and the
- * receive path); the first bytes also go to the pure checks directly.
+ * memory table (whole, or one region added and removed with memory
+ * slots), one vring's set-up, enable and GET_VRING_BASE. Each reply it
+ * reads goes through the decoder (vxpath_vu_reply_check() and the receive
+ * path); the first bytes also go to the pure checks directly.
  *
  * What must hold for every input: no crash and no access out of bounds
  * (AddressSanitizer, UndefinedBehaviorSanitizer), every operation returns 0
@@ -22,9 +23,9 @@
  * stream where the fds go; byte 2: request code for the pure decoder;
  * then the stream.
  *
- * Needs no EAL: links vhost_user.c and log.c; what they call of memory.c,
- * virtio_net.c and EAL's memory hot-plug API is stubbed here, as in
- * test/unit/test_vhost_user_msg.c.
+ * Needs no EAL: links the vhost-user files (vxpath_vhost_user_sources) and
+ * log.c; what they call of memory.c and virtio_net.c is stubbed in
+ * test/common/vhost_user_stubs.c, EAL's interrupt thread here.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -41,100 +42,22 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <rte_eal_memconfig.h>
-#include <rte_errno.h>
 #include <rte_interrupts.h>
 #include <rte_log.h>
-#include <rte_memory.h>
 
 #include "memory.h"
 #include "vhost.h"
 #include "vhost_user.h"
+#include "vhost_user_socket.h"
+#include "vhost_user_test.h"
 #include "vxpath.h"
 
 #define CHECK(cond) do { if (!(cond)) abort(); } while (0)
 #define MAX_SEND_FDS 15
 
-/* Stub of memory.h: one or two regions backed by an eventfd. */
+/* The memory table: one or two regions backed by an eventfd. */
 static int region_fd = -1;
 static unsigned int region_count = 1;
-
-int
-vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
-		      unsigned int *n, bool need_fd)
-{
-	unsigned int i;
-
-	(void)need_fd;
-	*n = region_count;
-	if (region_count > max)
-		return -E2BIG;
-	for (i = 0; i < region_count; i++)
-		regions[i] = (struct vxpath_mem_region){
-			.addr = 0x10000000ULL * (i + 1), .size = 0x200000,
-			.fd = region_fd, .fd_offset = 0x200000ULL * i };
-	return 0;
-}
-
-/* What vhost_user.c calls while holding the hot-plug lock: the same. */
-int
-vxpath_memory_regions_locked(struct vxpath_mem_region *regions,
-			     unsigned int max, unsigned int *n, bool need_fd,
-			     const void *skip, size_t skip_len)
-{
-	(void)skip;
-	(void)skip_len;
-	return vxpath_memory_regions(regions, max, n, need_fd);
-}
-
-bool
-vxpath_memory_fd_per_small_page(void)
-{
-	return false;
-}
-
-/* Stub of virtio_net.h: the back-end channel's config change hook. */
-void vxpath_virtio_net_config_changed(struct vxpath_dev *dev);
-
-void
-vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
-{
-	(void)dev;
-}
-
-/*
- * No EAL here: its memory hot-plug lock and memory event callbacks are
- * replaced (definitions in the executable take precedence over the
- * library's).
- */
-void
-rte_mcfg_mem_read_lock(void)
-{
-}
-
-void
-rte_mcfg_mem_read_unlock(void)
-{
-}
-
-int
-rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb,
-				void *arg)
-{
-	(void)name;
-	(void)clb;
-	(void)arg;
-	rte_errno = ENOTSUP;
-	return -1;
-}
-
-int
-rte_mem_event_callback_unregister(const char *name, void *arg)
-{
-	(void)name;
-	(void)arg;
-	return 0;
-}
 
 /*
  * No EAL interrupt thread either: the back-end channel (BACKEND_REQ) is
@@ -315,8 +238,15 @@ session(struct vxpath_dev *dev)
 		.avail_user_addr = 0x2000, .used_user_addr = 0x3000 };
 	struct vhost_vring_file kick = { .index = 1, .fd = -1 };
 	struct vhost_vring_file call = { .index = 1, .fd = region_fd };
+	struct vxpath_mem_region regions[2];
+	struct vxpath_mem_limits lim;
 	uint64_t features = 0;
+	unsigned int i;
 
+	for (i = 0; i < 2; i++)
+		regions[i] = (struct vxpath_mem_region){
+			.addr = 0x10000000ULL * (i + 1), .size = 0x200000,
+			.fd = region_fd, .fd_offset = 0x200000ULL * i };
 	if (ops->setup(dev) < 0) {
 		CHECK(dev->backend == NULL);
 		return;
@@ -324,7 +254,19 @@ session(struct vxpath_dev *dev)
 	OK(ops->set_owner(dev));
 	if (ops->get_features(dev, &features) == 0)
 		OK(ops->set_features(dev, features));
-	OK(ops->set_mem_table(dev));
+	/* As memory.c drives it: whole tables, or regions one at a time. */
+	if (ops->mem_limits(dev, &lim) == 0) {
+		CHECK(lim.max_regions > 0 && lim.need_fd);
+		if (lim.by_region) {
+			OK(ops->add_mem_region(dev, &regions[0],
+					       lim.generation));
+			OK(ops->rem_mem_region(dev, &regions[0],
+					       lim.generation));
+		} else {
+			OK(ops->set_mem_table(dev, regions, region_count,
+					      lim.generation));
+		}
+	}
 	OK(ops->set_vring_num(dev, &st));
 	OK(ops->set_vring_base(dev, &st));
 	OK(ops->set_vring_addr(dev, &addr));

@@ -35,11 +35,16 @@ def session(proto, mq=False):
     session, in order."""
     out = reply(1, u64(FEATURES)) + reply(15, u64(proto))
     ack = proto & (1 << 3)
+    slots = proto & (1 << 15)
     if mq:
         out += reply(17, u64(2))
-    # set_owner, set_features, mem_table, vring num/base/addr/kick/call,
-    # enable x2: acked with REPLY_ACK only.
-    for req in (3, 2, 5, 8, 10, 9, 12, 13, 18, 18):
+    if slots:
+        out += reply(36, u64(8))
+    # set_owner, set_features, the memory table (SET_MEM_TABLE, or with
+    # CONFIGURE_MEM_SLOTS one ADD_MEM_REG and one REM_MEM_REG), vring
+    # num/base/addr/kick/call, enable x2: acked with REPLY_ACK only.
+    mem = (37, 38) if slots else (5,)
+    for req in (3, 2) + mem + (8, 10, 9, 12, 13, 18, 18):
         if ack:
             out += reply(req, u64(ACK))
     out += reply(11, struct.pack("<II", 1, 7))
@@ -61,6 +66,7 @@ def vhost_user_seeds():
     s["seed_all_protocol"] = bytes([0, 0, 24]) + session(
         (1 << 0) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 9) | (1 << 13) |
         (1 << 15) | (1 << 16))
+    s["seed_mem_slots"] = bytes([0, 0, 36]) + session((1 << 3) | (1 << 15))
     s["seed_no_protocol"] = bytes([0, 0, 2]) + reply(1, u64(1 << 32)) + \
         reply(11, struct.pack("<II", 1, 0))
     return s

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * Unit tests of the vhost-user back-end (drivers/net/vxpath/vhost_user.c):
+ * Unit tests of the vhost-user back-end (drivers/net/vxpath/vhost_user*.c):
  * the pure encoders and reply checks declared in vhost_user.h, and the
  * socket side through the vxpath_vhost_user_ops table, against a fake
  * vhost-user back-end thread listening on a Unix socket in a private
@@ -10,8 +10,10 @@
  * code, wrong size, no reply flag, bad version, negative ack, fds attached,
  * hang-up or silence.
  *
- * Needs no EAL: links vhost_user.c and log.c only; vxpath_memory_regions()
- * (memory.h, memory.c needs EAL) is stubbed here.
+ * Needs no EAL: links the vhost-user files (vxpath_vhost_user_sources) and
+ * log.c; what they call of memory.c and virtio_net.c is stubbed in
+ * test/common/vhost_user_stubs.c (the memory table is memory.c's, tested by
+ * test_memory.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,13 +34,13 @@
 
 #include <cmocka.h>
 
-#include <rte_eal_memconfig.h>
-#include <rte_errno.h>
-#include <rte_memory.h>
+#include <rte_common.h>
 
 #include "memory.h"
 #include "vhost.h"
 #include "vhost_user.h"
+#include "vhost_user_socket.h"
+#include "vhost_user_test.h"
 #include "vxpath.h"
 
 #define BIT(n) (1ULL << (n))
@@ -47,93 +49,6 @@
 #define F_PROTOCOL     BIT(VHOST_USER_F_PROTOCOL_FEATURES)
 #define PF_REPLY_ACK   BIT(VHOST_USER_PROTOCOL_F_REPLY_ACK)
 #define PF_MQ          BIT(VHOST_USER_PROTOCOL_F_MQ)
-
-/* ------------------------------------------------------------------ */
-/* Stub of memory.h                                                    */
-
-static struct vxpath_mem_region stub_regions[16];
-static unsigned int stub_n;
-static int stub_ret;
-
-int
-vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
-		      unsigned int *n, bool need_fd)
-{
-	unsigned int i;
-
-	assert_true(need_fd);
-	*n = stub_n;
-	if (stub_ret < 0)
-		return stub_ret;
-	if (stub_n > max)
-		return -E2BIG;
-	for (i = 0; i < stub_n; i++)
-		regions[i] = stub_regions[i];
-	return 0;
-}
-
-/* What vhost_user.c calls while holding the hot-plug lock: the same. */
-int
-vxpath_memory_regions_locked(struct vxpath_mem_region *regions,
-			     unsigned int max, unsigned int *n, bool need_fd,
-			     const void *skip, size_t skip_len)
-{
-	(void)skip;
-	(void)skip_len;
-	return vxpath_memory_regions(regions, max, n, need_fd);
-}
-
-bool
-vxpath_memory_fd_per_small_page(void)
-{
-	return false;
-}
-
-/* Stub of virtio_net.h: the back-end channel's config change hook. */
-static unsigned int config_changed_calls;
-
-void vxpath_virtio_net_config_changed(struct vxpath_dev *dev);
-
-void
-vxpath_virtio_net_config_changed(struct vxpath_dev *dev)
-{
-	(void)dev;
-	config_changed_calls++;
-}
-
-/*
- * No EAL here: its memory hot-plug lock and memory event callbacks are
- * replaced (definitions in the executable take precedence over the
- * library's).
- */
-void
-rte_mcfg_mem_read_lock(void)
-{
-}
-
-void
-rte_mcfg_mem_read_unlock(void)
-{
-}
-
-int
-rte_mem_event_callback_register(const char *name, rte_mem_event_callback_t clb,
-				void *arg)
-{
-	(void)name;
-	(void)clb;
-	(void)arg;
-	rte_errno = ENOTSUP;
-	return -1;
-}
-
-int
-rte_mem_event_callback_unregister(const char *name, void *arg)
-{
-	(void)name;
-	(void)arg;
-	return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Pure encoders and checks                                            */
@@ -275,6 +190,87 @@ test_reply_table(void **state)
 	assert_int_equal(vxpath_vu_reply_size(99), 0);
 	assert_string_equal(vxpath_vu_request_name(VHOST_USER_SET_VRING_CALL),
 			    "VHOST_USER_SET_VRING_CALL");
+}
+
+/* The request table: one row per request vxpath sends, checked on send. */
+static void
+test_request_table(void **state)
+{
+	static const uint32_t sent[] = {
+		VHOST_USER_GET_FEATURES, VHOST_USER_SET_FEATURES,
+		VHOST_USER_SET_OWNER, VHOST_USER_SET_MEM_TABLE,
+		VHOST_USER_SET_VRING_NUM, VHOST_USER_SET_VRING_ADDR,
+		VHOST_USER_SET_VRING_BASE, VHOST_USER_GET_VRING_BASE,
+		VHOST_USER_SET_VRING_KICK, VHOST_USER_SET_VRING_CALL,
+		VHOST_USER_GET_PROTOCOL_FEATURES,
+		VHOST_USER_SET_PROTOCOL_FEATURES, VHOST_USER_GET_QUEUE_NUM,
+		VHOST_USER_SET_VRING_ENABLE, VHOST_USER_NET_SET_MTU,
+		VHOST_USER_SET_BACKEND_REQ_FD, VHOST_USER_GET_CONFIG,
+		VHOST_USER_RESET_DEVICE, VHOST_USER_GET_MAX_MEM_SLOTS,
+		VHOST_USER_ADD_MEM_REG, VHOST_USER_REM_MEM_REG,
+		VHOST_USER_SET_STATUS, VHOST_USER_GET_STATUS,
+	};
+	struct vxpath_mem_region r[VHOST_USER_MAX_MEM_REGIONS];
+	const struct vxpath_vu_request_info *info;
+	int fds[VHOST_USER_MAX_FDS];
+	struct vxpath_vu_msg msg;
+	unsigned int i, nfds;
+	uint32_t code;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(sent); i++) {
+		info = vxpath_vu_request_info(sent[i]);
+		assert_non_null(info);
+		assert_string_equal(info->name,
+				    vxpath_vu_request_name(sent[i]));
+		assert_true(info->payload_min <= info->payload_max);
+		assert_true(info->payload_max <=
+			    sizeof(union vxpath_vu_payload));
+		assert_int_equal(vxpath_vu_reply_size(sent[i]) > 0, 1);
+	}
+	/* Codes vxpath never sends have no row, hence no reply. */
+	for (code = 0; code < 64; code++) {
+		for (i = 0; i < RTE_DIM(sent) && sent[i] != code; i++)
+			;
+		if (i < RTE_DIM(sent))
+			continue;
+		assert_null(vxpath_vu_request_info(code));
+		assert_false(vxpath_vu_has_reply(code));
+		assert_int_equal(vxpath_vu_reply_size(code), 0);
+	}
+	assert_string_equal(vxpath_vu_backend_request_name(
+				VHOST_USER_BACKEND_CONFIG_CHANGE_MSG),
+			    "VHOST_USER_BACKEND_CONFIG_CHANGE_MSG");
+	assert_string_equal(vxpath_vu_backend_request_name(0),
+			    "unknown back-end request");
+
+	/* What the encoders build fits the table... */
+	for (i = 0; i < VHOST_USER_MAX_MEM_REGIONS; i++)
+		r[i] = (struct vxpath_mem_region){ .addr = 0x200000ULL * (i + 1),
+			.size = 0x200000ULL, .fd = 3, .fd_offset = 0 };
+	assert_int_equal(vxpath_vu_msg_mem_table(&msg, r, 8, fds, &nfds), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, nfds), 0);
+	assert_int_equal(vxpath_vu_msg_mem_reg(&msg, VHOST_USER_ADD_MEM_REG,
+					       r, fds, &nfds), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, nfds), 0);
+	assert_int_equal(vxpath_vu_msg_get_config(&msg, 0, 256), 0);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), 0);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_SET_BACKEND_REQ_FD);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), 0);
+	/* ...and what does not is never sent. */
+	assert_int_equal(vxpath_vu_msg_check(&msg, 2), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_SET_OWNER);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), -EINVAL);
+	msg.hdr.size = 8;
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, 99);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_GET_FEATURES);
+	msg.hdr.flags |= VHOST_USER_FLAG_REPLY;
+	assert_int_equal(vxpath_vu_msg_check(&msg, 0), -EINVAL);
+	vxpath_vu_msg_empty(&msg, VHOST_USER_REM_MEM_REG);
+	msg.hdr.size = sizeof(struct vxpath_vu_mem_reg);
+	assert_int_equal(vxpath_vu_msg_check(&msg, 1), -EINVAL);
 }
 
 static void
@@ -483,6 +479,7 @@ struct fake {
 	uint64_t features;
 	uint64_t protocol_features;
 	uint64_t queue_num; /* answer to GET_QUEUE_NUM */
+	uint64_t mem_slots; /* answer to GET_MAX_MEM_SLOTS */
 	uint32_t bad_on; /* request to misbehave on (first time only) */
 	enum fault fault;
 	/* what it saw */
@@ -593,6 +590,9 @@ fake_main(void *arg)
 		case VHOST_USER_GET_QUEUE_NUM:
 			u = f->queue_num;
 			break;
+		case VHOST_USER_GET_MAX_MEM_SLOTS:
+			u = f->mem_slots;
+			break;
 		case VHOST_USER_GET_VRING_BASE:
 			r.payload.state.num = 42;
 			pl = &r.payload.state;
@@ -699,8 +699,6 @@ reset_defaults(void **state)
 {
 	(void)state;
 	vxpath_vu_reply_timeout_ms = 5000;
-	stub_ret = 0;
-	stub_n = 0;
 	return 0;
 }
 
@@ -792,6 +790,13 @@ test_session_reply_ack(void **state)
 		.avail_user_addr = 0x2000, .used_user_addr = 0x3000 };
 	struct vhost_vring_file kick = { .index = 1, .fd = -1 };
 	struct vhost_vring_file call = { .index = 1 };
+	struct vxpath_mem_region regions[2] = {
+		{ .addr = 0x10000000, .size = 0x200000, .fd = eventfd(0, 0),
+		  .fd_offset = 0 },
+		{ .addr = 0x20000000, .size = 0x400000, .fd = eventfd(0, 0),
+		  .fd_offset = 0x200000 },
+	};
+	struct vxpath_mem_limits lim;
 	struct vxpath_dev dev;
 	struct fake f;
 	uint64_t features;
@@ -801,11 +806,6 @@ test_session_reply_ack(void **state)
 	fake_start(&f, F_VERSION_1 | F_MRG_RXBUF | F_PROTOCOL,
 		   PF_MQ | PF_REPLY_ACK | BIT(1));
 	dev_init(&dev, f.path);
-	stub_n = 2;
-	stub_regions[0] = (struct vxpath_mem_region){ .addr = 0x10000000,
-		.size = 0x200000, .fd = eventfd(0, 0), .fd_offset = 0 };
-	stub_regions[1] = (struct vxpath_mem_region){ .addr = 0x20000000,
-		.size = 0x400000, .fd = eventfd(0, 0), .fd_offset = 0x200000 };
 	call.fd = eventfd(0, 0);
 
 	assert_int_equal(ops->setup(&dev), 0);
@@ -815,7 +815,16 @@ test_session_reply_ack(void **state)
 	assert_int_equal(features, F_VERSION_1 | F_MRG_RXBUF); /* no bit 30 */
 	assert_int_equal(ops->set_features(&dev, F_PROTOCOL), -EINVAL);
 	assert_int_equal(ops->set_features(&dev, F_VERSION_1), 0);
-	assert_int_equal(ops->set_mem_table(&dev), 0);
+	/* No CONFIGURE_MEM_SLOTS: whole tables of up to 8 regions. */
+	assert_int_equal(ops->mem_limits(&dev, &lim), 0);
+	assert_false(lim.by_region);
+	assert_true(lim.need_fd);
+	assert_int_equal(lim.max_regions, VHOST_USER_MAX_MEM_REGIONS);
+	/* A table built for another connection is not sent. */
+	assert_int_equal(ops->set_mem_table(&dev, regions, 2,
+					    lim.generation + 1), -ESTALE);
+	assert_int_equal(ops->set_mem_table(&dev, regions, 2,
+					    lim.generation), 0);
 	assert_int_equal(ops->set_vring_num(&dev, &st), 0);
 	st.num = 0;
 	assert_int_equal(ops->set_vring_base(&dev, &st), 0);
@@ -831,8 +840,8 @@ test_session_reply_ack(void **state)
 	assert_null(dev.backend);
 	ops->destroy(&dev); /* twice is harmless */
 	fake_stop(&f);
-	close(stub_regions[0].fd);
-	close(stub_regions[1].fd);
+	close(regions[0].fd);
+	close(regions[1].fd);
 	close(call.fd);
 
 	assert_int_equal(f.nmsgs, 14);
@@ -979,28 +988,92 @@ test_multiqueue_setup(void **state)
 	assert_int_equal(f.nmsgs, 1);
 }
 
-/* Too many memory regions: -E2BIG and nothing sent. */
+/* Too many memory regions, or one without fd: refused, nothing sent. */
 static void
 test_mem_table_too_many(void **state)
 {
 	const struct vxpath_vhost_ops *ops = &vxpath_vhost_user_ops;
+	struct vxpath_mem_region regions[12];
+	struct vxpath_mem_limits lim;
 	struct vxpath_dev dev;
 	struct fake f;
+	unsigned int i;
 
 	(void)state;
+	for (i = 0; i < RTE_DIM(regions); i++)
+		regions[i] = (struct vxpath_mem_region){
+			.addr = 0x200000ULL * (2 * i + 1), .size = 0x200000,
+			.fd = 0, .fd_offset = 0 };
 	fake_start(&f, F_VERSION_1, 0);
 	dev_init(&dev, f.path);
 	assert_int_equal(ops->setup(&dev), 0);
-	stub_n = 12;
-	assert_int_equal(ops->set_mem_table(&dev), -E2BIG);
-	stub_ret = -ENOTSUP;
-	assert_int_equal(ops->set_mem_table(&dev), -ENOTSUP);
+	assert_int_equal(ops->mem_limits(&dev, &lim), 0);
+	assert_int_equal(ops->set_mem_table(&dev, regions, 12,
+					    lim.generation), -E2BIG);
+	regions[1].fd = -1;
+	assert_int_equal(ops->set_mem_table(&dev, regions, 2,
+					    lim.generation), -EINVAL);
 	/* Still connected: those failures were ours, not the stream's. */
 	assert_int_equal(ops->set_owner(&dev), 0);
 	ops->destroy(&dev);
 	fake_stop(&f);
 	assert_int_equal(f.nmsgs, 2);
 	assert_int_equal(f.msgs[1].hdr.request, VHOST_USER_SET_OWNER);
+}
+
+/*
+ * CONFIGURE_MEM_SLOTS: GET_MAX_MEM_SLOTS at set-up (capped at 509), then
+ * regions one at a time: ADD_MEM_REG with the region's fd, REM_MEM_REG
+ * without. RESET_DEVICE makes the back-end forget them: a request built
+ * before it is not sent. A back-end that could not follow memory
+ * (mem_failed) is disconnected; a stale mem_failed changes nothing.
+ */
+static void
+test_mem_slots(void **state)
+{
+	const struct vxpath_vhost_ops *ops = &vxpath_vhost_user_ops;
+	struct vxpath_mem_region r = { .addr = 0x40000000, .size = 0x200000,
+				       .fd = eventfd(0, 0), .fd_offset = 0 };
+	struct vxpath_mem_limits lim, again;
+	struct vxpath_dev dev;
+	struct fake f;
+
+	(void)state;
+	fake_start(&f, F_VERSION_1 | F_PROTOCOL,
+		   PF_REPLY_ACK | BIT(VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS) |
+		   BIT(VHOST_USER_PROTOCOL_F_RESET_DEVICE));
+	f.mem_slots = 1000;
+	dev_init(&dev, f.path);
+	assert_int_equal(ops->setup(&dev), 0);
+	assert_int_equal(ops->mem_limits(&dev, &lim), 0);
+	assert_true(lim.by_region);
+	assert_int_equal(lim.max_regions, VXPATH_VU_MAX_MEM_SLOTS);
+	assert_int_equal(ops->add_mem_region(&dev, &r, lim.generation), 0);
+	assert_int_equal(ops->rem_mem_region(&dev, &r, lim.generation), 0);
+	assert_int_equal(ops->reset(&dev), 0);
+	assert_int_equal(ops->mem_limits(&dev, &again), 0);
+	assert_true(again.generation != lim.generation);
+	assert_int_equal(ops->add_mem_region(&dev, &r, lim.generation),
+			 -ESTALE);
+	ops->mem_failed(&dev, lim.generation);
+	assert_int_equal(ops->set_owner(&dev), 0);
+	ops->mem_failed(&dev, again.generation);
+	assert_int_equal(ops->mem_limits(&dev, &again), -ENOTCONN);
+	assert_int_equal(ops->set_owner(&dev), -ENOTCONN);
+	ops->destroy(&dev);
+	fake_stop(&f);
+	close(r.fd);
+
+	assert_int_equal(f.nmsgs, 8);
+	assert_int_equal(f.msgs[3].hdr.request, VHOST_USER_GET_MAX_MEM_SLOTS);
+	assert_int_equal(f.msgs[4].hdr.request, VHOST_USER_ADD_MEM_REG);
+	assert_int_equal(f.msgs[4].nfds, 1);
+	assert_int_equal(f.msgs[4].hdr.size, 40);
+	assert_int_equal(f.msgs[4].payload.mem_reg.region.user_addr, r.addr);
+	assert_int_equal(f.msgs[5].hdr.request, VHOST_USER_REM_MEM_REG);
+	assert_int_equal(f.msgs[5].nfds, 0);
+	assert_int_equal(f.msgs[6].hdr.request, VHOST_USER_RESET_DEVICE);
+	assert_int_equal(f.msgs[7].hdr.request, VHOST_USER_SET_OWNER);
 }
 
 /*
@@ -1154,6 +1227,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_header_defaults),
 		cmocka_unit_test(test_reply_table),
+		cmocka_unit_test(test_request_table),
 		cmocka_unit_test(test_mem_table),
 		cmocka_unit_test(test_mem_table_limits),
 		cmocka_unit_test(test_mem_reg_encode),
@@ -1172,6 +1246,7 @@ main(void)
 		cmocka_unit_test_setup(test_multiqueue_setup, reset_defaults),
 		cmocka_unit_test_setup(test_mem_table_too_many,
 				       reset_defaults),
+		cmocka_unit_test_setup(test_mem_slots, reset_defaults),
 		cmocka_unit_test_setup(test_fault_wrong_request,
 				       reset_defaults),
 		cmocka_unit_test_setup(test_fault_wrong_size, reset_defaults),

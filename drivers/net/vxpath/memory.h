@@ -1,19 +1,25 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * The memory table shared with a vhost back-end, built from DPDK's memory
- * segments. Addresses in descriptors are the process's virtual addresses, so
- * each region's guest address equals its user address. Memory hot-plug
- * (DPDK allocating or freeing hugepages while the port runs) is followed
- * by the back-end (vhost_user.c's memory event callback), which rebuilds
- * the regions here.
+ * The memory table of a vxpath device: the process's DPDK memory described
+ * to its vhost back-end as regions, built from DPDK's memory segments and
+ * kept in line with memory hot-plug (DPDK allocating or freeing hugepages
+ * while the port runs) for every back-end alike. Addresses in descriptors
+ * are the process's virtual addresses, so each region's guest address
+ * equals its user address.
+ *
+ * memory.c owns the memory event callback (rte_mem_event_callback_register)
+ * of each device and the record of the regions its back-end holds; it
+ * reaches the back-end only through the vhost ops (vhost.h: mem_limits,
+ * set_mem_table, add_mem_region, rem_mem_region, mem_failed).
  */
 #ifndef VXPATH_MEMORY_H
 #define VXPATH_MEMORY_H
 
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
+
+struct vxpath_dev;
 
 /** One contiguous range of DPDK memory. */
 struct vxpath_mem_region {
@@ -24,38 +30,67 @@ struct vxpath_mem_region {
 };
 
 /**
- * Collect the process's DPDK memory as regions, merging segments that are
- * contiguous in virtual address space (and, with @need_fd, in the same file
- * at contiguous offsets).
- * @regions: array of @max entries, filled; the fds stay owned by EAL.
- * @n:       set to the number of regions needed, also when it exceeds @max.
- * @need_fd: true for vhost-user, which maps the memory through fds.
- * Return: 0; -E2BIG if more than @max regions are needed (*@n tells how
- * many); -ENOTSUP if @need_fd and some memory has no fd (--no-huge or
- * anonymous memory); -ENOENT if there is no DPDK memory at all.
+ * What a back-end takes of a memory table (vhost.h, ops->mem_limits),
+ * on its current connection.
  */
-int vxpath_memory_regions(struct vxpath_mem_region *regions, unsigned int max,
-			  unsigned int *n, bool need_fd);
+struct vxpath_mem_limits {
+	/** Regions the back-end maps at once, at most (at least 1). */
+	unsigned int max_regions;
+	/** What sets @max_regions, for the log line when memory has more
+	 * pieces ("VHOST_USER_GET_MAX_MEM_SLOTS", ...).
+	 */
+	const char *limit_name;
+	/** Every region needs its file (vhost-user maps the memory through
+	 * fds): segments merge only within a file, and memory without one
+	 * cannot be shared.
+	 */
+	bool need_fd;
+	/** Regions are added and removed one at a time (ops->add_mem_region
+	 * and rem_mem_region: vhost-user CONFIGURE_MEM_SLOTS); otherwise the
+	 * whole table is replaced (ops->set_mem_table).
+	 */
+	bool by_region;
+	/** Changes each time the back-end loses the memory table it was
+	 * given (vhost-user: a new or dropped connection, RESET_DEVICE):
+	 * memory.c then describes the memory whole again at the next start.
+	 */
+	uint64_t generation;
+};
 
 /**
- * vxpath_memory_regions() for a caller that holds the memory hot-plug lock
- * (a memory event callback, rte_mem_event_callback_register(), runs with
- * it write-locked; rte_mcfg_mem_read_lock() takes it for reading): the
- * memory segments are walked without taking it again. Segments inside
- * [@skip, @skip + @skip_len) are left out: a free event's callback runs
- * before the segments are gone. @skip NULL leaves nothing out.
- * Return: as vxpath_memory_regions().
+ * At each start of the device (vxpath_virtio_net_start(), also when a
+ * new connection takes a started port over), before the rings: give the
+ * back-end the memory table, whole (set_mem_table) or, for a back-end
+ * that takes regions one at a time, the ADD/REM that bring what it holds
+ * in line with DPDK memory; built with EAL's memory hot-plug lock
+ * read-locked so that no allocation slips between the walk of the memory
+ * segments and the back-end. The first call registers the device's memory
+ * event callback: from then on every allocation or free of DPDK memory
+ * reaches the back-end the same way, before the freed memory goes (a back-end
+ * that cannot follow is told with ops->mem_failed).
+ * Lock order: dev->ctrl_lock (held by the caller), EAL's memory hot-plug
+ * lock, this device's memory lock, the back-end's exchange lock.
+ * Return: 0; -E2BIG when DPDK memory is in more pieces than the back-end
+ * maps (one log line says what to run EAL with); -ENOTSUP when the
+ * back-end needs fds and some memory has none (--no-huge); -ENOENT with no
+ * DPDK memory at all; -ENOMEM; the back-end's error (-ENOTCONN, -EIO,
+ * -ETIMEDOUT, the errno of a refused ioctl). Logged.
  */
-int vxpath_memory_regions_locked(struct vxpath_mem_region *regions,
-				 unsigned int max, unsigned int *n,
-				 bool need_fd, const void *skip,
-				 size_t skip_len);
+int vxpath_memory_start(struct vxpath_dev *dev);
+
+/**
+ * At close, before the back-end is destroyed: stop following memory
+ * hot-plug (a callback running in another thread is waited for: not to
+ * be called with dev->ctrl_lock held) and free the record. Safe when
+ * vxpath_memory_start() never ran.
+ */
+void vxpath_memory_release(struct vxpath_dev *dev);
 
 /**
  * Whether EAL keeps one file per hugepage smaller than 1 GB (hugepages,
  * no --single-file-segments, a memory segment list of such pages): then
- * each page of DPDK memory is a region of its own for a vhost-user
- * back-end, and memory soon outgrows 8 regions.
+ * each page of DPDK memory is a region of its own for a back-end that
+ * maps memory through fds, and memory soon outgrows 8 regions.
  */
 bool vxpath_memory_fd_per_small_page(void);
 

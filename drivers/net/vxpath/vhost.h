@@ -22,6 +22,8 @@
 
 struct rte_ether_addr;
 struct vxpath_dev;
+struct vxpath_mem_limits;
+struct vxpath_mem_region;
 
 /** Operations of one vhost back-end. */
 struct vxpath_vhost_ops {
@@ -51,12 +53,55 @@ struct vxpath_vhost_ops {
 	/** Features the driver accepted; only bits get_features() offered. */
 	int (*set_features)(struct vxpath_dev *dev, uint64_t features);
 	/**
-	 * Describe the process's DPDK memory to the back-end (memory.c builds
-	 * the regions). Called at each start, after the mempools exist.
-	 * Return: also -E2BIG when the back-end's region limit is exceeded
-	 * (one log line tells the user what to do).
+	 * What memory table the back-end takes now (struct
+	 * vxpath_mem_limits, memory.h): memory.c builds the table from it
+	 * at each start and on each memory hot-plug event.
+	 * Return: 0 and *@lim; -ENOTCONN when no connection can take a
+	 * table now (not logged).
 	 */
-	int (*set_mem_table)(struct vxpath_dev *dev);
+	int (*mem_limits)(struct vxpath_dev *dev,
+			  struct vxpath_mem_limits *lim);
+	/**
+	 * Replace the back-end's memory table by @n regions (our virtual
+	 * addresses; fds owned by EAL): vhost-user SET_MEM_TABLE,
+	 * vhost-kernel VHOST_SET_MEM_TABLE on each queue pair's fd. Called
+	 * by memory.c only, for a back-end whose limits say !by_region, at
+	 * each start and when DPDK memory changed.
+	 * @generation: the limits' generation the table was built for.
+	 * Return: 0; -ESTALE, nothing sent, when the back-end's generation
+	 * moved on; -E2BIG for more regions than it maps; -EINVAL for a
+	 * region it cannot map (logged).
+	 */
+	int (*set_mem_table)(struct vxpath_dev *dev,
+			     const struct vxpath_mem_region *regions,
+			     unsigned int n, uint64_t generation);
+	/**
+	 * Optional, for limits with by_region: map one region more, which
+	 * overlaps none the back-end holds (vhost-user ADD_MEM_REG).
+	 * Return: as set_mem_table().
+	 */
+	int (*add_mem_region)(struct vxpath_dev *dev,
+			      const struct vxpath_mem_region *region,
+			      uint64_t generation);
+	/**
+	 * Optional, for limits with by_region: unmap one region the
+	 * back-end holds, as it was added (vhost-user REM_MEM_REG).
+	 * Return: as set_mem_table().
+	 */
+	int (*rem_mem_region)(struct vxpath_dev *dev,
+			      const struct vxpath_mem_region *region,
+			      uint64_t generation);
+	/**
+	 * Optional. The back-end of @generation could not follow a change
+	 * of DPDK memory (memory.c logged why, in a memory event callback,
+	 * EAL's memory hot-plug lock held): it must stop serving the port,
+	 * whose buffers may now lie where it cannot reach. vhost-user shuts
+	 * the connection down (the link goes down; a new connection gets the
+	 * whole table). Nothing when @generation is no longer the
+	 * back-end's. NULL: nothing to do (vhost-kernel keeps its last
+	 * table, and the next memory event tries again).
+	 */
+	void (*mem_failed)(struct vxpath_dev *dev, uint64_t generation);
 	/** Ring size in descriptors. */
 	int (*set_vring_num)(struct vxpath_dev *dev,
 			     const struct vhost_vring_state *state);

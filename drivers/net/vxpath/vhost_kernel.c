@@ -30,6 +30,7 @@
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
+#include <rte_common.h>
 
 #include "memory.h"
 #include "offload.h"
@@ -494,53 +495,57 @@ vk_max_mem_regions(void)
 }
 
 /*
- * VHOST_SET_MEM_TABLE on every pair's fd, one region per contiguous range
- * of DPDK memory with guest_phys_addr = userspace_addr = its virtual
- * address (descriptors carry our virtual addresses). See vhost.h.
- * Return: also -E2BIG with more regions than the vhost module accepts,
- * -EINVAL for a region not aligned to VHOST_PAGE_SIZE, -ENOMEM, or
- * vxpath_memory_regions()'s error.
+ * What vhost-net maps (see vhost.h): up to the vhost module's
+ * max_mem_regions regions of any memory, whole tables only; it never
+ * loses a table while its fds are open (generation 0).
  */
 static int
-vk_set_mem_table(struct vxpath_dev *dev)
+vk_mem_limits(struct vxpath_dev *dev, struct vxpath_mem_limits *lim)
+{
+	if (vk_get(dev) == NULL)
+		return -ENOTCONN;
+	lim->max_regions = vk_max_mem_regions();
+	lim->limit_name = "max_mem_regions of the vhost module";
+	lim->need_fd = false;
+	lim->by_region = false;
+	lim->generation = 0;
+	return 0;
+}
+
+/*
+ * VHOST_SET_MEM_TABLE on every pair's fd, one region per contiguous range
+ * of DPDK memory with guest_phys_addr = userspace_addr = its virtual
+ * address (descriptors carry our virtual addresses). At each start and on
+ * each memory hot-plug event (memory.c); vhost-net swaps the table of
+ * running rings. See vhost.h.
+ * Return: also -E2BIG with more regions than the vhost module accepts,
+ * -EINVAL for a region not aligned to VHOST_PAGE_SIZE, -ENOMEM.
+ */
+static int
+vk_set_mem_table(struct vxpath_dev *dev,
+		 const struct vxpath_mem_region *regions, unsigned int n,
+		 uint64_t generation)
 {
 	struct vk_backend *vk = vk_get(dev);
-	struct vxpath_mem_region *regions = NULL;
 	struct vhost_memory *mem = NULL;
-	unsigned int max, n = 0, i;
+	unsigned int max, i;
 	uint64_t total = 0;
-	int ret;
+	int ret = 0;
 
+	RTE_SET_USED(generation);
 	if (vk == NULL)
 		return -ENOTCONN;
 	max = vk_max_mem_regions();
-	regions = calloc(max, sizeof(*regions));
-	mem = calloc(1, sizeof(*mem) + max * sizeof(mem->regions[0]));
-	if (regions == NULL || mem == NULL) {
+	if (n == 0 || n > max) {
+		VXPATH_LOG(ERR, "%s: memory table of %u regions, vhost-net takes 1 to %u",
+			   dev->name, n, max);
+		return n == 0 ? -EINVAL : -E2BIG;
+	}
+	mem = calloc(1, sizeof(*mem) + n * sizeof(mem->regions[0]));
+	if (mem == NULL) {
 		VXPATH_LOG(ERR, "%s: out of memory", dev->name);
-		ret = -ENOMEM;
-		goto out;
+		return -ENOMEM;
 	}
-
-	ret = vxpath_memory_regions(regions, max, &n, false);
-	if (ret == -E2BIG) {
-		VXPATH_LOG(ERR, "%s: DPDK memory needs %u regions, vhost-net takes %u (vhost max_mem_regions): try --socket-mem, --legacy-mem or larger hugepages",
-			   dev->name, n, max);
-		goto out;
-	}
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: cannot describe DPDK memory: %s",
-			   dev->name, strerror(-ret));
-		goto out;
-	}
-	if (n > max) {
-		/* Defensive: the contract says -E2BIG, not success. */
-		VXPATH_LOG(ERR, "%s: memory table of %u regions, limit %u",
-			   dev->name, n, max);
-		ret = -E2BIG;
-		goto out;
-	}
-
 	for (i = 0; i < n; i++) {
 		const struct vxpath_mem_region *r = &regions[i];
 
@@ -568,7 +573,6 @@ vk_set_mem_table(struct vxpath_dev *dev)
 		   dev->name, n, total);
 out:
 	free(mem);
-	free(regions);
 	return ret;
 }
 
@@ -795,6 +799,7 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_owner = vk_set_owner,
 	.get_features = vk_get_features,
 	.set_features = vk_set_features,
+	.mem_limits = vk_mem_limits,
 	.set_mem_table = vk_set_mem_table,
 	.set_vring_num = vk_set_vring_num,
 	.set_vring_base = vk_set_vring_base,

@@ -3,9 +3,12 @@
  *
  * The vhost-user wire format, defined once, from the vhost-user protocol
  * specification (QEMU, docs/interop/vhost-user.rst, "Message
- * Specification"), and the pure functions that encode requests and check
- * replies (no socket, no EAL: the unit tests call them directly). The socket
- * side lives in vhost_user.c.
+ * Specification"), and the message layer (vhost_user_msg.c): one table of
+ * the requests vxpath sends, indexed by request code (name, what answers
+ * it, payload size, fds), the encoders of each request and the checks of
+ * every reply. Pure functions: no socket, no EAL, no state; the unit test
+ * and the fuzzer call them directly. The other pieces of the vhost-user
+ * back-end are listed in vhost_user.c's file comment.
  *
  * vxpath is the front-end (it owns the virtqueues); the process at the other
  * end of the socket is the back-end. All numbers on the wire are in the
@@ -204,41 +207,73 @@ _Static_assert(sizeof(struct vxpath_vu_mem_reg) == 40,
 _Static_assert(sizeof(struct vxpath_vu_config) ==
 	       VXPATH_VU_CONFIG_SIZE(VXPATH_VU_CONFIG_MAX), "config space");
 
-/**
- * How long the front-end waits for a reply before giving up, in
- * milliseconds (SO_RCVTIMEO, also used as SO_SNDTIMEO). Default 5000. Read
- * by setup() when it connects; unit tests lower it.
+/*
+ * The message layer (vhost_user_msg.c).
  */
-extern unsigned int vxpath_vu_reply_timeout_ms;
 
-/** Spec name of a request code ("VHOST_USER_GET_FEATURES"), for logs. */
+/**
+ * What answers a front-end request (spec, "Communication" and each
+ * request's "reply" line).
+ */
+enum vxpath_vu_reply_kind {
+	/** No reply of its own: with REPLY_ACK negotiated the request goes
+	 * with need_reply and the back-end answers one u64, zero for success
+	 * (spec, "REPLY_ACK").
+	 */
+	VXPATH_VU_REPLY_ACK,
+	/** A u64 (features, queue count, memory slots, device status). */
+	VXPATH_VU_REPLY_U64,
+	/** A vring state description (GET_VRING_BASE). */
+	VXPATH_VU_REPLY_STATE,
+	/** A config space access the size of the request's, or 0 bytes for
+	 * a failure (GET_CONFIG).
+	 */
+	VXPATH_VU_REPLY_CONFIG,
+};
+
+/**
+ * One row of the request table: a front-end request as vxpath sends it.
+ * Adding a request is one row (vhost_user_msg.c) and the operation that
+ * sends it (vhost_user.c). The functions below read it; the tests read the
+ * rows themselves (test/common/vhost_user_test.h).
+ */
+struct vxpath_vu_request_info {
+	const char *name;                 /**< spec name, for logs */
+	enum vxpath_vu_reply_kind reply;  /**< what answers it */
+	uint32_t payload_min;             /**< bytes of payload, at least */
+	uint32_t payload_max;             /**< bytes of payload, at most */
+	uint8_t max_fds;                  /**< fds passed with it, at most */
+};
+
+/**
+ * Spec name of a request code ("VHOST_USER_GET_FEATURES"), for logs.
+ * Return: static string; "unknown request" for a code not in the table.
+ */
 const char *vxpath_vu_request_name(uint32_t request);
 
-/** Spec name of a back-end request code, for logs. */
+/**
+ * Spec name of a back-end request code (spec, "Back-end message types"),
+ * for logs. Return: static string; "unknown back-end request" otherwise.
+ */
 const char *vxpath_vu_backend_request_name(uint32_t request);
 
 /**
  * Whether @request has a reply of its own (spec, "Communication" and each
  * message): GET_FEATURES, GET_PROTOCOL_FEATURES, GET_VRING_BASE,
  * GET_QUEUE_NUM, GET_CONFIG, GET_MAX_MEM_SLOTS, GET_STATUS. Requests
- * without one get need_reply when REPLY_ACK is negotiated.
+ * without one get need_reply when REPLY_ACK is negotiated. False for a
+ * code not in the table.
  */
 bool vxpath_vu_has_reply(uint32_t request);
 
 /**
- * Payload size, in bytes, of a valid reply to @request: its own reply, or
- * the u64 of a REPLY_ACK. 0 for a request vxpath does not send. GET_CONFIG's
- * reply has the size of its request (see vxpath_vu_config_check()): this
- * gives the largest.
+ * Check a message about to be sent against its row of the request table:
+ * a request vxpath sends, version 1, no reply flag, a payload size within
+ * the row's bounds and at most the row's fds.
+ * @nfds: fds that go with it.
+ * Return: 0; -EINVAL otherwise (a bug of ours: logged, nothing sent).
  */
-uint32_t vxpath_vu_reply_size(uint32_t request);
-
-/**
- * Fill @msg's header for @request with @size bytes of payload, version 1,
- * need_reply when @need_reply. The payload is left as it is.
- */
-void vxpath_vu_msg_init(struct vxpath_vu_msg *msg, uint32_t request,
-			uint32_t size, bool need_reply);
+int vxpath_vu_msg_check(const struct vxpath_vu_msg *msg, unsigned int nfds);
 
 /** Build a request with no payload (SET_OWNER, GET_FEATURES, ...). */
 void vxpath_vu_msg_empty(struct vxpath_vu_msg *msg, uint32_t request);
@@ -313,6 +348,7 @@ int vxpath_vu_msg_get_config(struct vxpath_vu_msg *msg, uint32_t offset,
  * Check the reply to GET_CONFIG (spec, VHOST_USER_GET_CONFIG): a payload
  * of @reply_size bytes that must be the request's size, with the same
  * offset and size fields; 0 bytes is the back-end's way to say it failed.
+ * @name:  device name for the log line.
  * @req:   the config access sent.
  * @reply: the payload received (@reply_size bytes of it are valid).
  * Return: 0; -EIO (one ERR line saying what is wrong).
@@ -325,7 +361,9 @@ int vxpath_vu_config_check(const char *name,
 /**
  * Check the header of a request received on the back-end channel (spec,
  * "Back-end communication"): version 1, no reply flag, and a payload of at
- * most @max bytes (what vxpath can take in).
+ * most @max bytes (what vxpath can take in). Unknown request codes pass:
+ * they are well-formed, and refused by the channel.
+ * @name: device name for the log line.
  * Return: 0 if it can be read; -EIO otherwise (logged): the channel is
  * then out of step and must be closed.
  */
@@ -334,17 +372,20 @@ int vxpath_vu_backend_hdr_check(const char *name,
 
 /**
  * Check a reply header against the request it answers: same request code,
- * version 1, reply flag set, payload size vxpath_vu_reply_size(@request)
- * (for GET_CONFIG at most that: a shorter reply is then judged by
+ * version 1, reply flag set, the payload size of the request's reply kind
+ * (a u64 for an ack or a u64 reply, a vring state, a config space access;
+ * for GET_CONFIG at most that: a shorter reply is then judged by
  * vxpath_vu_config_check()).
  * @name: device name for the log line.
- * Return: 0 if valid; -EIO otherwise (one ERR line says what is wrong).
+ * Return: 0 if valid; -EIO otherwise (one ERR line says what is wrong),
+ * also for a request that has no reply in the table.
  */
 int vxpath_vu_reply_check(const char *name, uint32_t request,
 			  const struct vxpath_vu_hdr *reply);
 
 /**
  * Check the u64 of a REPLY_ACK (spec: zero on success, non-zero on failure).
+ * @name: device name for the log line.
  * Return: 0; -EIO if the back-end reported a failure (logged).
  */
 int vxpath_vu_ack_check(const char *name, uint32_t request, uint64_t ack);

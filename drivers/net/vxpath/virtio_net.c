@@ -21,6 +21,7 @@
 #include <rte_errno.h>
 
 #include "intr.h"
+#include "memory.h"
 #include "offload.h"
 #include "rxtx.h"
 #include "virtio_net.h"
@@ -439,7 +440,7 @@ vxpath_virtio_net_start(struct vxpath_dev *dev)
 	ret = dev->ops->set_features(dev, dev->features & ~LOCAL_FEATURES);
 	if (ret < 0)
 		return ret;
-	ret = dev->ops->set_mem_table(dev);
+	ret = vxpath_memory_start(dev);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < nb; i++) {
@@ -575,6 +576,8 @@ const struct vxpath_backend_events vxpath_virtio_net_events = {
 void
 vxpath_virtio_net_close(struct vxpath_dev *dev)
 {
+	/* Memory events stop reaching the back-end before it goes. */
+	vxpath_memory_release(dev);
 	if (dev->ops == NULL || dev->backend == NULL) {
 		dev->status = 0;
 		dev->backend = NULL;

@@ -51,8 +51,9 @@ int vxpath_virtio_net_set_offloads(struct vxpath_dev *dev,
 /**
  * Hand the virtqueues of the pairs in use (dev->vqs, 2 *
  * dev->nr_queue_pairs of them, all set up) to the back-end and set
- * DRIVER_OK (3.1.1 steps 7-8): features, memory table, then for each ring
- * its size,
+ * DRIVER_OK (3.1.1 steps 7-8): features, memory table
+ * (vxpath_memory_start(), which from then on follows memory hot-plug),
+ * then for each ring its size,
  * base (vxpath_queue_resume_base(): 0 on a fresh ring, the ring's current
  * position on a new connection), addresses and eventfds, then enable each queue pair; with
  * VIRTIO_NET_F_MQ only the first, the driver enabling the others with
@@ -88,10 +89,11 @@ int vxpath_virtio_net_stop(struct vxpath_dev *dev);
 extern const struct vxpath_backend_events vxpath_virtio_net_events;
 
 /**
- * At close: reset the device status (0, told to the back-end with
- * vhost-user STATUS), reset the back-end's device where it can
- * (dev->ops->reset: vhost-user RESET_DEVICE) and release the back-end
- * (dev->ops->destroy). Errors are logged only.
+ * At close: stop following memory hot-plug (vxpath_memory_release()),
+ * reset the device status (0, told to the back-end with vhost-user
+ * STATUS), reset the back-end's device where it can (dev->ops->reset:
+ * vhost-user RESET_DEVICE) and release the back-end (dev->ops->destroy).
+ * Errors are logged only. Not called with dev->ctrl_lock held.
  */
 void vxpath_virtio_net_close(struct vxpath_dev *dev);
 

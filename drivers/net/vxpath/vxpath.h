@@ -56,6 +56,7 @@
 
 struct vxpath_intr;
 struct vxpath_queue;
+struct vxpath_memory;
 
 /** State of one vxpath port. */
 struct vxpath_dev {
@@ -114,6 +115,8 @@ struct vxpath_dev {
 	bool probed;
 	/** dev_close has begun: connection events leave the port alone. */
 	bool closing;
+	/** Memory table and memory hot-plug, owned by memory.c. */
+	struct vxpath_memory *mem;
 	/** Link-state watch and Rx interrupt state, owned by intr.c. */
 	struct vxpath_intr *intr;
 	/** Rx mode, MAC and VLAN tables, queue pairs in use: ctrl.c. */
