@@ -66,7 +66,7 @@ vxpath_link_update(struct rte_eth_dev *eth_dev,
 	struct vxpath_dev *dev = dev_of(eth_dev);
 	struct rte_eth_link link;
 	uint16_t i;
-	bool up = dev->started && vxpath_intr_backend_up(dev);
+	bool up = dev->started && vxpath_virtio_net_link_up(dev);
 
 	for (i = 0; up && i < eth_dev->data->nb_rx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->rx_queues[i];

@@ -1,48 +1,27 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * Interrupts of a vxpath port (see intr.h): the link-state watch that
- * raises RTE_ETH_EVENT_INTR_LSC, and the Rx queue interrupts an
- * application sleeps on. This file owns the port's ethdev interrupt handle
- * (its event fds are the Rx queues' call eventfds, which rxtx.c owns), the
- * watches registered with the EAL interrupt thread, and the rtnetlink
- * socket (libmnl) that hears about the TAP.
+ * Interrupts of a vxpath port (see intr.h): the link-state events
+ * (RTE_ETH_EVENT_INTR_LSC), and the Rx queue interrupts an application
+ * sleeps on. This file owns the port's ethdev interrupt handle (its event
+ * fds are the Rx queues' call eventfds, which rxtx.c owns) and one eventfd
+ * of its own, watched by the EAL interrupt thread while LSC is on.
  *
- * Two sources can change the link behind the port's back:
- *   - the back-end's connection (vhost.h's event_fd: the vhost-user socket)
- *     hangs up. That socket also carries request/reply exchanges of the
- *     control path, so the watch must neither read it nor wake on a reply
- *     that waits to be read: the socket sits, alone and with EPOLLRDHUP
- *     (hang-ups are always reported) and EPOLLONESHOT, in an epoll set of
- *     its own, and that set's fd is what the interrupt thread polls. It
- *     becomes readable on a hang-up only, once.
- *   - the TAP's flags (vhost-kernel): a NETLINK_ROUTE socket in the
- *     RTNLGRP_LINK group hears every RTM_NEWLINK/RTM_DELLINK; those about
- *     the TAP's interface index make the link be looked at again.
- *   - the back-end's connection manager (vhost_user.c with server=1 or
- *     reconnect=) drops a connection or has a new one serve the port:
- *     vxpath_intr_backend_changed() writes to an eventfd of ours, which
- *     the interrupt thread polls.
- * Either way the callback asks the port's link_update for the truth (which
- * comes from vxpath_intr_backend_up()) and raises the event when the link
- * went up or down since the last event.
+ * It knows nothing of what moves a back-end's link: each back-end watches
+ * its own sources (vhost-user its connection's hang-up and new
+ * connections, vhost-kernel its TAP's link messages) and reports through
+ * dev->events; the device layer then calls vxpath_intr_backend_changed(),
+ * which writes the eventfd. A broken ring arms an EAL alarm instead. Either
+ * way the interrupt thread asks the port's link_update for the truth
+ * (which comes from vxpath_virtio_net_link_up() and the rings) and raises
+ * the event when the link went up or down since the last event.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* POLLRDHUP */
-#endif
 #include <errno.h>
-#include <net/if.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
-#include <linux/rtnetlink.h>
 #include <linux/virtio_config.h>
 
 #include <ethdev_driver.h>
@@ -54,34 +33,17 @@
 #include "virtqueue.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
-
-/* rtnetlink datagrams read per callback at most; more wait for the next. */
-#define TAP_MSGS_PER_CALLBACK 64
-
-/** One source of link events, served by the EAL interrupt thread. */
-struct intr_watch {
-	struct rte_intr_handle *handle; /**< EXT handle on fd; NULL: off */
-	rte_intr_callback_fn cb;        /**< the callback registered */
-	int fd;                         /**< what the interrupt thread polls */
-};
+#include "watch.h"
 
 /** Interrupt state of one port, in dev->intr. */
 struct vxpath_intr {
 	struct rte_eth_dev *eth_dev;
 	struct vxpath_dev *dev;
-	/** The back-end's connection, in an epoll set of its own (hup.fd,
-	 * owned), for its hang-up.
-	 */
-	struct intr_watch hup;
 	/** Eventfd (owned, from init to fini) that
 	 * vxpath_intr_backend_changed() writes; watched while LSC is on.
 	 */
-	struct intr_watch notify;
+	struct vxpath_watch notify;
 	int notify_fd;
-	/** rtnetlink socket (owned through @nl) for the TAP's flags. */
-	struct intr_watch tap;
-	struct mnl_socket *nl;
-	unsigned int tap_ifindex;      /**< the TAP's interface index */
 	/** Link status as the application last learnt it: at start, then
 	 * from each LSC event.
 	 */
@@ -92,63 +54,6 @@ struct vxpath_intr {
 };
 
 /* --- link status --- */
-
-/*
- * Whether @fd hung up, looked at now: poll() without timeout reports
- * POLLRDHUP/POLLHUP/POLLERR without consuming anything.
- */
-static bool
-fd_hung_up(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
-
-	if (poll(&p, 1, 0) <= 0)
-		return false; /* nothing pending (or EINTR): still there */
-	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
-}
-
-/*
- * Whether interface @ifname is up and running (IFF_UP|IFF_RUNNING, the
- * TAP's carrier is on while a queue is attached). An interface that is
- * gone is not.
- */
-static bool
-tap_running(const char *ifname)
-{
-	const short want = IFF_UP | IFF_RUNNING;
-	struct ifreq ifr;
-	int s, ret;
-
-	/* Any socket takes the interface ioctls; a Unix one needs no
-	 * network protocol.
-	 */
-	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return true; /* cannot tell: do not make the link flap */
-	memset(&ifr, 0, sizeof(ifr));
-	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
-	ret = ioctl(s, SIOCGIFFLAGS, &ifr);
-	close(s);
-	if (ret < 0)
-		return false;
-	return (ifr.ifr_flags & want) == want;
-}
-
-bool
-vxpath_intr_backend_up(struct vxpath_dev *dev)
-{
-	if (dev->ops != NULL && dev->ops->event_fd != NULL) {
-		int fd = dev->ops->event_fd(dev);
-
-		if (fd < 0 || fd_hung_up(fd))
-			return false;
-	}
-	if (dev->backend_link_down)
-		return false;
-	if (dev->ifname[0] != '\0' && !tap_running(dev->ifname))
-		return false;
-	return true;
-}
 
 /*
  * In the interrupt thread: bring the port's link status up to date and
@@ -174,86 +79,7 @@ lsc_check(struct vxpath_intr *in, const char *why, bool always)
 	rte_eth_dev_callback_process(eth_dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
-/* --- watches --- */
-
-/* Register @cb on @fd with the EAL interrupt thread. */
-static int
-watch_start(struct intr_watch *w, int fd, rte_intr_callback_fn cb,
-	    struct vxpath_intr *in, const char *what)
-{
-	struct rte_intr_handle *h;
-	int ret;
-
-	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	if (h == NULL) {
-		VXPATH_LOG(ERR, "%s: no memory for the %s watch", in->dev->name,
-			   what);
-		return -ENOMEM;
-	}
-	if (rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0 ||
-	    rte_intr_fd_set(h, fd) != 0) {
-		rte_intr_instance_free(h);
-		return -EINVAL;
-	}
-	ret = rte_intr_callback_register(h, cb, in);
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: cannot register the %s watch with the EAL interrupt thread: %s",
-			   in->dev->name, what, strerror(-ret));
-		rte_intr_instance_free(h);
-		return ret;
-	}
-	w->handle = h;
-	w->cb = cb;
-	w->fd = fd;
-	return 0;
-}
-
-/*
- * Unregister a watch. From any thread but the interrupt thread, wait for
- * a callback of ours that is running there. In the interrupt thread (an
- * application's event callback stops the port) our source may be the one
- * being served: then mark the callback for removal when it returns.
- */
-static void
-watch_stop(struct intr_watch *w, struct vxpath_intr *in)
-{
-	int ret;
-
-	if (w->handle == NULL)
-		return;
-	if (rte_thread_is_intr()) {
-		ret = rte_intr_callback_unregister(w->handle, w->cb, in);
-		if (ret == -EAGAIN)
-			ret = rte_intr_callback_unregister_pending(w->handle,
-								   w->cb, in,
-								   NULL);
-	} else {
-		ret = rte_intr_callback_unregister_sync(w->handle, w->cb, in);
-	}
-	if (ret < 0)
-		VXPATH_LOG(WARNING, "%s: link watch on fd %d: unregister: %s",
-			   in->dev->name, w->fd, strerror(-ret));
-	rte_intr_instance_free(w->handle);
-	w->handle = NULL;
-}
-
-/* The back-end's connection hung up (or the set woke for nothing). */
-static void
-hup_cb(void *arg)
-{
-	struct vxpath_intr *in = arg;
-	struct epoll_event ev;
-
-	/* Take the event out of the set: EPOLLONESHOT then disarms the
-	 * socket, the set stops being readable, and the interrupt thread
-	 * does not spin on a hang-up already seen.
-	 */
-	if (epoll_wait(in->hup.fd, &ev, 1, 0) <= 0)
-		return;
-	lsc_check(in, "the back-end's connection hung up", false);
-}
-
-/* The back-end's connection manager says the connection changed. */
+/* The device layer says the back-end's link may have changed. */
 static void
 notify_cb(void *arg)
 {
@@ -262,7 +88,7 @@ notify_cb(void *arg)
 
 	if (read(in->notify_fd, &n, sizeof(n)) != sizeof(n))
 		return; /* EAGAIN: already consumed */
-	lsc_check(in, "the back-end's connection changed", false);
+	lsc_check(in, "the back-end's link changed", false);
 }
 
 void
@@ -278,180 +104,12 @@ vxpath_intr_backend_changed(struct vxpath_dev *dev)
 			   strerror(errno));
 }
 
-static int
-hup_watch_start(struct vxpath_intr *in, int sock)
-{
-	struct epoll_event ev = {
-		.events = EPOLLRDHUP | EPOLLONESHOT,
-	};
-	int efd, ret;
-
-	efd = epoll_create1(EPOLL_CLOEXEC);
-	if (efd < 0) {
-		ret = -errno;
-		VXPATH_LOG(ERR, "%s: epoll_create1: %s", in->dev->name,
-			   strerror(-ret));
-		return ret;
-	}
-	ev.data.fd = sock;
-	if (epoll_ctl(efd, EPOLL_CTL_ADD, sock, &ev) < 0) {
-		ret = -errno;
-		VXPATH_LOG(ERR, "%s: cannot watch the back-end's socket: %s",
-			   in->dev->name, strerror(-ret));
-		close(efd);
-		return ret;
-	}
-	ret = watch_start(&in->hup, efd, hup_cb, in, "back-end hang-up");
-	if (ret < 0)
-		close(efd);
-	return ret;
-}
-
-/* Mark the scan when a link message names the TAP. */
-static int
-tap_msg_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct vxpath_intr *in = data;
-	const struct ifinfomsg *ifi;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
-		return MNL_CB_OK;
-	/* The kernel's message is checked like any other input. */
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
-		return MNL_CB_OK;
-	ifi = mnl_nlmsg_get_payload(nlh);
-	if (ifi->ifi_index > 0 && (unsigned int)ifi->ifi_index == in->tap_ifindex)
-		return MNL_CB_STOP;
-	return MNL_CB_OK;
-}
-
-/* rtnetlink has link messages: read them all, look at the link if one
- * was about the TAP or some were lost.
- */
-static void
-tap_cb(void *arg)
-{
-	struct vxpath_intr *in = arg;
-	char buf[8192] __rte_aligned(sizeof(uint32_t));
-	bool look = false;
-	unsigned int i;
-	ssize_t n;
-
-	for (i = 0; i < TAP_MSGS_PER_CALLBACK; i++) {
-		n = mnl_socket_recvfrom(in->nl, buf, sizeof(buf));
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			/* ENOBUFS: the socket overran and messages were
-			 * lost; ENOSPC: one was larger than buf. Either may
-			 * have been about the TAP.
-			 */
-			if (errno == ENOBUFS || errno == ENOSPC) {
-				look = true;
-				continue;
-			}
-			break; /* EAGAIN: all read */
-		}
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, tap_msg_cb, in) ==
-		    MNL_CB_STOP)
-			look = true;
-	}
-	if (look)
-		lsc_check(in, "the TAP's flags changed", false);
-}
-
-static int
-tap_watch_start(struct vxpath_intr *in)
-{
-	const char *ifname = in->dev->ifname;
-	int ret;
-
-	in->tap_ifindex = if_nametoindex(ifname);
-	if (in->tap_ifindex == 0) {
-		VXPATH_LOG(ERR, "%s: TAP %s: no such interface any more",
-			   in->dev->name, ifname);
-		return -ENODEV;
-	}
-	in->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (in->nl == NULL) {
-		ret = -errno;
-		VXPATH_LOG(ERR, "%s: cannot open an rtnetlink socket to watch TAP %s: %s",
-			   in->dev->name, ifname, strerror(-ret));
-		return ret;
-	}
-	if (mnl_socket_bind(in->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		VXPATH_LOG(ERR, "%s: cannot join rtnetlink's link group to watch TAP %s: %s",
-			   in->dev->name, ifname, strerror(-ret));
-		goto fail;
-	}
-	ret = watch_start(&in->tap, mnl_socket_get_fd(in->nl), tap_cb, in,
-			  "TAP link");
-	if (ret < 0)
-		goto fail;
-	return 0;
-fail:
-	mnl_socket_close(in->nl);
-	in->nl = NULL;
-	return ret;
-}
-
+/* Called without dev->ctrl_lock: waits for the watch's callback. */
 static void
 lsc_stop(struct vxpath_intr *in)
 {
 	in->lsc_on = false;
-	if (in->notify.handle != NULL)
-		watch_stop(&in->notify, in);
-	if (in->hup.handle != NULL) {
-		watch_stop(&in->hup, in);
-		close(in->hup.fd);
-		in->hup.fd = -1;
-	}
-	if (in->tap.handle != NULL) {
-		watch_stop(&in->tap, in);
-		in->tap.fd = -1;
-	}
-	if (in->nl != NULL) {
-		mnl_socket_close(in->nl);
-		in->nl = NULL;
-	}
-}
-
-/*
- * Register the link watches (dev->ctrl_lock held: the back-end's
- * connection, and so its event fd, stays as it is meanwhile). On failure
- * the caller unregisters what was registered, without the lock.
- */
-static int
-lsc_watches_start(struct vxpath_intr *in)
-{
-	struct vxpath_dev *dev = in->dev;
-	int ret;
-
-	if (dev->ops->event_fd != NULL) {
-		int fd = dev->ops->event_fd(dev);
-
-		/* A back-end already gone has nothing left to watch: the
-		 * link is down and stays down.
-		 */
-		if (fd >= 0) {
-			ret = hup_watch_start(in, fd);
-			if (ret < 0)
-				return ret;
-		}
-	}
-	if (dev->ifname[0] != '\0') {
-		ret = tap_watch_start(in);
-		if (ret < 0)
-			return ret;
-	}
-	if (in->notify_fd >= 0) {
-		ret = watch_start(&in->notify, in->notify_fd, notify_cb, in,
-				  "back-end connection");
-		if (ret < 0)
-			return ret;
-	}
-	return 0;
+	vxpath_watch_stop(&in->notify);
 }
 
 /* Called without dev->ctrl_lock (lsc_stop() waits for callbacks). */
@@ -462,13 +120,10 @@ lsc_start(struct vxpath_intr *in)
 	struct rte_eth_link link;
 	int ret;
 
-	pthread_mutex_lock(&dev->ctrl_lock);
-	ret = lsc_watches_start(in);
-	pthread_mutex_unlock(&dev->ctrl_lock);
-	if (ret < 0) {
-		lsc_stop(in);
+	ret = vxpath_watch_start(&in->notify, in->notify_fd, notify_cb, in,
+				 dev->name, "back-end's link events");
+	if (ret < 0)
 		return ret;
-	}
 	/* The watches are on: a change from here on brings an event.
 	 * What the application knows is the status now.
 	 */
@@ -601,21 +256,13 @@ vxpath_intr_init(struct rte_eth_dev *eth_dev)
 	}
 	in->eth_dev = eth_dev;
 	in->dev = dev;
-	in->hup.fd = -1;
-	in->tap.fd = -1;
 	in->notify.fd = -1;
-	/* Only back-ends whose connection comes and goes notify. */
-	in->notify_fd = -1;
-	if (dev->ops->detached != NULL &&
-	    (dev->args.server || dev->args.reconnect > 0)) {
-		in->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-		if (in->notify_fd < 0) {
-			VXPATH_LOG(ERR, "%s: eventfd: %s", dev->name,
-				   strerror(errno));
-			rte_intr_instance_free(h);
-			free(in);
-			return -ENOMEM;
-		}
+	in->notify_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (in->notify_fd < 0) {
+		VXPATH_LOG(ERR, "%s: eventfd: %s", dev->name, strerror(errno));
+		rte_intr_instance_free(h);
+		free(in);
+		return -ENOMEM;
 	}
 	dev->intr = in;
 	eth_dev->intr_handle = h;

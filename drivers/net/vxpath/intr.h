@@ -6,12 +6,11 @@
  * polling.
  *
  * Link state: a port's link is up while it is started, no ring is broken,
- * its back-end is alive (the vhost-user socket has not hung up) and, behind
- * a TAP, the TAP is administratively up and running (IFF_UP|IFF_RUNNING).
- * vxpath_intr_backend_up() answers the back-end half on demand; with
- * intr_conf.lsc the EAL interrupt thread also watches those sources (the
- * socket's hang-up, rtnetlink link messages about the TAP) and raises
- * RTE_ETH_EVENT_INTR_LSC when the link's status changes.
+ * and its back-end says its link is up (vxpath_virtio_net_link_up():
+ * vhost.h's link_up, the configuration space's status). The back-ends
+ * watch what changes their link and report it (vhost.h, struct
+ * vxpath_backend_events); with intr_conf.lsc the EAL interrupt thread
+ * then raises RTE_ETH_EVENT_INTR_LSC when the link's status changed.
  *
  * Rx interrupts: with intr_conf.rxq, each Rx queue's call eventfd (the one
  * the back-end writes, virtio 1.2 2.7.10) is that queue's interrupt vector
@@ -73,15 +72,6 @@ int vxpath_intr_start(struct rte_eth_dev *eth_dev);
 void vxpath_intr_stop(struct rte_eth_dev *eth_dev);
 
 /**
- * The back-end's half of the link status, checked now, without blocking
- * and without consuming anything: false if the back-end's connection hung
- * up (vhost.h's event_fd), if the back-end's configuration space says
- * its link is down (dev->backend_link_down), or if the TAP (dev->ifname)
- * is not both up and running, or is gone; true otherwise.
- */
-bool vxpath_intr_backend_up(struct vxpath_dev *dev);
-
-/**
  * The back-end's configuration changed (vhost-user CONFIG_CHANGE_MSG),
  * called in the EAL interrupt thread once dev->backend_link_down and the
  * rest are read again: with the LSC watch on (intr_conf.lsc, port
@@ -93,14 +83,14 @@ bool vxpath_intr_backend_up(struct vxpath_dev *dev);
 void vxpath_intr_config_changed(struct vxpath_dev *dev);
 
 /**
- * The back-end's connection went away, or a new one serves the port
- * (vhost.h, struct vxpath_backend_events): with LSC watches on (started
- * port, intr_conf.lsc) the EAL interrupt thread then looks at the link
- * again and raises RTE_ETH_EVENT_INTR_LSC if its status changed. Never
- * blocks, calls no application callback itself; does nothing before
- * vxpath_intr_init() or for a port whose back-end has no connection
- * manager (plain client, vhost-kernel). Call with dev->ctrl_lock held
- * (vxpath_intr_fini() closes the eventfd under it).
+ * The back-end's link may have changed: its connection went away, a new
+ * one serves the port, or what its link_up() answers changed (vhost.h,
+ * struct vxpath_backend_events): with the LSC watch on (started port,
+ * intr_conf.lsc) the EAL interrupt thread then looks at the link again
+ * and raises RTE_ETH_EVENT_INTR_LSC if its status changed. Never blocks,
+ * calls no application callback itself; does nothing before
+ * vxpath_intr_init() or after vxpath_intr_fini(). Call with
+ * dev->ctrl_lock held (vxpath_intr_fini() closes the eventfd under it).
  */
 void vxpath_intr_backend_changed(struct vxpath_dev *dev);
 

@@ -6,7 +6,9 @@
  * file per queue with IFF_MULTI_QUEUE, queues attached and detached with
  * TUNSETQUEUE), configuring its virtio-net header (size, byte order, no
  * offloads), its MAC address and its Rx mode flags (IFF_PROMISC,
- * IFF_ALLMULTI). vhost_kernel.c hands the returned fd to vhost-net with
+ * IFF_ALLMULTI), and its link as the kernel sees it: whether it is up and
+ * running, and a watch on rtnetlink's link messages about it (libmnl).
+ * vhost_kernel.c hands the returned fd to vhost-net with
  * VHOST_NET_SET_BACKEND; nothing here reads or writes packets.
  */
 #include <errno.h>
@@ -19,8 +21,11 @@
 
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <libmnl/libmnl.h>
 #include <linux/if_tun.h>
+#include <linux/rtnetlink.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "tap.h"
@@ -370,4 +375,132 @@ vxpath_tap_accepts_offload(int fd, unsigned int flags)
 		VXPATH_LOG(WARNING, "TAP: cannot clear offloads: %s",
 			   strerror(errno));
 	return ok;
+}
+
+bool
+vxpath_tap_running(const char *ifname)
+{
+	const short want = IFF_UP | IFF_RUNNING;
+	struct ifreq ifr;
+	int s, ret;
+
+	/* Any socket takes the interface ioctls; a Unix one needs no
+	 * network protocol.
+	 */
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return true;
+	memset(&ifr, 0, sizeof(ifr));
+	strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name));
+	ret = ioctl(s, SIOCGIFFLAGS, &ifr);
+	close(s);
+	if (ret < 0)
+		return false;
+	return (ifr.ifr_flags & want) == want;
+}
+
+/* rtnetlink datagrams read per callback at most; more wait for the next. */
+#define LINK_MSGS_PER_CALLBACK 64
+
+/* Stop the scan when a link message names the TAP. */
+static int
+link_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct vxpath_tap_link_watch *tw = data;
+	const struct ifinfomsg *ifi;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
+		return MNL_CB_OK;
+	/* The kernel's message is checked like any other input. */
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return MNL_CB_OK;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	if (ifi->ifi_index > 0 && (unsigned int)ifi->ifi_index == tw->ifindex)
+		return MNL_CB_STOP;
+	return MNL_CB_OK;
+}
+
+/*
+ * In the interrupt thread: rtnetlink has link messages. Read them all (the
+ * watch is level-triggered), and call the owner back if one was about the
+ * TAP or some were lost.
+ */
+static void
+link_cb(void *arg)
+{
+	struct vxpath_tap_link_watch *tw = arg;
+	char buf[8192] __rte_aligned(sizeof(uint32_t));
+	bool changed = false;
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < LINK_MSGS_PER_CALLBACK; i++) {
+		n = mnl_socket_recvfrom(tw->nl, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			/* ENOBUFS: the socket overran and messages were
+			 * lost; ENOSPC: one was larger than buf. Either may
+			 * have been about the TAP.
+			 */
+			if (errno == ENOBUFS || errno == ENOSPC) {
+				changed = true;
+				continue;
+			}
+			break; /* EAGAIN: all read */
+		}
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg_cb, tw) ==
+		    MNL_CB_STOP)
+			changed = true;
+	}
+	if (changed)
+		tw->changed(tw->arg);
+}
+
+int
+vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
+			    const char *ifname, const char *who,
+			    void (*changed)(void *arg), void *arg)
+{
+	int ret;
+
+	memset(tw, 0, sizeof(*tw));
+	tw->ifindex = if_nametoindex(ifname);
+	if (tw->ifindex == 0) {
+		VXPATH_LOG(ERR, "%s: TAP %s: no such interface", who, ifname);
+		return -ENODEV;
+	}
+	tw->changed = changed;
+	tw->arg = arg;
+	tw->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (tw->nl == NULL) {
+		ret = -errno;
+		VXPATH_LOG(ERR, "%s: cannot open an rtnetlink socket to watch TAP %s: %s",
+			   who, ifname, strerror(-ret));
+		return ret;
+	}
+	if (mnl_socket_bind(tw->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		VXPATH_LOG(ERR, "%s: cannot join rtnetlink's link group to watch TAP %s: %s",
+			   who, ifname, strerror(-ret));
+		goto fail;
+	}
+	ret = vxpath_watch_start(&tw->watch, mnl_socket_get_fd(tw->nl),
+				 link_cb, tw, who, "TAP's link");
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	mnl_socket_close(tw->nl);
+	tw->nl = NULL;
+	return ret;
+}
+
+void
+vxpath_tap_link_watch_stop(struct vxpath_tap_link_watch *tw)
+{
+	vxpath_watch_stop(&tw->watch);
+	if (tw->nl != NULL)
+		mnl_socket_close(tw->nl);
+	tw->nl = NULL;
 }

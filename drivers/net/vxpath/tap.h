@@ -13,6 +13,10 @@
 
 #include <rte_ether.h>
 
+#include "watch.h"
+
+struct mnl_socket;
+
 /**
  * Create (or attach to) TAP interface @name with IFF_TAP | IFF_NO_PI |
  * IFF_VNET_HDR, set its vnet header size to @vnet_hdr_size bytes
@@ -109,5 +113,47 @@ int vxpath_tap_set_offload(int fd, unsigned int flags);
  * in tun (Linux 6.2 and later).
  */
 bool vxpath_tap_accepts_offload(int fd, unsigned int flags);
+
+/**
+ * Whether TAP @ifname can carry frames now: up and running (IFF_UP and
+ * IFF_RUNNING; the kernel sets a TAP running while a queue is attached,
+ * and TUNSETCARRIER may clear it). A TAP that is gone is not. If the
+ * flags cannot be read for another reason (no socket), true: the link
+ * does not flap for a failure of ours.
+ */
+bool vxpath_tap_running(const char *ifname);
+
+/**
+ * A watch on a TAP's link (struct vxpath_tap_link_watch): an rtnetlink
+ * socket in the RTNLGRP_LINK group, served by the EAL interrupt thread.
+ * All zero / NULL when off.
+ */
+struct vxpath_tap_link_watch {
+	struct mnl_socket *nl;      /**< owned; NULL when off */
+	struct vxpath_watch watch;  /**< the EAL watch on nl's fd */
+	unsigned int ifindex;       /**< the TAP's interface index */
+	void (*changed)(void *arg); /**< what to call, and with what */
+	void *arg;
+};
+
+/**
+ * Start watching TAP @ifname's link: from now on @changed(@arg) runs in
+ * the EAL interrupt thread after each RTM_NEWLINK or RTM_DELLINK message
+ * about the TAP's interface index, and after rtnetlink messages were lost
+ * (one of them may have been about it). @who names the port in log lines.
+ * Return: 0; a negative errno, logged once, nothing left open: -ENODEV if
+ * there is no such interface, the errno of the rtnetlink socket, its bind
+ * or the EAL watch (watch.h).
+ */
+int vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
+				const char *ifname, const char *who,
+				void (*changed)(void *arg), void *arg);
+
+/**
+ * Stop it and close its socket (safe when off): waits for a run of the
+ * callback in another thread, so never call it holding a lock that
+ * @changed takes (watch.h).
+ */
+void vxpath_tap_link_watch_stop(struct vxpath_tap_link_watch *tw);
 
 #endif /* VXPATH_TAP_H */

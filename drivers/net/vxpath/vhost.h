@@ -154,15 +154,15 @@ struct vxpath_vhost_ops {
 	 */
 	int (*set_mtu)(struct vxpath_dev *dev, uint16_t mtu);
 	/**
-	 * Optional. A file descriptor whose hang-up (poll's POLLRDHUP,
-	 * POLLHUP or POLLERR) means the back-end went away: vhost-user's
-	 * connected socket. The caller only watches it (poll, epoll), never
-	 * reads, writes or closes it; it stays open until destroy(). NULL
-	 * where no connection can hang up (vhost-kernel: intr.c watches the
-	 * TAP's link instead).
-	 * Return: the fd; -ENOTCONN when not connected.
+	 * The back-end's half of the port's link, now: whether it can carry
+	 * frames. Never blocks and consumes nothing; any control thread.
+	 * vhost-user: a connection serves the port and has not hung up;
+	 * vhost-kernel: the TAP is up and running (IFF_UP | IFF_RUNNING).
+	 * From setup() to destroy() the back-end watches what changes it in
+	 * the EAL interrupt thread and reports each change through
+	 * dev->events (link_changed, attached, detached).
 	 */
-	int (*event_fd)(struct vxpath_dev *dev);
+	bool (*link_up)(struct vxpath_dev *dev);
 	/**
 	 * Optional. Tell the back-end the device status the driver just set
 	 * (virtio 1.2, 2.1; the 3.1.1 sequence, DRIVER_OK at start, its
@@ -203,10 +203,13 @@ struct vxpath_vhost_ops {
 };
 
 /**
- * What a back-end whose connection can come and go (vhost-user with
- * server=1 or reconnect=) tells the device layer. Set by ethdev.c at probe
- * (dev->events, never NULL once probe has started the back-end); called
- * from the EAL interrupt thread with dev->ctrl_lock held.
+ * What a back-end tells the device layer, from the EAL interrupt thread:
+ * link changes it watches (every back-end), a configuration change
+ * (vhost-user's back-end channel), and connections that come and go
+ * (vhost-user with server=1 or reconnect=). Set by ethdev.c at probe
+ * (dev->events, never NULL once probe has started the back-end; the
+ * device layer's vxpath_virtio_net_events). attached and detached are
+ * called with dev->ctrl_lock held, the others with or without it.
  */
 struct vxpath_backend_events {
 	/**
@@ -225,6 +228,20 @@ struct vxpath_backend_events {
 	 * rings stay as they are, in our memory; the link goes down.
 	 */
 	void (*detached)(struct vxpath_dev *dev);
+	/**
+	 * What link_up() answers may have changed (vhost-user: a plain
+	 * client's connection hung up; vhost-kernel: a link message about
+	 * the TAP, or messages were lost). The device looks again and tells
+	 * the application if it changed.
+	 */
+	void (*link_changed)(struct vxpath_dev *dev);
+	/**
+	 * The back-end says its device configuration changed (vhost-user
+	 * CONFIG_CHANGE_MSG on the back-end channel): read it again, raise
+	 * an LSC event. Nothing of the back-end is touched after the call:
+	 * an application callback may close the port.
+	 */
+	void (*config_changed)(struct vxpath_dev *dev);
 };
 
 /** vhost-user back-end, client or server mode (vhost_user.c). */

@@ -94,6 +94,8 @@ struct vk_backend {
 	uint16_t tap_hdr_size;          /**< bytes of vnet header on the TAP */
 	bool multi_queue;               /**< TAP has one queue per pair */
 	uint64_t tap_offloads;          /**< feature bits the TAP serves */
+	/** The TAP's link messages, watched from setup to destroy. */
+	struct vxpath_tap_link_watch link;
 	struct vk_pair pairs[];
 };
 
@@ -203,6 +205,16 @@ vk_log_open_error(const struct vxpath_dev *dev, const char *path, int err)
 }
 
 static void vk_destroy(struct vxpath_dev *dev);
+
+/* In the interrupt thread: a link message about the TAP (tap.c). */
+static void
+vk_link_changed(void *arg)
+{
+	struct vxpath_dev *dev = arg;
+
+	if (dev->events != NULL && dev->events->link_changed != NULL)
+		dev->events->link_changed(dev);
+}
 
 /**
  * Open the TAP @ifname (in: name or template, out: its name) with one
@@ -321,6 +333,12 @@ vk_setup(struct vxpath_dev *dev)
 				       TUN_F_USO4 | TUN_F_USO6))
 		vk->tap_offloads |= VK_TAP_USO_OFFLOADS;
 
+	/* The port's link follows the TAP's (vhost.h, link_up). */
+	ret = vxpath_tap_link_watch_start(&vk->link, dev->ifname, dev->name,
+					  vk_link_changed, dev);
+	if (ret < 0)
+		goto fail;
+
 	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s",
 		   dev->name, dev->args.path, dev->ifname,
 		   vk->multi_queue ? " (multi-queue)" : "");
@@ -344,6 +362,10 @@ vk_destroy(struct vxpath_dev *dev)
 
 	if (vk == NULL)
 		return;
+	/* First: its callback reaches the device layer (never called
+	 * with ctrl_lock held, vhost.h).
+	 */
+	vxpath_tap_link_watch_stop(&vk->link);
 	for (i = 0; i < vk->nr_pairs; i++) {
 		struct vk_pair *p = &vk->pairs[i];
 
@@ -790,6 +812,13 @@ vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 	return vxpath_tap_set_mtu(dev->ifname, mtu);
 }
 
+/* The TAP is up and running (vhost.h, link_up). */
+static bool
+vk_link_up(struct vxpath_dev *dev)
+{
+	return dev->ifname[0] != '\0' && vxpath_tap_running(dev->ifname);
+}
+
 /** The vhost-kernel back-end: /dev/vhost-net with a TAP. */
 const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.name = "vhost-kernel",
@@ -811,4 +840,5 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_rx_mode = vk_set_rx_mode,
 	.set_mac = vk_set_mac,
 	.set_mtu = vk_set_mtu,
+	.link_up = vk_link_up,
 };

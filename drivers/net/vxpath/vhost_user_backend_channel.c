@@ -33,7 +33,7 @@
 #include "vhost_user.h"
 #include "vhost_user_backend_channel.h"
 #include "vhost_user_socket.h"
-#include "virtio_net.h"
+#include "vhost.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
 
@@ -63,6 +63,14 @@ struct bch_request {
 	void (*serve)(struct vxpath_dev *dev);
 };
 
+/* CONFIG_CHANGE_MSG: the device layer reads the configuration again. */
+static void
+bch_config_changed(struct vxpath_dev *dev)
+{
+	if (dev->events != NULL && dev->events->config_changed != NULL)
+		dev->events->config_changed(dev);
+}
+
 /* CONFIG_CHANGE_MSG: no payload; served where CONFIG is negotiated. */
 static bool
 bch_config_change_accept(const struct vxpath_vu_bch *b,
@@ -75,7 +83,7 @@ bch_config_change_accept(const struct vxpath_vu_bch *b,
 static const struct bch_request bch_requests[] = {
 	[VHOST_USER_BACKEND_CONFIG_CHANGE_MSG] = {
 		.accept = bch_config_change_accept,
-		.serve = vxpath_virtio_net_config_changed,
+		.serve = bch_config_changed,
 	},
 };
 

@@ -11,10 +11,16 @@
  * (MQ); learn its memory slots (CONFIGURE_MEM_SLOTS); open the back-end
  * channel (BACKEND_REQ, vhost_user_backend_channel.c).
  *
- * Connection management (server=1, reconnect=): after setup, the EAL
- * interrupt thread watches the connected socket for its hang-up and, with
- * server=1, the listening socket for a new back-end. A connection that
- * goes away is closed and the device layer told (dev->events->detached):
+ * The EAL interrupt thread watches the connected socket for its hang-up
+ * from setup to destroy. A plain client (neither server=1 nor reconnect=)
+ * keeps a connection that hung up until destroy() and tells the device
+ * layer its link changed (dev->events->link_changed; link_up() is then
+ * false).
+ *
+ * Connection management (server=1, reconnect=): the EAL interrupt thread
+ * also watches, with server=1, the listening socket for a new back-end. A
+ * connection that goes away is closed and the device layer told
+ * (dev->events->detached):
  * the rings stay in our memory, the datapath keeps polling them, the link
  * is down. A new connection (server=1: the next back-end that connects,
  * one at a time; client with reconnect=<ms>: connect() retried from an EAL
@@ -30,11 +36,15 @@
  * dev->ctrl_lock; each exchange under the endpoint's lock
  * (vhost_user_socket.h gives the lock order).
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* POLLRDHUP */
+#endif
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -49,6 +59,7 @@
 #include "vhost_user_conn.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
+#include "watch.h"
 
 /* Milliseconds between two attempts to replay the device state on a
  * connection whose rings are not settled yet (events->attached -EAGAIN).
@@ -279,62 +290,6 @@ vu_managed(const struct vxpath_dev *dev)
 	return dev->args.server || dev->args.reconnect > 0;
 }
 
-/* Register @cb(@dev) for @fd with the EAL interrupt thread. */
-static int
-vu_watch_start(struct vxpath_dev *dev, struct rte_intr_handle **hp, int fd,
-	       rte_intr_callback_fn cb, const char *what)
-{
-	struct rte_intr_handle *h;
-	int ret;
-
-	h = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	if (h == NULL)
-		return -ENOMEM;
-	if (rte_intr_type_set(h, RTE_INTR_HANDLE_EXT) != 0 ||
-	    rte_intr_fd_set(h, fd) != 0) {
-		rte_intr_instance_free(h);
-		return -EINVAL;
-	}
-	ret = rte_intr_callback_register(h, cb, dev);
-	if (ret < 0) {
-		VXPATH_LOG(ERR, "%s: cannot watch the vhost-user %s with the EAL interrupt thread: %s",
-			   dev->name, what, strerror(-ret));
-		rte_intr_instance_free(h);
-		return ret;
-	}
-	*hp = h;
-	return 0;
-}
-
-/*
- * Unregister a watch. From another thread, wait for a run of @cb in
- * progress; in the interrupt thread (an application's event callback
- * closes the port) the run in progress may be ours: it is removed when it
- * returns, and touches nothing of the port after that point.
- */
-static void
-vu_watch_stop(struct vxpath_dev *dev, struct rte_intr_handle **hp,
-	      rte_intr_callback_fn cb)
-{
-	int ret;
-
-	if (*hp == NULL)
-		return;
-	if (rte_thread_is_intr()) {
-		ret = rte_intr_callback_unregister(*hp, cb, dev);
-		if (ret == -EAGAIN)
-			ret = rte_intr_callback_unregister_pending(*hp, cb,
-								   dev, NULL);
-	} else {
-		ret = rte_intr_callback_unregister_sync(*hp, cb, dev);
-	}
-	if (ret < 0)
-		VXPATH_LOG(WARNING, "%s: vhost-user watch: unregister: %s",
-			   dev->name, strerror(-ret));
-	rte_intr_instance_free(*hp);
-	*hp = NULL;
-}
-
 /* Schedule vu_alarm_cb() in @ms milliseconds (ctrl_lock held). */
 static void
 vu_alarm_arm(struct vxpath_dev *dev, struct vxpath_vu *vu, unsigned int ms)
@@ -368,6 +323,7 @@ vu_drop(struct vxpath_dev *dev, struct vxpath_vu *vu, const char *why)
 	vxpath_vu_bch_close(vu->bch);
 	vu->bch = NULL;
 	epoll_ctl(vu->hup_epfd, EPOLL_CTL_DEL, vu->ep.fd, NULL);
+	vu->hung_up = false;
 	/* Memory events (any thread) and exchanges see no connection. */
 	pthread_mutex_lock(&vu->ep.lock);
 	close(vu->ep.fd);
@@ -438,6 +394,7 @@ vu_attach(struct vxpath_dev *dev, struct vxpath_vu *vu, int fd)
 	vu->ep.broken_reported = false;
 	pthread_mutex_unlock(&vu->ep.lock);
 	vu->ready = false;
+	vu->hung_up = false;
 	ev.data.fd = fd;
 	if (epoll_ctl(vu->hup_epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
 		VXPATH_LOG(ERR, "%s: cannot watch the vhost-user connection: %s",
@@ -466,9 +423,23 @@ vu_hup_cb(void *arg)
 	if (epoll_wait(vu->hup_epfd, &ev, 1, 0) <= 0)
 		return;
 	pthread_mutex_lock(&dev->ctrl_lock);
-	if (!vu->closing && vu->ep.fd >= 0 && ev.data.fd == vu->ep.fd)
+	if (vu->closing || vu->ep.fd < 0 || ev.data.fd != vu->ep.fd) {
+		/* not this connection's, or destroy() is under way */
+	} else if (vu_managed(dev)) {
 		vu_drop(dev, vu, vu->ep.broken ? "failed an exchange" :
 				 "closed the connection");
+	} else {
+		/* A plain client keeps it until destroy(): the link is down
+		 * for good (link_up()).
+		 */
+		vu->hung_up = true;
+		VXPATH_LOG(WARNING, "%s: vhost-user back-end at %s %s; detach and attach the port (or use server=1 or reconnect=<ms>) to use it again",
+			   dev->name, dev->args.path,
+			   vu->ep.broken ? "failed an exchange" :
+					   "closed the connection");
+		if (dev->events != NULL && dev->events->link_changed != NULL)
+			dev->events->link_changed(dev);
+	}
 	pthread_mutex_unlock(&dev->ctrl_lock);
 }
 
@@ -529,7 +500,7 @@ vu_alarm_cb(void *arg)
 	pthread_mutex_unlock(&dev->ctrl_lock);
 }
 
-/* server=1 or reconnect=: follow connection @fd from now on. */
+/* Follow connection @fd's hang-up, and with server=1 new back-ends. */
 static int
 vu_watch_connection(struct vxpath_dev *dev, struct vxpath_vu *vu, int fd)
 {
@@ -545,11 +516,12 @@ vu_watch_connection(struct vxpath_dev *dev, struct vxpath_vu *vu, int fd)
 			   dev->name, strerror(-ret));
 		return ret;
 	}
-	ret = vu_watch_start(dev, &vu->hup_handle, vu->hup_epfd, vu_hup_cb,
-			     "connection");
+	ret = vxpath_watch_start(&vu->hup_watch, vu->hup_epfd, vu_hup_cb, dev,
+				 dev->name, "vhost-user connection");
 	if (ret == 0 && dev->args.server)
-		ret = vu_watch_start(dev, &vu->listen_handle, vu->listen_fd,
-				     vu_listen_cb, "listening socket");
+		ret = vxpath_watch_start(&vu->listen_watch, vu->listen_fd,
+					 vu_listen_cb, dev, dev->name,
+					 "vhost-user listening socket");
 	return ret;
 }
 
@@ -567,6 +539,8 @@ vxpath_vu_conn_setup(struct vxpath_dev *dev)
 	}
 	vu->listen_fd = -1;
 	vu->hup_epfd = -1;
+	vu->hup_watch.fd = -1;
+	vu->listen_watch.fd = -1;
 	dev->backend = vu;
 
 	if (dev->args.server) {
@@ -589,11 +563,9 @@ vxpath_vu_conn_setup(struct vxpath_dev *dev)
 	ret = vu_negotiate(dev, vu);
 	if (ret < 0)
 		goto fail;
-	if (vu_managed(dev)) {
-		ret = vu_watch_connection(dev, vu, fd);
-		if (ret < 0)
-			goto fail;
-	}
+	ret = vu_watch_connection(dev, vu, fd);
+	if (ret < 0)
+		goto fail;
 	vu->ready = true;
 	vu->connections = 1;
 	return 0;
@@ -613,8 +585,8 @@ vxpath_vu_conn_destroy(struct vxpath_dev *dev)
 	pthread_mutex_lock(&dev->ctrl_lock);
 	vu->closing = true;
 	pthread_mutex_unlock(&dev->ctrl_lock);
-	vu_watch_stop(dev, &vu->listen_handle, vu_listen_cb);
-	vu_watch_stop(dev, &vu->hup_handle, vu_hup_cb);
+	vxpath_watch_stop(&vu->listen_watch);
+	vxpath_watch_stop(&vu->hup_watch);
 	/* Whether or not one is pending: a run in another thread is waited
 	 * for (alarm_armed is already false during it), and it cannot
 	 * re-arm (closing). Only managed connections arm alarms.
@@ -634,14 +606,32 @@ vxpath_vu_conn_destroy(struct vxpath_dev *dev)
 	dev->backend = NULL;
 }
 
-int
-vxpath_vu_conn_event_fd(struct vxpath_dev *dev)
+/*
+ * Whether @fd hung up, looked at now: poll() without timeout reports
+ * POLLRDHUP/POLLHUP/POLLERR without consuming anything (a reply waiting
+ * to be read is left alone).
+ */
+static bool
+fd_hung_up(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	if (poll(&p, 1, 0) <= 0)
+		return false; /* nothing pending (or EINTR): still there */
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+bool
+vxpath_vu_conn_link_up(struct vxpath_dev *dev)
 {
 	struct vxpath_vu *vu = dev->backend;
 
-	if (vu == NULL || vu->ep.fd < 0 || !vu->ready)
-		return -ENOTCONN;
-	return vu->ep.fd;
+	/* Read without ctrl_lock: at worst the answer of a moment ago,
+	 * and the change that made it stale brings its own event.
+	 */
+	if (vu == NULL || !vu->ready || vu->hung_up)
+		return false;
+	return vu->ep.fd >= 0 && !fd_hung_up(vu->ep.fd);
 }
 
 bool

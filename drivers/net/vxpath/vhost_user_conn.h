@@ -15,8 +15,8 @@
 #include <stdint.h>
 
 #include "vhost_user_socket.h"
+#include "watch.h"
 
-struct rte_intr_handle;
 struct vxpath_dev;
 struct vxpath_vu_bch;
 
@@ -59,11 +59,13 @@ struct vxpath_vu {
 	int listen_fd;
 	/** Epoll set (owned) holding ep.fd alone, EPOLLRDHUP|EPOLLONESHOT:
 	 * it becomes readable on the connection's hang-up only, never on a
-	 * reply waiting to be read. server=1 or reconnect= only, else -1.
+	 * reply waiting to be read. -1 before setup.
 	 */
 	int hup_epfd;
-	struct rte_intr_handle *hup_handle;    /**< watch on hup_epfd */
-	struct rte_intr_handle *listen_handle; /**< watch on listen_fd */
+	struct vxpath_watch hup_watch;    /**< on hup_epfd, setup to destroy */
+	struct vxpath_watch listen_watch; /**< on listen_fd (server=1) */
+	/** A plain client's connection hung up: kept until destroy(). */
+	bool hung_up;
 	bool alarm_armed;           /**< the alarm callback is scheduled */
 	unsigned int attempts;      /**< reconnect attempts since the loss */
 	uint64_t connections;       /**< connections that served the port */
@@ -95,10 +97,10 @@ int vxpath_vu_conn_setup(struct vxpath_dev *dev);
 void vxpath_vu_conn_destroy(struct vxpath_dev *dev);
 
 /**
- * vhost.h's event_fd(): the connected socket of a connection that serves
- * the port. Return: the fd (not the caller's); -ENOTCONN otherwise.
+ * vhost.h's link_up(): a connection serves the port and has not hung up
+ * (looked at now, without reading it). Never blocks.
  */
-int vxpath_vu_conn_event_fd(struct vxpath_dev *dev);
+bool vxpath_vu_conn_link_up(struct vxpath_dev *dev);
 
 /**
  * vhost.h's detached(): with server=1 or reconnect=, whether no connection

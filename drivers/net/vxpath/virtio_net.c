@@ -568,10 +568,39 @@ virtio_net_detached(struct vxpath_dev *dev)
 	vxpath_intr_backend_changed(dev);
 }
 
+/* events->link_changed: the interrupt thread looks at the link again. */
+static void
+virtio_net_link_changed(struct vxpath_dev *dev)
+{
+	pthread_mutex_lock(&dev->ctrl_lock);
+	if (dev->probed && !dev->closing)
+		vxpath_intr_backend_changed(dev);
+	pthread_mutex_unlock(&dev->ctrl_lock);
+}
+
+/* events->config_changed: the back-end channel's CONFIG_CHANGE_MSG. */
+static void
+virtio_net_config_changed_event(struct vxpath_dev *dev)
+{
+	if (dev->probed && !dev->closing)
+		vxpath_virtio_net_config_changed(dev);
+}
+
 const struct vxpath_backend_events vxpath_virtio_net_events = {
 	.attached = virtio_net_attached,
 	.detached = virtio_net_detached,
+	.link_changed = virtio_net_link_changed,
+	.config_changed = virtio_net_config_changed_event,
 };
+
+bool
+vxpath_virtio_net_link_up(struct vxpath_dev *dev)
+{
+	if (dev->backend_link_down)
+		return false;
+	return dev->ops != NULL && dev->backend != NULL &&
+	       (dev->ops->link_up == NULL || dev->ops->link_up(dev));
+}
 
 void
 vxpath_virtio_net_close(struct vxpath_dev *dev)

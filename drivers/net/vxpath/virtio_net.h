@@ -112,6 +112,14 @@ void vxpath_virtio_net_close(struct vxpath_dev *dev);
 int vxpath_virtio_net_read_config(struct vxpath_dev *dev, bool at_probe);
 
 /**
+ * The back-end's half of the port's link, now: its own (vhost.h's
+ * link_up: the vhost-user connection, the TAP's flags) and, where it has a
+ * configuration space with VIRTIO_NET_F_STATUS, its status
+ * (dev->backend_link_down). Never blocks, consumes nothing.
+ */
+bool vxpath_virtio_net_link_up(struct vxpath_dev *dev);
+
+/**
  * The back-end says its configuration changed (vhost-user
  * CONFIG_CHANGE_MSG on the back-end channel, in the EAL interrupt
  * thread): read it again and raise an LSC event

@@ -14,12 +14,14 @@
  *     backend_lost, ctrl, mac) or talks to the back-end holds ctrl_lock.
  *     Queue set-up and release need a stopped port (ethdev's rule) and
  *     take no lock; stats read counters without one.
- *   the EAL interrupt thread: a back-end's connection manager (vhost-user
- *     server=1 and reconnect=: accept, connect, hang-up) and its replay of
- *     the port's state on a new connection (struct vxpath_backend_events),
- *     under ctrl_lock; the back-end channel's configuration change
+ *   the EAL interrupt thread: each back-end's watches of its link
+ *     (vhost-user: the connection's hang-up, and with server=1 or
+ *     reconnect= new connections and the replay of the port's state on
+ *     them; vhost-kernel: the TAP's link messages), which report through
+ *     dev->events (struct vxpath_backend_events) under ctrl_lock; the
+ *     back-end channel's configuration change
  *     (vxpath_virtio_net_config_changed(): the read under ctrl_lock); the
- *     link watches and alarms of intr.c, which run the application's LSC
+ *     watch and alarm of intr.c, which run the application's LSC
  *     callbacks without any of the driver's locks.
  *   datapath lcores: a burst function touches its own queue only (ring,
  *     partial frame, counters; packed rings of a replaceable back-end also
