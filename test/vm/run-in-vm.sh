@@ -113,6 +113,8 @@ LOG=$OUT/console.log
 		cat <<EOF
 R=$ROOT
 echo "run-in-vm: chroot \$R (\$(cat \$R/etc/debian_version 2>/dev/null))"
+# A mount point of its own, as / is: ip netns makes / a slave mount.
+mount --bind \$R \$R || exit 125
 mount -t proc proc \$R/proc || exit 125
 mount -t sysfs sysfs \$R/sys || exit 125
 mount --rbind /dev \$R/dev || exit 125
