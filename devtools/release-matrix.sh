@@ -368,10 +368,11 @@ run_release() {
 }
 
 # The benchmark's Mpps ratios with their quartiles, "case=ratio (q1..q3)
-# ...", from the quartile table it prints.
+# ...", from the "Mpps (median)" line of each case it prints.
 bench_ratios() {
-	awk '/^(split|packed)-[0-9]+-[0-9]q / && $3 ~ /^\(/ {
-		printf "%s%s=%s %s", sep, $1, $2, $3; sep = "; " }' "$1"
+	awk '/^case / { c = $2 }
+	/^  Mpps \(median\)/ { q = $7; sub(/\)$/, "", q)
+		printf "%s%s=%s (%s)", sep, c, $5, q; sep = "; " }' "$1"
 }
 
 # ---- all releases ------------------------------------------------------------
