@@ -6,7 +6,10 @@
 DPDK's registration macros (rte_dev.h, bus_vdev_driver.h) leave marker
 symbols in a driver's object files:
 
-  this_pmd_name<N>              char[]: the driver's name ("net_vxpath")
+  this_pmd_name<N>              char[]: the driver's name ("net_vxpath");
+                                <N> is a counter up to DPDK 25.07 and the
+                                driver's name itself from 25.11 on
+                                (this_pmd_namenet_vxpath)
   __<name>_param_string_export  char[]: its devargs ("path=<path> ...")
   __<name>_kmod_dep_export      char[]: kernel modules it needs
   __<name>_pci_tbl_export       char[]: the name of its struct rte_pci_id[]
@@ -35,7 +38,8 @@ import sys
 from elftools.elf.elffile import ELFFile
 from elftools.elf.sections import SymbolTableSection
 
-NAME_RE = re.compile(r"^this_pmd_name\d+$")
+# The suffix is a counter (DPDK < 25.11) or the driver's name (25.11+).
+NAME_RE = re.compile(r"^this_pmd_name(?P<suffix>[0-9A-Za-z_]+)$")
 EXPORT_RE = re.compile(r"^__(?P<drv>.+)_(?P<tag>param_string|kmod_dep|pci_tbl)_export$")
 
 # struct rte_pci_id: class_id (u32), vendor_id, device_id,
@@ -166,11 +170,16 @@ def drivers_of(elf, label):
         if sym.name and sym["st_shndx"] != "SHN_UNDEF":
             symbols.setdefault(sym.name, sym)
     names = []
-    for name, sym in symbols.items():
-        if NAME_RE.match(name):
+    for pos, (name, sym) in enumerate(symbols.items()):
+        m = NAME_RE.match(name)
+        if m:
             raw = symbol_bytes(elf, sym)
             if raw:
-                names.append((int(name[len("this_pmd_name"):]), c_string(raw)))
+                # A counter orders the registrations; a name carries no
+                # order, so symbol table order stands.
+                suffix = m.group("suffix")
+                key = int(suffix) if suffix.isdigit() else pos
+                names.append((key, c_string(raw)))
     drivers = []
     for _idx, drv in sorted(names):
         info = {"name": drv}

@@ -15,13 +15,19 @@
 #   a) the installed DPDK's include directories (--include-dir): used there;
 #   b) a DPDK source tree given with --dpdk-src (a directory or a tarball);
 #   c) Debian's source package of the exact installed libdpdk-dev version,
-#      fetched with `apt-get source --download-only` into --download-dir.
-# b) and c) copy the five headers (nothing else) into OUT/<version>/, which
-# is reused on the next run without any network access. The headers are
-# never part of vxpath's own tree.
+#      fetched with `apt-get source --download-only` into --download-dir;
+#   d) where c) cannot be had (not a Debian system, or the archive no longer
+#      serves that version's source), the DPDK source tree or tarball named
+#      by the environment variable VXPATH_DPDK_SRC, of the same release
+#      series as the installed DPDK.
+# b), c) and d) copy the five headers (nothing else) into OUT/<version>/,
+# which is reused on the next run without any network access; the file
+# ORIGIN there says where they came from. The headers are never part of
+# vxpath's own tree.
 #
-# Output: progress lines on stderr; on stdout one line, the directory to add
-# to the include path, or an empty line if the installed DPDK has them.
+# Output: progress lines on stderr; on stdout two lines: dir=DIR, the
+# directory to add to the include path (empty if the installed DPDK has
+# them), and origin=TEXT, where they came from, for the build's summary.
 # Exit status: 0 on success, 1 with the reason on stderr otherwise.
 
 set -euo pipefail
@@ -44,6 +50,8 @@ usage: $0 --version VER --out DIR [--include-dir DIR]... [--dpdk-src PATH]
   --dpdk-src PATH     DPDK source tree: a directory or a tarball (.tar.xz...)
   --download-dir DIR  where apt-get source puts Debian's source package
                       (default: DIR of --out, then /download)
+Environment: VXPATH_DPDK_SRC=PATH, a DPDK source tree or tarball taken when
+  Debian's source package of the installed version cannot be fetched.
 EOF
 	exit 1
 }
@@ -106,8 +114,9 @@ check_src_version() {
 
 # What the cache was made from: a cache made otherwise than asked now
 # (dpdk_src given, changed or dropped) is made again.
+env_src=${VXPATH_DPDK_SRC:-}
 cache_key="dpdk_src=$dpdk_src"
-[ -n "$dpdk_src" ] || cache_key="debian"
+[ -n "$dpdk_src" ] || cache_key="debian;fallback=$env_src"
 
 # Move a complete temporary header directory into the cache, atomically.
 commit_cache() {
@@ -119,7 +128,8 @@ commit_cache() {
 	rm -rf "$cache"
 	mv "$tmp" "$cache"
 	say "cached in $cache ($origin)"
-	echo "$cache"
+	echo "dir=$cache"
+	echo "origin=$origin"
 	exit 0
 }
 
@@ -150,8 +160,10 @@ mkdir -p "$out"
 # Cached from an earlier run: nothing to do, no network.
 if have_all "$cache" &&
    [ "$(cat "$cache/KEY" 2>/dev/null || true)" = "$cache_key" ]; then
-	say "using cached headers in $cache ($(cat "$cache/ORIGIN" 2>/dev/null || echo '?'))"
-	echo "$cache"
+	origin=$(cat "$cache/ORIGIN" 2>/dev/null || echo '?')
+	say "using cached headers in $cache ($origin)"
+	echo "dir=$cache"
+	echo "origin=$origin"
 	exit 0
 fi
 
@@ -159,7 +171,8 @@ fi
 for d in "${include_dirs[@]}"; do
 	if have_all "$d"; then
 		say "the installed DPDK has them in $d"
-		echo ""
+		echo "dir="
+		echo "origin=the installed DPDK ($d)"
 		exit 0
 	fi
 done
@@ -167,16 +180,17 @@ done
 tmp=$(mktemp -d "$out/.new.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# b) A DPDK source tree named by the user.
-if [ -n "$dpdk_src" ]; then
+# Take the headers from a DPDK source tree or tarball $1 ($2 says who named
+# it), check its version and cache them; does not return.
+use_dpdk_src() {
+	local dpdk_src=$1 who=$2 src_ver= h
 	if [ -d "$dpdk_src" ]; then
 		say "taking headers from the DPDK source tree $dpdk_src"
 		for h in "${HEADERS[@]}"; do
 			[ -s "$dpdk_src/$h" ] ||
-				die "$dpdk_src/$h not found: is dpdk_src a DPDK source tree?"
+				die "$dpdk_src/$h not found: is $who a DPDK source tree?"
 			cp -p "$dpdk_src/$h" "$tmp/"
 		done
-		src_ver=
 		[ -s "$dpdk_src/VERSION" ] && src_ver=$(head -n 1 "$dpdk_src/VERSION")
 	elif [ -f "$dpdk_src" ]; then
 		extract_from_tarball "$dpdk_src" "$tmp"
@@ -185,26 +199,42 @@ if [ -n "$dpdk_src" ]; then
 		src_ver=$(cat "$tmp/.version" 2>/dev/null || true)
 		rm -f "$tmp/.version"
 	else
-		die "dpdk_src=$dpdk_src: no such directory or file"
+		die "$who=$dpdk_src: no such directory or file"
 	fi
 	check_src_version "$src_ver" "$dpdk_src"
-	commit_cache "$tmp" "dpdk_src $dpdk_src (DPDK ${src_ver:-unknown})"
-fi
+	commit_cache "$tmp" "$who $dpdk_src (DPDK ${src_ver:-unknown})"
+}
+
+# b) A DPDK source tree named by the user.
+[ -z "$dpdk_src" ] || use_dpdk_src "$dpdk_src" dpdk_src
+
+# c) fails: d) if VXPATH_DPDK_SRC names a tree, else one error line that
+# says what to do.
+fallback_or_die() {
+	if [ -n "$env_src" ]; then
+		say "$*"
+		say "using VXPATH_DPDK_SRC instead"
+		use_dpdk_src "$env_src" VXPATH_DPDK_SRC
+	fi
+	die "$*"
+}
 
 # c) Debian's source package of the installed version.
-setup_hint="run devtools/setup.sh as root (it adds a deb-src entry and runs apt-get update), or pass -Ddpdk_src=<DPDK $version source tree or tarball>"
+src_hint="pass -Ddpdk_src=<DPDK $version source tree or tarball> to meson, or set VXPATH_DPDK_SRC to one"
+setup_hint="run devtools/setup.sh as root (it adds a deb-src entry and runs apt-get update), or $src_hint"
 command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
-	die "the installed DPDK lacks the driver SDK headers and this is" \
-	    "not a Debian system; pass -Ddpdk_src=<DPDK $version source tree or tarball>"
+	fallback_or_die "the installed DPDK lacks the driver SDK headers and" \
+	    "this is not a Debian system; $src_hint"
 deb_ver=$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null || true)
 [ -n "$deb_ver" ] ||
-	die "libdpdk-dev is not installed (dpkg-query); $setup_hint"
+	fallback_or_die "libdpdk-dev is not installed (dpkg-query); $setup_hint"
 # Upstream version: no epoch, no Debian revision.
 upstream=${deb_ver#*:}
 upstream=${upstream%-*}
 [ "$upstream" = "$version" ] ||
-	die "pkg-config finds DPDK $version but Debian's libdpdk-dev is" \
-	    "$deb_ver: the libdpdk in use is not Debian's; pass -Ddpdk_src"
+	fallback_or_die "pkg-config finds DPDK $version but Debian's" \
+	    "libdpdk-dev is $deb_ver: the libdpdk in use is not Debian's;" \
+	    "$src_hint"
 
 # have_deb_src_entry: apt's sources name a deb-src entry.
 . "$(dirname "${BASH_SOURCE[0]}")/apt-sources.sh"
@@ -220,11 +250,11 @@ mkdir -p "$download_dir"
 orig=$(find_orig)
 if [ -z "$orig" ]; then
 	have_deb_src_entry ||
-		die "no deb-src entry in apt's sources, so Debian's source" \
+		fallback_or_die "no deb-src entry in apt's sources, so Debian's source" \
 		    "package dpdk=$deb_ver cannot be fetched; $setup_hint"
 	[ -n "$(apt-get indextargets --format '$(FILENAME)' \
 		'Created-By: Sources' 2>/dev/null)" ] ||
-		die "apt has a deb-src entry but no source index yet" \
+		fallback_or_die "apt has a deb-src entry but no source index yet" \
 		    "(apt-get update was not run since); $setup_hint"
 	say "fetching Debian's source package dpdk=$deb_ver into $download_dir"
 	# apt-get may report a failure (a .dsc 404, say) while the tarballs
@@ -234,10 +264,10 @@ if [ -z "$orig" ]; then
 		say "apt-get source reported a failure; checking the files"
 	orig=$(find_orig)
 	[ -n "$orig" ] ||
-		die "apt-get source did not fetch dpdk_${upstream}.orig.tar.*" \
-		    "for dpdk=$deb_ver (is that version still in the archive" \
-		    "or in apt's source index? try apt-get update);" \
-		    "or pass -Ddpdk_src=<DPDK $version source tree or tarball>"
+		fallback_or_die "apt-get source did not fetch" \
+		    "dpdk_${upstream}.orig.tar.* for dpdk=$deb_ver (is that" \
+		    "version still in the archive or in apt's source index?" \
+		    "try apt-get update); or $src_hint"
 else
 	say "using the downloaded source $orig"
 fi

@@ -19,7 +19,9 @@
 #                      (default: <repo>/build)
 #   --fuzz-seconds N   seconds per fuzz target (default 20)
 #   --no-fuzz          unit tests only
-# Needs clang and libclang-rt-14-dev (devtools/setup.sh installs them).
+# Needs clang and its runtime, libclang-rt-<N>-dev for clang's major version
+# N (14 on Debian 12, 19 on Debian 13, 21 on forky): devtools/setup.sh
+# installs them.
 
 set -u
 
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
 	--fuzz-seconds) secs=${2:?}; shift 2 ;;
 	--no-fuzz) fuzz=0; shift ;;
 	-h|--help)
-		sed -n '/^# Usage:/,/^# Needs/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '/^# Usage:/,/^# installs them/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0 ;;
 	*) echo "sanitize.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -47,7 +49,13 @@ export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:print_summar
 export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1
 
 if ! command -v clang >/dev/null; then
-	echo "sanitize.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
+	echo "sanitize.sh: clang not found (devtools/setup.sh installs it and its runtime)" >&2
+	exit 1
+fi
+clang_major=$(clang -dumpversion | cut -d. -f1)
+if [ ! -f "$(clang -print-file-name=libclang_rt.asan-x86_64.so)" ] &&
+   [ ! -f "$(clang -print-file-name=libclang_rt.asan.so)" ]; then
+	echo "sanitize.sh: clang $clang_major has no sanitizer runtime: apt-get install libclang-rt-$clang_major-dev" >&2
 	exit 1
 fi
 
@@ -63,6 +71,12 @@ print(next((o["value"] for o in json.load(sys.stdin)
 		[ -n "$dl" ] || dl=$from/sdk-headers/download
 		case "$dl" in /*) ;; *) dl=$repo/$dl ;; esac
 		[ -d "$dl" ] && opts+=("-Dsdk_download_dir=$dl")
+		# The DPDK source tree it was configured with, if any.
+		src=$(meson introspect --buildoptions "$from" |
+		      /usr/bin/python3 -c 'import json, sys
+print(next((o["value"] for o in json.load(sys.stdin)
+            if o["name"] == "dpdk_src"), ""))')
+		[ -n "$src" ] && opts+=("-Ddpdk_src=$src")
 	fi
 	# -Wno-undef: DPDK 22.11's headers test GCC_VERSION, which clang
 	# lacks (84 identical warnings); the gcc build keeps -Wundef.

@@ -10,9 +10,12 @@
 #
 # Usage: devtools/testpmd-asan.sh <dpdk-testpmd arguments>
 
+# clang's ASan runtime: libclang-rt-<N>-dev for clang's major version N
+# (devtools/setup.sh installs the release's).
 runtime=$(clang -print-file-name=libclang_rt.asan-x86_64.so)
+[ -f "$runtime" ] || runtime=$(clang -print-file-name=libclang_rt.asan.so)
 if [ ! -f "$runtime" ]; then
-	echo "testpmd-asan.sh: no ASan runtime ($runtime): apt-get install libclang-rt-14-dev" >&2
+	echo "testpmd-asan.sh: no ASan runtime for clang $(clang -dumpversion): apt-get install libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev" >&2
 	exit 1
 fi
 LD_PRELOAD=$runtime \

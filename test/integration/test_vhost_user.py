@@ -357,8 +357,11 @@ def test_mac_devarg(spawn, backend, driver):
 def mbufs_in_use(p):
     """Mbufs of testpmd's pool(s) not back in the pool or a per-lcore
     cache, from `dump_mempool` (size - common_pool_count -
-    total_cache_count, summed over pools)."""
+    total_cache_count, summed over pools). testpmd's command is
+    dump_mempool up to DPDK 24.11, `dump mempool` from 25.11 on."""
     out = p.cmd("dump_mempool")
+    if "Command not found" in out:
+        out = p.cmd("dump mempool")
     sizes = [int(x) for x in re.findall(r"^\s*size=(\d+)", out, re.M)]
     free = [int(x) for x in re.findall(r"common_pool_count=(\d+)", out)]
     cached = [int(x) for x in re.findall(r"total_cache_count=(\d+)", out)]

@@ -36,6 +36,7 @@
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
+#include "compat.h"
 #include "offload.h"
 
 #define F(bit) VXPATH_FEATURE(VIRTIO_NET_F_ ## bit)
@@ -122,12 +123,12 @@ static struct rte_mbuf *build(const struct pkt_spec *s)
 		ip->payload_len = rte_cpu_to_be_16((uint16_t)(l4 + s->payload));
 		ip->proto = s->proto;
 		ip->hop_limits = 64;
-		ip->src_addr[0] = 0x20;
-		ip->src_addr[1] = 0x01;
-		ip->src_addr[15] = 0x01;
-		ip->dst_addr[0] = 0xfd;
-		ip->dst_addr[7] = 0x99;
-		ip->dst_addr[15] = 0x02;
+		VXPATH_IPV6_ADDR_BYTES(ip->src_addr)[0] = 0x20;
+		VXPATH_IPV6_ADDR_BYTES(ip->src_addr)[1] = 0x01;
+		VXPATH_IPV6_ADDR_BYTES(ip->src_addr)[15] = 0x01;
+		VXPATH_IPV6_ADDR_BYTES(ip->dst_addr)[0] = 0xfd;
+		VXPATH_IPV6_ADDR_BYTES(ip->dst_addr)[7] = 0x99;
+		VXPATH_IPV6_ADDR_BYTES(ip->dst_addr)[15] = 0x02;
 	} else {
 		struct rte_ipv4_hdr *ip = (void *)(flat + ETH_LEN);
 

@@ -16,12 +16,23 @@
 # Arguments that are absolute paths inside the repository (ARG or
 # --option=ARG) are rewritten to their /run/vxpath/src equivalent.
 #
-# Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] <guest-script> [args...]
+# With --root DIR the script runs chrooted in DIR, a root file system of
+# another Debian release on the host (devtools/release-matrix.sh's roots
+# under /var/cache/vxpath/roots/): the guest's init mounts the host's root
+# as usual, and the command it runs first mounts proc, sys, dev (with
+# hugetlbfs), a fresh /tmp and /run, the repository and the results
+# directory inside DIR, then chroots there. The guest then runs that
+# release's DPDK, Python and tools on the same kernel.
+#
+# Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] [--root DIR]
+#                             <guest-script> [args...]
 #   --out DIR      host directory for results (default: a new
 #                  /tmp/vxpath-vm.XXXXXX); the serial console log goes to
 #                  DIR/console.log. VXPATH_VM_OUT sets the same.
 #   --timeout SEC  hard limit on the whole VM run (default 600,
 #                  VXPATH_VM_TIMEOUT).
+#   --root DIR     run the script chrooted in DIR (an absolute path on the
+#                  host, without spaces; VXPATH_VM_ROOT sets the same).
 # Exit status: the guest script's; 124 if QEMU hit the time limit; 125 if
 # the guest reported no status (crash, boot failure); 2 if the VM cannot be
 # built on this machine (no QEMU, no kernel package).
@@ -32,9 +43,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd -P)
 OUT=${VXPATH_VM_OUT:-}
 TIMEOUT=${VXPATH_VM_TIMEOUT:-600}
+ROOT=${VXPATH_VM_ROOT:-}
 GUEST_SRC=/run/vxpath/src
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -42,6 +54,8 @@ while [ $# -gt 0 ]; do
 	--out=*) OUT=${1#--out=}; shift ;;
 	--timeout) TIMEOUT=$2; shift 2 ;;
 	--timeout=*) TIMEOUT=${1#--timeout=}; shift ;;
+	--root) ROOT=${2-}; shift 2 ;;
+	--root=*) ROOT=${1#--root=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "run-in-vm: unknown option $1" >&2; usage >&2; exit 1 ;;
@@ -53,6 +67,20 @@ SCRIPT=$1
 shift
 
 [ -e "$SCRIPT" ] || { echo "run-in-vm: no such script: $SCRIPT" >&2; exit 1; }
+if [ -n "$ROOT" ]; then
+	case $ROOT in
+	/*) ;;
+	*) echo "run-in-vm: --root $ROOT: an absolute path is needed" >&2; exit 1 ;;
+	esac
+	case $ROOT in
+	*[[:space:]]*) echo "run-in-vm: --root $ROOT: no spaces, please" >&2; exit 1 ;;
+	esac
+	[ -x "$ROOT/bin/bash" ] || [ -x "$ROOT/usr/bin/bash" ] || {
+		echo "run-in-vm: --root $ROOT: not a root file system (no bin/bash)" >&2
+		exit 1
+	}
+	ROOT=$(realpath "$ROOT")
+fi
 ABS=$(realpath "$SCRIPT")
 case $ABS in
 "$REPO"/*) GUEST_SCRIPT=$GUEST_SRC/${ABS#"$REPO"/} ;;
@@ -78,6 +106,34 @@ LOG=$OUT/console.log
 
 {
 	echo "# written by test/vm/run-in-vm.sh"
+	if [ -n "$ROOT" ]; then
+		# The release's root: what init mounted in the host's root,
+		# mounted again inside it, then a chroot. Nothing to unmount:
+		# the guest powers off afterwards.
+		cat <<EOF
+R=$ROOT
+echo "run-in-vm: chroot \$R (\$(cat \$R/etc/debian_version 2>/dev/null))"
+# A mount point of its own, as / is: ip netns makes / a slave mount.
+mount --bind \$R \$R || exit 125
+mount -t proc proc \$R/proc || exit 125
+mount -t sysfs sysfs \$R/sys || exit 125
+mount --rbind /dev \$R/dev || exit 125
+mount -t tmpfs -o mode=1777 tmpfs \$R/tmp || exit 125
+mount -t tmpfs -o mode=0755 tmpfs \$R/run || exit 125
+mkdir -p \$R/run/vxpath/src \$R/run/vxpath/out \$R/run/lock
+mount --bind $GUEST_SRC \$R/run/vxpath/src || exit 125
+mount --bind /run/vxpath/out \$R/run/vxpath/out || exit 125
+exec chroot \$R /usr/bin/env -i PATH="\$PATH" HOME=/root TERM=dumb \\
+	LANG=C.UTF-8 VXPATH_IN_VM=1 VXPATH_SRC_DIR=$GUEST_SRC \\
+	VXPATH_OUT_DIR=/run/vxpath/out /bin/bash /run/vxpath/out/.vm/cmd-root.sh
+EOF
+	fi
+} >"$OUT/.vm/cmd.sh"
+# The command itself (chrooted in the release's root with --root).
+CMD=$OUT/.vm/cmd.sh
+[ -z "$ROOT" ] || CMD=$OUT/.vm/cmd-root.sh
+{
+	echo "# written by test/vm/run-in-vm.sh"
 	echo "cd $GUEST_SRC || exit 125"
 	printf 'exec %q' "$GUEST_SCRIPT"
 	for a in "$@"; do
@@ -89,9 +145,9 @@ LOG=$OUT/console.log
 		printf ' %q' "$a"
 	done
 	printf '\n'
-} >"$OUT/.vm/cmd.sh"
+} >>"$CMD"
 
-echo "run-in-vm: booting $(basename "$KERNEL") under TCG; guest runs ${GUEST_SCRIPT#"$GUEST_SRC"/} $*"
+echo "run-in-vm: booting $(basename "$KERNEL") under TCG; guest runs ${GUEST_SCRIPT#"$GUEST_SRC"/} $*${ROOT:+ in $ROOT}"
 echo "run-in-vm: results in $OUT, console log $LOG"
 
 # Serial console on stdio; \r and terminal escapes stripped so the log

@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 #include <rte_kvargs.h>
 
+#include "compat.h"
 #include "devargs.h"
 #include "vxpath_log.h"
 

@@ -26,6 +26,7 @@
 
 #include <linux/virtio_ring.h>
 
+#include "compat.h"
 #include "ctrl.h"
 #include "devargs.h"
 #include "intr.h"
@@ -696,8 +697,9 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 /* --- stats and MAC --- */
 
 static int
-vxpath_stats_get(struct rte_eth_dev *eth_dev, struct rte_eth_stats *st)
+vxpath_stats_get(VXPATH_STATS_GET_PARAMS(eth_dev, st, qst))
 {
+	vxpath_queue_stats_out_t *qs = VXPATH_QUEUE_STATS(st, qst);
 	uint16_t i;
 
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
@@ -712,10 +714,10 @@ vxpath_stats_get(struct rte_eth_dev *eth_dev, struct rte_eth_stats *st)
 		 * queue, each in its own lcore.
 		 */
 		st->rx_nombuf += q->stats.nombuf;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_ipackets[i] = q->stats.packets;
-			st->q_ibytes[i] = q->stats.bytes;
-			st->q_errors[i] = q->stats.errors;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_ipackets[i] = q->stats.packets;
+			qs->q_ibytes[i] = q->stats.bytes;
+			qs->q_errors[i] = q->stats.errors;
 		}
 	}
 	for (i = 0; i < eth_dev->data->nb_tx_queues; i++) {
@@ -726,9 +728,9 @@ vxpath_stats_get(struct rte_eth_dev *eth_dev, struct rte_eth_stats *st)
 		st->opackets += q->stats.packets;
 		st->obytes += q->stats.bytes;
 		st->oerrors += q->stats.errors;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			st->q_opackets[i] = q->stats.packets;
-			st->q_obytes[i] = q->stats.bytes;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qs->q_opackets[i] = q->stats.packets;
+			qs->q_obytes[i] = q->stats.bytes;
 		}
 	}
 	return 0;
@@ -1314,6 +1316,8 @@ vxpath_probe(struct rte_vdev_device *vdev)
 	pthread_mutex_unlock(&dev->ctrl_lock);
 	rte_eth_dev_probing_finish(eth_dev);
 
+	VXPATH_LOG(NOTICE, "%s: vxpath built for DPDK %s, running in %s",
+		   name, vxpath_dpdk_built_for(), vxpath_dpdk_running());
 	if (dev->ifname[0] != '\0')
 		VXPATH_LOG(NOTICE, "%s: port %u, %s back-end %s, TAP %s, MAC " RTE_ETHER_ADDR_PRT_FMT,
 			   name, dev->port_id, dev->ops->name, args.path,

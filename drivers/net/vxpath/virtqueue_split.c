@@ -16,6 +16,7 @@
 #include <rte_common.h>
 
 #include "virtqueue.h"
+#include "compat.h"
 #include "vxpath_log.h"
 
 /* Offsets of the three parts inside the ring memory, in bytes. */
