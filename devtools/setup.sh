@@ -30,6 +30,8 @@ set -euo pipefail
 
 # The same names on Debian 12, 13 and forky/sid. The clang runtime
 # (libclang-rt-<N>-dev) follows the release's clang and is added in step 2.
+# git: devtools/check-maintainers.sh lists the tree's files with it (a
+# release root has none of its own).
 PACKAGES=(
 	dpdk libdpdk-dev dpdk-dev libbsd-dev python3-pyelftools
 	meson ninja-build pkg-config gcc libcmocka-dev libmnl-dev
@@ -37,6 +39,7 @@ PACKAGES=(
 	python3-pytest python3-scapy python3-pexpect python3-sphinx
 	iproute2 iputils-ping curl ethtool
 	dpkg-dev xz-utils libc6-dev
+	git
 )
 VM_PACKAGES=(cpio busybox-static qemu-system-x86)
 HUGEPAGES=1024
