@@ -95,7 +95,7 @@ declare -A EXPECT_SERIES=([trixie]=24.11 [forky]=25.11)
 # net_vhost and the scripted back-end. 74 of the 131 tests that run in a
 # root (about 3 of 8 minutes); what it leaves out is more of the same
 # (traffic variants, 20 back-end restarts, Rx interrupts and link events).
-SUBSET_CI="test_port_info or test_traffic[vxpath] or test_traffic_variants[vxpath-packed] or test_traffic_variants[vxpath-frame3000_merged] or test_traffic_variants[vxpath-packed_frame3000_merged] or test_multiqueue_traffic[2-split] or test_multiqueue_traffic[2-packed] or test_client_reconnect or test_server_reconnect_loop[packed-3] or test_hostile_control or test_hostile_datapath or test_hostile_stop or test_hostile_runt or test_bad_devarg or test_net_vhost_protocol_features or test_peer_config_backend_channel or test_peer_mem_slots_hotplug or test_peer_hostile_config_status"
+SUBSET_CI="test_pmdinfo or test_port_info or test_traffic[vxpath] or test_traffic_variants[vxpath-packed] or test_traffic_variants[vxpath-frame3000_merged] or test_traffic_variants[vxpath-packed_frame3000_merged] or test_multiqueue_traffic[2-split] or test_multiqueue_traffic[2-packed] or test_client_reconnect or test_server_reconnect_loop[packed-3] or test_hostile_control or test_hostile_datapath or test_hostile_stop or test_hostile_runt or test_bad_devarg or test_net_vhost_protocol_features or test_peer_config_backend_channel or test_peer_mem_slots_hotplug or test_peer_hostile_config_status"
 
 usage() {
 	sed -n '/^# Usage:/,/^# Exit status:/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
