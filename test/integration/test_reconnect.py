@@ -249,8 +249,8 @@ def test_stop_start_while_disconnected(spawn, run_dir, vxpath_plugin):
     out = fe.cmd("port stop 0") + fe.cmd("port start 0")
     assert "Fail" not in out and "rror" not in out, fe.tail()
     assert _link(fe) == "down", fe.tail()
-    # Gone: the connection, the epoll set watching it for the LSC, and the
-    # back-end channel (BACKEND_REQ) where the back-end has one.
+    # Gone: the connection, the epoll set watching it for its hang-up, and
+    # the back-end channel (BACKEND_REQ) where the back-end has one.
     assert fe.fd_count() <= fds - 2, \
         "fds: %d connected, %d now\n%r" % (fds, fe.fd_count(),
                                            fe.fd_targets())
@@ -259,10 +259,12 @@ def test_stop_start_while_disconnected(spawn, run_dir, vxpath_plugin):
     _wait_lsc(fe, 2)
     assert _link(fe) == "up", fe.tail()
     _serve(fe, be, None)
-    # The connection is back; the LSC watch's set comes with the next
-    # start (the new connection's hang-up is heard by the back-end's own
-    # watch meanwhile).
-    assert fe.fd_count() == fds - 1, fe.fd_targets()
+    # All back: the connection, the epoll set that watches it for its
+    # hang-up (the back-end's own, made with each connection) and the
+    # back-end channel.
+    assert fe.fd_count() == fds, \
+        "fds: %d connected, %d now\n%r" % (fds, fe.fd_count(),
+                                           fe.fd_targets())
 
     # A back-end that comes while the port is stopped.
     fe.cmd("stop")
