@@ -287,7 +287,6 @@ queue_ids(struct vxpath_queue *q, struct rte_eth_dev *eth_dev, uint16_t qid,
 	q->port_id = dev->port_id;
 	q->queue_id = qid;
 	q->vq_index = (uint16_t)(2 * qid + (tx ? 1 : 0));
-	q->hdr_size = dev->vnet_hdr_size;
 }
 
 /*
@@ -363,7 +362,7 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 	queue_ids(&rxq->q, eth_dev, qid, false);
 	rxq->mp = mp;
 	rxq->mrg_rxbuf = !!(dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF));
-	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + dev->vnet_hdr_size;
+	rxq->buf_len = room - RTE_PKTMBUF_HEADROOM + VXPATH_NET_HDR_SIZE;
 	ret = vxpath_queue_alloc(&rxq->q, ring_size(dev, "Rx", qid, nb_desc),
 				 (int)socket, vxpath_packed(dev));
 	if (ret < 0) {
@@ -1084,7 +1083,7 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 
 		if (rxq == NULL)
 			continue;
-		room = rxq->buf_len - rxq->q.hdr_size;
+		room = rxq->buf_len - VXPATH_NET_HDR_SIZE;
 		if (frame > room && (!mrg || !scatter)) {
 			VXPATH_LOG(ERR, "%s: MTU %u: a %u-byte frame does not fit Rx queue %u's %u-byte buffers%s",
 				   dev->name, mtu, frame, i, room,

@@ -6,7 +6,7 @@
  * Buffers are described to the device by our virtual addresses (the memory
  * table maps them one to one). The virtio-net header (5.1.6) sits in the
  * mbuf's headroom, just before the packet data: on Rx every posted buffer
- * starts hdr_size bytes before the data offset, so the first buffer of a
+ * starts VXPATH_NET_HDR_SIZE bytes before the data offset, so the first buffer of a
  * frame receives header and data in place; on Tx the header is written into
  * the headroom when the mbuf is ours alone, else into a per-descriptor
  * header slot chained in front of the data.

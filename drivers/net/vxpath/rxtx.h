@@ -104,7 +104,6 @@ struct vxpath_queue {
 	uint16_t port_id;            /**< the port's id, for mbuf->port */
 	uint16_t queue_id;           /**< ethdev queue id */
 	uint16_t vq_index;           /**< virtio-net index: 2N Rx, 2N+1 Tx */
-	uint16_t hdr_size;           /**< bytes of virtio-net header */
 	uint64_t features;           /**< negotiated, copied at port start */
 	int kickfd;                  /**< eventfd, driver -> device; owned */
 	int callfd;                  /**< eventfd, device -> driver; owned */

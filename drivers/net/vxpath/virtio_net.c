@@ -349,11 +349,6 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 {
 	int ret;
 
-	/* vxpath requires VERSION_1, whose header always has num_buffers
-	 * (5.1.6): back-ends that size a header at setup (the TAP) need it.
-	 */
-	dev->vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-
 	/* 3.1.1: reset, ACKNOWLEDGE, DRIVER. */
 	status_set(dev, 0);
 	ret = dev->ops->setup(dev);

@@ -403,26 +403,6 @@ vxpath_vq_prod_add1(struct vxpath_vq_prod *p, uint64_t addr, uint32_t len,
 }
 
 /**
- * One chain of one buffer, as vxpath_vq_prod_add1() describes, for a
- * caller that adds one at a time. Published by vxpath_vq_publish().
- * Return: the chain's id.
- */
-static inline uint16_t
-vxpath_vq_add1(struct vxpath_vq *vq, uint64_t addr, uint32_t len,
-	       bool writable, void *cookie)
-{
-	struct vxpath_vq_prod p;
-	uint16_t id;
-
-	vxpath_vq_prod_begin(vq, &p);
-	id = vq->in_order ?
-		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, true) :
-		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, false);
-	vxpath_vq_prod_end(vq, &p);
-	return id;
-}
-
-/**
  * The device's used->idx @idx claims @n entries, more than the chains
  * outstanding: mark the queue broken, the values in its detail (cold path of
  * vxpath_vq_used_ready()).

@@ -526,40 +526,6 @@ vxpath_vqp_prod_add1(struct vxpath_vqp_prod *p, uint64_t addr, uint32_t len,
 }
 
 /**
- * One chain of one buffer, as vxpath_vqp_prod_add1() describes, for a
- * caller that adds one at a time. Published by vxpath_vqp_publish().
- * Return: the chain's buffer id.
- */
-static inline uint16_t
-vxpath_vqp_add1(struct vxpath_vqp *vq, uint64_t addr, uint32_t len,
-		bool writable, void *cookie)
-{
-	struct vxpath_vqp_prod p;
-	uint16_t id;
-
-	if (vq->in_order) {
-		vxpath_vqp_prod_begin(vq, &p, true);
-		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie, true);
-		vxpath_vqp_prod_end(vq, &p, true);
-	} else {
-		vxpath_vqp_prod_begin(vq, &p, false);
-		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie,
-					  false);
-		vxpath_vqp_prod_end(vq, &p, false);
-	}
-	return id;
-}
-
-/**
- * Buffer id the next chain added will get (vxpath_vqp_prod_next_id()).
- */
-static inline uint16_t
-vxpath_vqp_next_id(const struct vxpath_vqp *vq)
-{
-	return vq->in_order ? vq->next_avail : vq->free_head;
-}
-
-/**
  * VIRTIO_F_IN_ORDER: the used descriptor at @slot (next_used, with @avail
  * descriptors published from there on) has flags @flags, names buffer id
  * @id with length @len, and is not the plain completion of the oldest
