@@ -39,10 +39,7 @@
 
 #include <rte_common.h>
 
-#include "virtqueue.h"
-#ifdef FUZZ_PACKED
-#include "virtqueue_packed.h"
-#endif
+#include "virtqueue_test.h"
 
 #define MAX_SIZE 256          /* descriptors, largest ring fuzzed */
 #define TOKENS (2 * MAX_SIZE) /* cookies: more than can be outstanding */
@@ -157,7 +154,7 @@ op_add1(ring_t *vq, struct input *in)
 	uint32_t len = u16(in);
 	struct token *t;
 
-	if (vq->broken || vq->num_free == 0)
+	if (vq->fault.broken || vq->num_free == 0)
 		return;
 	t = free_token();
 	t->in_len = (b & 1) ? len : 0;
@@ -173,7 +170,10 @@ op_burst(ring_t *vq, struct input *in)
 	uint32_t lens[64];
 	uint16_t max = (uint16_t)(1 + u8(in) % 64), n, i;
 
-	n = R(get_used_burst)(vq, cookies, lens, max);
+	/* The burst function's call, for the ring's own mode. */
+	n = vq->in_order ?
+		R(get_used_burst_mode)(vq, cookies, lens, max, true) :
+		R(get_used_burst_mode)(vq, cookies, lens, max, false);
 	CHECK(n <= max);
 	for (i = 0; i < n; i++)
 		returned(cookies[i], lens[i]);
@@ -258,7 +258,7 @@ op_get(ring_t *vq, struct input *in)
 
 		if (ret != 0) {
 			CHECK(ret == -EAGAIN || ret == -EIO);
-			CHECK(ret != -EIO || vq->broken);
+			CHECK(ret != -EIO || vq->fault.broken);
 			return;
 		}
 		returned(cookie, len);

@@ -66,13 +66,13 @@ vxpath_link_update(struct rte_eth_dev *eth_dev,
 	for (i = 0; up && i < eth_dev->data->nb_rx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->rx_queues[i];
 
-		if (q != NULL && vxpath_queue_broken(q))
+		if (q != NULL && vxpath_ring_broken(&q->ring, q->ring.is_packed))
 			up = false;
 	}
 	for (i = 0; up && i < eth_dev->data->nb_tx_queues; i++) {
 		struct vxpath_queue *q = eth_dev->data->tx_queues[i];
 
-		if (q != NULL && vxpath_queue_broken(q))
+		if (q != NULL && vxpath_ring_broken(&q->ring, q->ring.is_packed))
 			up = false;
 	}
 	memset(&link, 0, sizeof(link));

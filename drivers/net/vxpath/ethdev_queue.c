@@ -149,9 +149,9 @@ vxpath_rx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		rte_free(rxq);
 		return ret;
 	}
-	vxpath_queue_set_event_idx(&rxq->q, !!(dev->features &
+	vxpath_ring_set_event_idx(&rxq->q.ring, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
-	vxpath_queue_set_in_order(&rxq->q, !!(dev->features &
+	vxpath_ring_set_in_order(&rxq->q.ring, !!(dev->features &
 				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->rx_queues[qid] = rxq;
 	dev->vqs[rxq->q.vq_index] = &rxq->q;
@@ -222,9 +222,9 @@ vxpath_tx_queue_setup(struct rte_eth_dev *eth_dev, uint16_t qid,
 		rte_free(txq);
 		return ret;
 	}
-	vxpath_queue_set_event_idx(&txq->q, !!(dev->features &
+	vxpath_ring_set_event_idx(&txq->q.ring, !!(dev->features &
 				(1ULL << VIRTIO_RING_F_EVENT_IDX)));
-	vxpath_queue_set_in_order(&txq->q, !!(dev->features &
+	vxpath_ring_set_in_order(&txq->q.ring, !!(dev->features &
 				(1ULL << VIRTIO_F_IN_ORDER)));
 	eth_dev->data->tx_queues[qid] = txq;
 	dev->vqs[txq->q.vq_index] = &txq->q;
@@ -240,7 +240,7 @@ vxpath_rxq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
 
 	info->mp = rxq->mp;
 	info->scattered_rx = eth_dev->data->scattered_rx;
-	info->nb_desc = rxq->q.packed ? rxq->q.vqp.size : rxq->q.vq.size;
+	info->nb_desc = vxpath_ring_size(&rxq->q.ring, rxq->q.ring.is_packed);
 	info->rx_buf_size = (uint16_t)RTE_MIN(rxq->buf_len, (uint32_t)UINT16_MAX);
 	info->conf.offloads = eth_dev->data->dev_conf.rxmode.offloads;
 }
@@ -252,7 +252,7 @@ vxpath_txq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
 {
 	const struct vxpath_txq *txq = eth_dev->data->tx_queues[qid];
 
-	info->nb_desc = txq->q.packed ? txq->q.vqp.size : txq->q.vq.size;
+	info->nb_desc = vxpath_ring_size(&txq->q.ring, txq->q.ring.is_packed);
 	info->conf.tx_free_thresh = txq->free_thresh;
 	info->conf.offloads = eth_dev->data->dev_conf.txmode.offloads;
 }

@@ -9,7 +9,7 @@
  * the driver's private bookkeeping (free list of buffer ids, one cookie and
  * descriptor count per outstanding chain, both wrap counters).
  *
- * The API and its guarantees mirror the split ring's (virtqueue.h), with the
+ * The API and its guarantees mirror the split ring's (virtqueue_split.h), with the
  * prefix vxpath_vqp_: a "cookie" is an opaque pointer the caller gets back
  * when the device returns the chain; struct vxpath_vq_buf describes buffers
  * and struct vxpath_vq_chain (one per buffer id) is the private bookkeeping.
@@ -125,11 +125,8 @@ struct vxpath_vqp {
 	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
 	bool any_writable;     /**< a device-writable chain was added since
 				* the last reset */
-	bool broken;           /**< the device broke a rule; see 'why' */
-	const char *why;       /**< static text of the first violation */
+	struct vxpath_vq_fault fault; /**< the first rule the device broke */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
-	char detail[128];      /**< 'why' with the values at fault, for the
-				* port's one error line (rxtx.c) */
 };
 
 /**
@@ -267,35 +264,6 @@ bool vxpath_vqp_kick_needed(struct vxpath_vqp *vq);
 uint16_t vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max);
 
 /**
- * Read the used descriptor @offset places (chains) past the next unread
- * one without consuming it, checking it and the ones before it as
- * vxpath_vqp_used_count() does (so no earlier unconsumed one names the same
- * chain). Caller guarantees @offset < vxpath_vqp_used_count(). Cost: a
- * walk over @offset + 1 descriptors.
- * Return: the chain's cookie with *@len = bytes written by the device;
- * NULL if the descriptor is invalid (the queue is then broken) or, against
- * the caller's guarantee, not ready (the queue is not marked broken).
- */
-void *vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset,
-			   uint32_t *len);
-
-/**
- * Consume the next used descriptor: give its buffer id back to the free
- * list and move next_used by the chain's descriptor count (2.8.6), toggling
- * the expected Device Ring Wrap Counter past the ring's end (2.8.22).
- * Checks: id < size; the id names an outstanding chain (not free, not
- * returned twice) that was published; the descriptor lies within the
- * published descriptors; for a chain with device-writable buffers and a
- * used descriptor with VRING_DESC_F_WRITE, len <= their total bytes.
- * *@len is 0 for a driver-readable-only chain whatever the device wrote, and
- * when the used descriptor lacks VRING_DESC_F_WRITE (2.8.4: its length is
- * then reserved).
- * Return: 0 with *@cookie and *@len set; -EAGAIN if no used descriptor is
- * ready; -EIO if it is invalid or the queue broken (queue marked broken).
- */
-int vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len);
-
-/**
  * Take back every outstanding chain, whether or not the device returned it
  * and whether or not it was published, calling @fn(@arg, cookie) for each;
  * used at stop, when the device no longer runs. Leaves the queue as after
@@ -307,13 +275,15 @@ unsigned int vxpath_vqp_drain(struct vxpath_vqp *vq,
 
 /**
  * Mark the virtqueue broken because the device wrote @why (static text)
- * about buffer id @id with length @len (bytes), kept in vq->why and, with
- * the values, vq->detail; logs it once at DEBUG level (the port reports it
- * as its one error line, naming the queue). Every later call fails until
- * vxpath_vqp_reset().
+ * about buffer id @id with length @len (bytes): vxpath_vq_fault_set() on
+ * vq->fault. Every later call fails until vxpath_vqp_reset().
  */
-void vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why,
-			    uint32_t id, uint32_t len);
+static inline void
+vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
+		       uint32_t len)
+{
+	vxpath_vq_fault_set(&vq->fault, "packed", vq, why, id, len);
+}
 
 /**
  * Ask the device for used buffer notifications again, for a driver about
@@ -755,21 +725,11 @@ vxpath_vqp_get_used_burst_mode(struct vxpath_vqp *vq, void **cookies,
 			       uint32_t *lens, uint16_t max,
 			       const bool in_order)
 {
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return 0;
 	return in_order ?
 		vxpath_vqp_used_burst_in_order(vq, cookies, lens, max) :
 		vxpath_vqp_used_burst_free_list(vq, cookies, lens, max);
-}
-
-/** vxpath_vqp_get_used_burst_mode() for the virtqueue's own mode. */
-static inline uint16_t
-vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
-			  uint32_t *lens, uint16_t max)
-{
-	return vq->in_order ?
-		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, true) :
-		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, false);
 }
 
 /** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */
