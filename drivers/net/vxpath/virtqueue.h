@@ -93,6 +93,85 @@ vxpath_vq_indirect_args_check(const void *table,
 }
 
 /**
+ * Where a VIRTIO_F_IN_ORDER consumer of either ring kind stands while it
+ * hands used chains back (2.7.9, 2.8.20): the chains outstanding lie back
+ * to back in ring order from @slot on, oldest first, so the next one to
+ * complete is known by position. A consumer copies its ring's fields in,
+ * reads and checks the device's entries itself (each kind has its own
+ * layout), and hands chains out with vxpath_vq_in_order_take() and
+ * vxpath_vq_in_order_take_batch(), the same code for both kinds; then it
+ * copies the fields back. Lives on the consumer's stack, in registers:
+ * fields a kind does not use (@avail and @wrap for split rings, @used for
+ * packed ones) cost nothing once inlined.
+ */
+struct vxpath_vq_in_order_pos {
+	struct vxpath_vq_chain *chains; /**< the ring's, size entries */
+	void **cookies;     /**< out: the chains' cookies, in used order */
+	uint32_t *lens;     /**< out: used lengths, bytes; may be NULL */
+	uint32_t size;      /**< descriptors in the ring */
+	uint32_t slot;      /**< head descriptor (split) or first slot, which
+			     * is its buffer id (packed), of the oldest
+			     * outstanding chain */
+	uint32_t num_free;  /**< descriptors in no chain */
+	uint32_t avail;     /**< packed: descriptors published from slot on */
+	uint32_t wrap;      /**< packed: used flag bits expected at slot */
+	uint32_t wrap_bits; /**< packed: the bits wrap toggles past the
+			     * ring's end; split: 0 */
+	uint32_t used;      /**< split: used ring entries consumed
+			     * (free-running used_idx) */
+	uint32_t k;         /**< chains handed out so far */
+};
+
+/**
+ * Hand out the oldest outstanding chain with used length @len (bytes):
+ * its cookie into the caller's arrays, its descriptors free, the position
+ * moved past them (the device skips the rest of the chain, 2.8.6), the
+ * wrap counter toggled past the ring's end (2.8.1). One used ring entry
+ * consumed on a split ring, where a batch's skipped chains count too
+ * (2.7.9).
+ */
+static __rte_always_inline void
+vxpath_vq_in_order_take(struct vxpath_vq_in_order_pos *p, uint32_t len)
+{
+	struct vxpath_vq_chain *c = &p->chains[p->slot];
+	uint32_t nd = c->ndescs;
+
+	p->cookies[p->k] = c->cookie;
+	if (p->lens != NULL)
+		p->lens[p->k] = len;
+	p->k++;
+	c->cookie = NULL;
+	p->avail -= nd;
+	p->num_free += nd;
+	p->used++;
+	p->slot += nd;
+	if (p->slot >= p->size) {
+		p->slot -= p->size;
+		p->wrap ^= p->wrap_bits;
+	}
+}
+
+/**
+ * Hand out chains of a batch the consumer has checked (a used entry that
+ * completes *@left chains at once, 2.7.9, 2.8.20), until *@left is 0 or
+ * @n chains in all are handed out; only the batch's last chain has a used
+ * length, @last_len (bytes), the others 0. What is left of the batch
+ * stays in *@left for the next call.
+ */
+static __rte_always_inline void
+vxpath_vq_in_order_take_batch(struct vxpath_vq_in_order_pos *p,
+			      uint32_t *left, uint32_t n, uint32_t last_len)
+{
+	uint32_t m = RTE_MIN(*left, n - p->k);
+
+	*left -= m;
+	while (m-- > 0)
+		vxpath_vq_in_order_take(p, 0);
+	if (*left == 0 && p->lens != NULL)
+		p->lens[p->k - 1] = last_len;
+}
+
+/**
  * The first rule the device broke on a virtqueue (either kind): every
  * value the device writes is checked before use, and a violation stops
  * the queue until it is reset, instead of corrupting memory.

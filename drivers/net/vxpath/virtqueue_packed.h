@@ -616,43 +616,24 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 {
 	const uint32_t both = VXPATH_VQP_DESC_F_AVAIL | VXPATH_VQP_DESC_F_USED;
 	const struct vring_packed_desc *desc = vq->desc;
-	struct vxpath_vq_chain *chains = vq->chains;
-	const uint32_t size = vq->size;
-	uint32_t slot = vq->next_used, avail = vq->avail_descs;
-	uint32_t num_free = vq->num_free, left = vq->inorder_left;
-	uint32_t want = vq->used_wrap ? both : 0;
-	uint32_t last_len = vq->inorder_len;
-	uint32_t k = 0, n;
+	struct vxpath_vq_in_order_pos p = {
+		.chains = vq->chains, .cookies = cookies, .lens = lens,
+		.size = vq->size, .slot = vq->next_used,
+		.num_free = vq->num_free, .avail = vq->avail_descs,
+		.wrap = vq->used_wrap ? both : 0, .wrap_bits = both,
+	};
+	uint32_t left = vq->inorder_left, last_len = vq->inorder_len;
 
-/* Hand out the chain at slot; the device skips the rest of it (2.8.6). */
-#define VQP_TAKE(len_expr) do {						\
-		struct vxpath_vq_chain *c_ = &chains[slot];		\
-		uint32_t nd_ = c_->ndescs;				\
-									\
-		cookies[k] = c_->cookie;				\
-		if (lens != NULL)					\
-			lens[k] = (len_expr);				\
-		k++;							\
-		c_->cookie = NULL;					\
-		avail -= nd_;						\
-		num_free += nd_;					\
-		slot += nd_;						\
-		if (slot >= size) {					\
-			slot -= size;					\
-			want ^= both;					\
-		}							\
-	} while (0)
-
-	while (k < max) {
+	while (p.k < max) {
 		if (likely(left == 0)) {
-			const struct vring_packed_desc *d = &desc[slot];
-			const struct vxpath_vq_chain *c = &chains[slot];
+			const struct vring_packed_desc *d = &desc[p.slot];
+			const struct vxpath_vq_chain *c = &p.chains[p.slot];
 			uint32_t flags, id, len;
 
 			/* Acquire: id and length are read after the flags. */
 			flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
 							__ATOMIC_ACQUIRE));
-			if ((flags & both) != want)
+			if ((flags & both) != p.wrap)
 				break;
 			/* Read each field once: the device may rewrite
 			 * them.
@@ -661,7 +642,7 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 							      __ATOMIC_RELAXED));
 			len = rte_le_to_cpu_32(__atomic_load_n(&d->len,
 							       __ATOMIC_RELAXED));
-			if (likely(id == slot && avail != 0)) {
+			if (likely(id == p.slot && p.avail != 0)) {
 				if (c->in_len == 0 ||
 				    !(flags & VRING_DESC_F_WRITE)) {
 					/* Nothing written: the length is
@@ -673,13 +654,13 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 							       id, len);
 					break;
 				}
-				VQP_TAKE(len);
+				vxpath_vq_in_order_take(&p, len);
 				continue;
 			}
-			left = vxpath_vqp_in_order_batch(vq, (uint16_t)slot,
-					(uint16_t)avail, (uint16_t)flags,
+			left = vxpath_vqp_in_order_batch(vq, (uint16_t)p.slot,
+					(uint16_t)p.avail, (uint16_t)flags,
 					(uint16_t)id, len,
-					vq->inflight - k == size - num_free,
+					vq->inflight - p.k == p.size - p.num_free,
 					&last_len);
 			if (unlikely(left == 0))
 				break;
@@ -687,22 +668,16 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 		/* A batch (2.8.20), checked: its chains without reading the
 		 * slots it skips; only its last has a used length.
 		 */
-		n = RTE_MIN(left, max - k);
-		left -= n;
-		while (n-- > 0)
-			VQP_TAKE(0);
-		if (left == 0 && lens != NULL)
-			lens[k - 1] = last_len;
+		vxpath_vq_in_order_take_batch(&p, &left, max, last_len);
 	}
-#undef VQP_TAKE
-	vq->next_used = (uint16_t)slot;
-	vq->used_wrap = want != 0;
-	vq->avail_descs = (uint16_t)avail;
-	vq->num_free = (uint16_t)num_free;
-	vq->inflight = (uint16_t)(vq->inflight - k);
+	vq->next_used = (uint16_t)p.slot;
+	vq->used_wrap = p.wrap != 0;
+	vq->avail_descs = (uint16_t)p.avail;
+	vq->num_free = (uint16_t)p.num_free;
+	vq->inflight = (uint16_t)(vq->inflight - p.k);
 	vq->inorder_left = (uint16_t)left;
 	vq->inorder_len = last_len;
-	return (uint16_t)k;
+	return (uint16_t)p.k;
 }
 
 /**

@@ -407,31 +407,20 @@ vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
 			      uint32_t *lens, uint16_t n, uint16_t ready)
 {
 	const struct vring_used_elem *ring = vq->used->ring;
-	struct vxpath_vq_chain *chains = vq->chains;
 	const uint32_t mask = vq->size - 1;
-	uint32_t used_idx = vq->used_idx, num_free = vq->num_free;
-	uint32_t oldest = (vq->free_head + num_free) & mask;
-	uint32_t left = vq->inorder_left, k = 0, m;
-	uint32_t last_len = vq->inorder_len;
+	struct vxpath_vq_in_order_pos p = {
+		.chains = vq->chains, .cookies = cookies, .lens = lens,
+		.size = vq->size, .num_free = vq->num_free,
+		.slot = (vq->free_head + vq->num_free) & mask,
+		.used = vq->used_idx,
+	};
+	uint32_t left = vq->inorder_left, last_len = vq->inorder_len;
 
-/* Hand out the oldest chain: one used entry consumed. */
-#define VQ_TAKE(len_expr) do {						\
-		struct vxpath_vq_chain *c_ = &chains[oldest];		\
-									\
-		cookies[k] = c_->cookie;				\
-		if (lens != NULL)					\
-			lens[k] = (len_expr);				\
-		k++;							\
-		c_->cookie = NULL;					\
-		oldest = (oldest + c_->ndescs) & mask;			\
-		num_free += c_->ndescs;					\
-		used_idx++;						\
-	} while (0)
-
-	while (k < n) {
+	while (p.k < n) {
 		if (likely(left == 0)) {
-			const struct vring_used_elem *e = &ring[used_idx & mask];
-			const struct vxpath_vq_chain *c = &chains[oldest];
+			const struct vring_used_elem *e =
+				&ring[p.used & mask];
+			const struct vxpath_vq_chain *c = &p.chains[p.slot];
 			uint32_t id, len;
 
 			/* Read each field once: the device may rewrite
@@ -441,7 +430,7 @@ vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
 							      __ATOMIC_RELAXED));
 			len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
 							       __ATOMIC_RELAXED));
-			if (likely(id == oldest)) {
+			if (likely(id == p.slot)) {
 				if (c->in_len == 0) {
 					len = 0;
 				} else if (unlikely(len > c->in_len)) {
@@ -449,12 +438,12 @@ vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
 							      id, len);
 					break;
 				}
-				VQ_TAKE(len);
+				vxpath_vq_in_order_take(&p, len);
 				continue;
 			}
-			left = vxpath_vq_in_order_batch(vq, (uint16_t)oldest,
-					(uint16_t)(ready - k), id, len,
-					vq->inflight - k == mask + 1 - num_free,
+			left = vxpath_vq_in_order_batch(vq, (uint16_t)p.slot,
+					(uint16_t)(ready - p.k), id, len,
+					vq->inflight - p.k == p.size - p.num_free,
 					&last_len);
 			if (unlikely(left == 0))
 				break;
@@ -462,20 +451,14 @@ vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
 		/* A batch (2.7.9), checked: its chains one after the other;
 		 * only its last has a used length.
 		 */
-		m = RTE_MIN(left, n - k);
-		left -= m;
-		while (m-- > 0)
-			VQ_TAKE(0);
-		if (left == 0 && lens != NULL)
-			lens[k - 1] = last_len;
+		vxpath_vq_in_order_take_batch(&p, &left, n, last_len);
 	}
-#undef VQ_TAKE
-	vq->used_idx = (uint16_t)used_idx;
-	vq->num_free = (uint16_t)num_free;
-	vq->inflight = (uint16_t)(vq->inflight - k);
+	vq->used_idx = (uint16_t)p.used;
+	vq->num_free = (uint16_t)p.num_free;
+	vq->inflight = (uint16_t)(vq->inflight - p.k);
 	vq->inorder_left = (uint16_t)left;
 	vq->inorder_len = last_len;
-	return (uint16_t)k;
+	return (uint16_t)p.k;
 }
 
 /**
