@@ -39,10 +39,7 @@
 
 #include <rte_common.h>
 
-#include "virtqueue.h"
-#ifdef FUZZ_PACKED
-#include "virtqueue_packed.h"
-#endif
+#include "virtqueue_test.h"
 
 #define MAX_SIZE 256          /* descriptors, largest ring fuzzed */
 #define TOKENS (2 * MAX_SIZE) /* cookies: more than can be outstanding */
@@ -147,6 +144,40 @@ free_token(void)
 	return NULL;
 }
 
+/* One chain of one buffer through the datapath's producer, in the ring's
+ * own mode, as rxtx.c's burst functions add them.
+ */
+#ifdef FUZZ_PACKED
+static void
+add1(ring_t *vq, uint64_t addr, uint32_t len, bool writable, void *cookie)
+{
+	struct vxpath_vqp_prod p;
+
+	if (vq->in_order) {
+		vxpath_vqp_prod_begin(vq, &p, true);
+		vxpath_vqp_prod_add1(&p, addr, len, writable, cookie, true);
+		vxpath_vqp_prod_end(vq, &p, true);
+	} else {
+		vxpath_vqp_prod_begin(vq, &p, false);
+		vxpath_vqp_prod_add1(&p, addr, len, writable, cookie, false);
+		vxpath_vqp_prod_end(vq, &p, false);
+	}
+}
+#else
+static void
+add1(ring_t *vq, uint64_t addr, uint32_t len, bool writable, void *cookie)
+{
+	struct vxpath_vq_prod p;
+
+	vxpath_vq_prod_begin(vq, &p);
+	if (vq->in_order)
+		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, true);
+	else
+		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, false);
+	vxpath_vq_prod_end(vq, &p);
+}
+#endif
+
 /* The datapath's one-buffer add (inline, no argument checks: the caller
  * guarantees a free descriptor and a queue not broken, as rxtx.c does).
  */
@@ -157,12 +188,12 @@ op_add1(ring_t *vq, struct input *in)
 	uint32_t len = u16(in);
 	struct token *t;
 
-	if (vq->broken || vq->num_free == 0)
+	if (vq->fault.broken || vq->num_free == 0)
 		return;
 	t = free_token();
 	t->in_len = (b & 1) ? len : 0;
 	t->outstanding = true;
-	(void)R(add1)(vq, 0x200000, len, b & 1, t);
+	add1(vq, 0x200000, len, b & 1, t);
 }
 
 /* The datapath's burst of used chains. */
@@ -173,7 +204,10 @@ op_burst(ring_t *vq, struct input *in)
 	uint32_t lens[64];
 	uint16_t max = (uint16_t)(1 + u8(in) % 64), n, i;
 
-	n = R(get_used_burst)(vq, cookies, lens, max);
+	/* The burst function's call, for the ring's own mode. */
+	n = vq->in_order ?
+		R(get_used_burst_mode)(vq, cookies, lens, max, true) :
+		R(get_used_burst_mode)(vq, cookies, lens, max, false);
 	CHECK(n <= max);
 	for (i = 0; i < n; i++)
 		returned(cookies[i], lens[i]);
@@ -258,7 +292,7 @@ op_get(ring_t *vq, struct input *in)
 
 		if (ret != 0) {
 			CHECK(ret == -EAGAIN || ret == -EIO);
-			CHECK(ret != -EIO || vq->broken);
+			CHECK(ret != -EIO || vq->fault.broken);
 			return;
 		}
 		returned(cookie, len);

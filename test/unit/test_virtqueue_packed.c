@@ -32,7 +32,7 @@
 
 #include <rte_log.h>
 
-#include "virtqueue_packed.h"
+#include "virtqueue_test.h"
 #include "vxpath_log.h"
 
 #define F_AVAIL ((uint16_t)(1u << VRING_PACKED_DESC_F_AVAIL))
@@ -344,7 +344,7 @@ static void expect_none(struct fx *f)
 
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 0);
 	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EAGAIN);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 }
 
 static void expect_broken(struct fx *f)
@@ -352,8 +352,8 @@ static void expect_broken(struct fx *f)
 	void *c;
 	uint32_t l;
 
-	assert_true(f->vq.broken);
-	assert_non_null(f->vq.why);
+	assert_true(f->vq.fault.broken);
+	assert_non_null(f->vq.fault.why);
 	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 0);
 	assert_null(vxpath_vqp_peek_used(&f->vq, 0, &l));
@@ -489,8 +489,8 @@ static void test_init_state(void **state)
 	assert_int_equal(f->vq.size, 256);
 	assert_int_equal(f->vq.num_free, 256);
 	assert_int_equal(f->vq.inflight, 0);
-	assert_false(f->vq.broken);
-	assert_null(f->vq.why);
+	assert_false(f->vq.fault.broken);
+	assert_null(f->vq.fault.why);
 	/* 2.8.1: both wrap counters start at 1 */
 	assert_true(f->vq.avail_wrap);
 	assert_true(f->vq.used_wrap);
@@ -683,7 +683,7 @@ static void test_publish_visibility(void **state)
 	vxpath_vqp_publish(&f->vq);
 	assert_true(dev_pop(f, &cv));
 	assert_int_equal(cv.id, id[0]);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -774,7 +774,7 @@ static void test_chain_whole_ring(void **state)
 			}
 		}
 		assert_int_equal(f->vq.num_free, size);
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		fx_free(f);
 	}
 }
@@ -800,7 +800,7 @@ static void test_add_einval(void **state)
 	assert_int_equal(f->vq.next_avail, 0);
 	vxpath_vqp_publish(&f->vq);
 	assert_false(dev_sees_avail(f));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	/* a refused add leaves the free list intact: 8 chains fit */
 	{
 		unsigned int i;
@@ -990,7 +990,7 @@ static void test_used_write_flag_and_len(void **state)
 	publish_pop(f, (uint16_t)id, &cv);
 	dev_push(f, (uint16_t)id, 0xffffffff);
 	expect_used(f, cookie_of(3), 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	assert_int_equal(f->vq.num_free, 8);
 	fx_free(f);
 }
@@ -1032,7 +1032,7 @@ static void test_peek_used(void **state)
 	/* past the ready ones: NULL, and nothing is broken */
 	assert_null(vxpath_vqp_peek_used(&f->vq, 3, &l));
 	assert_null(vxpath_vqp_peek_used(&f->vq, 0xffff, &l));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	/* peeking consumes nothing */
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 9), 3);
 	assert_int_equal(f->vq.num_free, 3);
@@ -1189,7 +1189,7 @@ static void test_kick_needed_event_idx(void **state)
 	cycle(f, 4);
 	set_dev_event(f, VRING_PACKED_EVENT_FLAG_DESC, 5, false);
 	assert_true(vxpath_vqp_kick_needed(&f->vq));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1263,7 +1263,7 @@ static void test_kick_needed_event_idx_exhaustive(void **state)
 			assert_false(vxpath_vqp_kick_needed(&f->vq));
 			last_check = published;
 		}
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		fx_free(f);
 	}
 }
@@ -1310,7 +1310,7 @@ static void test_laps_one_at_a_time(void **state)
 			assert_int_equal(f->vq.used_wrap, f->dev_used_wrap);
 			descs += n;
 		}
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		fx_free(f);
 	}
 }
@@ -1402,7 +1402,7 @@ static void test_laps_batches(void **state)
 			assert_int_equal(f->vq.inflight, 0);
 			next += nch;
 		}
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		free(ids);
 		fx_free(f);
 	}
@@ -1438,7 +1438,7 @@ static void test_bad_id_out_of_range(void **state)
 		expect_broken(f);
 		/* one error line, whatever the number of calls */
 		assert_int_equal(log_stop_count("broken by the device"), 1);
-		assert_string_equal(f->vq.why, "used id out of range");
+		assert_string_equal(f->vq.fault.why, "used id out of range");
 		(void)b;
 		fx_free(f);
 	}
@@ -1460,7 +1460,7 @@ static void test_bad_id_free(void **state)
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 8), 0);
 	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
 	expect_broken(f);
-	assert_string_equal(f->vq.why, "used id is not an outstanding chain");
+	assert_string_equal(f->vq.fault.why, "used id is not an outstanding chain");
 	fx_free(f);
 }
 
@@ -1522,7 +1522,7 @@ static void test_bad_id_twice_unconsumed(void **state)
 			assert_int_equal(vxpath_vqp_used_count(&f->vq, 1), 0);
 		}
 		expect_broken(f);
-		assert_string_equal(f->vq.why,
+		assert_string_equal(f->vq.fault.why,
 				    how < 2 ? "used id returned twice" :
 				    "used id is not an outstanding chain");
 		(void)b;
@@ -1547,7 +1547,7 @@ static void test_bad_id_unpublished(void **state)
 	dev_push_bogus(f, b, 10, 1);
 	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
 	expect_broken(f);
-	assert_string_equal(f->vq.why,
+	assert_string_equal(f->vq.fault.why,
 			    "used id names a chain not yet made available");
 	fx_free(f);
 }
@@ -1583,7 +1583,7 @@ static void test_bad_len(void **state)
 		dev_push(f, (uint16_t)c2, bad_len[k]);
 		assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
 		expect_broken(f);
-		assert_string_equal(f->vq.why,
+		assert_string_equal(f->vq.fault.why,
 				    "used length exceeds the buffers posted");
 		fx_free(f);
 	}
@@ -1618,7 +1618,7 @@ static void test_used_with_nothing_published(void **state)
 		}
 		assert_int_equal(vxpath_vqp_used_count(&f->vq, 8), 0);
 		expect_broken(f);
-		assert_string_equal(f->vq.why,
+		assert_string_equal(f->vq.fault.why,
 			"used descriptor past the ones made available");
 		fx_free(f);
 	}
@@ -1672,13 +1672,13 @@ static void test_broken_sticky_and_reset(void **state)
 	vxpath_vqp_publish(&f->vq);
 	(void)vxpath_vqp_kick_needed(&f->vq);
 	assert_int_equal(log_stop_count("broken by the device"), 1);
-	assert_string_equal(f->vq.why,
+	assert_string_equal(f->vq.fault.why,
 			    "used length exceeds the buffers posted");
 	(void)b;
 	vxpath_vqp_reset(&f->vq);
 	dev_reset(f);
-	assert_false(f->vq.broken);
-	assert_null(f->vq.why);
+	assert_false(f->vq.fault.broken);
+	assert_null(f->vq.fault.why);
 	a = add_rx(f, 64, cookie_of(3));
 	publish_pop(f, a, &cv);
 	dev_push(f, a, 64);
@@ -1728,7 +1728,7 @@ static void test_device_scribbles_ring(void **state)
 	vxpath_vqp_publish(&f->vq);
 	for (i = 0; i < 8; i++)
 		assert_true(dev_pop(f, &cv));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1763,7 +1763,7 @@ static void expect_fresh(struct fx *f)
 	struct chain_view cv;
 	uint16_t id, i;
 
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	assert_int_equal(f->vq.num_free, f->size);
 	assert_int_equal(f->vq.inflight, 0);
 	assert_int_equal(f->vq.driver->flags,
@@ -1780,7 +1780,7 @@ static void expect_fresh(struct fx *f)
 	dev_push(f, id, 42);
 	expect_used(f, cookie_of(500), 42);
 	assert_int_equal(f->vq.num_free, f->size);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 }
 
 static void test_drain(void **state)
@@ -1859,7 +1859,7 @@ static void test_drain_broken(void **state)
 		assert_true(dev_pop(f, &cv));
 	dev_push_bogus(f, 0xffff, 0, 1);
 	assert_int_equal(vxpath_vqp_get_used(&f->vq, &c, &l), -EIO);
-	assert_true(f->vq.broken);
+	assert_true(f->vq.fault.broken);
 	/* stop must still get every cookie back to free its buffers */
 	assert_int_equal(vxpath_vqp_drain(&f->vq, collect, &d), 3);
 	for (i = 0; i < 3; i++)
@@ -1931,11 +1931,11 @@ static void test_mark_broken(void **state)
 	vxpath_vqp_mark_broken(&f->vq, "first reason", 1, 2);
 	vxpath_vqp_mark_broken(&f->vq, "second reason", 3, 4);
 	assert_int_equal(log_stop_count("broken by the device"), 1);
-	assert_string_equal(f->vq.why, "first reason");
+	assert_string_equal(f->vq.fault.why, "first reason");
 	expect_broken(f);
 	assert_false(vxpath_vqp_enable_interrupts(&f->vq));
 	vxpath_vqp_reset(&f->vq);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1993,7 +1993,7 @@ static void test_enable_interrupts(void **state)
 			expect_used(f, cookie_of(1), 10);
 			expect_none(f);
 		}
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		fx_free(f);
 	}
 }
@@ -2204,7 +2204,7 @@ static void model_random_traffic(uint16_t size, bool event_idx,
 		assert_int_equal(f->vq.inflight,
 				 (m.added_w - m.added_r) + m.nheld +
 				 (m.used_w - m.used_r));
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 	}
 	printf("# size %u: %llu laps, %lu consumed, %lu out of order, %lu peeks past the first, %lu -ENOSPC, %lu steps full, kicks %lu/%lu\n",
 	       size, (unsigned long long)(m.published / size), n_consumed,
@@ -2569,8 +2569,8 @@ static void conc_run(uint16_t size, bool event_idx, bool driver_sleeps,
 			done++;
 			got++;
 		}
-		if (f->vq.broken) {
-			err = f->vq.why;
+		if (f->vq.fault.broken) {
+			err = f->vq.fault.why;
 			break;
 		}
 		if (f->vq.num_free == 0)
@@ -2588,7 +2588,7 @@ static void conc_run(uint16_t size, bool event_idx, bool driver_sleeps,
 						__ATOMIC_ACQUIRE) == k0 &&
 				       !__atomic_load_n(&c.stop,
 							__ATOMIC_ACQUIRE)) {
-					if (f->vq.broken ||
+					if (f->vq.fault.broken ||
 					    now_s() - t0 > seconds + 10) {
 						err = "driver stuck asleep";
 						break;
@@ -2715,7 +2715,7 @@ static void test_in_order_batch(void **state)
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 2);
 	assert_ptr_equal(vxpath_vqp_peek_used(&f->vq, 1, &l), cookie_of(1));
 	assert_null(vxpath_vqp_peek_used(&f->vq, 2, &l));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	dev_push_batch(f, ids + 2, 2, 0);
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 0xffff), 4);
 	assert_int_equal(vxpath_vqp_used_count(&f->vq, 3), 3);
@@ -2881,7 +2881,7 @@ static void test_in_order_wrap(void **state)
 		}
 		assert_int_equal(done, next);
 		assert_int_equal(f->vq.num_free, sizes[s]);
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 		fx_free(f);
 	}
 }

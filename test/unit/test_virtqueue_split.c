@@ -2,7 +2,7 @@
  * Copyright(c) 2026 The vxpath authors
  *
  * Unit tests of the driver side of a split virtqueue
- * (drivers/net/vxpath/virtqueue.h), written against the header's contract
+ * (drivers/net/vxpath/virtqueue_split.h), written against the header's contract
  * and virtio 1.2 section 2.7. The test plays the device itself: it reads the
  * available ring and walks descriptor chains as a device would (2.7.5,
  * 2.7.6), and writes used ring entries before used->idx (2.7.8), in any
@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "virtqueue.h"
+#include "virtqueue_test.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture: one virtqueue in freshly allocated, garbage-filled memory. */
@@ -238,8 +238,8 @@ static void expect_broken(struct fx *f)
 	void *c;
 	uint32_t l;
 
-	assert_true(f->vq.broken);
-	assert_non_null(f->vq.why);
+	assert_true(f->vq.fault.broken);
+	assert_non_null(f->vq.fault.why);
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EIO);
 	assert_int_equal(vxpath_vq_used_count(&f->vq), 0);
 	assert_int_equal(add_simple(f, 1, 0, 64, cookie_of(999)), -EIO);
@@ -320,7 +320,7 @@ static void test_init_state(void **state)
 	(void)state;
 	assert_int_equal(f->vq.size, 256);
 	assert_int_equal(f->vq.num_free, 256);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	/* 2.7.10: the driver polls, so it asks for no used-buffer interrupts */
 	assert_true(f->vq.avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
 	/* the rings start empty whatever the memory held before */
@@ -329,7 +329,7 @@ static void test_init_state(void **state)
 	assert_int_equal(vxpath_vq_used_count(&f->vq), 0);
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EAGAIN);
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EAGAIN);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -403,7 +403,7 @@ static void test_add_chain_shapes(void **state)
 			assert_int_equal(f->vq.num_free, size);
 		}
 	}
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -444,7 +444,7 @@ static void test_add_einval(void **state)
 	assert_int_equal(f->vq.num_free, 8);
 	vxpath_vq_publish(&f->vq);
 	assert_int_equal(f->vq.avail->idx, 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -489,7 +489,7 @@ static void test_enospc_and_num_free(void **state)
 	ret = add_simple(f, 1, 2, 64, cookie_of(7));
 	assert_true(ret >= 0);
 	assert_int_equal(f->vq.num_free, 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -540,7 +540,7 @@ static void test_used_in_device_order(void **state)
 		assert_int_equal(vxpath_vq_used_count(&f->vq), 5 - i);
 	}
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EAGAIN);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -692,7 +692,7 @@ static void test_index_wrap_one_at_a_time(void **state)
 		assert_int_equal(f->vq.num_free, 4);
 	}
 	assert_int_equal(f->vq.used->idx, (uint16_t)70000);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -723,7 +723,7 @@ static void test_index_wrap_batches(void **state)
 		k += 8;
 	}
 	assert_int_equal(f->vq.avail->idx, (uint16_t)(9000 * 8));
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -765,7 +765,7 @@ static void test_index_wrap_partial(void **state)
 			expect_used(f, cookie_of(100 + i), i);
 	}
 	assert_int_equal(f->vq.num_free, 16);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -810,7 +810,7 @@ static void test_peek_used(void **state)
 	expect_used(f, cookie_of(0), 0);
 	expect_used(f, cookie_of(1), 2000);
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EAGAIN);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -980,7 +980,7 @@ static void test_readonly_chain_len_ignored(void **state)
 	assert_true(dev_pop(f, &g));
 	dev_push(f, (uint32_t)h, 0xdeadbeef);
 	expect_used(f, cookie_of(7), 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	assert_int_equal(f->vq.num_free, 8);
 	fx_free(f);
 }
@@ -1111,7 +1111,7 @@ static void test_device_scribbles_desc_table(void **state)
 	for (i = 0; i < 8; i++)
 		for (j = 0; j < 8; j++)
 			assert_true(seen[j]);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1147,7 +1147,7 @@ static void expect_fresh(struct fx *f)
 	void *c;
 	uint32_t l;
 
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	assert_int_equal(f->vq.num_free, f->size);
 	assert_true(f->vq.avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
 	assert_int_equal(f->vq.avail->idx, 0);
@@ -1163,7 +1163,7 @@ static void expect_fresh(struct fx *f)
 	dev_push(f, h, 42);
 	expect_used(f, cookie_of(500), 42);
 	assert_int_equal(f->vq.num_free, f->size);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 }
 
 static void test_drain(void **state)
@@ -1241,7 +1241,7 @@ static void test_drain_broken(void **state)
 		assert_true(dev_pop(f, &g));
 	dev_push(f, 0xffff, 0);
 	assert_int_equal(vxpath_vq_get_used(&f->vq, &c, &l), -EIO);
-	assert_true(f->vq.broken);
+	assert_true(f->vq.fault.broken);
 	/* stop must still get every cookie back to free its buffers */
 	assert_int_equal(vxpath_vq_drain(&f->vq, collect, &d), 3);
 	for (i = 0; i < 3; i++)
@@ -1262,7 +1262,7 @@ static void test_reset_clears_broken(void **state)
 	assert_true(dev_pop(f, &g));
 	dev_set_used_idx(f, 5);
 	assert_int_equal(vxpath_vq_used_count(&f->vq), 0);
-	assert_true(f->vq.broken);
+	assert_true(f->vq.fault.broken);
 	vxpath_vq_reset(&f->vq);
 	expect_fresh(f);
 	fx_free(f);
@@ -1414,7 +1414,7 @@ static void test_random_traffic(void **state)
 			}
 		}
 		assert_int_equal(f->vq.num_free, size - outstanding_descs);
-		assert_false(f->vq.broken);
+		assert_false(f->vq.fault.broken);
 	}
 	free(m);
 	fx_free(f);
@@ -1605,7 +1605,7 @@ static void test_in_order_batch(void **state)
 	assert_int_equal(vxpath_vq_used_count(&f->vq), 0);
 	assert_int_equal(f->vq.num_free, 16);
 	assert_int_equal(f->vq.inflight, 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1765,7 +1765,7 @@ static void test_in_order_ring_order(void **state)
 	assert_int_equal(heads[0], 1);
 	dev_push(f, 1, 0);
 	expect_used(f, cookie_of(4), 0);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 
@@ -1808,7 +1808,7 @@ static void test_in_order_wrap(void **state)
 	}
 	assert_int_equal(done, next);
 	assert_int_equal(f->vq.num_free, 8);
-	assert_false(f->vq.broken);
+	assert_false(f->vq.fault.broken);
 	fx_free(f);
 }
 

@@ -368,8 +368,7 @@ vxpath_rx_queue_intr_enable(struct rte_eth_dev *eth_dev, uint16_t qid)
 	if (rxq == NULL)
 		return eth_dev->data->dev_conf.intr_conf.rxq ? -EINVAL :
 							       -ENOTSUP;
-	if (rxq->q.packed ? vxpath_vqp_enable_interrupts(&rxq->q.vqp) :
-			    vxpath_vq_enable_interrupts(&rxq->q.vq)) {
+	if (vxpath_ring_enable_interrupts(&rxq->q.ring)) {
 		/* Buffers came back before the device could see the
 		 * request: it will not notify them. Wake the application's
 		 * epoll ourselves. An eventfd refuses the write only near
@@ -390,9 +389,6 @@ vxpath_rx_queue_intr_disable(struct rte_eth_dev *eth_dev, uint16_t qid)
 	if (rxq == NULL)
 		return eth_dev->data->dev_conf.intr_conf.rxq ? -EINVAL :
 							       -ENOTSUP;
-	if (rxq->q.packed)
-		vxpath_vqp_disable_interrupts(&rxq->q.vqp);
-	else
-		vxpath_vq_disable_interrupts(&rxq->q.vq);
+	vxpath_ring_disable_interrupts(&rxq->q.ring);
 	return 0;
 }

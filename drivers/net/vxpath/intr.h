@@ -112,7 +112,7 @@ bool vxpath_intr_callfd_in_use(const struct vxpath_queue *q);
 
 /**
  * eth_dev_ops.rx_queue_intr_enable: ask the device to notify the next used
- * buffer of Rx queue @qid (vxpath_vq_enable_interrupts()). If buffers were
+ * buffer of Rx queue @qid (vxpath_ring_enable_interrupts()). If buffers were
  * already used, the queue's call eventfd is signalled at once, so that an
  * application that goes to sleep now is woken.
  * Return: 0; -EINVAL for a queue not set up; -ENOTSUP without

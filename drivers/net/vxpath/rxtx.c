@@ -6,7 +6,7 @@
  * Buffers are described to the device by our virtual addresses (the memory
  * table maps them one to one). The virtio-net header (5.1.6) sits in the
  * mbuf's headroom, just before the packet data: on Rx every posted buffer
- * starts hdr_size bytes before the data offset, so the first buffer of a
+ * starts VXPATH_NET_HDR_SIZE bytes before the data offset, so the first buffer of a
  * frame receives header and data in place; on Tx the header is written into
  * the headroom when the mbuf is ours alone, else into a per-descriptor
  * header slot chained in front of the data.
@@ -47,185 +47,37 @@
 #define TX_RECLAIM_BURST 64
 
 /*
- * Ring operations for either kind of virtqueue. @packed and @in_order are
- * constants at every call site: each burst function is compiled once per
- * ring kind and descriptor order (VIRTIO_F_IN_ORDER), both fixed at probe,
- * and the burst function ethdev calls is chosen then (ethdev.c).
+ * @n driver-readable buffers through the indirect table of the next chain
+ * id (VXPATH_TX_MAX_SEGS descriptors a chain, struct vxpath_txq). @packed
+ * and @in_order are constants, as for every ring call of the burst
+ * functions below (ring.h): each is compiled once per ring kind and
+ * descriptor order, both fixed at probe, and the burst function ethdev
+ * calls is chosen then (vxpath_burst_select()).
  */
 static __rte_always_inline int
-ring_add(struct vxpath_queue *q, const struct vxpath_vq_buf *bufs, uint16_t n,
-	 void *cookie, const bool packed)
-{
-	return packed ? vxpath_vqp_add(&q->vqp, bufs, n, cookie) :
-			vxpath_vq_add(&q->vq, bufs, n, cookie);
-}
-
-/*
- * The id the next chain added will get: what indexes a chain's Tx header
- * slot and indirect table.
- */
-static __rte_always_inline uint16_t
-ring_next_id(const struct vxpath_queue *q, const bool packed,
-	     const bool in_order)
-{
-	if (packed)
-		return in_order ? q->vqp.next_avail : q->vqp.free_head;
-	return q->vq.free_head;
-}
-
-/* @n driver-readable buffers through the indirect table of the next id. */
-static __rte_always_inline int
-ring_add_indirect(struct vxpath_queue *q, void *tables,
-		  const struct vxpath_vq_buf *bufs, uint16_t n, void *cookie,
-		  const bool packed, const bool in_order)
-{
-	size_t at = (size_t)ring_next_id(q, packed, in_order) *
-		    VXPATH_TX_MAX_SEGS;
-
-	if (packed)
-		return vxpath_vqp_add_indirect(&q->vqp,
-				(struct vring_packed_desc *)tables + at,
-				bufs, n, cookie);
-	return vxpath_vq_add_indirect(&q->vq, (struct vring_desc *)tables + at,
-				      bufs, n, cookie);
-}
-
-/*
- * Chains being added in a burst: the producer state of the ring kind the
- * burst function is compiled for (the other member is dead code), kept in
- * the burst function's registers between ring_prod_begin() and
- * ring_prod_end() (struct vxpath_vq_prod, struct vxpath_vqp_prod).
- */
-struct ring_prod {
-	struct vxpath_vq_prod split;
-	struct vxpath_vqp_prod packed;
-};
-
-static __rte_always_inline void
-ring_prod_begin(const struct vxpath_queue *q, struct ring_prod *p,
+tx_add_indirect(struct vxpath_queue *q, void *tables,
+		const struct vxpath_vq_buf *bufs, uint16_t n, void *cookie,
 		const bool packed, const bool in_order)
 {
-	if (packed)
-		vxpath_vqp_prod_begin(&q->vqp, &p->packed, in_order);
-	else
-		vxpath_vq_prod_begin(&q->vq, &p->split);
-}
+	size_t at = (size_t)vxpath_ring_next_id(&q->ring, packed, in_order) *
+		    VXPATH_TX_MAX_SEGS * sizeof(struct vring_desc);
 
-static __rte_always_inline void
-ring_prod_end(struct vxpath_queue *q, const struct ring_prod *p,
-	      const bool packed, const bool in_order)
-{
-	if (packed)
-		vxpath_vqp_prod_end(&q->vqp, &p->packed, in_order);
-	else
-		vxpath_vq_prod_end(&q->vq, &p->split);
-}
-
-/* Descriptors free, as adding through @p left them. */
-static __rte_always_inline uint16_t
-ring_prod_num_free(const struct ring_prod *p, const bool packed)
-{
-	return packed ? p->packed.num_free : p->split.num_free;
-}
-
-/* The id the next chain added through @p will get. */
-static __rte_always_inline uint16_t
-ring_prod_next_id(const struct ring_prod *p, const bool packed,
-		  const bool in_order)
-{
-	return packed ? vxpath_vqp_prod_next_id(&p->packed, in_order) :
-			p->split.free_head;
-}
-
-/* A chain of one buffer; the caller checked that a descriptor is free. */
-static __rte_always_inline void
-ring_prod_add1(struct ring_prod *p, uint64_t addr, uint32_t len,
-	       bool writable, void *cookie, const bool packed,
-	       const bool in_order)
-{
-	if (packed)
-		vxpath_vqp_prod_add1(&p->packed, addr, len, writable, cookie,
-				     in_order);
-	else
-		vxpath_vq_prod_add1(&p->split, addr, len, writable, cookie,
-				    in_order);
-}
-
-static __rte_always_inline void
-ring_publish(struct vxpath_queue *q, const bool packed)
-{
-	if (packed)
-		vxpath_vqp_publish(&q->vqp);
-	else
-		vxpath_vq_publish(&q->vq);
-}
-
-static __rte_always_inline bool
-ring_kick_needed(struct vxpath_queue *q, const bool packed)
-{
-	return packed ? vxpath_vqp_kick_needed(&q->vqp) :
-			vxpath_vq_kick_needed(&q->vq);
-}
-
-/* Up to @max used chains, consumed: cookies and used lengths. */
-static __rte_always_inline uint16_t
-ring_get_used_burst(struct vxpath_queue *q, void **cookies, uint32_t *lens,
-		    uint16_t max, const bool packed, const bool in_order)
-{
-	return packed ?
-		vxpath_vqp_get_used_burst_mode(&q->vqp, cookies, lens, max,
-					       in_order) :
-		vxpath_vq_get_used_burst_mode(&q->vq, cookies, lens, max,
-					      in_order);
-}
-
-static __rte_always_inline void
-ring_mark_broken(struct vxpath_queue *q, const char *why, uint32_t id,
-		 uint32_t len, const bool packed)
-{
-	if (packed)
-		vxpath_vqp_mark_broken(&q->vqp, why, id, len);
-	else
-		vxpath_vq_mark_broken(&q->vq, why, id, len);
-}
-
-static __rte_always_inline bool
-ring_broken(const struct vxpath_queue *q, const bool packed)
-{
-	return packed ? q->vqp.broken : q->vq.broken;
-}
-
-static __rte_always_inline uint16_t
-ring_num_free(const struct vxpath_queue *q, const bool packed)
-{
-	return packed ? q->vqp.num_free : q->vq.num_free;
-}
-
-static __rte_always_inline uint16_t
-ring_size(const struct vxpath_queue *q, const bool packed)
-{
-	return packed ? q->vqp.size : q->vq.size;
-}
-
-static unsigned int
-ring_drain(struct vxpath_queue *q, void (*fn)(void *arg, void *cookie),
-	   void *arg)
-{
-	return q->packed ? vxpath_vqp_drain(&q->vqp, fn, arg) :
-			   vxpath_vq_drain(&q->vq, fn, arg);
+	RTE_BUILD_BUG_ON(sizeof(struct vring_desc) !=
+			 sizeof(struct vring_packed_desc));
+	return vxpath_ring_add_indirect(&q->ring, (char *)tables + at, bufs, n,
+					cookie, packed);
 }
 
 int
 vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket,
 		   bool packed)
 {
-	size_t bytes = packed ? vxpath_vqp_mem_size(size) :
-				vxpath_vq_mem_size(size);
+	size_t bytes = vxpath_ring_mem_size(size, packed);
 	int ret;
 
 	q->kickfd = -1;
 	q->callfd = -1;
-	q->packed = packed;
+	q->ring.is_packed = packed;
 	q->ring_mem = rte_zmalloc_socket("vxpath_ring", bytes, VXPATH_VQ_ALIGN,
 					 socket);
 	q->chains = rte_zmalloc_socket("vxpath_chains",
@@ -241,9 +93,7 @@ vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket,
 		ret = -errno;
 		goto fail;
 	}
-	ret = packed ? vxpath_vqp_init(&q->vqp, q->ring_mem, size, q->chains,
-				       false) :
-		       vxpath_vq_init(&q->vq, q->ring_mem, size, q->chains);
+	ret = vxpath_ring_init(&q->ring, packed, q->ring_mem, size, q->chains);
 	if (ret < 0)
 		goto fail;
 	return 0;
@@ -271,7 +121,7 @@ queue_kick(struct vxpath_queue *q, const bool packed)
 {
 	uint64_t one = 1;
 
-	if (!ring_kick_needed(q, packed))
+	if (!vxpath_ring_kick_needed(&q->ring, packed))
 		return;
 	/* An eventfd counter only fails to take 1 near overflow, which a
 	 * device that reads it never lets happen: nothing to recover.
@@ -281,14 +131,14 @@ queue_kick(struct vxpath_queue *q, const bool packed)
 }
 
 /*
- * The device broke the ring (vxpath_vq_* recorded what in 'detail'):
+ * The device broke the ring (its fault record says what, ring.h):
  * report it once for the port, in one error line, and take the link down. The queue stays stopped until the port
  * is stopped and started again.
  */
 static void
 queue_broken(struct vxpath_queue *q)
 {
-	const char *why = q->packed ? q->vqp.detail : q->vq.detail;
+	const char *why = vxpath_ring_fault(&q->ring, q->ring.is_packed)->detail;
 	struct rte_eth_link link;
 
 	if (q->broken_reported)
@@ -344,13 +194,13 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed, const bool in_order)
 	struct rte_mbuf *mbufs[RX_REFILL_BURST];
 	struct vxpath_queue *q = &rxq->q;
 	uint16_t posted = 0, n, i;
-	struct ring_prod p;
+	struct vxpath_ring_prod p;
 
-	if (unlikely(ring_broken(q, packed)))
+	if (unlikely(vxpath_ring_broken(&q->ring, packed)))
 		return 0;
-	ring_prod_begin(q, &p, packed, in_order);
-	while (ring_prod_num_free(&p, packed) > 0) {
-		n = RTE_MIN(ring_prod_num_free(&p, packed),
+	vxpath_ring_prod_begin(&q->ring, &p, packed, in_order);
+	while (vxpath_ring_prod_num_free(&p, packed) > 0) {
+		n = RTE_MIN(vxpath_ring_prod_num_free(&p, packed),
 			    (uint16_t)RX_REFILL_BURST);
 		/* Bulk allocation is all or nothing: when the pool runs low,
 		 * take what is left rather than nothing.
@@ -364,7 +214,7 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed, const bool in_order)
 						 n) != 0) {
 				/* Once per refill: what stays unposted. */
 				q->stats.nombuf +=
-					ring_prod_num_free(&p, packed);
+					vxpath_ring_prod_num_free(&p, packed);
 				break;
 			}
 		}
@@ -382,15 +232,15 @@ rxq_refill(struct vxpath_rxq *rxq, const bool packed, const bool in_order)
 			m->ol_flags = 0;
 			m->packet_type = 0;
 			m->vlan_tci = 0;
-			ring_prod_add1(&p, (uint64_t)(uintptr_t)m->buf_addr +
+			vxpath_ring_prod_add1(&p, (uint64_t)(uintptr_t)m->buf_addr +
 				       RTE_PKTMBUF_HEADROOM - VXPATH_NET_HDR_SIZE,
 				       buf_len, true, m, packed, in_order);
 		}
 		posted += n;
 	}
-	ring_prod_end(q, &p, packed, in_order);
+	vxpath_ring_prod_end(&q->ring, &p, packed, in_order);
 	if (posted > 0) {
-		ring_publish(q, packed);
+		vxpath_ring_publish(&q->ring, packed);
 		queue_kick(q, packed);
 	}
 	return posted;
@@ -413,11 +263,12 @@ vxpath_rxq_refill(struct vxpath_rxq *rxq)
 			 offsetof(struct rte_mbuf, data_off) !=
 			 sizeof(rxq->mbuf_rearm));
 	memcpy(&rxq->mbuf_rearm, &tmpl.data_off, sizeof(rxq->mbuf_rearm));
-	if (rxq->q.packed)
-		return rxq->q.vqp.in_order ? rxq_refill(rxq, true, true) :
-					     rxq_refill(rxq, true, false);
-	return rxq->q.vq.in_order ? rxq_refill(rxq, false, true) :
-				    rxq_refill(rxq, false, false);
+	if (rxq->q.ring.is_packed)
+		return vxpath_ring_in_order(&rxq->q.ring) ?
+			rxq_refill(rxq, true, true) :
+			rxq_refill(rxq, true, false);
+	return vxpath_ring_in_order(&rxq->q.ring) ?
+		rxq_refill(rxq, false, true) : rxq_refill(rxq, false, false);
 }
 
 /*
@@ -437,17 +288,17 @@ void
 vxpath_rxq_drain(struct vxpath_rxq *rxq)
 {
 	rxq_drop_partial_frame(rxq);
-	ring_drain(&rxq->q, mbuf_free_cb, NULL);
+	vxpath_ring_drain(&rxq->q.ring, mbuf_free_cb, NULL);
 	rxq->q.broken_reported = false;
 }
 
 uint16_t
 vxpath_rxq_abandon(struct vxpath_rxq *rxq)
 {
-	uint16_t n = vxpath_queue_inflight(&rxq->q);
+	uint16_t n = vxpath_ring_inflight(&rxq->q.ring, rxq->q.ring.is_packed);
 
 	rxq_drop_partial_frame(rxq);
-	vxpath_queue_reset(&rxq->q);
+	vxpath_ring_reset(&rxq->q.ring);
 	rxq->q.broken_reported = false;
 	return n;
 }
@@ -469,7 +320,7 @@ static void
 rx_frame_broken(struct vxpath_rxq *rxq, const char *why, uint32_t id,
 		uint32_t len, void **bufs, uint16_t n, const bool packed)
 {
-	ring_mark_broken(&rxq->q, why, id, len, packed);
+	vxpath_ring_mark_broken(&rxq->q.ring, why, id, len, packed);
 	rte_pktmbuf_free_bulk((struct rte_mbuf **)bufs, n);
 	if (rxq->mrg_head != NULL)
 		rte_pktmbuf_free(rxq->mrg_head);
@@ -485,12 +336,11 @@ static void __rte_noinline __rte_cold
 rx_num_buffers_detail(struct vxpath_queue *q, uint16_t nbufs, uint32_t len,
 		      const bool packed)
 {
-	char *detail = packed ? q->vqp.detail : q->vq.detail;
-	size_t size = packed ? sizeof(q->vqp.detail) : sizeof(q->vq.detail);
+	struct vxpath_vq_fault *f = vxpath_ring_fault(&q->ring, packed);
 
-	snprintf(detail, size,
+	snprintf(f->detail, sizeof(f->detail),
 		 "num_buffers %u of a received frame out of range (first buffer %u bytes, %u buffers held by the device)",
-		 nbufs, len, vxpath_queue_inflight(q));
+		 nbufs, len, vxpath_ring_inflight(&q->ring, packed));
 }
 
 /*
@@ -520,7 +370,7 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	do {
 		want = RTE_MIN((uint16_t)(nb_pkts - nb_rx),
 			       (uint16_t)RX_BURST_MAX);
-		got = ring_get_used_burst(q, bufs, lens, want, packed,
+		got = vxpath_ring_get_used_burst(&q->ring, bufs, lens, want, packed,
 					  in_order);
 		for (i = 0; hdr_flags && i < RTE_MIN(got, (uint16_t)RX_PREFETCH);
 		     i++)
@@ -566,7 +416,8 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 					 */
 					if (unlikely(nbufs == 0 || nbufs - 1u >
 						     (uint32_t)(got - i - 1) +
-						     vxpath_queue_inflight(q))) {
+						     vxpath_ring_inflight(&q->ring,
+									  packed))) {
 						rx_frame_broken(rxq,
 							"num_buffers of a received frame out of range",
 							nbufs, len, &bufs[i],
@@ -629,13 +480,13 @@ rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	} while (got == want && nb_rx < nb_pkts);
 	rxq->mrg_left = mrg_left;
 	q->stats.packets += nb_rx;
-	if (unlikely(ring_broken(q, packed))) {
+	if (unlikely(vxpath_ring_broken(&q->ring, packed))) {
 		queue_broken(q);
 		return nb_rx;
 	}
-	if (ring_num_free(q, packed) >=
+	if (vxpath_ring_num_free(&q->ring, packed) >=
 	    RTE_MIN((uint16_t)RX_REFILL_THRESH,
-		    (uint16_t)RTE_MAX(ring_size(q, packed) / 8, 1)))
+		    (uint16_t)RTE_MAX(vxpath_ring_size(&q->ring, packed) / 8, 1)))
 		rxq_refill(rxq, packed, in_order);
 	return nb_rx;
 out:
@@ -689,13 +540,13 @@ txq_reclaim(struct vxpath_txq *txq, uint16_t room, const bool packed,
 
 	/* Driver-readable chains: no used length to look at. */
 	do {
-		n = ring_get_used_burst(&txq->q, done, NULL, TX_RECLAIM_BURST,
+		n = vxpath_ring_get_used_burst(&txq->q.ring, done, NULL, TX_RECLAIM_BURST,
 					packed, in_order);
 		if (n > 0)
 			txq_free_mbufs(txq, (struct rte_mbuf **)done, n);
 		total += n;
 	} while (n == TX_RECLAIM_BURST &&
-		 ring_num_free(&txq->q, packed) < room);
+		 vxpath_ring_num_free(&txq->q.ring, packed) < room);
 	return total;
 }
 
@@ -705,15 +556,15 @@ vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 	struct vxpath_txq *txq = queue;
 	uint32_t n;
 
-	if (txq->q.packed)
-		n = txq->q.vqp.in_order ?
-			txq_reclaim(txq, UINT16_MAX, true, true) :
-			txq_reclaim(txq, UINT16_MAX, true, false);
+	bool in_order = vxpath_ring_in_order(&txq->q.ring);
+
+	if (txq->q.ring.is_packed)
+		n = in_order ? txq_reclaim(txq, UINT16_MAX, true, true) :
+			       txq_reclaim(txq, UINT16_MAX, true, false);
 	else
-		n = txq->q.vq.in_order ?
-			txq_reclaim(txq, UINT16_MAX, false, true) :
-			txq_reclaim(txq, UINT16_MAX, false, false);
-	if (vxpath_queue_broken(&txq->q)) {
+		n = in_order ? txq_reclaim(txq, UINT16_MAX, false, true) :
+			       txq_reclaim(txq, UINT16_MAX, false, false);
+	if (vxpath_ring_broken(&txq->q.ring, txq->q.ring.is_packed)) {
 		queue_broken(&txq->q);
 		return -EIO;
 	}
@@ -723,16 +574,16 @@ vxpath_tx_done_cleanup(void *queue, uint32_t free_cnt __rte_unused)
 void
 vxpath_txq_drain(struct vxpath_txq *txq)
 {
-	ring_drain(&txq->q, mbuf_free_cb, NULL);
+	vxpath_ring_drain(&txq->q.ring, mbuf_free_cb, NULL);
 	txq->q.broken_reported = false;
 }
 
 uint16_t
 vxpath_txq_abandon(struct vxpath_txq *txq)
 {
-	uint16_t n = vxpath_queue_inflight(&txq->q);
+	uint16_t n = vxpath_ring_inflight(&txq->q.ring, txq->q.ring.is_packed);
 
-	vxpath_queue_reset(&txq->q);
+	vxpath_ring_reset(&txq->q.ring);
 	txq->q.broken_reported = false;
 	return n;
 }
@@ -777,7 +628,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const uint64_t features = q->features;
 	const bool fast_free = txq->fast_free;
 	unsigned int nb_tx, n, dropped = 0;
-	struct ring_prod p;
+	struct vxpath_ring_prod p;
 	uint16_t room;
 
 	/* Lazily: when room runs short for this burst or below the free
@@ -788,13 +639,13 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	 * also read the used entries the device is writing at that moment.
 	 */
 	room = RTE_MAX(txq->free_thresh, nb_pkts);
-	if (ring_num_free(q, packed) < room)
+	if (vxpath_ring_num_free(&q->ring, packed) < room)
 		txq_reclaim(txq, room, packed, in_order);
-	if (unlikely(ring_broken(q, packed))) {
+	if (unlikely(vxpath_ring_broken(&q->ring, packed))) {
 		queue_broken(q);
 		return 0;
 	}
-	ring_prod_begin(q, &p, packed, in_order);
+	vxpath_ring_prod_begin(&q->ring, &p, packed, in_order);
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct rte_mbuf *m = pkts[nb_tx], *seg;
 		struct virtio_net_hdr_mrg_rxbuf *h;
@@ -806,7 +657,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			/* One segment, header in its headroom: one
 			 * descriptor, header and data together.
 			 */
-			if (unlikely(ring_prod_num_free(&p, packed) == 0))
+			if (unlikely(vxpath_ring_prod_num_free(&p, packed) == 0))
 				break;
 			h = rte_pktmbuf_mtod_offset(m, void *, -(int)hdr);
 			if (unlikely(tx_hdr(h, m, features) < 0)) {
@@ -815,7 +666,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				rte_pktmbuf_free(m);
 				continue;
 			}
-			ring_prod_add1(&p, (uint64_t)(uintptr_t)h,
+			vxpath_ring_prod_add1(&p, (uint64_t)(uintptr_t)h,
 				       hdr + m->data_len, false, m, packed,
 				       in_order);
 			stats_count_frame(&q->stats, m->pkt_len);
@@ -823,14 +674,14 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		}
 		need = m->nb_segs + (in_headroom ? 0 : 1);
 		if (unlikely(need > VXPATH_TX_MAX_SEGS ||
-			     need > ring_size(q, packed))) {
+			     need > vxpath_ring_size(&q->ring, packed))) {
 			q->stats.errors++;
 			dropped++;
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		if ((txq->indirect != NULL ? 1 : need) >
-		    ring_prod_num_free(&p, packed))
+		    vxpath_ring_prod_num_free(&p, packed))
 			break;
 
 		n = 0;
@@ -840,7 +691,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			bufs[n].len = hdr + m->data_len;
 		} else {
 			/* The chain's id indexes its header slot. */
-			h = &txq->hdrs[ring_prod_next_id(&p, packed, in_order)];
+			h = &txq->hdrs[vxpath_ring_prod_next_id(&p, packed, in_order)];
 			bufs[n].addr = (uint64_t)(uintptr_t)h;
 			bufs[n].len = hdr;
 			bufs[++n].addr = (uint64_t)rte_pktmbuf_mtod(m, uintptr_t);
@@ -867,21 +718,21 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		 * indirect table, when the device takes them. The general
 		 * add works on the virtqueue itself.
 		 */
-		ring_prod_end(q, &p, packed, in_order);
+		vxpath_ring_prod_end(&q->ring, &p, packed, in_order);
 		ret = txq->indirect != NULL ?
-			ring_add_indirect(q, txq->indirect, bufs, n, m, packed,
+			tx_add_indirect(q, txq->indirect, bufs, n, m, packed,
 					  in_order) :
-			ring_add(q, bufs, n, m, packed);
-		ring_prod_begin(q, &p, packed, in_order);
+			vxpath_ring_add(&q->ring, bufs, n, m, packed);
+		vxpath_ring_prod_begin(&q->ring, &p, packed, in_order);
 		if (unlikely(ret < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
 		stats_count_frame(&q->stats, m->pkt_len);
 	}
-	ring_prod_end(q, &p, packed, in_order);
+	vxpath_ring_prod_end(&q->ring, &p, packed, in_order);
 	/* Every packet taken was sent, but those dropped. */
 	if (nb_tx > dropped) {
-		ring_publish(q, packed);
+		vxpath_ring_publish(&q->ring, packed);
 		queue_kick(q, packed);
 	}
 	q->stats.packets += nb_tx - dropped;
@@ -971,23 +822,16 @@ vxpath_burst_select(bool packed, bool in_order, bool handoff,
 int
 vxpath_queue_resume_base(struct vxpath_queue *q, uint32_t *base)
 {
-	int ret = 0;
+	int ret;
 
-	if (!q->packed) {
-		/* Only a device writes used->idx, and none is attached. */
-		*base = rte_le_to_cpu_16(__atomic_load_n(&q->vq.used->idx,
-							 __ATOMIC_ACQUIRE));
-		return 0;
-	}
+	if (!q->ring.is_packed)
+		return vxpath_ring_resume_base(&q->ring, base);
 	rte_spinlock_lock(&q->handoff);
 	/* Odd virtqueue indexes are transmitqs (virtio-net 5.1.2). */
 	if (q->vq_index & 1)
 		txq_reclaim(container_of(q, struct vxpath_txq, q), UINT16_MAX,
-			    true, q->vqp.in_order);
-	if (vxpath_vqp_used_count(&q->vqp, 1) > 0 || q->vqp.inorder_left > 0)
-		ret = -EAGAIN;
-	else
-		*base = vxpath_vqp_vring_base(&q->vqp);
+			    true, vxpath_ring_in_order(&q->ring));
+	ret = vxpath_ring_resume_base(&q->ring, base);
 	rte_spinlock_unlock(&q->handoff);
 	return ret;
 }

@@ -17,8 +17,7 @@
 #include <rte_mempool.h>
 #include <rte_spinlock.h>
 
-#include "virtqueue.h"
-#include "virtqueue_packed.h"
+#include "ring.h"
 
 struct vxpath_dev;
 
@@ -92,19 +91,14 @@ struct vxpath_queue_stats {
 /** What both queue kinds share: the virtqueue and its notification fds. */
 struct vxpath_queue {
 	/** Driver side of the ring: split (2.7) or packed (2.8), chosen at
-	 * queue set-up from the negotiated VIRTIO_F_RING_PACKED.
+	 * queue set-up from the negotiated VIRTIO_F_RING_PACKED (ring.h).
 	 */
-	union {
-		struct vxpath_vq vq;   /**< split, when !packed */
-		struct vxpath_vqp vqp; /**< packed, when packed */
-	};
-	bool packed;                 /**< which of the two the ring is */
+	struct vxpath_ring ring;
 	struct vxpath_dev *dev;      /**< the port's device state */
 	struct rte_eth_dev *eth_dev; /**< the port (link, alloc failures) */
 	uint16_t port_id;            /**< the port's id, for mbuf->port */
 	uint16_t queue_id;           /**< ethdev queue id */
 	uint16_t vq_index;           /**< virtio-net index: 2N Rx, 2N+1 Tx */
-	uint16_t hdr_size;           /**< bytes of virtio-net header */
 	uint64_t features;           /**< negotiated, copied at port start */
 	int kickfd;                  /**< eventfd, driver -> device; owned */
 	int callfd;                  /**< eventfd, device -> driver; owned */
@@ -185,59 +179,12 @@ struct vxpath_txq {
 
 /**
  * Allocate a queue's ring (shared memory on @socket), its private
- * bookkeeping and its kick/call eventfds, and lay out an empty split ring of
- * @size descriptors. The caller has set the ids and pointers of @q.
+ * bookkeeping and its kick/call eventfds, and lay out an empty ring of
+ * @size descriptors, packed (2.8) if @packed, else split (2.7). The caller has set the ids and pointers of @q.
  * Return: 0; -ENOMEM; -errno of eventfd(); -EINVAL for a bad @size.
  */
 int vxpath_queue_alloc(struct vxpath_queue *q, uint16_t size, int socket,
 		       bool packed);
-
-/** Whether the device broke the queue's ring (either kind). */
-static inline bool
-vxpath_queue_broken(const struct vxpath_queue *q)
-{
-	return q->packed ? q->vqp.broken : q->vq.broken;
-}
-
-/** Chains the device holds (made available, not yet used). */
-static inline uint16_t
-vxpath_queue_inflight(const struct vxpath_queue *q)
-{
-	return q->packed ? q->vqp.inflight : q->vq.inflight;
-}
-
-/** Reset the ring to empty, forgetting outstanding cookies. */
-static inline void
-vxpath_queue_reset(struct vxpath_queue *q)
-{
-	if (q->packed)
-		vxpath_vqp_reset(&q->vqp);
-	else
-		vxpath_vq_reset(&q->vq);
-}
-
-/** Notification suppression by event index (VIRTIO_RING_F_EVENT_IDX). */
-static inline void
-vxpath_queue_set_event_idx(struct vxpath_queue *q, bool on)
-{
-	if (q->packed)
-		vxpath_vqp_set_event_idx(&q->vqp, on);
-	else
-		vxpath_vq_set_event_idx(&q->vq, on);
-}
-
-/**
- * In-order use of descriptors (VIRTIO_F_IN_ORDER): batched used entries
- * complete every earlier chain. Call with nothing outstanding.
- */
-static inline void
-vxpath_queue_set_in_order(struct vxpath_queue *q, bool on)
-{
-	if (q->packed)
-		vxpath_vqp_set_in_order(&q->vqp, on);
-	else
-		vxpath_vq_set_in_order(&q->vq, on);
-}
 
 /**
  * Where a back-end that takes queue @q over must start (the num of

@@ -23,6 +23,7 @@
 #include <net/if_arp.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <linux/rtnetlink.h>
 
 #include <rte_common.h>
@@ -189,18 +190,17 @@ vxpath_tap_set_queue(int fd, const char *ifname, bool attach)
 /**
  * Open one file of TAP @want (a name or template) with @mq_flag (0 or
  * IFF_MULTI_QUEUE) beside IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, and set its
- * vnet header (@vnet_hdr_size bytes, little-endian where the kernel
- * allows) and no offloads. With IFF_MULTI_QUEUE each such file is one more
+ * vnet header (VXPATH_TAP_VNET_HDR_SIZE bytes, little-endian where the
+ * kernel allows) and no offloads. With IFF_MULTI_QUEUE each such file is one more
  * queue of the same TAP. The name the kernel gave goes to @got.
  * Return: the fd; a negative errno (logged), nothing left open.
  */
 static int
-tap_open_queue(const char *want, unsigned int mq_flag,
-	       uint16_t vnet_hdr_size, char got[IFNAMSIZ])
+tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
 {
 	unsigned int features = 0;
 	struct ifreq ifr;
-	int hdr_size = vnet_hdr_size;
+	int hdr_size = VXPATH_TAP_VNET_HDR_SIZE;
 	int le = 1;
 	int fd;
 	int ret;
@@ -290,27 +290,19 @@ fail:
 	return ret;
 }
 
+_Static_assert(VXPATH_TAP_VNET_HDR_SIZE ==
+	       sizeof(struct virtio_net_hdr_mrg_rxbuf),
+	       "the TAP's vnet header is VIRTIO_F_VERSION_1's");
+
 /*
- * Creates or attaches to the TAP; see tap.h. An existing persistent TAP is
- * attached to, not created: closing the fd then leaves it in place, as it
- * was found (except for the header settings and the MAC, which are per
- * device and stay as set here).
+ * One fd per queue, all of the same TAP; see tap.h. An existing persistent
+ * TAP is attached to, not created: closing the fds then leaves it in place,
+ * as it was found (except for the header settings and the MAC, which are
+ * per device and stay as set here).
  */
 int
-vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
-		const struct rte_ether_addr *mac)
-{
-	int fd, ret;
-
-	ret = vxpath_tap_open_mq(name, vnet_hdr_size, mac, 1, &fd);
-	return ret < 0 ? ret : fd;
-}
-
-/* One fd per queue, all of the same TAP; see tap.h. */
-int
-vxpath_tap_open_mq(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
-		   const struct rte_ether_addr *mac, unsigned int nr_queues,
-		   int *fds)
+vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
+		   unsigned int nr_queues, int *fds)
 {
 	const char *want = name[0] != '\0' ? name : TAP_DEFAULT_TEMPLATE;
 	unsigned int mq_flag = nr_queues > 1 ? IFF_MULTI_QUEUE : 0;
@@ -331,8 +323,7 @@ vxpath_tap_open_mq(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
 	 * others attach to that name as more queues.
 	 */
 	for (n = 0; n < nr_queues; n++) {
-		ret = tap_open_queue(n == 0 ? want : got, mq_flag,
-				     vnet_hdr_size, got);
+		ret = tap_open_queue(n == 0 ? want : got, mq_flag, got);
 		if (ret < 0)
 			goto fail;
 		fds[n] = ret;

@@ -18,51 +18,46 @@
 struct mnl_socket;
 
 /**
- * Create (or attach to) TAP interface @name with IFF_TAP | IFF_NO_PI |
- * IFF_VNET_HDR, set its vnet header size to @vnet_hdr_size bytes
- * (TUNSETVNETHDRSZ), little-endian headers where the kernel allows it,
- * no offloads (TUNSETOFFLOAD 0), and MAC address @mac.
+ * Bytes of virtio-net header on each frame the TAP carries: the 12 bytes
+ * of struct virtio_net_hdr_mrg_rxbuf, the only header VIRTIO_F_VERSION_1
+ * (which vxpath requires) knows (virtio 1.2, 5.1.6); vhost-net passes it
+ * through to the TAP unchanged (VHOST_NET_F_VIRTIO_NET_HDR clear).
+ */
+#define VXPATH_TAP_VNET_HDR_SIZE 12
+
+/**
+ * Create (or attach to) TAP interface @name with @nr_queues queues: each
+ * queue is one file opened with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR, and
+ * IFF_MULTI_QUEUE when @nr_queues is above 1 (the first file names the
+ * TAP, a template getting its number; the others attach to that name).
+ * Each file gets a vnet header of VXPATH_TAP_VNET_HDR_SIZE bytes
+ * (TUNSETVNETHDRSZ), little-endian headers where the kernel allows it and
+ * no offloads (TUNSETOFFLOAD 0); the TAP gets MAC address @mac. All
+ * queues are attached on return.
  * @name: in: name or template ("tap%d"; "" means "tap%d"), out: the name
  *        the kernel gave; IFNAMSIZ bytes, NUL-terminated.
- * @vnet_hdr_size: bytes of virtio-net header on each frame (10 or 12,
- *        virtio 1.2 5.1.6); must match what vhost-net passes through.
  * @mac:  set with SIOCSIFHWADDR; not kept.
+ * @fds:  out, room for @nr_queues fds: queue i's in fds[i]; the caller
+ *        owns them (closing them all removes a TAP this call created).
  *
  * A TAP of that name that exists and is persistent (ip tuntap add) is
- * attached to instead of created; it then outlives the fd.
- * Return: the TAP's fd (the caller owns it; closing it removes a TAP this
- * call created); on failure a negative errno, logged once, nothing left
- * behind:
+ * attached to instead of created; it then outlives the fds.
+ * Return: 0; on failure a negative errno, logged once, nothing left open:
  * -ENAMETOOLONG  @name has no NUL within IFNAMSIZ bytes;
  * -ENOENT        no /dev/net/tun (tun module not loaded);
- * -ENOTSUP       the tun driver has no IFF_VNET_HDR;
+ * -ENOTSUP       the tun driver has no IFF_VNET_HDR, or no IFF_MULTI_QUEUE
+ *                for @nr_queues above 1;
  * -EPERM         no CAP_NET_ADMIN (or a persistent TAP of another user);
- * -EINVAL        invalid name, or an interface of that name exists and is
- *                not a TAP;
+ * -EINVAL        @nr_queues 0, invalid name, an interface of that name
+ *                exists and is not a TAP, or is a TAP that is not
+ *                multi-queue (or is and @nr_queues is 1);
  * -EBUSY         the TAP is already attached to another file;
  * -ENFILE        no free name for the template;
  * any other errno of open(), TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE
  * (except EINVAL/ENOTTY, ignored), TUNSETOFFLOAD or SIOCSIFHWADDR.
  */
-int vxpath_tap_open(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
-		    const struct rte_ether_addr *mac);
-
-/**
- * vxpath_tap_open() for a TAP of @nr_queues queues: with more than one,
- * each queue is one file opened with IFF_MULTI_QUEUE on the same name
- * (the first one names the TAP, a template getting its number), and each
- * gets the same header settings. All queues are attached on return.
- * @fds: out, room for @nr_queues fds: queue i's in fds[i]; the caller owns
- *       them (closing them all removes a TAP this call created).
- * With @nr_queues 1 this is vxpath_tap_open() (no IFF_MULTI_QUEUE).
- * Return: 0; on failure a negative errno, logged once, nothing left open:
- * vxpath_tap_open()'s, and -ENOTSUP if the tun driver has no
- * IFF_MULTI_QUEUE, -EINVAL for @nr_queues 0 or an existing TAP of that name
- * that is not multi-queue (or is and @nr_queues is 1).
- */
-int vxpath_tap_open_mq(char name[IFNAMSIZ], uint16_t vnet_hdr_size,
-		       const struct rte_ether_addr *mac, unsigned int nr_queues,
-		       int *fds);
+int vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
+		       unsigned int nr_queues, int *fds);
 
 /**
  * Attach (@attach) or detach the TAP queue of @fd (TUNSETQUEUE with

@@ -91,7 +91,6 @@ struct vk_pair {
 /** Private state of the vhost-kernel back-end, in dev->backend. */
 struct vk_backend {
 	uint16_t nr_pairs;              /**< entries of @pairs */
-	uint16_t tap_hdr_size;          /**< bytes of vnet header on the TAP */
 	bool multi_queue;               /**< TAP has one queue per pair */
 	uint64_t tap_offloads;          /**< feature bits the TAP serves */
 	/** The TAP's link messages, watched from setup to destroy. */
@@ -225,14 +224,14 @@ vk_link_changed(void *arg)
  * (the fds opened stay in @vk for vk_destroy()).
  */
 static int
-vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ], uint16_t hdr_size,
+vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ],
 	    const struct rte_ether_addr *mac)
 {
 	int fds[VXPATH_MAX_QUEUE_PAIRS];
 	unsigned int i;
 	int ret;
 
-	ret = vxpath_tap_open_mq(ifname, hdr_size, mac, vk->nr_pairs, fds);
+	ret = vxpath_tap_open_mq(ifname, mac, vk->nr_pairs, fds);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < vk->nr_pairs; i++) {
@@ -250,13 +249,12 @@ vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ], uint16_t hdr_size,
 
 /*
  * Open one vhost-net fd per queue pair, then the TAP (so that a missing
- * /dev/vhost-net leaves no TAP behind). The TAP's vnet header is
- * dev->vnet_hdr_size bytes, or, while that is still 0 (features not yet
- * negotiated), the 12 bytes of struct virtio_net_hdr_mrg_rxbuf that
- * VIRTIO_F_VERSION_1 implies (virtio 1.2 5.1.6). See vhost.h.
+ * /dev/vhost-net leaves no TAP behind). The TAP's vnet header is the
+ * 12 bytes of struct virtio_net_hdr_mrg_rxbuf that VIRTIO_F_VERSION_1
+ * implies (virtio 1.2 5.1.6, VXPATH_TAP_VNET_HDR_SIZE). See vhost.h.
  * With more than one pair the TAP is multi-queue and the queues of all
  * pairs but the first are detached until enable_queue_pair().
- * Return: also -EINVAL for a header size or pair count out of range,
+ * Return: also -EINVAL for a pair count out of range,
  * -ENAMETOOLONG for an iface name over IFNAMSIZ - 1 bytes, -ENOTSUP for
  * more than one queue pair when the tun driver has no IFF_MULTI_QUEUE,
  * -EBUSY if already set up, -ENOMEM, open()'s errno (-ENOENT: no
@@ -267,7 +265,6 @@ static int
 vk_setup(struct vxpath_dev *dev)
 {
 	uint16_t nr = dev->nr_queue_pairs;
-	uint16_t hdr_size = dev->vnet_hdr_size;
 	char ifname[IFNAMSIZ];
 	struct vk_backend *vk;
 	unsigned int i;
@@ -283,14 +280,6 @@ vk_setup(struct vxpath_dev *dev)
 			   dev->name, nr, (unsigned int)VXPATH_MAX_QUEUE_PAIRS);
 		return -EINVAL;
 	}
-	if (hdr_size == 0)
-		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-	if (hdr_size != sizeof(struct virtio_net_hdr) &&
-	    hdr_size != sizeof(struct virtio_net_hdr_mrg_rxbuf)) {
-		VXPATH_LOG(ERR, "%s: vnet header of %u bytes not usable with a TAP",
-			   dev->name, hdr_size);
-		return -EINVAL;
-	}
 	if (strnlen(dev->args.iface, IFNAMSIZ) >= IFNAMSIZ) {
 		VXPATH_LOG(ERR, "%s: iface name is longer than %d bytes",
 			   dev->name, IFNAMSIZ - 1);
@@ -303,7 +292,6 @@ vk_setup(struct vxpath_dev *dev)
 		return -ENOMEM;
 	}
 	vk->nr_pairs = nr;
-	vk->tap_hdr_size = hdr_size;
 	vk->multi_queue = nr > 1;
 	for (i = 0; i < nr; i++) {
 		vk->pairs[i].vhost_fd = -1;
@@ -324,7 +312,7 @@ vk_setup(struct vxpath_dev *dev)
 
 	/* tap.c logs its own failures. */
 	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vk_open_tap(vk, ifname, hdr_size, &dev->mac);
+	ret = vk_open_tap(vk, ifname, &dev->mac);
 	if (ret < 0)
 		goto fail;
 	memcpy(dev->ifname, ifname, IFNAMSIZ);
@@ -434,11 +422,10 @@ vk_get_features(struct vxpath_dev *dev, uint64_t *features)
 /*
  * VHOST_SET_FEATURES with the same bits on every pair's fd, never
  * VK_FEATURES_HIDDEN. vhost-net passes through a header of the size the
- * features imply (12 bytes with VIRTIO_NET_F_MRG_RXBUF or
- * VIRTIO_F_VERSION_1, else 10); the TAP was set up in setup() for
- * vk->tap_hdr_size bytes, and dev->vnet_hdr_size (when set) is what the
- * datapath uses: all must agree. See vhost.h.
- * Return: also -EINVAL if they do not (logged).
+ * features imply: with VIRTIO_F_VERSION_1, which vxpath always
+ * negotiates, the 12 bytes the TAP was set up for in setup() and the
+ * datapath uses (virtio 1.2, 5.1.6). See vhost.h.
+ * Return: also -EINVAL without VIRTIO_F_VERSION_1 (logged).
  */
 static int
 vk_set_features(struct vxpath_dev *dev, uint64_t features)
@@ -446,7 +433,6 @@ vk_set_features(struct vxpath_dev *dev, uint64_t features)
 	struct vk_backend *vk = vk_get(dev);
 	uint64_t f = features & ~VK_FEATURES_HIDDEN & ~VK_TAP_OFFLOADS &
 		     ~VK_TAP_USO_OFFLOADS;
-	size_t hdr_size;
 	unsigned int i;
 	int ret;
 
@@ -456,15 +442,9 @@ vk_set_features(struct vxpath_dev *dev, uint64_t features)
 		VXPATH_LOG(DEBUG, "%s: not passing features %#" PRIx64 " to vhost-net",
 			   dev->name, (uint64_t)(features & VK_FEATURES_HIDDEN));
 
-	if (f & ((1ULL << VIRTIO_NET_F_MRG_RXBUF) | (1ULL << VIRTIO_F_VERSION_1)))
-		hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-	else
-		hdr_size = sizeof(struct virtio_net_hdr);
-	if (hdr_size != vk->tap_hdr_size ||
-	    (dev->vnet_hdr_size != 0 && hdr_size != dev->vnet_hdr_size)) {
-		VXPATH_LOG(ERR, "%s: features %#" PRIx64 " mean a %zu-byte vnet header; TAP has %u, driver %u",
-			   dev->name, f, hdr_size, vk->tap_hdr_size,
-			   dev->vnet_hdr_size);
+	if (!(f & (1ULL << VIRTIO_F_VERSION_1))) {
+		VXPATH_LOG(ERR, "%s: features %#" PRIx64 " lack VIRTIO_F_VERSION_1: the TAP carries its %u-byte header",
+			   dev->name, f, (unsigned int)VXPATH_TAP_VNET_HDR_SIZE);
 		return -EINVAL;
 	}
 

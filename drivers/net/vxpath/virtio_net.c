@@ -349,11 +349,6 @@ vxpath_virtio_net_init(struct vxpath_dev *dev)
 {
 	int ret;
 
-	/* vxpath requires VERSION_1, whose header always has num_buffers
-	 * (5.1.6): back-ends that size a header at setup (the TAP) need it.
-	 */
-	dev->vnet_hdr_size = sizeof(struct virtio_net_hdr_mrg_rxbuf);
-
 	/* 3.1.1: reset, ACKNOWLEDGE, DRIVER. */
 	status_set(dev, 0);
 	ret = dev->ops->setup(dev);
@@ -387,6 +382,7 @@ vring_setup(struct vxpath_dev *dev, const struct vxpath_queue *q)
 	struct vhost_vring_state num = { .index = q->vq_index };
 	struct vhost_vring_state base = { .index = q->vq_index };
 	struct vhost_vring_addr addr = { .index = q->vq_index };
+	uint64_t desc, avail, used;
 	struct vhost_vring_file kick = { .index = q->vq_index, .fd = q->kickfd };
 	struct vhost_vring_file call = { .index = q->vq_index, .fd = q->callfd };
 	int ret;
@@ -400,21 +396,16 @@ vring_setup(struct vxpath_dev *dev, const struct vxpath_queue *q)
 			   dev->name, q->vq_index);
 		return ret;
 	}
-	if (q->packed) {
-		/* 2.8: descriptor ring, driver and device event areas; the
-		 * base carries the wrap counters (avail in bits 0-15, used
-		 * in 16-31), 1 on a fresh ring.
-		 */
-		num.num = q->vqp.size;
-		addr.desc_user_addr = vxpath_vqp_desc_addr(&q->vqp);
-		addr.avail_user_addr = vxpath_vqp_driver_addr(&q->vqp);
-		addr.used_user_addr = vxpath_vqp_device_addr(&q->vqp);
-	} else {
-		num.num = q->vq.size;
-		addr.desc_user_addr = vxpath_vq_desc_addr(&q->vq);
-		addr.avail_user_addr = vxpath_vq_avail_addr(&q->vq);
-		addr.used_user_addr = vxpath_vq_used_addr(&q->vq);
-	}
+	/* Split (2.7): descriptor table, available and used rings. Packed
+	 * (2.8): descriptor ring, driver and device event areas; the base
+	 * carries the wrap counters (avail in bits 0-15, used in 16-31), 1
+	 * on a fresh ring.
+	 */
+	num.num = vxpath_ring_size(&q->ring, q->ring.is_packed);
+	vxpath_ring_vhost_addrs(&q->ring, &desc, &avail, &used);
+	addr.desc_user_addr = desc;
+	addr.avail_user_addr = avail;
+	addr.used_user_addr = used;
 	ret = dev->ops->set_vring_num(dev, &num);
 	if (ret == 0)
 		ret = dev->ops->set_vring_base(dev, &base);

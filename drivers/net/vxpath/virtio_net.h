@@ -18,7 +18,8 @@ struct vxpath_queue;
  * Probe-time initialisation (3.1.1 steps 1-6): open the back-end
  * (dev->ops->setup), take ownership, read its features, negotiate with what
  * the devargs and this driver allow, and reach FEATURES_OK. Sets
- * dev->features and dev->vnet_hdr_size.
+ * dev->features. The virtio-net header is then always
+ * VXPATH_NET_HDR_SIZE bytes (VIRTIO_F_VERSION_1, 5.1.6).
  * Return: 0; -ENOTSUP if the back-end lacks VIRTIO_F_VERSION_1; a back-end
  * error otherwise (the back-end is then destroyed).
  */

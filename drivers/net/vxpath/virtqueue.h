@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 The vxpath authors
  *
- * Driver side of a split virtqueue (virtio 1.2, section 2.7): descriptor
- * table, available ring and used ring in memory shared with the device, and
- * the driver's private bookkeeping (free descriptor chain, one cookie per
- * outstanding chain). This layer knows nothing of mbufs, sockets or ioctls:
- * a "cookie" is an opaque pointer the caller gets back when the device
- * returns the chain.
- *
- * Everything the device writes (used ring ids and lengths, used->idx) is
- * checked before use; a violation marks the virtqueue broken and every later
- * call fails until vxpath_vq_reset().
+ * What the driver side of both virtqueue kinds shares (virtio 1.2, 2.6):
+ * the private bookkeeping of a chain (struct vxpath_vq_chain, never in
+ * memory the device can write), the description of a buffer handed to the
+ * ring (struct vxpath_vq_buf), the record of the first rule the device
+ * broke (struct vxpath_vq_fault) and the checks both kinds make alike.
+ * The split ring (2.7) is in virtqueue_split.h, the packed ring (2.8) in
+ * virtqueue_packed.h; ring.h puts them behind one interface. This layer
+ * knows nothing of mbufs, sockets or ioctls: a "cookie" is an opaque
+ * pointer the caller gets back when the device returns the chain.
  */
 #ifndef VXPATH_VIRTQUEUE_H
 #define VXPATH_VIRTQUEUE_H
@@ -94,582 +93,106 @@ vxpath_vq_indirect_args_check(const void *table,
 }
 
 /**
- * Driver-side state of one split virtqueue.
- *
- * Descriptors are handed out in one of two ways, fixed when the virtqueue
- * is set up:
- *   free list (the device may use chains in any order): free_head is the
- *     first descriptor of a list linked through chains[].next;
- *   VIRTIO_F_IN_ORDER (2.7.9, vxpath_vq_set_in_order()): in ring order.
- *     A chain takes the next descriptors of the table after the previous
- *     chain's (wrapping at size); free_head is the first of them. The
- *     outstanding chains then lie back to back, oldest first, from
- *     (free_head + num_free) mod size: the oldest chain's head is the id
- *     the next used entry must name, and no list or FIFO is kept.
+ * Where a VIRTIO_F_IN_ORDER consumer of either ring kind stands while it
+ * hands used chains back (2.7.9, 2.8.20): the chains outstanding lie back
+ * to back in ring order from @slot on, oldest first, so the next one to
+ * complete is known by position. A consumer copies its ring's fields in,
+ * reads and checks the device's entries itself (each kind has its own
+ * layout), and hands chains out with vxpath_vq_in_order_take() and
+ * vxpath_vq_in_order_take_batch(), the same code for both kinds; then it
+ * copies the fields back. Lives on the consumer's stack, in registers:
+ * fields a kind does not use (@avail and @wrap for split rings, @used for
+ * packed ones) cost nothing once inlined.
  */
-struct vxpath_vq {
-	struct vring_desc *desc;   /**< descriptor table, size entries (2.7.5) */
-	struct vring_avail *avail; /**< available ring (2.7.6) */
-	struct vring_used *used;   /**< used ring (2.7.8) */
-	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
-	uint16_t size;             /**< descriptors, power of two */
-	uint16_t avail_idx;        /**< driver's free-running avail->idx */
-	uint16_t used_idx;         /**< next used entry to read, free-running */
-	uint16_t num_free;         /**< descriptors not in any chain */
-	uint16_t free_head;        /**< next descriptor to hand out */
-	uint16_t inflight;         /**< chains made available, not yet used */
-	uint16_t kicked_idx;       /**< avail_idx at the last kick decision */
-	uint16_t inorder_left;     /**< IN_ORDER: chains of the batch being
-				    * consumed still to hand out, from the
-				    * oldest on (its last one included) */
-	uint32_t inorder_len;      /**< IN_ORDER: used length of its last chain */
-	bool event_idx;            /**< VIRTIO_RING_F_EVENT_IDX negotiated */
-	bool in_order;             /**< VIRTIO_F_IN_ORDER negotiated */
-	bool any_writable;         /**< a device-writable chain was added
-				    * since the last reset */
-	bool broken;               /**< the device broke a rule; see 'why' */
-	const char *why;           /**< static text of the first violation */
-	char detail[128];          /**< 'why' with the values at fault, for
-				    * the port's one error line (rxtx.c) */
+struct vxpath_vq_in_order_pos {
+	struct vxpath_vq_chain *chains; /**< the ring's, size entries */
+	void **cookies;     /**< out: the chains' cookies, in used order */
+	uint32_t *lens;     /**< out: used lengths, bytes; may be NULL */
+	uint32_t size;      /**< descriptors in the ring */
+	uint32_t slot;      /**< head descriptor (split) or first slot, which
+			     * is its buffer id (packed), of the oldest
+			     * outstanding chain */
+	uint32_t num_free;  /**< descriptors in no chain */
+	uint32_t avail;     /**< packed: descriptors published from slot on */
+	uint32_t wrap;      /**< packed: used flag bits expected at slot */
+	uint32_t wrap_bits; /**< packed: the bits wrap toggles past the
+			     * ring's end; split: 0 */
+	uint32_t used;      /**< split: used ring entries consumed
+			     * (free-running used_idx) */
+	uint32_t k;         /**< chains handed out so far */
 };
 
 /**
- * Bytes of shared memory a split virtqueue of @size descriptors needs:
- * descriptor table, available ring (with used_event) and used ring (with
- * avail_event), each aligned to VXPATH_VQ_ALIGN.
+ * Hand out the oldest outstanding chain with used length @len (bytes):
+ * its cookie into the caller's arrays, its descriptors free, the position
+ * moved past them (the device skips the rest of the chain, 2.8.6), the
+ * wrap counter toggled past the ring's end (2.8.1). One used ring entry
+ * consumed on a split ring, where a batch's skipped chains count too
+ * (2.7.9).
  */
-size_t vxpath_vq_mem_size(uint16_t size);
+static __rte_always_inline void
+vxpath_vq_in_order_take(struct vxpath_vq_in_order_pos *p, uint32_t len)
+{
+	struct vxpath_vq_chain *c = &p->chains[p->slot];
+	uint32_t nd = c->ndescs;
+
+	p->cookies[p->k] = c->cookie;
+	if (p->lens != NULL)
+		p->lens[p->k] = len;
+	p->k++;
+	c->cookie = NULL;
+	p->avail -= nd;
+	p->num_free += nd;
+	p->used++;
+	p->slot += nd;
+	if (p->slot >= p->size) {
+		p->slot -= p->size;
+		p->wrap ^= p->wrap_bits;
+	}
+}
 
 /**
- * Lay out a split virtqueue in @mem (vxpath_vq_mem_size(@size) bytes, aligned
- * to VXPATH_VQ_ALIGN, owned by the caller and shared with the device) and
- * reset it to empty. @chains must hold @size entries, owned by the caller.
- * Suppresses used-buffer notifications (VRING_AVAIL_F_NO_INTERRUPT, or
- * used_event with vxpath_vq_set_event_idx()): the driver polls.
- * Return: 0; -EINVAL if @size is not a power of two in [1, 32768].
+ * Hand out chains of a batch the consumer has checked (a used entry that
+ * completes *@left chains at once, 2.7.9, 2.8.20), until *@left is 0 or
+ * @n chains in all are handed out; only the batch's last chain has a used
+ * length, @last_len (bytes), the others 0. What is left of the batch
+ * stays in *@left for the next call.
  */
-int vxpath_vq_init(struct vxpath_vq *vq, void *mem, uint16_t size,
-		   struct vxpath_vq_chain *chains);
+static __rte_always_inline void
+vxpath_vq_in_order_take_batch(struct vxpath_vq_in_order_pos *p,
+			      uint32_t *left, uint32_t n, uint32_t last_len)
+{
+	uint32_t m = RTE_MIN(*left, n - p->k);
+
+	*left -= m;
+	while (m-- > 0)
+		vxpath_vq_in_order_take(p, 0);
+	if (*left == 0 && p->lens != NULL)
+		p->lens[p->k - 1] = last_len;
+}
 
 /**
- * Use the event index fields (VIRTIO_RING_F_EVENT_IDX, 2.7.10) instead of
- * the flags for notification suppression; call after vxpath_vq_init() when
- * the feature is negotiated. The driver polls, so it sets used_event to
- * one behind the used index: the device, which is never more than size
- * entries ahead, crosses it only once per 65536 used entries.
+ * The first rule the device broke on a virtqueue (either kind): every
+ * value the device writes is checked before use, and a violation stops
+ * the queue until it is reset, instead of corrupting memory.
  */
-void vxpath_vq_set_event_idx(struct vxpath_vq *vq, bool on);
-
-/**
- * VIRTIO_F_IN_ORDER was negotiated (2.7.9, 6.3): the device uses chains in
- * the order they were made available and may write one used ring entry
- * for a batch of them, naming the last chain of the batch, at the entry
- * matching the batch's first chain, and advance used->idx by the batch's
- * length (skipping the others' entries). The driver hands descriptors out
- * in ring order (struct vxpath_vq), so the chains outstanding are known
- * by position: a used entry naming the oldest chain completes it, one
- * naming a later chain completes every chain up to it, each handed out in
- * turn. Checks, besides those of vxpath_vq_get_used(): the entry names
- * the head of an outstanding chain at or after the oldest one and within
- * the entries used->idx covers; no chain the batch skips has
- * device-writable buffers (the entry carries the used length of the last
- * chain only, and 2.7.8 lets the driver trust no byte of a writable buffer
- * beyond the used length, so a skipped writable chain is unusable: such a
- * batch breaks the queue). Skipped chains get *len 0.
- * Call right after vxpath_vq_init() or vxpath_vq_reset(), with nothing
- * outstanding; kept across vxpath_vq_reset().
- */
-void vxpath_vq_set_in_order(struct vxpath_vq *vq, bool on);
-
-/**
- * Return the virtqueue to its state after vxpath_vq_init(): indexes 0, all
- * descriptors free, not broken. Cookies still outstanding are forgotten:
- * collect them first with vxpath_vq_drain().
- */
-void vxpath_vq_reset(struct vxpath_vq *vq);
-
-/**
- * Make a descriptor chain of @n buffers (driver-readable ones first, then
- * device-writable ones, as 2.7.4 requires) and put its head in the next
- * available ring slot. The slot becomes visible to the device only at
- * vxpath_vq_publish().
- * @cookie: non-NULL; returned by vxpath_vq_get_used() for this chain.
- * The chain counts as outstanding from here on, published or not.
- * Return: head descriptor index (>= 0); -ENOSPC if fewer than @n descriptors
- * are free; -EINVAL if @n is 0, @cookie NULL, or a driver-readable buffer
- * follows a device-writable one; -EIO if the queue is broken.
- */
-int vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
-		  uint16_t n, void *cookie);
-
-/**
- * Make a chain of @n driver-readable buffers available through one
- * descriptor with VRING_DESC_F_INDIRECT (VIRTIO_RING_F_INDIRECT_DESC,
- * 2.7.5.3): the buffers go into @table (@n entries of struct vring_desc,
- * caller-owned memory shared with the device, untouched by the driver
- * until the chain is used), linked by VRING_DESC_F_NEXT, and the ring
- * descriptor points at it with len = @n * 16 bytes. The chain takes one
- * ring descriptor; publish and return as for vxpath_vq_add().
- * Return: head descriptor index (>= 0); -ENOSPC if no descriptor is free;
- * -EINVAL if @n is 0 or above size, @table or @cookie NULL, or a buffer is
- * device-writable; -EIO if the queue is broken.
- */
-int vxpath_vq_add_indirect(struct vxpath_vq *vq, struct vring_desc *table,
-			   const struct vxpath_vq_buf *bufs, uint16_t n,
-			   void *cookie);
-
-/**
- * Store the available index for the device (release: descriptors and ring
- * entries become visible before the index).
- */
-void vxpath_vq_publish(struct vxpath_vq *vq);
-
-/**
- * After vxpath_vq_publish(): whether the device wants a notification
- * (2.7.10). Without event index: its used->flags lacks
- * VRING_USED_F_NO_NOTIFY. With it: the device's avail_event lies in the
- * range of available entries published since the last call. Full barrier
- * between the index store and the device's field load.
- */
-bool vxpath_vq_kick_needed(struct vxpath_vq *vq);
-
-/**
- * Number of used entries the device has returned and the driver has not yet
- * read (acquire on used->idx). A device claiming more entries than chains
- * are outstanding breaks the queue.
- * Return: entries (0..size); 0 if broken.
- */
-uint16_t vxpath_vq_used_count(struct vxpath_vq *vq);
-
-/**
- * Read the used entry @offset places past the next unread one without
- * consuming it (2.7.8), checking id and length as vxpath_vq_get_used() does,
- * and that no unconsumed entry before it names the same chain.
- * Caller guarantees @offset < vxpath_vq_used_count().
- * Return: the chain's cookie with *@len = bytes written by the device;
- * NULL if the entry is invalid (the queue is then broken).
- */
-void *vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset,
-			  uint32_t *len);
-
-/**
- * Consume the next used entry and free its chain's descriptors.
- * Checks: id < size; the chain is outstanding (not free, not returned
- * twice); for a chain with device-writable buffers, len <= their total
- * bytes. For a driver-readable-only chain, *@len is 0 whatever the device
- * wrote.
- * Return: 0 with *@cookie and *@len set; -EAGAIN if no entry is ready;
- * -EIO if the entry is invalid or the queue broken (queue marked broken).
- */
-int vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len);
-
-/**
- * Take back every outstanding chain, whether or not the device returned it,
- * calling @fn(@arg, cookie) for each; used at stop, when the device no
- * longer runs. Leaves the queue as after vxpath_vq_reset().
- * Return: number of cookies handed to @fn.
- */
-unsigned int vxpath_vq_drain(struct vxpath_vq *vq,
-			     void (*fn)(void *arg, void *cookie), void *arg);
-
-/**
- * Mark the virtqueue broken because the device wrote @why (static text)
- * about entry @id with length @len (bytes), kept in vq->why and, with the
- * values, vq->detail; logs it once at DEBUG level (the port reports it as
- * its one error line, naming the queue). Every later call fails until
- * vxpath_vq_reset().
- */
-void vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
-			   uint32_t len);
-
-/**
- * VIRTIO_F_IN_ORDER: the used entry at the next unread place names @id,
- * with length @len, and not the oldest outstanding chain (which starts at
- * descriptor @oldest): a batch (2.7.9) or a bad entry. Checks that @id is
- * the head of an outstanding chain among the first @ready ones (the
- * entries used->idx covers), that no chain before it is device-writable,
- * and its length. @single: every outstanding chain takes one descriptor
- * (the caller's chain count equals the descriptors outstanding); with no
- * device-writable chain added since the last reset as well, the chains
- * are known by arithmetic and the check takes constant time; otherwise it
- * walks the chains. Slow path of vxpath_vq_get_used_burst_mode().
- * Return: chains the batch completes, the oldest first (>= 1), with
- * *@last_len the used length of its last chain; 0 if the entry is invalid
- * (the queue is then broken).
- */
-uint16_t vxpath_vq_in_order_batch(struct vxpath_vq *vq, uint16_t oldest,
-				  uint16_t ready, uint32_t id, uint32_t len,
-				  bool single, uint32_t *last_len);
-
-/**
- * The driver's side of a split virtqueue while a burst of chains is added
- * (2.7.13): the fields of struct vxpath_vq that adding changes, copied to
- * the caller's stack by vxpath_vq_prod_begin() and written back by
- * vxpath_vq_prod_end(), so that the compiler keeps them in registers
- * across the stores into shared memory (which, by type, could alias
- * them). Between begin and end only the vxpath_vq_prod_* functions may
- * add to the virtqueue; the chains added are published by
- * vxpath_vq_publish() after end.
- */
-struct vxpath_vq_prod {
-	struct vring_desc *desc;     /**< vq->desc */
-	__le16 *avail_ring;          /**< vq->avail->ring */
-	struct vxpath_vq_chain *chains; /**< vq->chains */
-	/* 32-bit copies of 16-bit fields: each fits a register of its own. */
-	uint32_t mask;       /**< vq->size - 1 */
-	uint32_t free_head;  /**< next descriptor to hand out */
-	uint32_t avail_idx;  /**< index of the next ring entry (the low 16
-			      * bits are avail->idx's) */
-	uint32_t num_free;   /**< descriptors free */
-	bool any_writable;   /**< a device-writable chain was added */
+struct vxpath_vq_fault {
+	bool broken;      /**< the device broke a rule; see why */
+	const char *why;  /**< static text of the first violation */
+	char detail[128]; /**< why with the values at fault, for the port's
+			   * one error line (rxtx.c) */
 };
 
-/** Start adding chains to @vq through @p (struct vxpath_vq_prod). */
-static __rte_always_inline void
-vxpath_vq_prod_begin(const struct vxpath_vq *vq, struct vxpath_vq_prod *p)
-{
-	p->desc = vq->desc;
-	p->avail_ring = vq->avail->ring;
-	p->chains = vq->chains;
-	p->mask = vq->size - 1;
-	p->free_head = vq->free_head;
-	p->avail_idx = vq->avail_idx;
-	p->num_free = vq->num_free;
-	p->any_writable = false;
-}
-
-/** Write what @p added back into @vq. */
-static __rte_always_inline void
-vxpath_vq_prod_end(struct vxpath_vq *vq, const struct vxpath_vq_prod *p)
-{
-	/* One available ring entry a chain. */
-	vq->inflight = (uint16_t)(vq->inflight + (uint16_t)(p->avail_idx -
-							     vq->avail_idx));
-	vq->free_head = (uint16_t)p->free_head;
-	vq->avail_idx = (uint16_t)p->avail_idx;
-	vq->num_free = (uint16_t)p->num_free;
-	if (p->any_writable)
-		vq->any_writable = true;
-}
-
 /**
- * Put chain @id in the next available ring entry through @p. The entry is
- * only stored when it changes: under VIRTIO_F_IN_ORDER with chains of one
- * descriptor it holds the same id lap after lap, and an entry left alone
- * keeps its cache line shared with the device, which reads it.
+ * Record in @f that the device wrote @why (static text) about id @id with
+ * length @len (bytes) on virtqueue @vq (@kind: "split" or "packed", for
+ * the log), if no violation was recorded before: f->why, and f->detail
+ * with the values. Logs it once at DEBUG level (the port reports it as its
+ * one error line, naming the queue). Cold path of both ring kinds'
+ * mark_broken.
  */
-static __rte_always_inline void
-vxpath_vq_prod_avail(struct vxpath_vq_prod *p, uint32_t id)
-{
-	__le16 *e = &p->avail_ring[p->avail_idx & p->mask];
-
-	if (*e != rte_cpu_to_le_16((uint16_t)id))
-		*e = rte_cpu_to_le_16((uint16_t)id);
-	p->avail_idx++;
-}
-
-/**
- * Make a chain of one buffer available through @p: the datapath's form of
- * vxpath_vq_add() (2.7.13), inline and without its argument checks.
- * @addr, @len: the buffer (our virtual address, bytes); @writable: the
- * device writes it (Rx) or reads it (Tx). @cookie: non-NULL, returned with
- * the chain by vxpath_vq_get_used_burst(). @in_order: vq->in_order, a
- * constant where the caller knows it (each burst function of rxtx.c is
- * compiled once per value): the descriptor is the next in ring order, or
- * the head of the free list. The caller guarantees a free descriptor
- * (p->num_free >= 1) and a queue not broken.
- * Return: the chain's id (its only descriptor).
- */
-static __rte_always_inline uint16_t
-vxpath_vq_prod_add1(struct vxpath_vq_prod *p, uint64_t addr, uint32_t len,
-		    bool writable, void *cookie, const bool in_order)
-{
-	uint32_t id = p->free_head;
-	struct vxpath_vq_chain *c = &p->chains[id];
-	struct vring_desc *d = &p->desc[id];
-
-	d->addr = rte_cpu_to_le_64(addr);
-	d->len = rte_cpu_to_le_32(len);
-	d->flags = rte_cpu_to_le_16(writable ? VRING_DESC_F_WRITE : 0);
-	p->free_head = in_order ? (id + 1) & p->mask : c->next;
-	c->cookie = cookie;
-	c->in_len = writable ? len : 0;
-	c->ndescs = 1;
-	if (writable)
-		p->any_writable = true;
-	vxpath_vq_prod_avail(p, id);
-	p->num_free--;
-	return (uint16_t)id;
-}
-
-/**
- * One chain of one buffer, as vxpath_vq_prod_add1() describes, for a
- * caller that adds one at a time. Published by vxpath_vq_publish().
- * Return: the chain's id.
- */
-static inline uint16_t
-vxpath_vq_add1(struct vxpath_vq *vq, uint64_t addr, uint32_t len,
-	       bool writable, void *cookie)
-{
-	struct vxpath_vq_prod p;
-	uint16_t id;
-
-	vxpath_vq_prod_begin(vq, &p);
-	id = vq->in_order ?
-		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, true) :
-		vxpath_vq_prod_add1(&p, addr, len, writable, cookie, false);
-	vxpath_vq_prod_end(vq, &p);
-	return id;
-}
-
-/**
- * The device's used->idx @idx claims @n entries, more than the chains
- * outstanding: mark the queue broken, the values in its detail (cold path of
- * vxpath_vq_used_ready()).
- */
-void vxpath_vq_used_idx_ahead(struct vxpath_vq *vq, uint16_t idx, uint16_t n);
-
-/*
- * Used entries published and not consumed (acquire on used->idx); more
- * than the chains outstanding breaks the queue (0 returned).
- */
-static __rte_always_inline uint16_t
-vxpath_vq_used_ready(struct vxpath_vq *vq)
-{
-	uint16_t idx = rte_le_to_cpu_16(__atomic_load_n(&vq->used->idx,
-							 __ATOMIC_ACQUIRE));
-	uint16_t n = (uint16_t)(idx - vq->used_idx);
-
-	if (unlikely(n > vq->inflight)) {
-		vxpath_vq_used_idx_ahead(vq, idx, n);
-		return 0;
-	}
-	return n;
-}
-
-/*
- * Without VIRTIO_F_IN_ORDER: check and consume up to @n used entries
- * (the caller read @n from used->idx), each naming any outstanding chain.
- */
-static __rte_always_inline uint16_t
-vxpath_vq_used_burst_free_list(struct vxpath_vq *vq, void **cookies,
-			       uint32_t *lens, uint16_t n)
-{
-	const struct vring_used_elem *ring = vq->used->ring;
-	struct vxpath_vq_chain *chains = vq->chains;
-	const uint16_t mask = vq->size - 1, size = vq->size;
-	uint16_t used_idx = vq->used_idx, free_head = vq->free_head;
-	uint16_t num_free = vq->num_free, k, i, tail;
-
-	for (k = 0; k < n; k++) {
-		const struct vring_used_elem *e = &ring[used_idx & mask];
-		struct vxpath_vq_chain *c;
-		uint32_t id, len;
-
-		/* Read each field once: the device may rewrite them. */
-		id = rte_le_to_cpu_32(__atomic_load_n(&e->id,
-						      __ATOMIC_RELAXED));
-		len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
-						       __ATOMIC_RELAXED));
-		if (unlikely(id >= size)) {
-			vxpath_vq_mark_broken(vq, "used id out of range", id,
-					      len);
-			break;
-		}
-		c = &chains[id];
-		if (unlikely(c->cookie == NULL)) {
-			vxpath_vq_mark_broken(vq, "used id is not an outstanding chain",
-					      id, len);
-			break;
-		}
-		if (c->in_len == 0) {
-			/* Driver-readable chain: the device wrote nothing. */
-			len = 0;
-		} else if (unlikely(len > c->in_len)) {
-			vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
-					      id, len);
-			break;
-		}
-		cookies[k] = c->cookie;
-		if (lens != NULL)
-			lens[k] = len;
-		c->cookie = NULL;
-		/* Its last descriptor goes on top of the free list, linked
-		 * to the old head; the chain's own links stay as they are.
-		 */
-		tail = (uint16_t)id;
-		for (i = 1; i < c->ndescs; i++)
-			tail = chains[tail].next;
-		chains[tail].next = free_head;
-		free_head = (uint16_t)id;
-		num_free += c->ndescs;
-		used_idx++;
-	}
-	vq->used_idx = used_idx;
-	vq->free_head = free_head;
-	vq->num_free = num_free;
-	vq->inflight -= k;
-	return k;
-}
-
-/*
- * VIRTIO_F_IN_ORDER: check and consume up to @n used chains (the caller
- * read @ready >= @n from used->idx). The oldest outstanding chain is
- * known by position (struct vxpath_vq): an entry naming it completes it
- * (the common case, one compare); an entry naming a later chain is a
- * batch, checked once by vxpath_vq_in_order_batch() and handed out chain
- * by chain, possibly over several calls (inorder_left).
- */
-static __rte_always_inline uint16_t
-vxpath_vq_used_burst_in_order(struct vxpath_vq *vq, void **cookies,
-			      uint32_t *lens, uint16_t n, uint16_t ready)
-{
-	const struct vring_used_elem *ring = vq->used->ring;
-	struct vxpath_vq_chain *chains = vq->chains;
-	const uint32_t mask = vq->size - 1;
-	uint32_t used_idx = vq->used_idx, num_free = vq->num_free;
-	uint32_t oldest = (vq->free_head + num_free) & mask;
-	uint32_t left = vq->inorder_left, k = 0, m;
-	uint32_t last_len = vq->inorder_len;
-
-/* Hand out the oldest chain: one used entry consumed. */
-#define VQ_TAKE(len_expr) do {						\
-		struct vxpath_vq_chain *c_ = &chains[oldest];		\
-									\
-		cookies[k] = c_->cookie;				\
-		if (lens != NULL)					\
-			lens[k] = (len_expr);				\
-		k++;							\
-		c_->cookie = NULL;					\
-		oldest = (oldest + c_->ndescs) & mask;			\
-		num_free += c_->ndescs;					\
-		used_idx++;						\
-	} while (0)
-
-	while (k < n) {
-		if (likely(left == 0)) {
-			const struct vring_used_elem *e = &ring[used_idx & mask];
-			const struct vxpath_vq_chain *c = &chains[oldest];
-			uint32_t id, len;
-
-			/* Read each field once: the device may rewrite
-			 * them.
-			 */
-			id = rte_le_to_cpu_32(__atomic_load_n(&e->id,
-							      __ATOMIC_RELAXED));
-			len = rte_le_to_cpu_32(__atomic_load_n(&e->len,
-							       __ATOMIC_RELAXED));
-			if (likely(id == oldest)) {
-				if (c->in_len == 0) {
-					len = 0;
-				} else if (unlikely(len > c->in_len)) {
-					vxpath_vq_mark_broken(vq, "used length exceeds the buffers posted",
-							      id, len);
-					break;
-				}
-				VQ_TAKE(len);
-				continue;
-			}
-			left = vxpath_vq_in_order_batch(vq, (uint16_t)oldest,
-					(uint16_t)(ready - k), id, len,
-					vq->inflight - k == mask + 1 - num_free,
-					&last_len);
-			if (unlikely(left == 0))
-				break;
-		}
-		/* A batch (2.7.9), checked: its chains one after the other;
-		 * only its last has a used length.
-		 */
-		m = RTE_MIN(left, n - k);
-		left -= m;
-		while (m-- > 0)
-			VQ_TAKE(0);
-		if (left == 0 && lens != NULL)
-			lens[k - 1] = last_len;
-	}
-#undef VQ_TAKE
-	vq->used_idx = (uint16_t)used_idx;
-	vq->num_free = (uint16_t)num_free;
-	vq->inflight = (uint16_t)(vq->inflight - k);
-	vq->inorder_left = (uint16_t)left;
-	vq->inorder_len = last_len;
-	return (uint16_t)k;
-}
-
-/**
- * Consume up to @max used chains (2.7.14): the datapath's form of
- * vxpath_vq_get_used(), with the same checks (id < size, the chain
- * outstanding, len <= the device-writable bytes posted, IN_ORDER batches
- * as vxpath_vq_set_in_order() describes) and one read of used->idx for the
- * whole burst. The chains' descriptors are free again on return.
- * @cookies, @lens: @max entries each, filled in used order; a
- * driver-readable chain gets length 0. The cookies (buffers) return to
- * the caller. @lens may be NULL (a constant, for a caller that posts no
- * device-writable buffers). @in_order: vq->in_order, a constant where the
- * caller knows it (as for vxpath_vq_prod_add1()).
- * Return: chains consumed (0..@max); on a violation the queue is marked
- * broken and the chains consumed before it are returned.
- */
-static __rte_always_inline uint16_t
-vxpath_vq_get_used_burst_mode(struct vxpath_vq *vq, void **cookies,
-			      uint32_t *lens, uint16_t max,
-			      const bool in_order)
-{
-	uint16_t ready, n;
-
-	if (unlikely(vq->broken))
-		return 0;
-	ready = vxpath_vq_used_ready(vq);
-	n = RTE_MIN(ready, max);
-	if (n == 0)
-		return 0;
-	return in_order ?
-		vxpath_vq_used_burst_in_order(vq, cookies, lens, n, ready) :
-		vxpath_vq_used_burst_free_list(vq, cookies, lens, n);
-}
-
-/** vxpath_vq_get_used_burst_mode() for the virtqueue's own mode. */
-static inline uint16_t
-vxpath_vq_get_used_burst(struct vxpath_vq *vq, void **cookies,
-			 uint32_t *lens, uint16_t max)
-{
-	return vq->in_order ?
-		vxpath_vq_get_used_burst_mode(vq, cookies, lens, max, true) :
-		vxpath_vq_get_used_burst_mode(vq, cookies, lens, max, false);
-}
-
-/** Addresses of the three parts, for VHOST_SET_VRING_ADDR. */
-static inline uint64_t vxpath_vq_desc_addr(const struct vxpath_vq *vq)
-{
-	return (uint64_t)(uintptr_t)vq->desc;
-}
-static inline uint64_t vxpath_vq_avail_addr(const struct vxpath_vq *vq)
-{
-	return (uint64_t)(uintptr_t)vq->avail;
-}
-static inline uint64_t vxpath_vq_used_addr(const struct vxpath_vq *vq)
-{
-	return (uint64_t)(uintptr_t)vq->used;
-}
-
-/**
- * Ask the device for used-buffer notifications again (virtio 1.2, 2.7.10),
- * for a driver about to sleep on the queue's call eventfd: with event
- * index, used_event becomes the driver's used index (the device notifies
- * when it writes that entry); without, VRING_AVAIL_F_NO_INTERRUPT is
- * cleared. Then a full barrier, and the used index is read again: entries
- * the device returned before it could see the request bring no
- * notification, so the caller must not sleep on them.
- * Return: true if used entries are already waiting (the caller polls, or
- * notifies itself); false if the device will notify the next one.
- */
-bool vxpath_vq_enable_interrupts(struct vxpath_vq *vq);
-
-/**
- * Suppress used-buffer notifications again, as after vxpath_vq_init():
- * the driver polls (2.7.7). A notification the device decided on before it
- * saw this may still arrive.
- */
-void vxpath_vq_disable_interrupts(struct vxpath_vq *vq);
+void vxpath_vq_fault_set(struct vxpath_vq_fault *f, const char *kind,
+			 const void *vq, const char *why, uint32_t id,
+			 uint32_t len);
 
 #endif /* VXPATH_VIRTQUEUE_H */

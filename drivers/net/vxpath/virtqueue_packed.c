@@ -21,6 +21,14 @@
 #include "virtqueue_packed.h"
 #include "vxpath_log.h"
 
+/*
+ * Also called by the tests only (declared in test/common/virtqueue_test.h,
+ * not in the driver's headers).
+ */
+void *vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset,
+			   uint32_t *len);
+int vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len);
+
 /* The avail and used flag bits of a descriptor (2.8.1). */
 #define DESC_F_AVAIL VXPATH_VQP_DESC_F_AVAIL
 #define DESC_F_USED  VXPATH_VQP_DESC_F_USED
@@ -55,20 +63,6 @@ vxpath_vqp_mem_size(uint16_t size)
 	return device_offset(size) +
 	       RTE_ALIGN_CEIL(sizeof(struct vring_packed_desc_event),
 			      VXPATH_VQ_ALIGN);
-}
-
-void
-vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
-		       uint32_t len)
-{
-	if (vq->broken)
-		return;
-	vq->broken = true;
-	vq->why = why;
-	snprintf(vq->detail, sizeof(vq->detail), "%s (id %u, len %u)", why,
-		 id, len);
-	VXPATH_LOG(DEBUG, "packed virtqueue %p broken by the device: %s",
-		   (void *)vq, vq->detail);
 }
 
 /*
@@ -137,9 +131,9 @@ vxpath_vqp_reset(struct vxpath_vqp *vq)
 	vq->avail_wrap = true;
 	vq->used_wrap = true;
 	vq->batch_wrap = true;
-	vq->broken = false;
-	vq->why = NULL;
-	vq->detail[0] = '\0';
+	vq->fault.broken = false;
+	vq->fault.why = NULL;
+	vq->fault.detail[0] = '\0';
 }
 
 void
@@ -184,7 +178,7 @@ vxpath_vqp_add(struct vxpath_vqp *vq, const struct vxpath_vq_buf *bufs,
 	uint64_t in_len = 0;
 	uint16_t id, i;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return -EIO;
 	if (unlikely(n == 0 || cookie == NULL))
 		return -EINVAL;
@@ -234,7 +228,7 @@ vxpath_vqp_add_indirect(struct vxpath_vqp *vq, struct vring_packed_desc *table,
 	uint16_t slot, i;
 	int id;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return -EIO;
 	if (unlikely(vxpath_vq_indirect_args_check(table, bufs, n, vq->size,
 						   cookie) < 0))
@@ -381,7 +375,7 @@ vqp_walk(struct vxpath_vqp *vq, uint32_t n, uint16_t *id, uint32_t *len)
 	const char *why = NULL;
 	uint32_t k = 0, d = 0, i = 0, l = 0;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return 0;
 	memset(seen, 0, sizeof(seen[0]) * ((vq->size + 63u) / 64));
 	while (k < n) {
@@ -549,7 +543,7 @@ vqp_in_order_walk(struct vxpath_vqp *vq, uint32_t want, uint32_t offset,
 	uint16_t slot = vq->next_used, avail = vq->avail_descs;
 	bool wrap = vq->used_wrap;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return -1;
 	for (;;) {
 		/* [pos, end): the batch holding chain 'pos', last length l. */
@@ -640,9 +634,13 @@ vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset, uint32_t *len)
 int
 vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len)
 {
-	if (vxpath_vqp_get_used_burst(vq, cookie, len, 1) == 1)
+	uint16_t n = vq->in_order ?
+		vxpath_vqp_get_used_burst_mode(vq, cookie, len, 1, true) :
+		vxpath_vqp_get_used_burst_mode(vq, cookie, len, 1, false);
+
+	if (n == 1)
 		return 0;
-	return vq->broken ? -EIO : -EAGAIN;
+	return vq->fault.broken ? -EIO : -EAGAIN;
 }
 
 unsigned int
@@ -663,7 +661,7 @@ vxpath_vqp_enable_interrupts(struct vxpath_vqp *vq)
 	uint16_t flags;
 
 	/* A broken queue returns nothing more: nothing to wait for. */
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return false;
 	if (vq->event_idx) {
 		/* 2.8.14: notify when the descriptor at next_used is used. */

@@ -9,7 +9,7 @@
  * the driver's private bookkeeping (free list of buffer ids, one cookie and
  * descriptor count per outstanding chain, both wrap counters).
  *
- * The API and its guarantees mirror the split ring's (virtqueue.h), with the
+ * The API and its guarantees mirror the split ring's (virtqueue_split.h), with the
  * prefix vxpath_vqp_: a "cookie" is an opaque pointer the caller gets back
  * when the device returns the chain; struct vxpath_vq_buf describes buffers
  * and struct vxpath_vq_chain (one per buffer id) is the private bookkeeping.
@@ -125,11 +125,8 @@ struct vxpath_vqp {
 	bool in_order;         /**< VIRTIO_F_IN_ORDER negotiated */
 	bool any_writable;     /**< a device-writable chain was added since
 				* the last reset */
-	bool broken;           /**< the device broke a rule; see 'why' */
-	const char *why;       /**< static text of the first violation */
+	struct vxpath_vq_fault fault; /**< the first rule the device broke */
 	struct vxpath_vq_chain *chains; /**< size entries, caller-provided */
-	char detail[128];      /**< 'why' with the values at fault, for the
-				* port's one error line (rxtx.c) */
 };
 
 /**
@@ -267,35 +264,6 @@ bool vxpath_vqp_kick_needed(struct vxpath_vqp *vq);
 uint16_t vxpath_vqp_used_count(struct vxpath_vqp *vq, uint16_t max);
 
 /**
- * Read the used descriptor @offset places (chains) past the next unread
- * one without consuming it, checking it and the ones before it as
- * vxpath_vqp_used_count() does (so no earlier unconsumed one names the same
- * chain). Caller guarantees @offset < vxpath_vqp_used_count(). Cost: a
- * walk over @offset + 1 descriptors.
- * Return: the chain's cookie with *@len = bytes written by the device;
- * NULL if the descriptor is invalid (the queue is then broken) or, against
- * the caller's guarantee, not ready (the queue is not marked broken).
- */
-void *vxpath_vqp_peek_used(struct vxpath_vqp *vq, uint16_t offset,
-			   uint32_t *len);
-
-/**
- * Consume the next used descriptor: give its buffer id back to the free
- * list and move next_used by the chain's descriptor count (2.8.6), toggling
- * the expected Device Ring Wrap Counter past the ring's end (2.8.22).
- * Checks: id < size; the id names an outstanding chain (not free, not
- * returned twice) that was published; the descriptor lies within the
- * published descriptors; for a chain with device-writable buffers and a
- * used descriptor with VRING_DESC_F_WRITE, len <= their total bytes.
- * *@len is 0 for a driver-readable-only chain whatever the device wrote, and
- * when the used descriptor lacks VRING_DESC_F_WRITE (2.8.4: its length is
- * then reserved).
- * Return: 0 with *@cookie and *@len set; -EAGAIN if no used descriptor is
- * ready; -EIO if it is invalid or the queue broken (queue marked broken).
- */
-int vxpath_vqp_get_used(struct vxpath_vqp *vq, void **cookie, uint32_t *len);
-
-/**
  * Take back every outstanding chain, whether or not the device returned it
  * and whether or not it was published, calling @fn(@arg, cookie) for each;
  * used at stop, when the device no longer runs. Leaves the queue as after
@@ -307,13 +275,15 @@ unsigned int vxpath_vqp_drain(struct vxpath_vqp *vq,
 
 /**
  * Mark the virtqueue broken because the device wrote @why (static text)
- * about buffer id @id with length @len (bytes), kept in vq->why and, with
- * the values, vq->detail; logs it once at DEBUG level (the port reports it
- * as its one error line, naming the queue). Every later call fails until
- * vxpath_vqp_reset().
+ * about buffer id @id with length @len (bytes): vxpath_vq_fault_set() on
+ * vq->fault. Every later call fails until vxpath_vqp_reset().
  */
-void vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why,
-			    uint32_t id, uint32_t len);
+static inline void
+vxpath_vqp_mark_broken(struct vxpath_vqp *vq, const char *why, uint32_t id,
+		       uint32_t len)
+{
+	vxpath_vq_fault_set(&vq->fault, "packed", vq, why, id, len);
+}
 
 /**
  * Ask the device for used buffer notifications again, for a driver about
@@ -526,40 +496,6 @@ vxpath_vqp_prod_add1(struct vxpath_vqp_prod *p, uint64_t addr, uint32_t len,
 }
 
 /**
- * One chain of one buffer, as vxpath_vqp_prod_add1() describes, for a
- * caller that adds one at a time. Published by vxpath_vqp_publish().
- * Return: the chain's buffer id.
- */
-static inline uint16_t
-vxpath_vqp_add1(struct vxpath_vqp *vq, uint64_t addr, uint32_t len,
-		bool writable, void *cookie)
-{
-	struct vxpath_vqp_prod p;
-	uint16_t id;
-
-	if (vq->in_order) {
-		vxpath_vqp_prod_begin(vq, &p, true);
-		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie, true);
-		vxpath_vqp_prod_end(vq, &p, true);
-	} else {
-		vxpath_vqp_prod_begin(vq, &p, false);
-		id = vxpath_vqp_prod_add1(&p, addr, len, writable, cookie,
-					  false);
-		vxpath_vqp_prod_end(vq, &p, false);
-	}
-	return id;
-}
-
-/**
- * Buffer id the next chain added will get (vxpath_vqp_prod_next_id()).
- */
-static inline uint16_t
-vxpath_vqp_next_id(const struct vxpath_vqp *vq)
-{
-	return vq->in_order ? vq->next_avail : vq->free_head;
-}
-
-/**
  * VIRTIO_F_IN_ORDER: the used descriptor at @slot (next_used, with @avail
  * descriptors published from there on) has flags @flags, names buffer id
  * @id with length @len, and is not the plain completion of the oldest
@@ -680,43 +616,24 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 {
 	const uint32_t both = VXPATH_VQP_DESC_F_AVAIL | VXPATH_VQP_DESC_F_USED;
 	const struct vring_packed_desc *desc = vq->desc;
-	struct vxpath_vq_chain *chains = vq->chains;
-	const uint32_t size = vq->size;
-	uint32_t slot = vq->next_used, avail = vq->avail_descs;
-	uint32_t num_free = vq->num_free, left = vq->inorder_left;
-	uint32_t want = vq->used_wrap ? both : 0;
-	uint32_t last_len = vq->inorder_len;
-	uint32_t k = 0, n;
+	struct vxpath_vq_in_order_pos p = {
+		.chains = vq->chains, .cookies = cookies, .lens = lens,
+		.size = vq->size, .slot = vq->next_used,
+		.num_free = vq->num_free, .avail = vq->avail_descs,
+		.wrap = vq->used_wrap ? both : 0, .wrap_bits = both,
+	};
+	uint32_t left = vq->inorder_left, last_len = vq->inorder_len;
 
-/* Hand out the chain at slot; the device skips the rest of it (2.8.6). */
-#define VQP_TAKE(len_expr) do {						\
-		struct vxpath_vq_chain *c_ = &chains[slot];		\
-		uint32_t nd_ = c_->ndescs;				\
-									\
-		cookies[k] = c_->cookie;				\
-		if (lens != NULL)					\
-			lens[k] = (len_expr);				\
-		k++;							\
-		c_->cookie = NULL;					\
-		avail -= nd_;						\
-		num_free += nd_;					\
-		slot += nd_;						\
-		if (slot >= size) {					\
-			slot -= size;					\
-			want ^= both;					\
-		}							\
-	} while (0)
-
-	while (k < max) {
+	while (p.k < max) {
 		if (likely(left == 0)) {
-			const struct vring_packed_desc *d = &desc[slot];
-			const struct vxpath_vq_chain *c = &chains[slot];
+			const struct vring_packed_desc *d = &desc[p.slot];
+			const struct vxpath_vq_chain *c = &p.chains[p.slot];
 			uint32_t flags, id, len;
 
 			/* Acquire: id and length are read after the flags. */
 			flags = rte_le_to_cpu_16(__atomic_load_n(&d->flags,
 							__ATOMIC_ACQUIRE));
-			if ((flags & both) != want)
+			if ((flags & both) != p.wrap)
 				break;
 			/* Read each field once: the device may rewrite
 			 * them.
@@ -725,7 +642,7 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 							      __ATOMIC_RELAXED));
 			len = rte_le_to_cpu_32(__atomic_load_n(&d->len,
 							       __ATOMIC_RELAXED));
-			if (likely(id == slot && avail != 0)) {
+			if (likely(id == p.slot && p.avail != 0)) {
 				if (c->in_len == 0 ||
 				    !(flags & VRING_DESC_F_WRITE)) {
 					/* Nothing written: the length is
@@ -737,13 +654,13 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 							       id, len);
 					break;
 				}
-				VQP_TAKE(len);
+				vxpath_vq_in_order_take(&p, len);
 				continue;
 			}
-			left = vxpath_vqp_in_order_batch(vq, (uint16_t)slot,
-					(uint16_t)avail, (uint16_t)flags,
+			left = vxpath_vqp_in_order_batch(vq, (uint16_t)p.slot,
+					(uint16_t)p.avail, (uint16_t)flags,
 					(uint16_t)id, len,
-					vq->inflight - k == size - num_free,
+					vq->inflight - p.k == p.size - p.num_free,
 					&last_len);
 			if (unlikely(left == 0))
 				break;
@@ -751,22 +668,16 @@ vxpath_vqp_used_burst_in_order(struct vxpath_vqp *vq, void **cookies,
 		/* A batch (2.8.20), checked: its chains without reading the
 		 * slots it skips; only its last has a used length.
 		 */
-		n = RTE_MIN(left, max - k);
-		left -= n;
-		while (n-- > 0)
-			VQP_TAKE(0);
-		if (left == 0 && lens != NULL)
-			lens[k - 1] = last_len;
+		vxpath_vq_in_order_take_batch(&p, &left, max, last_len);
 	}
-#undef VQP_TAKE
-	vq->next_used = (uint16_t)slot;
-	vq->used_wrap = want != 0;
-	vq->avail_descs = (uint16_t)avail;
-	vq->num_free = (uint16_t)num_free;
-	vq->inflight = (uint16_t)(vq->inflight - k);
+	vq->next_used = (uint16_t)p.slot;
+	vq->used_wrap = p.wrap != 0;
+	vq->avail_descs = (uint16_t)p.avail;
+	vq->num_free = (uint16_t)p.num_free;
+	vq->inflight = (uint16_t)(vq->inflight - p.k);
 	vq->inorder_left = (uint16_t)left;
 	vq->inorder_len = last_len;
-	return (uint16_t)k;
+	return (uint16_t)p.k;
 }
 
 /**
@@ -789,21 +700,11 @@ vxpath_vqp_get_used_burst_mode(struct vxpath_vqp *vq, void **cookies,
 			       uint32_t *lens, uint16_t max,
 			       const bool in_order)
 {
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return 0;
 	return in_order ?
 		vxpath_vqp_used_burst_in_order(vq, cookies, lens, max) :
 		vxpath_vqp_used_burst_free_list(vq, cookies, lens, max);
-}
-
-/** vxpath_vqp_get_used_burst_mode() for the virtqueue's own mode. */
-static inline uint16_t
-vxpath_vqp_get_used_burst(struct vxpath_vqp *vq, void **cookies,
-			  uint32_t *lens, uint16_t max)
-{
-	return vq->in_order ?
-		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, true) :
-		vxpath_vqp_get_used_burst_mode(vq, cookies, lens, max, false);
 }
 
 /** Descriptor ring address, for desc_user_addr (VHOST_SET_VRING_ADDR). */

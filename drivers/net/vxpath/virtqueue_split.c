@@ -15,9 +15,18 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 
-#include "virtqueue.h"
+#include "virtqueue_split.h"
 #include "compat.h"
 #include "vxpath_log.h"
+
+/*
+ * Also called by the tests only (declared in test/common/virtqueue_test.h,
+ * not in the driver's headers).
+ */
+uint16_t vxpath_vq_used_count(struct vxpath_vq *vq);
+void *vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset,
+			  uint32_t *len);
+int vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len);
 
 /* Offsets of the three parts inside the ring memory, in bytes. */
 static size_t
@@ -46,20 +55,6 @@ vxpath_vq_mem_size(uint16_t size)
 	return RTE_ALIGN_CEIL(used_offset(size) + used_bytes, VXPATH_VQ_ALIGN);
 }
 
-void
-vxpath_vq_mark_broken(struct vxpath_vq *vq, const char *why, uint32_t id,
-		      uint32_t len)
-{
-	if (vq->broken)
-		return;
-	vq->broken = true;
-	vq->why = why;
-	snprintf(vq->detail, sizeof(vq->detail), "%s (id %u, len %u)", why,
-		 id, len);
-	VXPATH_LOG(DEBUG, "virtqueue %p broken by the device: %s",
-		   (void *)vq, vq->detail);
-}
-
 static void vq_suppress_interrupts(struct vxpath_vq *vq);
 
 void
@@ -80,9 +75,9 @@ vxpath_vq_reset(struct vxpath_vq *vq)
 	vq->inorder_left = 0;
 	vq->any_writable = false;
 	vq->inorder_len = 0;
-	vq->broken = false;
-	vq->why = NULL;
-	vq->detail[0] = '\0';
+	vq->fault.broken = false;
+	vq->fault.why = NULL;
+	vq->fault.detail[0] = '\0';
 	vq_suppress_interrupts(vq);
 }
 
@@ -141,7 +136,7 @@ vxpath_vq_add(struct vxpath_vq *vq, const struct vxpath_vq_buf *bufs,
 	uint16_t head, idx, i;
 	uint32_t in_len = 0;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return -EIO;
 	if (unlikely(n == 0 || cookie == NULL))
 		return -EINVAL;
@@ -195,7 +190,7 @@ vxpath_vq_add_indirect(struct vxpath_vq *vq, struct vring_desc *table,
 	uint16_t i;
 	int head;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return -EIO;
 	if (unlikely(vxpath_vq_indirect_args_check(table, bufs, n, vq->size,
 						   cookie) < 0))
@@ -266,15 +261,15 @@ vxpath_vq_used_idx_ahead(struct vxpath_vq *vq, uint16_t idx, uint16_t n)
 {
 	vxpath_vq_mark_broken(vq, "used index ahead of the chains outstanding",
 			      idx, 0);
-	snprintf(vq->detail, sizeof(vq->detail),
+	snprintf(vq->fault.detail, sizeof(vq->fault.detail),
 		 "%s (used->idx %u: %u entries, %u outstanding)",
-		 vq->why, idx, n, vq->inflight);
+		 vq->fault.why, idx, n, vq->inflight);
 }
 
 uint16_t
 vxpath_vq_used_count(struct vxpath_vq *vq)
 {
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return 0;
 	return vxpath_vq_used_ready(vq);
 }
@@ -291,7 +286,7 @@ vq_check_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *id,
 	struct vxpath_vq_chain *c;
 	uint32_t i, l;
 
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return NULL;
 	e = &vq->used->ring[(uint16_t)(vq->used_idx + offset) & (vq->size - 1)];
 	/* Read each field once: the device may rewrite shared memory. */
@@ -417,7 +412,7 @@ vq_in_order_peek(struct vxpath_vq *vq, uint16_t offset, uint16_t ready,
 	uint16_t pos = 0, end = vq->inorder_left, k;
 	uint32_t l = vq->inorder_len;
 
-	if (unlikely(vq->broken) || offset >= ready)
+	if (unlikely(vq->fault.broken) || offset >= ready)
 		return NULL;
 	/* [pos, end): the batch holding chain 'pos', whose last is 'l'. */
 	for (;;) {
@@ -475,9 +470,13 @@ vxpath_vq_peek_used(struct vxpath_vq *vq, uint16_t offset, uint32_t *len)
 int
 vxpath_vq_get_used(struct vxpath_vq *vq, void **cookie, uint32_t *len)
 {
-	if (vxpath_vq_get_used_burst(vq, cookie, len, 1) == 1)
+	uint16_t n = vq->in_order ?
+		vxpath_vq_get_used_burst_mode(vq, cookie, len, 1, true) :
+		vxpath_vq_get_used_burst_mode(vq, cookie, len, 1, false);
+
+	if (n == 1)
 		return 0;
-	return vq->broken ? -EIO : -EAGAIN;
+	return vq->fault.broken ? -EIO : -EAGAIN;
 }
 
 unsigned int
@@ -497,7 +496,7 @@ vxpath_vq_enable_interrupts(struct vxpath_vq *vq)
 	uint16_t idx;
 
 	/* A broken queue returns nothing more: nothing to wait for. */
-	if (unlikely(vq->broken))
+	if (unlikely(vq->fault.broken))
 		return false;
 	if (vq->event_idx)
 		/* 2.7.10: notify when the entry at used_event is written. */

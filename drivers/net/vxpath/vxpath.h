@@ -84,7 +84,6 @@ struct vxpath_dev {
 	 * to every new back-end connection.
 	 */
 	uint16_t mtu;
-	uint16_t vnet_hdr_size;          /**< bytes of virtio_net_hdr, 5.1.6 */
 	struct rte_ether_addr mac;       /**< the port's address */
 	char ifname[IFNAMSIZ];           /**< TAP name (vhost-kernel) */
 	bool started;                    /**< between dev_start and dev_stop */
