@@ -1204,18 +1204,13 @@ select_backend(struct vxpath_dev *dev)
 	return -EINVAL;
 }
 
-/* server= and reconnect= are vhost-user's; iface= is vhost-net's TAP. */
+/* server= and reconnect= are vhost-user's; iface=, ipv4=... the TAP's. */
 static int
 check_backend_args(const struct vxpath_dev *dev)
 {
 	if (dev->ops == &vxpath_vhost_user_ops) {
-		if (dev->args.iface[0] != '\0') {
-			VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
-				   dev->name, VXPATH_ARG_IFACE, dev->args.iface,
-				   dev->args.path);
-			return -EINVAL;
-		}
-		return 0;
+		return vxpath_devargs_check_no_tap(dev->name, &dev->args,
+						   dev->args.path);
 	}
 	if (dev->args.server) {
 		VXPATH_LOG(ERR, "%s: devarg %s=1: only for a vhost-user socket, not %s",
