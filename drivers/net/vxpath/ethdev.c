@@ -578,6 +578,11 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 	/* Only the pairs configured (fewer than queues= maybe) serve. */
 	if (ret == 0 && (dev->features & (1ULL << VIRTIO_NET_F_MQ)))
 		ret = vxpath_ctrl_mq_pairs_set(dev, nq);
+	/* The back-end's side ready (the TAP up, its addresses) before the
+	 * link is read below.
+	 */
+	if (ret == 0 && dev->ops->port_start != NULL)
+		ret = dev->ops->port_start(dev);
 	if (ret < 0) {
 		/* Some rings may be the back-end's now: their buffers come
 		 * back only if it confirms that it stopped them.
@@ -643,6 +648,8 @@ dev_stop_locked(struct rte_eth_dev *eth_dev)
 		abandon_queues(eth_dev);
 	else
 		drain_queues(eth_dev);
+	if (dev->ops->port_stop != NULL)
+		dev->ops->port_stop(dev);
 	dev->started = false;
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -692,6 +699,34 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 	VXPATH_LOG(INFO, "%s: closed", dev->name);
 	/* dev_private and mac_addrs are freed by rte_eth_dev_release_port. */
 	return 0;
+}
+
+/*
+ * rte_eth_dev_set_link_up/down: the back-end's link (the TAP's carrier);
+ * the port's link and its LSC event follow through link_up().
+ */
+static int
+set_link(struct rte_eth_dev *eth_dev, bool up)
+{
+	struct vxpath_dev *dev = dev_of(eth_dev);
+	int ret;
+
+	if (dev->ops->set_link == NULL)
+		return -ENOTSUP;
+	CTRL_LOCKED(dev, dev->ops->set_link(dev, up));
+	return ret;
+}
+
+static int
+vxpath_dev_set_link_up(struct rte_eth_dev *eth_dev)
+{
+	return set_link(eth_dev, true);
+}
+
+static int
+vxpath_dev_set_link_down(struct rte_eth_dev *eth_dev)
+{
+	return set_link(eth_dev, false);
 }
 
 /* --- stats and MAC --- */
@@ -1112,6 +1147,8 @@ static const struct eth_dev_ops vxpath_ops = {
 	.dev_start = vxpath_dev_start,
 	.dev_stop = vxpath_dev_stop,
 	.dev_close = vxpath_dev_close,
+	.dev_set_link_up = vxpath_dev_set_link_up,
+	.dev_set_link_down = vxpath_dev_set_link_down,
 	.link_update = vxpath_link_update,
 	.rx_queue_setup = vxpath_rx_queue_setup,
 	.rx_queue_release = vxpath_rx_queue_release,
