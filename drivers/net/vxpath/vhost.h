@@ -156,8 +156,9 @@ struct vxpath_vhost_ops {
 	/**
 	 * Optional. The port starts: its rings are the back-end's, and the
 	 * link is read right after. vhost-kernel gives the TAP the port's
-	 * MTU, then with tap_up (devargs.h) sets it up and its carrier on,
-	 * then gives it the ipv4= and ipv6= addresses and the default routes
+	 * MTU, then with tap_up (devargs.h) sets it up, sets its carrier on
+	 * (also without tap_up: set_link(false) lasts until a start), then
+	 * gives it the ipv4= and ipv6= addresses and the default routes
 	 * through gateway4= and gateway6= (rtnl.h). On failure it undoes
 	 * what it did (the TAP down again) and the start fails.
 	 * Return: 0; a negative errno, logged in one line naming the

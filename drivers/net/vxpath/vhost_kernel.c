@@ -898,11 +898,11 @@ vk_port_start(struct vxpath_dev *dev)
 				   strerror(-ret));
 			return ret;
 		}
-		ret = vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname,
-					     true);
-		if (ret < 0)
-			goto fail;
 	}
+	/* Also with tap_up=0: set_link_down's carrier ends with a start. */
+	ret = vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, true);
+	if (ret < 0)
+		goto fail;
 	ret = vk_tap_addresses(dev, vk->link.ifindex);
 	if (ret < 0)
 		goto fail;
