@@ -52,6 +52,37 @@ def _cases(run_dir):
         ("iface_vhost_user", p + "iface=vxtap9",
          r"devarg iface=vxtap9: only for /dev/vhost-net \(a TAP\), not for "
          r"the vhost-user socket %s" % re.escape(sock)),
+        # The TAP's configuration (vhost-kernel): refused at parse time,
+        # before any back-end is opened.
+        ("ipv4_malformed", p + "ipv4=10.0.0.300/24",
+         r"devarg ipv4=10\.0\.0\.300/24: not an IPv4 address"),
+        ("ipv4_no_prefix", p + "ipv4=10.0.0.1",
+         r"devarg ipv4=10\.0\.0\.1: no prefix length"),
+        ("ipv4_prefix_33", p + "ipv4=10.0.0.1/33",
+         r"devarg ipv4=10\.0\.0\.1/33: prefix length out of range "
+         r"\[1, 32\]"),
+        ("ipv6_prefix_129", p + "ipv6=fd00::1/129",
+         r"devarg ipv6=fd00::1/129: prefix length out of range \[1, 128\]"),
+        ("ipv6_multicast", p + "ipv6=ff02::1/64",
+         r"devarg ipv6=ff02::1/64: multicast address: not for an "
+         r"interface"),
+        ("gateway4_prefix", p + "gateway4=10.0.0.1/24",
+         r"devarg gateway4=10\.0\.0\.1/24: a gateway is an address, "
+         r"without a prefix length"),
+        ("gateway4_off_subnet", p + "ipv4=10.0.0.1/24,gateway4=10.0.1.1",
+         r"devarg gateway4=10\.0\.1\.1: not within the prefix of "
+         r"ipv4=10\.0\.0\.1/24"),
+        ("gateway6_tap_down", p + "gateway6=fe80::1,tap_up=0",
+         r"devarg gateway6=fe80::1: a route needs the TAP up, and tap_up=0 "
+         r"keeps it down"),
+        ("tap_up_2", p + "tap_up=2",
+         r"devarg tap_up=2: out of range \[0, 1\]"),
+        ("ipv4_vhost_user", p + "ipv4=10.0.0.1/24",
+         r"devarg ipv4=10\.0\.0\.1/24: only for /dev/vhost-net \(a TAP\), "
+         r"not for the vhost-user socket %s" % re.escape(sock)),
+        ("tap_up_vhost_user", p + "tap_up=1",
+         r"devarg tap_up=1: only for /dev/vhost-net \(a TAP\), not for the "
+         r"vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <net/if.h>
+#include <sys/socket.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@
 #include "devargs.h"
 
 #define NAME "net_vxpath0"
+#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Parse @args into a structure first filled with garbage. */
 static int parse(const char *args, struct vxpath_devargs *da)
@@ -63,6 +65,98 @@ static void test_defaults(void **state)
 	assert_int_equal(da.vectorized, 0);
 	/* vxpath's own devarg */
 	assert_int_equal(da.event_idx, 1);
+	/* the TAP's configuration: none, and the operator's flags */
+	assert_int_equal(da.ipv4.family, 0);
+	assert_int_equal(da.ipv6.family, 0);
+	assert_int_equal(da.gateway4.family, 0);
+	assert_int_equal(da.gateway6.family, 0);
+	assert_int_equal(da.tap_up, VXPATH_TAP_UP_AUTO);
+	assert_false(vxpath_devargs_tap_up(&da));
+}
+
+/* ipv4=, ipv6=, gateway4=, gateway6=: network order, prefix, format. */
+static void test_tap_addresses(void **state)
+{
+	static const uint8_t v4[4] = { 10, 0, 0, 1 };
+	static const uint8_t gw4[4] = { 10, 0, 0, 254 };
+	static const uint8_t v6[16] = { 0xfd, 0, 0, 0, 0, 0, 0, 0,
+					0, 0, 0, 0, 0, 0, 0, 1 };
+	char buf[VXPATH_IPADDR_STRLEN];
+	struct vxpath_devargs da;
+
+	(void)state;
+	assert_int_equal(parse("path=/x,ipv4=10.0.0.1/24,ipv6=fd00::1/64,"
+			       "gateway4=10.0.0.254,gateway6=fe80::1", &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+	assert_int_equal(da.ipv4.family, AF_INET);
+	assert_int_equal(da.ipv4.prefixlen, 24);
+	assert_memory_equal(da.ipv4.addr, v4, 4);
+	assert_int_equal(da.ipv6.family, AF_INET6);
+	assert_int_equal(da.ipv6.prefixlen, 64);
+	assert_memory_equal(da.ipv6.addr, v6, 16);
+	assert_int_equal(da.gateway4.family, AF_INET);
+	assert_int_equal(da.gateway4.prefixlen, 0);
+	assert_memory_equal(da.gateway4.addr, gw4, 4);
+	assert_int_equal(da.gateway6.family, AF_INET6);
+	assert_string_equal(vxpath_ipaddr_format(&da.ipv4, buf), "10.0.0.1/24");
+	assert_string_equal(vxpath_ipaddr_format(&da.ipv6, buf), "fd00::1/64");
+	assert_string_equal(vxpath_ipaddr_format(&da.gateway4, buf),
+			    "10.0.0.254");
+	assert_string_equal(vxpath_ipaddr_format(&da.gateway6, buf), "fe80::1");
+	/* an address brings the TAP up by default */
+	assert_int_equal(da.tap_up, VXPATH_TAP_UP_AUTO);
+	assert_true(vxpath_devargs_tap_up(&da));
+
+	assert_int_equal(parse("path=/x,ipv6=2001:db8::5/128", &da), 0);
+	assert_true(vxpath_devargs_tap_up(&da));
+	assert_int_equal(parse("path=/x,ipv4=192.168.1.1/32,tap_up=0", &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+	assert_false(vxpath_devargs_tap_up(&da));
+	assert_int_equal(parse("path=/x,tap_up=1", &da), 0);
+	assert_true(vxpath_devargs_tap_up(&da));
+	/* a gateway within ipv6='s prefix, not link-local */
+	assert_int_equal(parse("path=/x,ipv6=fd00:1::2/48,"
+			       "gateway6=fd00:1:0:ffff::1", &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+	assert_int_equal(parse("path=/x,ipv4=10.1.2.3/9,gateway4=10.127.0.1",
+			       &da), 0);
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+	assert_int_equal(vxpath_ipaddr_format(&da.ipv6, buf)[0], '\0');
+}
+
+/* The TAP's devargs with a vhost-user socket: one line naming the first. */
+static void test_no_tap(void **state)
+{
+	static const char *const rows[][2] = {
+		{ "path=/x,iface=t0", "devarg iface=t0: only for" },
+		{ "path=/x,ipv4=10.0.0.1/8", "devarg ipv4=10.0.0.1/8: only for" },
+		{ "path=/x,ipv6=fd00::1/64", "devarg ipv6=fd00::1/64: only for" },
+		{ "path=/x,gateway6=fe80::1", "devarg gateway6=fe80::1: only for" },
+		{ "path=/x,tap_up=0", "devarg tap_up=0: only for" },
+	};
+	struct vxpath_devargs da;
+	char line[1024];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(parse("path=/x,mac=02:00:00:00:00:01", &da), 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
+	for (i = 0; i < NCASES(rows); i++) {
+		FILE *log = tmpfile();
+
+		assert_non_null(log);
+		assert_int_equal(parse(rows[i][0], &da), 0);
+		assert_int_equal(rte_openlog_stream(log), 0);
+		assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"),
+				 -EINVAL);
+		rte_openlog_stream(NULL);
+		rewind(log);
+		assert_non_null(fgets(line, sizeof(line), log));
+		if (strstr(line, rows[i][1]) == NULL)
+			fail_msg("%s: %s", rows[i][0], line);
+		assert_null(fgets(line, sizeof(line), log));
+		fclose(log);
+	}
 }
 
 static void test_all_keys(void **state)
@@ -285,6 +379,41 @@ static const char *const einval_cases[] = {
 	"path=/x,mac=01:00:00:00:00:01",
 	"path=/x,mac=ff:ff:ff:ff:ff:ff",
 	"path=/x,mac=00:00:00:00:00:00",
+	/* ipv4=, ipv6=: ADDR/LEN, a usable unicast address */
+	"path=/x,ipv4=10.0.0.1",
+	"path=/x,ipv4=10.0.0.1/33",
+	"path=/x,ipv4=10.0.0.1/0",
+	"path=/x,ipv4=10.0.0.1/",
+	"path=/x,ipv4=10.0.0.1/24x",
+	"path=/x,ipv4=10.0.0.1/-1",
+	"path=/x,ipv4=10.0.0/24",
+	"path=/x,ipv4=10.0.0.256/24",
+	"path=/x,ipv4=fd00::1/64",
+	"path=/x,ipv4=/24",
+	"path=/x,ipv4=0.0.0.0/8",
+	"path=/x,ipv4=127.0.0.1/8",
+	"path=/x,ipv4=224.0.0.1/4",
+	"path=/x,ipv4=255.255.255.255/32",
+	"path=/x,ipv4=10.0.0.1/24,ipv4=10.0.0.2/24",
+	"path=/x,ipv6=fd00::1",
+	"path=/x,ipv6=fd00::1/129",
+	"path=/x,ipv6=fd00::1/0",
+	"path=/x,ipv6=fd00:::1/64",
+	"path=/x,ipv6=10.0.0.1/24",
+	"path=/x,ipv6=::/0",
+	"path=/x,ipv6=::1/128",
+	"path=/x,ipv6=ff02::1/64",
+	/* gateways: an address without a prefix */
+	"path=/x,gateway4=10.0.0.1/24",
+	"path=/x,gateway4=10.0.0",
+	"path=/x,gateway4=0.0.0.0",
+	"path=/x,gateway6=fe80::1/64",
+	"path=/x,gateway6=fe80::g",
+	"path=/x,gateway6=ff02::2",
+	"path=/x,tap_up=2",
+	"path=/x,tap_up=yes",
+	"path=/x,ipv4=",
+	"path=/x,gateway6=",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
@@ -383,6 +512,14 @@ static const char *const combination_cases[] = {
 	"path=/x,queues=2,cq=0",
 	/* reconnect is for client mode; a server accepts anyway */
 	"path=/x,server=1,reconnect=100",
+	/* a gateway must be reachable on the TAP, and the TAP up */
+	"path=/x,gateway4=10.0.0.1",
+	"path=/x,ipv4=10.0.0.1/24,gateway4=10.0.1.1",
+	"path=/x,ipv4=10.0.0.1/9,gateway4=10.128.0.1",
+	"path=/x,gateway6=fd00::1",
+	"path=/x,ipv6=fd00::1/64,gateway6=fd00:0:0:1::1",
+	"path=/x,ipv4=10.0.0.1/24,gateway4=10.0.0.2,tap_up=0",
+	"path=/x,gateway6=fe80::1,tap_up=0",
 };
 
 static void test_combination(void **state)
@@ -412,6 +549,10 @@ static const char *const supported_cases[] = {
 	"path=/x,server=1",
 	"path=/x,reconnect=1",
 	"path=/x,reconnect=600000,server=0",
+	"path=/dev/vhost-net,ipv4=10.0.0.1/24,ipv6=fd00::1/64,"
+	"gateway4=10.0.0.2,gateway6=fd00::2,tap_up=1",
+	"path=/dev/vhost-net,gateway6=fe80::1",
+	"path=/dev/vhost-net,ipv4=10.0.0.1/24,tap_up=0",
 };
 
 static void test_supported(void **state)
@@ -422,8 +563,6 @@ static void test_supported(void **state)
 	assert_int_equal(parse(args, &da), 0);
 	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
 }
-
-#define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 
 static void add_table(struct CMUnitTest *t, size_t *n, const char *prefix,
 		      CMUnitTestFunction fn, const char *const *rows,
@@ -456,6 +595,8 @@ int main(void)
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_iface),
 		cmocka_unit_test(test_null_and_empty_args),
+		cmocka_unit_test(test_tap_addresses),
+		cmocka_unit_test(test_no_tap),
 	};
 	size_t max = NCASES(fixed) + NCASES(einval_cases) +
 		NCASES(combination_cases) +

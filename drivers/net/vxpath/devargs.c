@@ -5,8 +5,10 @@
  * place where a devarg's name, parser and range live; every refusal logs one
  * line that names the devarg and the value at fault.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +161,128 @@ parse_mac(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/* The devarg's struct vxpath_ipaddr (spec->offset). */
+static struct vxpath_ipaddr *
+field_ipaddr(struct vxpath_devargs *da, const struct devarg_spec *spec)
+{
+	return (struct vxpath_ipaddr *)((char *)da + spec->offset);
+}
+
+/*
+ * Whether @a (@family, network order) can be an interface's unicast
+ * address or a gateway: not unspecified, loopback, multicast, nor (IPv4)
+ * the limited broadcast 255.255.255.255.
+ */
+static const char *
+ip_unusable(int family, const uint8_t *a)
+{
+	static const uint8_t zero[16];
+
+	if (family == AF_INET) {
+		if (memcmp(a, zero, 4) == 0)
+			return "unspecified address";
+		if (a[0] == 127)
+			return "loopback address";
+		if ((a[0] & 0xf0) == 0xe0)
+			return "multicast address";
+		if (a[0] == 255 && a[1] == 255 && a[2] == 255 && a[3] == 255)
+			return "broadcast address";
+		return NULL;
+	}
+	if (memcmp(a, zero, 16) == 0)
+		return "unspecified address";
+	if (memcmp(a, zero, 15) == 0 && a[15] == 1)
+		return "loopback address";
+	if (a[0] == 0xff)
+		return "multicast address";
+	return NULL;
+}
+
+/*
+ * ADDR/LEN (@with_prefix) or ADDR of @family into the devarg's struct
+ * vxpath_ipaddr; LEN is strict decimal, 1 to 32 (IPv4) or 128 (IPv6).
+ */
+static int
+parse_ip(const char *dev, const struct devarg_spec *spec, const char *value,
+	 struct vxpath_devargs *da, int family, bool with_prefix)
+{
+	const char *what = family == AF_INET ? "IPv4" : "IPv6";
+	uint32_t max_len = family == AF_INET ? 32 : 128;
+	struct vxpath_ipaddr *ip = field_ipaddr(da, spec);
+	char text[INET6_ADDRSTRLEN];
+	const char *slash = strchr(value, '/');
+	const char *why;
+	size_t alen;
+	uint32_t len = 0;
+
+	if (with_prefix && slash == NULL) {
+		BAD(dev, spec->key, value, "no prefix length: give %s/LEN",
+		    family == AF_INET ? "A.B.C.D" : "ADDR");
+		return -EINVAL;
+	}
+	if (!with_prefix && slash != NULL) {
+		BAD(dev, spec->key, value,
+		    "a gateway is an address, without a prefix length");
+		return -EINVAL;
+	}
+	alen = slash != NULL ? (size_t)(slash - value) : strlen(value);
+	if (alen == 0 || alen >= sizeof(text)) {
+		BAD(dev, spec->key, value, "not an %s address", what);
+		return -EINVAL;
+	}
+	memcpy(text, value, alen);
+	text[alen] = '\0';
+	memset(ip, 0, sizeof(*ip));
+	if (inet_pton(family, text, ip->addr) != 1) {
+		BAD(dev, spec->key, value, "not an %s address", what);
+		return -EINVAL;
+	}
+	if (with_prefix) {
+		if (parse_u32(slash + 1, &len) < 0 || len < 1 ||
+		    len > max_len) {
+			BAD(dev, spec->key, value,
+			    "prefix length out of range [1, %u]", max_len);
+			return -EINVAL;
+		}
+	}
+	why = ip_unusable(family, ip->addr);
+	if (why != NULL) {
+		BAD(dev, spec->key, value, "%s: not for an interface", why);
+		return -EINVAL;
+	}
+	ip->family = (uint8_t)family;
+	ip->prefixlen = (uint8_t)len;
+	return 0;
+}
+
+static int
+parse_ipv4(const char *dev, const struct devarg_spec *spec,
+	   const char *value, struct vxpath_devargs *da)
+{
+	return parse_ip(dev, spec, value, da, AF_INET, true);
+}
+
+static int
+parse_ipv6(const char *dev, const struct devarg_spec *spec,
+	   const char *value, struct vxpath_devargs *da)
+{
+	return parse_ip(dev, spec, value, da, AF_INET6, true);
+}
+
+static int
+parse_gateway4(const char *dev, const struct devarg_spec *spec,
+	       const char *value, struct vxpath_devargs *da)
+{
+	return parse_ip(dev, spec, value, da, AF_INET, false);
+}
+
+static int
+parse_gateway6(const char *dev, const struct devarg_spec *spec,
+	       const char *value, struct vxpath_devargs *da)
+{
+	return parse_ip(dev, spec, value, da, AF_INET6, false);
+}
+
 /* One entry of devarg_specs[] from VXPATH_DEVARGS (devargs.h). */
 #define SPEC(key, syntax, field, parse, min, max) \
 	{ key, parse, offsetof(struct vxpath_devargs, field), min, max },
@@ -177,6 +301,7 @@ devargs_defaults(struct vxpath_devargs *da)
 	da->in_order = 1;
 	da->speed = VXPATH_DEFAULT_SPEED;
 	da->event_idx = 1;
+	da->tap_up = VXPATH_TAP_UP_AUTO;
 }
 
 int
@@ -234,10 +359,129 @@ vxpath_devargs_parse(const char *name, const char *args,
 	return ret;
 }
 
+const char *
+vxpath_ipaddr_format(const struct vxpath_ipaddr *a, char *buf)
+{
+	size_t n;
+
+	buf[0] = '\0';
+	if (a->family == 0 ||
+	    inet_ntop(a->family, a->addr, buf, INET6_ADDRSTRLEN) == NULL)
+		return buf;
+	if (a->prefixlen != 0) {
+		n = strlen(buf);
+		snprintf(buf + n, VXPATH_IPADDR_STRLEN - n, "/%u",
+			 a->prefixlen);
+	}
+	return buf;
+}
+
+bool
+vxpath_devargs_tap_up(const struct vxpath_devargs *da)
+{
+	if (da->tap_up != VXPATH_TAP_UP_AUTO)
+		return da->tap_up != 0;
+	return da->ipv4.family != 0 || da->ipv6.family != 0 ||
+	       da->gateway4.family != 0 || da->gateway6.family != 0;
+}
+
+/* Whether the first @bits bits of @a and @b (network order) are equal. */
+static bool
+same_prefix(const uint8_t *a, const uint8_t *b, unsigned int bits)
+{
+	unsigned int bytes = bits / 8, rest = bits % 8;
+	uint8_t mask;
+
+	if (memcmp(a, b, bytes) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	mask = (uint8_t)(0xff << (8 - rest));
+	return (a[bytes] & mask) == (b[bytes] & mask);
+}
+
+/*
+ * A gateway must be reachable on the TAP alone: within the prefix of the
+ * TAP's address of its family, or (IPv6) link-local.
+ */
+static int
+check_gateways(const char *name, const struct vxpath_devargs *da)
+{
+	char gw[VXPATH_IPADDR_STRLEN], ip[VXPATH_IPADDR_STRLEN];
+	const struct vxpath_ipaddr *g4 = &da->gateway4, *g6 = &da->gateway6;
+
+	if ((g4->family != 0 || g6->family != 0) && da->tap_up == 0) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%s: a route needs the TAP up, and %s=0 keeps it down",
+			   name, g4->family != 0 ? VXPATH_ARG_GATEWAY4 :
+			   VXPATH_ARG_GATEWAY6,
+			   vxpath_ipaddr_format(g4->family != 0 ? g4 : g6, gw),
+			   VXPATH_ARG_TAP_UP);
+		return -EINVAL;
+	}
+	if (g4->family != 0 &&
+	    (da->ipv4.family == 0 ||
+	     !same_prefix(g4->addr, da->ipv4.addr, da->ipv4.prefixlen))) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%s: not within the prefix of %s=%s, so not reachable on the TAP",
+			   name, VXPATH_ARG_GATEWAY4,
+			   vxpath_ipaddr_format(g4, gw), VXPATH_ARG_IPV4,
+			   vxpath_ipaddr_format(&da->ipv4, ip));
+		return -EINVAL;
+	}
+	if (g6->family != 0 && !(g6->addr[0] == 0xfe &&
+				 (g6->addr[1] & 0xc0) == 0x80) &&
+	    (da->ipv6.family == 0 ||
+	     !same_prefix(g6->addr, da->ipv6.addr, da->ipv6.prefixlen))) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%s: neither link-local nor within the prefix of %s=%s, so not reachable on the TAP",
+			   name, VXPATH_ARG_GATEWAY6,
+			   vxpath_ipaddr_format(g6, gw), VXPATH_ARG_IPV6,
+			   vxpath_ipaddr_format(&da->ipv6, ip));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+vxpath_devargs_check_no_tap(const char *name,
+			    const struct vxpath_devargs *da, const char *path)
+{
+	const struct { const char *key; const struct vxpath_ipaddr *a; }
+	ips[] = {
+		{ VXPATH_ARG_IPV4, &da->ipv4 },
+		{ VXPATH_ARG_IPV6, &da->ipv6 },
+		{ VXPATH_ARG_GATEWAY4, &da->gateway4 },
+		{ VXPATH_ARG_GATEWAY6, &da->gateway6 },
+	};
+	char value[VXPATH_IPADDR_STRLEN];
+	const char *key = NULL;
+	unsigned int i;
+
+	if (da->iface[0] != '\0') {
+		key = VXPATH_ARG_IFACE;
+		strlcpy(value, da->iface, sizeof(value));
+	}
+	for (i = 0; key == NULL && i < RTE_DIM(ips); i++) {
+		if (ips[i].a->family != 0) {
+			key = ips[i].key;
+			vxpath_ipaddr_format(ips[i].a, value);
+		}
+	}
+	if (key == NULL && da->tap_up != VXPATH_TAP_UP_AUTO) {
+		key = VXPATH_ARG_TAP_UP;
+		snprintf(value, sizeof(value), "%u", da->tap_up);
+	}
+	if (key == NULL)
+		return 0;
+	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
+		   name, key, value, path);
+	return -EINVAL;
+}
+
 int
 vxpath_devargs_check_supported(const char *name,
 			       const struct vxpath_devargs *da)
 {
+	if (check_gateways(name, da) < 0)
+		return -EINVAL;
 	/* Reconnection is what a client lacks: a server (server=1) takes
 	 * the next back-end that connects anyway.
 	 */

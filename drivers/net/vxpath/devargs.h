@@ -28,12 +28,27 @@
  *               back-end went away, try to connect again every that many
  *               ms in the background and replay the device state once a
  *               back-end answers (default 0: off, upstream's behaviour)
+ *
+ * and the TAP's configuration, vhost-kernel only (refused with a vhost-user
+ * socket, like iface=; applied by vhost_kernel.c through rtnl.c):
+ *
+ *   ipv4=       A.B.C.D/LEN, an IPv4 address of the TAP (LEN 1 to 32)
+ *   ipv6=       ADDR/LEN, an IPv6 address of the TAP (LEN 1 to 128)
+ *   gateway4=   A.B.C.D, default IPv4 route via it on the TAP; within
+ *               ipv4='s prefix, which it needs
+ *   gateway6=   ADDR, default IPv6 route via it on the TAP; link-local
+ *               (fe80::/10), or within ipv6='s prefix
+ *   tap_up=     0|1, vxpath sets the TAP up and its carrier on at port
+ *               start, and off and down at port stop (default 1 when one
+ *               of the four above is given, else 0: the operator's, as
+ *               upstream)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
 
 #include <limits.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -54,6 +69,11 @@
 #define VXPATH_ARG_VECTORIZED "vectorized"
 #define VXPATH_ARG_EVENT_IDX  "event_idx"
 #define VXPATH_ARG_RECONNECT  "reconnect"
+#define VXPATH_ARG_IPV4       "ipv4"
+#define VXPATH_ARG_IPV6       "ipv6"
+#define VXPATH_ARG_GATEWAY4   "gateway4"
+#define VXPATH_ARG_GATEWAY6   "gateway6"
+#define VXPATH_ARG_TAP_UP     "tap_up"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -65,6 +85,22 @@
 #define VXPATH_DEFAULT_SPEED      RTE_ETH_SPEED_NUM_UNKNOWN
 /** Largest reconnect= interval, milliseconds (ten minutes). */
 #define VXPATH_MAX_RECONNECT_MS   600000
+
+/** tap_up= not given: 1 if an address or gateway is, else 0. */
+#define VXPATH_TAP_UP_AUTO        2
+
+/**
+ * An IP address of a devarg (ipv4=, ipv6=, gateway4=, gateway6=), in
+ * network byte order. All zero when the devarg was not given.
+ */
+struct vxpath_ipaddr {
+	uint8_t family;      /**< AF_INET or AF_INET6; 0: not given */
+	uint8_t prefixlen;   /**< bits; 0 for a gateway */
+	uint8_t addr[16];    /**< 4 bytes used for AF_INET */
+};
+
+/** Room for "ADDR/LEN" of any struct vxpath_ipaddr, with its NUL. */
+#define VXPATH_IPADDR_STRLEN (INET6_ADDRSTRLEN + 4)
 
 /** Parsed devargs of one port; filled by vxpath_devargs_parse(). */
 struct vxpath_devargs {
@@ -84,6 +120,12 @@ struct vxpath_devargs {
 	uint32_t event_idx;         /**< 1: negotiate VIRTIO_RING_F_EVENT_IDX */
 	uint32_t reconnect;         /**< ms between client reconnection
 				     * attempts; 0: no reconnection */
+	struct vxpath_ipaddr ipv4;  /**< ipv4=, with its prefix length */
+	struct vxpath_ipaddr ipv6;  /**< ipv6=, with its prefix length */
+	struct vxpath_ipaddr gateway4; /**< gateway4= */
+	struct vxpath_ipaddr gateway6; /**< gateway6= */
+	uint32_t tap_up;            /**< 0, 1, or VXPATH_TAP_UP_AUTO when
+				     * not given: vxpath_devargs_tap_up() */
 };
 
 /**
@@ -111,7 +153,12 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_VECTORIZED, "<0|1>", vectorized, parse_range, 0, 1) \
 	X(VXPATH_ARG_EVENT_IDX, "<0|1>", event_idx, parse_range, 0, 1) \
 	X(VXPATH_ARG_RECONNECT, "<ms>", reconnect, parse_range, 0, \
-	  VXPATH_MAX_RECONNECT_MS)
+	  VXPATH_MAX_RECONNECT_MS) \
+	X(VXPATH_ARG_IPV4, "<a.b.c.d/len>", ipv4, parse_ipv4, 0, 0) \
+	X(VXPATH_ARG_IPV6, "<addr/len>", ipv6, parse_ipv6, 0, 0) \
+	X(VXPATH_ARG_GATEWAY4, "<a.b.c.d>", gateway4, parse_gateway4, 0, 0) \
+	X(VXPATH_ARG_GATEWAY6, "<addr>", gateway6, parse_gateway6, 0, 0) \
+	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -131,7 +178,10 @@ struct vxpath_devargs {
  * without a value, a malformed or out-of-range value (numbers are strict
  * decimal; queue_size a power of two; mac a unicast address; speed one that
  * rte_eth_speed_bitflag() knows; iface 1 to IFNAMSIZ-1 characters without
- * '/', ':' or blanks, nor "." or ".."), or a missing path.
+ * '/', ':' or blanks, nor "." or ".."; ipv4= and ipv6= an address in
+ * inet_pton()'s form, then '/' and a prefix length of 1 to 32 or 128, and
+ * like gateway4= and gateway6= neither unspecified, loopback, multicast
+ * nor 255.255.255.255), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
@@ -144,9 +194,32 @@ int vxpath_devargs_parse(const char *name, const char *args,
  * Return: 0 if supported; -ENOTSUP for a value not implemented; -EINVAL
  * for queues above 1 without cq=1 (multi-queue is driven through the
  * control virtqueue, as upstream's driver requires) or for reconnect=
- * above 0 with server=1 (a server takes new back-ends anyway).
+ * above 0 with server=1 (a server takes new back-ends anyway); for
+ * gateway4= without ipv4= or outside its prefix, gateway6= neither
+ * link-local nor within ipv6='s prefix, or a gateway with tap_up=0 (a
+ * route needs the TAP up).
  */
 int vxpath_devargs_check_supported(const char *name,
 				   const struct vxpath_devargs *da);
+
+/**
+ * Refuse the TAP's devargs (iface=, ipv4=, ipv6=, gateway4=, gateway6=,
+ * tap_up=) for a back-end that has no TAP: the vhost-user socket @path.
+ * Logs one line naming the first such devarg given.
+ * Return: 0 if none is given; -EINVAL otherwise.
+ */
+int vxpath_devargs_check_no_tap(const char *name,
+				const struct vxpath_devargs *da,
+				const char *path);
+
+/** Whether vxpath sets the TAP up at start (tap_up=, or its default). */
+bool vxpath_devargs_tap_up(const struct vxpath_devargs *da);
+
+/**
+ * Format @a as "ADDR/LEN" (an address with a prefix) or "ADDR" (a gateway)
+ * into @buf of VXPATH_IPADDR_STRLEN bytes, for log lines.
+ * Return: @buf ("" for an address not given).
+ */
+const char *vxpath_ipaddr_format(const struct vxpath_ipaddr *a, char *buf);
 
 #endif /* VXPATH_DEVARGS_H */

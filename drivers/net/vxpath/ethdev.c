@@ -239,6 +239,11 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 	/* Only the pairs configured (fewer than queues= maybe) serve. */
 	if (ret == 0 && (dev->features & (1ULL << VIRTIO_NET_F_MQ)))
 		ret = vxpath_ctrl_mq_pairs_set(dev, nq);
+	/* The back-end's side ready (the TAP up, its addresses) before the
+	 * link is read below.
+	 */
+	if (ret == 0 && dev->ops->port_start != NULL)
+		ret = dev->ops->port_start(dev);
 	if (ret < 0) {
 		/* Some rings may be the back-end's now: their buffers come
 		 * back only if it confirms that it stopped them.
@@ -304,6 +309,8 @@ dev_stop_locked(struct rte_eth_dev *eth_dev)
 		vxpath_ethdev_abandon_queues(eth_dev);
 	else
 		vxpath_ethdev_drain_queues(eth_dev);
+	if (dev->ops->port_stop != NULL)
+		dev->ops->port_stop(dev);
 	dev->started = false;
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++)
 		eth_dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -355,12 +362,42 @@ vxpath_dev_close(struct rte_eth_dev *eth_dev)
 	return 0;
 }
 
+/*
+ * rte_eth_dev_set_link_up/down: the back-end's link (the TAP's carrier);
+ * the port's link and its LSC event follow through link_up().
+ */
+static int
+set_link(struct rte_eth_dev *eth_dev, bool up)
+{
+	struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
+	int ret;
+
+	if (dev->ops->set_link == NULL)
+		return -ENOTSUP;
+	VXPATH_CTRL_LOCKED(dev, dev->ops->set_link(dev, up));
+	return ret;
+}
+
+static int
+vxpath_dev_set_link_up(struct rte_eth_dev *eth_dev)
+{
+	return set_link(eth_dev, true);
+}
+
+static int
+vxpath_dev_set_link_down(struct rte_eth_dev *eth_dev)
+{
+	return set_link(eth_dev, false);
+}
+
 static const struct eth_dev_ops vxpath_ops = {
 	.dev_configure = vxpath_dev_configure,
 	.dev_infos_get = vxpath_dev_infos_get,
 	.dev_start = vxpath_dev_start,
 	.dev_stop = vxpath_dev_stop,
 	.dev_close = vxpath_dev_close,
+	.dev_set_link_up = vxpath_dev_set_link_up,
+	.dev_set_link_down = vxpath_dev_set_link_down,
 	.link_update = vxpath_link_update,
 	.rx_queue_setup = vxpath_rx_queue_setup,
 	.rx_queue_release = vxpath_rx_queue_release,
@@ -453,18 +490,13 @@ select_backend(struct vxpath_dev *dev)
 	return -EINVAL;
 }
 
-/* server= and reconnect= are vhost-user's; iface= is vhost-net's TAP. */
+/* server= and reconnect= are vhost-user's; iface=, ipv4=... the TAP's. */
 static int
 check_backend_args(const struct vxpath_dev *dev)
 {
 	if (dev->ops == &vxpath_vhost_user_ops) {
-		if (dev->args.iface[0] != '\0') {
-			VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
-				   dev->name, VXPATH_ARG_IFACE, dev->args.iface,
-				   dev->args.path);
-			return -EINVAL;
-		}
-		return 0;
+		return vxpath_devargs_check_no_tap(dev->name, &dev->args,
+						   dev->args.path);
 	}
 	if (dev->args.server) {
 		VXPATH_LOG(ERR, "%s: devarg %s=1: only for a vhost-user socket, not %s",

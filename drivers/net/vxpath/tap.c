@@ -6,8 +6,10 @@
  * file per queue with IFF_MULTI_QUEUE, queues attached and detached with
  * TUNSETQUEUE), configuring its virtio-net header (size, byte order, no
  * offloads), its MAC address and its Rx mode flags (IFF_PROMISC,
- * IFF_ALLMULTI), and its link as the kernel sees it: whether it is up and
- * running, and a watch on rtnetlink's link messages about it (libmnl).
+ * IFF_ALLMULTI), its carrier (TUNSETCARRIER), and its link as the kernel
+ * sees it: whether it is up and running, and a watch on rtnetlink's link
+ * messages about it (libmnl). Its addresses, routes and IFF_UP are
+ * rtnl.c's.
  * vhost_kernel.c hands the returned fd to vhost-net with
  * VHOST_NET_SET_BACKEND; nothing here reads or writes packets.
  */
@@ -341,6 +343,21 @@ fail:
 	for (i = 0; i < n; i++)
 		close(fds[i]);
 	return ret;
+}
+
+int
+vxpath_tap_set_carrier(int fd, const char *ifname, bool on)
+{
+	int carrier = on;
+
+	if (ioctl(fd, TUNSETCARRIER, &carrier) < 0) {
+		int ret = -errno;
+
+		VXPATH_LOG(ERR, "TAP %s: cannot set carrier %s (TUNSETCARRIER): %s",
+			   ifname, on ? "on" : "off", strerror(-ret));
+		return ret;
+	}
+	return 0;
 }
 
 int

@@ -94,6 +94,17 @@ int vxpath_tap_set_rx_mode(const char *ifname, bool promisc, bool allmulti);
 int vxpath_tap_set_mtu(const char *ifname, uint16_t mtu);
 
 /**
+ * Set the TAP's carrier on or off (TUNSETCARRIER, Linux 4.17): without
+ * carrier the TAP is not running (no IFF_RUNNING, `ip link` says
+ * NO-CARRIER) and the kernel sends nothing through it.
+ * @fd: a queue of the TAP that is attached (queue 0 always is).
+ * @ifname: the TAP's name, for the log line.
+ * Return: 0; a negative errno (logged): -EINVAL or -ENOTTY where the tun
+ * driver has no TUNSETCARRIER.
+ */
+int vxpath_tap_set_carrier(int fd, const char *ifname, bool on);
+
+/**
  * Tell the TAP which offloads its reader (the driver, receiving) accepts
  * in the frames the kernel sends through it (TUNSETOFFLOAD): TUN_F_*
  * flags, from vxpath_tun_offload_flags() of the negotiated features.

@@ -154,6 +154,31 @@ struct vxpath_vhost_ops {
 	 */
 	int (*set_mtu)(struct vxpath_dev *dev, uint16_t mtu);
 	/**
+	 * Optional. The port starts: its rings are the back-end's, and the
+	 * link is read right after. vhost-kernel gives the TAP the port's
+	 * MTU, then with tap_up (devargs.h) sets it up, sets its carrier on
+	 * (also without tap_up: set_link(false) lasts until a start), then
+	 * gives it the ipv4= and ipv6= addresses and the default routes
+	 * through gateway4= and gateway6= (rtnl.h). On failure it undoes
+	 * what it did (the TAP down again) and the start fails.
+	 * Return: 0; a negative errno, logged in one line naming the
+	 * devarg.
+	 */
+	int (*port_start)(struct vxpath_dev *dev);
+	/**
+	 * Optional. The port stopped: vhost-kernel with tap_up sets the
+	 * TAP's carrier off and the TAP down (the kernel then drops the
+	 * routes through it, and its IPv6 addresses; port_start() sets them
+	 * again). Errors are logged.
+	 */
+	void (*port_stop)(struct vxpath_dev *dev);
+	/**
+	 * Optional. rte_eth_dev_set_link_up() (@up) or _down(): vhost-kernel
+	 * sets the TAP's carrier (TUNSETCARRIER); the port's link follows
+	 * the TAP's running state through link_up(). NULL: not supported.
+	 */
+	int (*set_link)(struct vxpath_dev *dev, bool up);
+	/**
 	 * The back-end's half of the port's link, now: whether it can carry
 	 * frames. Never blocks and consumes nothing; any control thread.
 	 * vhost-user: a connection serves the port and has not hung up;

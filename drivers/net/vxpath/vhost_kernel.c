@@ -12,6 +12,10 @@
  * those VQ_PAIRS_SET enables) are detached, so that the kernel steers no
  * frame to them. The Rx mode and MAC address commands of the control
  * virtqueue (ctrl.c) become the TAP's IFF_PROMISC, IFF_ALLMULTI and address.
+ * At port start the TAP gets the port's MTU and, from the devargs, IFF_UP
+ * and its carrier (tap_up=), its addresses and default routes (ipv4=,
+ * ipv6=, gateway4=, gateway6=; rtnl.c); at port stop its carrier and
+ * IFF_UP go off; rte_eth_dev_set_link_up/down set its carrier.
  *
  * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
  * to pass headers through, never to add or strip them itself
@@ -34,6 +38,7 @@
 
 #include "memory.h"
 #include "offload.h"
+#include "rtnl.h"
 #include "tap.h"
 #include "vhost.h"
 #include "vxpath.h"
@@ -792,6 +797,123 @@ vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 	return vxpath_tap_set_mtu(dev->ifname, mtu);
 }
 
+/*
+ * The TAP's addresses and default routes of the devargs, in that order
+ * (a gateway is reachable through the prefix of an address). See vhost.h.
+ */
+static int
+vk_tap_addresses(struct vxpath_dev *dev, unsigned int ifindex)
+{
+	const struct vxpath_devargs *da = &dev->args;
+	const struct {
+		const char *key;
+		const struct vxpath_ipaddr *a;
+		bool route;
+	} steps[] = {
+		{ VXPATH_ARG_IPV4, &da->ipv4, false },
+		{ VXPATH_ARG_IPV6, &da->ipv6, false },
+		{ VXPATH_ARG_GATEWAY4, &da->gateway4, true },
+		{ VXPATH_ARG_GATEWAY6, &da->gateway6, true },
+	};
+	char text[VXPATH_IPADDR_STRLEN];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < RTE_DIM(steps); i++) {
+		if (steps[i].a->family == 0)
+			continue;
+		ret = steps[i].route ?
+		      vxpath_rtnl_route_add_default(ifindex, steps[i].a) :
+		      vxpath_rtnl_addr_add(ifindex, steps[i].a);
+		if (ret < 0) {
+			VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot add %s to %s: %s",
+				   dev->name, steps[i].key,
+				   vxpath_ipaddr_format(steps[i].a, text),
+				   steps[i].route ? "the default route" :
+				   "address", dev->ifname, strerror(-ret));
+			return ret;
+		}
+		VXPATH_LOG(INFO, "%s: TAP %s: %s %s", dev->name, dev->ifname,
+			   steps[i].route ? "default route via" : "address",
+			   vxpath_ipaddr_format(steps[i].a, text));
+	}
+	return 0;
+}
+
+/* Carrier off, then IFF_UP off: with tap_up only. */
+static void
+vk_tap_down(struct vxpath_dev *dev, struct vk_backend *vk)
+{
+	int ret;
+
+	(void)vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, false);
+	ret = vxpath_rtnl_link_set_up(vk->link.ifindex, false);
+	if (ret < 0)
+		VXPATH_LOG(ERR, "%s: devarg %s=1: cannot set %s down: %s",
+			   dev->name, VXPATH_ARG_TAP_UP, dev->ifname,
+			   strerror(-ret));
+}
+
+/* The port starts: the TAP ready to use (vhost.h, port_start). */
+static int
+vk_port_start(struct vxpath_dev *dev)
+{
+	struct vk_backend *vk = vk_get(dev);
+	bool up = vxpath_devargs_tap_up(&dev->args);
+	int ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	/* The port's MTU from dev_configure (ethdev's rxmode.mtu), which
+	 * calls no mtu_set: the TAP gets it here. tap.c logs.
+	 */
+	ret = vxpath_tap_set_mtu(dev->ifname, dev->mtu);
+	if (ret < 0)
+		return ret;
+	if (up) {
+		ret = vxpath_rtnl_link_set_up(vk->link.ifindex, true);
+		if (ret < 0) {
+			VXPATH_LOG(ERR, "%s: devarg %s=1: cannot set %s up: %s",
+				   dev->name, VXPATH_ARG_TAP_UP, dev->ifname,
+				   strerror(-ret));
+			return ret;
+		}
+	}
+	/* Also with tap_up=0: set_link_down's carrier ends with a start. */
+	ret = vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, true);
+	if (ret < 0)
+		goto fail;
+	ret = vk_tap_addresses(dev, vk->link.ifindex);
+	if (ret < 0)
+		goto fail;
+	return 0;
+fail:
+	if (up)
+		vk_tap_down(dev, vk);
+	return ret;
+}
+
+/* The port stopped (vhost.h, port_stop). */
+static void
+vk_port_stop(struct vxpath_dev *dev)
+{
+	struct vk_backend *vk = vk_get(dev);
+
+	if (vk != NULL && vxpath_devargs_tap_up(&dev->args))
+		vk_tap_down(dev, vk);
+}
+
+/* rte_eth_dev_set_link_up/down: the TAP's carrier (vhost.h, set_link). */
+static int
+vk_set_link(struct vxpath_dev *dev, bool up)
+{
+	struct vk_backend *vk = vk_get(dev);
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	return vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, up);
+}
+
 /* The TAP is up and running (vhost.h, link_up). */
 static bool
 vk_link_up(struct vxpath_dev *dev)
@@ -820,5 +942,8 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_rx_mode = vk_set_rx_mode,
 	.set_mac = vk_set_mac,
 	.set_mtu = vk_set_mtu,
+	.port_start = vk_port_start,
+	.port_stop = vk_port_stop,
+	.set_link = vk_set_link,
 	.link_up = vk_link_up,
 };

@@ -1,0 +1,265 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# The TAP ready to use from devargs alone (issue 18), over the real
+# vhost-net: runs inside the test VM as root (test/vm/, /dev/vhost-net
+# needed); test/integration/test_tap_config_vm.py runs it there. Each check
+# reads the kernel's side with `ip -j` and records key=value lines in
+# tap-config.txt; verdict=pass when every one is as wanted.
+#
+# Scene 1, one dpdk-testpmd (-i, --disable-device-start, --max-pkt-len so
+# that the port's MTU from dev_configure is not 1500) with
+#   --vdev=virtio_user0,path=/dev/vhost-net,iface=vxcfg0,
+#          ipv4=10.77.0.1/24,ipv6=fd00:77::1/64,
+#          gateway4=10.77.0.254,gateway6=fd00:77::fe
+#   probe       the TAP exists, is not up and has no address yet;
+#   start       `port start 0`: the TAP is UP with carrier, has both
+#               addresses, both default routes go through it, its MTU is
+#               the port's, and the port's link is up;
+#   linkdown    `set link-down port 0`: NO-CARRIER, the port's link down;
+#   linkup      `set link-up port 0`: carrier and the link back;
+#   stop        `port stop 0`: the TAP is not UP, no default route left;
+#   restart     `port start 0`: all of start again;
+#   ping        `set fwd icmpecho`, `start`: the kernel pings 10.77.0.2, an
+#               address behind the port, which testpmd answers (ARP and
+#               ICMP echo);
+#   quit        testpmd exits 0, the TAP is gone and no route is left.
+# Scene 2, a start that fails: a blackhole default route exists, so
+# gateway4= cannot be added: `port start 0` fails with one line naming
+# gateway4= and the kernel's "File exists", the TAP is left down, and
+# after quit it is gone.
+# Scene 3, a probe that fails after the TAP was made (packed_vq=1: vhost-net
+# has no packed rings): no port, and the TAP is gone while testpmd runs.
+#
+# Usage: test/vm/tap-config.sh --plugin FILE [--out DIR]
+#   --plugin  librte_net_vxpath.so (staged under /run/vxpath first)
+#   --out     results directory (default VXPATH_OUT_DIR, else .):
+#             tap-config.txt and tap-config.testpmd*.log
+# Exit status: 0 pass, 1 a check failed, 2 the scene could not be set up.
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+PLUGIN=
+OUT=${VXPATH_OUT_DIR:-.}
+TAP=vxcfg0
+PREFIX=vxcfg$$
+V4=10.77.0.1
+V6=fd00:77::1
+GW4=10.77.0.254
+GW6=fd00:77::fe
+PEER4=10.77.0.2
+MAX_PKT_LEN=1818
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--plugin) PLUGIN=$2; shift 2 ;;
+	--plugin=*) PLUGIN=${1#*=}; shift ;;
+	--out) OUT=$2; shift 2 ;;
+	--out=*) OUT=${1#*=}; shift ;;
+	*) echo "tap-config: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "tap-config: [${SECONDS}s] $*"; }
+setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
+
+mkdir -p "$OUT" || exit 2
+RES=$OUT/tap-config.txt
+: >"$RES"
+verdict=pass
+# res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
+res() {
+	echo "$1=$2" >>"$RES"
+	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
+		say "FAIL $1=$2, want $3"
+		verdict=fail
+	fi
+}
+
+[ "$(id -u)" = 0 ] || setup_fail "must run as root"
+[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
+for t in dpdk-testpmd ip ping stdbuf; do
+	command -v $t >/dev/null || setup_fail "missing tool: $t"
+done
+WORK=$(mktemp -d /tmp/tap-config.XXXXXX) || setup_fail "mktemp"
+. "$HERE/scene-lib.sh"
+
+BLACKHOLE=0
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	scene_cleanup
+	[ $BLACKHOLE = 1 ] && ip route del blackhole default 2>/dev/null
+	rm -rf "$WORK" /var/run/dpdk/$PREFIX
+	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
+scene_stage_plugin "$PLUGIN"
+
+# --- the kernel's side -------------------------------------------------------
+
+tap_exists() { ip link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
+# yes when `ip -j link` lists flag $1 of the TAP
+tap_flag() {
+	ip -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
+}
+tap_mtu() {
+	ip -j link show dev $TAP 2>/dev/null |
+		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
+}
+# yes when the TAP has address $1 with prefix length $2
+tap_addr() {
+	ip -j addr show dev $TAP 2>/dev/null |
+		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+# yes when the default route of family $1 (-4, -6) goes via $2 on the TAP
+default_via() {
+	ip -j $1 route show default 2>/dev/null |
+		grep -q "\"gateway\":\"$2\",\"dev\":\"$TAP\"" && echo yes || echo no
+}
+# wait_flag FLAG yes|no: up to 10 s for the TAP's flag to be so
+wait_flag() {
+	local n=50
+	while [ "$(tap_flag "$1")" != "$2" ] && [ $n -gt 0 ]; do
+		nap 0.2
+		n=$((n - 1))
+	done
+}
+
+# --- testpmd's side ----------------------------------------------------------
+
+# The port's link (up, down) from `show port info 0`, waiting up to 10 s
+# for $1 (the link follows the TAP through an event).
+port_link() {
+	local n=20 link=
+	while [ $n -gt 0 ]; do
+		tp_cmd 20 "show port info 0"
+		link=$(sed -n 's/^Link status: *//p' <<<"$TP_OUT" | head -n 1)
+		[ "$link" = "$1" ] && break
+		nap 0.5
+		n=$((n - 1))
+	done
+	echo "${link:-unknown}"
+}
+port_mtu() {
+	tp_cmd 20 "show port info 0"
+	sed -n 's/^MTU: *//p' <<<"$TP_OUT" | head -n 1
+}
+
+# Everything `port start` gives, under the step's name $1.
+check_started() {
+	local s=$1
+	res ${s}_up "$(tap_flag UP)" yes
+	wait_flag NO-CARRIER no
+	res ${s}_carrier "$([ "$(tap_flag NO-CARRIER)" = no ] && echo yes || echo no)" yes
+	res ${s}_ipv4 "$(tap_addr $V4 24)" yes
+	res ${s}_ipv6 "$(tap_addr $V6 64)" yes
+	res ${s}_gateway4 "$(default_via -4 $GW4)" yes
+	res ${s}_gateway6 "$(default_via -6 $GW6)" yes
+	res ${s}_link "$(port_link up)" up
+}
+
+# --- scene 1 -----------------------------------------------------------------
+
+ip link del $TAP 2>/dev/null
+LOG=$OUT/tap-config.testpmd.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,ipv4=$V4/24,ipv6=$V6/64,gateway4=$GW4,gateway6=$GW6
+say "scene 1: --vdev=$VDEV"
+tp_start "$LOG" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start --max-pkt-len=$MAX_PKT_LEN --port-topology=loop
+tp_prompt 180 || setup_fail "testpmd did not reach its prompt"
+grep -q "virtio_user0: port 0, vhost-kernel back-end" "$LOG" ||
+	setup_fail "port 0 is not vxpath's"
+
+res probe_tap "$(tap_exists)" yes
+res probe_up "$(tap_flag UP)" no
+res probe_ipv4 "$(tap_addr $V4 24)" no
+
+tp_cmd 60 "port start 0" || setup_fail "port start 0: no prompt"
+check_started start
+res start_mtu_port "$(port_mtu)"
+res start_mtu_tap "$(tap_mtu)"
+res start_mtu_follows "$([ "$(port_mtu)" = "$(tap_mtu)" ] && echo yes || echo no)" yes
+res start_mtu_not_1500 "$([ "$(tap_mtu)" != 1500 ] && echo yes || echo no)" yes
+
+tp_cmd 20 "set link-down port 0"
+wait_flag NO-CARRIER yes
+res linkdown_nocarrier "$(tap_flag NO-CARRIER)" yes
+res linkdown_up "$(tap_flag UP)" yes
+res linkdown_link "$(port_link down)" down
+
+tp_cmd 20 "set link-up port 0"
+wait_flag NO-CARRIER no
+res linkup_nocarrier "$(tap_flag NO-CARRIER)" no
+res linkup_link "$(port_link up)" up
+
+tp_cmd 60 "port stop 0" || say "port stop 0: no prompt"
+res stop_up "$(tap_flag UP)" no
+res stop_gateway4 "$(default_via -4 $GW4)" no
+res stop_gateway6 "$(default_via -6 $GW6)" no
+res stop_link "$(port_link down)" down
+
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+check_started restart
+
+# Optional in the issue, cheap here: testpmd answers ARP and echo requests.
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ping -c 3 -i 0.5 -W 5 $PEER4 >"$OUT/tap-config.ping.txt" 2>&1; then
+	res ping ok ok
+else
+	res ping fail ok
+fi
+tp_cmd 20 "stop"
+
+tp_quit 30
+res quit_exit "${TP_RC:-killed}" 0
+res quit_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+res quit_gateway4 "$(ip -j -4 route show default | grep -c "$GW4")" 0
+res quit_gateway6 "$(ip -j -6 route show default | grep -c "$GW6")" 0
+
+# --- scene 2: a start that fails ---------------------------------------------
+
+ip route add blackhole default || setup_fail "ip route add blackhole default"
+BLACKHOLE=1
+LOG2=$OUT/tap-config.testpmd-fail.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,ipv4=$V4/24,gateway4=$GW4
+say "scene 2: a blackhole default route, --vdev=$VDEV"
+tp_start "$LOG2" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start
+tp_prompt 180 || setup_fail "testpmd (scene 2) did not reach its prompt"
+tp_cmd 60 "port start 0"
+res fail_errline "$(grep -c "devarg gateway4=$GW4: cannot add the default route to $TAP: File exists" "$LOG2")" 1
+res fail_up "$(tap_flag UP)" no
+res fail_link "$(port_link down)" down
+tp_quit 30
+res fail_quit_exit "${TP_RC:-killed}" 0
+res fail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+ip route del blackhole default && BLACKHOLE=0
+
+# --- scene 3: a probe that fails after the TAP was made ----------------------
+
+# vhost-net has no packed rings: the probe fails at feature negotiation,
+# after the TAP was created; while testpmd still runs it must be gone.
+LOG3=$OUT/tap-config.testpmd-probe.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,packed_vq=1,ipv4=$V4/24
+say "scene 3: a failed probe, --vdev=$VDEV"
+tp_start "$LOG3" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096
+tp_prompt 180 || setup_fail "testpmd (scene 3) did not reach its prompt"
+res probefail_noport "$(grep -c "No probed ethernet devices" "$LOG3")" 1
+res probefail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+tp_quit 30
+res probefail_quit_exit "${TP_RC:-killed}" 0
+
+res verdict $verdict
+say "verdict $verdict"
+[ $verdict = pass ]
