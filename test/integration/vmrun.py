@@ -85,6 +85,24 @@ def plugin_into_out(out_dir):
     return GUEST_OUT + "/" + PLUGIN_NAME
 
 
+def app_into_out(out_dir, app):
+    """Copy the project's application app (a directory of app/, such as
+    vxpath-gateway) from the build directory into out_dir and return its
+    path in the guest (see plugin_into_out). Fails the test when it is
+    not built."""
+    build_dir = os.path.abspath(os.environ.get(
+        "VXPATH_BUILD_DIR", os.path.join(REPO, "build")))
+    built = os.path.join(build_dir, "app", app, app)
+    if not os.path.isfile(built):
+        pytest.fail("%s not built: %s missing (ninja -C %s)" %
+                    (app, built, build_dir))
+    os.makedirs(out_dir, exist_ok=True)
+    dst = os.path.join(out_dir, app)
+    shutil.copyfile(built, dst)
+    os.chmod(dst, 0o755)
+    return GUEST_OUT + "/" + app
+
+
 def run(script, out_dir, args=(), timeout=None):
     """Run script (a path in the repository) in the VM with args, results
     in out_dir. Returns (exit status of run-in-vm.sh, its output: the

@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# The exception-path gateway (app/vxpath-gateway, issue 17) between two
+# hosts in the test VM, over the real vhost-net (test/vm/gateway.sh): the
+# fast path carries A <-> B (ping, 8 MiB of TCP with its SHA-256, IPv6
+# with the kernel's neighbour discovery), the kernel answers for its own
+# addresses and for TTL 1 through the twins, and a route added or deleted
+# in the kernel is in the fast path within 100 ms. Every check counts on
+# both sides: the gateway's telemetry counters and the kernel's interface
+# counters. Run twice: with vxpath twins, and with DPDK's own
+# net_virtio_user as the twin (the gateway uses its twins only through
+# the ethdev API; the known driver checks the scene itself).
+#
+# Fixtures vm and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
+
+import os
+
+import pytest
+
+import vmrun
+
+GATEWAY_SCENE = os.path.join(vmrun.REPO, "test", "vm", "gateway.sh")
+
+# What each check must show (gateway.sh's keys).
+WANT = {
+    "ping4_received": "20", "ping4_dups": "0", "ping4_fast_path": "yes",
+    "tcp_sha256_equal": "yes", "tcp_transit_many": "yes",
+    "tcp_fwd_99pct": "yes", "tcp_kernel_below_1pct": "yes",
+    "local_received": "5", "local_through_twin": "yes",
+    "ttl_exceeded": "yes", "ttl_punted": "yes",
+    "ping6_received": "20", "ping6_dups": "0", "ping6_fast_path": "yes",
+    "ping6_nd_by_kernel": "yes",
+    "route_add_cmd_exit": "0", "route_ping_received": "5",
+    "route_fast_path": "yes", "route_del_cmd_exit": "0",
+    "route_gone_received": "0", "route_gone_unreachable": "yes",
+    "route_add_delay_ms_under_100": "yes",
+    "route_del_delay_ms_under_100": "yes",
+    "quit_exit": "0", "quit_summary": "yes", "quit_taps_gone": "yes",
+    "verdict": "pass",
+}
+
+
+@pytest.mark.parametrize("twin", ["vxpath", "upstream"])
+def test_gateway_vm(vm, vm_out_dir, twin):
+    """A <-> B through the gateway: fast path, punts, route changes."""
+    gateway = vmrun.app_into_out(vm_out_dir, "vxpath-gateway")
+    args = ["--gateway", gateway, "--twin", twin]
+    if twin == "vxpath":
+        args += ["--plugin", vmrun.plugin_into_out(vm_out_dir)]
+    rc, stdout = vmrun.run(GATEWAY_SCENE, vm_out_dir, args)
+    console = os.path.join(vm_out_dir, "console.log")
+    results = os.path.join(vm_out_dir, "gateway-%s.txt" % twin)
+    if not os.path.isfile(results):
+        pytest.fail("gateway.sh wrote no results (run-in-vm.sh exited %d);"
+                    " VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+    print("%s twins: %s; TCP: %s transit, %s forwarded, %s to the twins'"
+          " kernel; route delays %s / %s ms" %
+          (twin, res.get("summary"), res.get("tcp_transit_packets"),
+           res.get("tcp_forwarded"), res.get("tcp_twins_kernel_rx"),
+           res.get("route_add_delay_ms"), res.get("route_del_delay_ms")))
+    fails = ["%s = %r, expected %s" % (k, res.get(k), v)
+             for k, v in WANT.items() if res.get(k) != v]
+    if fails or rc != 0:
+        pytest.fail("gateway scene (%s twins):\n  %s\nrun-in-vm.sh exited "
+                    "%d\nresults: %r\nVM console (tail):\n%s" %
+                    (twin, "\n  ".join(fails), rc, res,
+                     vmrun.tail(console)))

@@ -1,0 +1,339 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# The exception-path gateway (app/vxpath-gateway) between two hosts, over
+# the real vhost-net: runs inside the test VM as root (/dev/vhost-net
+# needed); test/integration/test_gateway_vm.py runs it there, and the
+# README's main job (devtools/exception-path.sh --gateway) too.
+#
+# Hosts A and B are network namespaces behind veth pairs; the gateway's
+# NIC ports are net_af_packet on the root ends (gwa, gwb), which the root
+# namespace's kernel otherwise ignores (no ARP, no IPv6, strict reverse
+# path filter: every frame there is DPDK's). The gateway makes its twins
+# dp0 and dp1; the root namespace's kernel, a router (ip_forward), gives
+# them 10.1.0.1/24, fd01::1/64 and 10.2.0.1/24, fd02::1/64.
+#   A: 10.1.0.2/24, fd01::2/64, default routes via the gateway
+#   B: 10.2.0.2/24, fd02::2/64, and 10.9.9.9/32 behind it (on lo)
+# Each check counts on both sides and writes key=value lines to
+# gateway-<twin>.txt (verdict=pass when every one is as wanted):
+#   ping4        A pings B 20 times: 20 replies, no duplicate
+#   tcp          8 MiB from A to B (tcp_xfer.py): the same SHA-256 on both
+#                ends; the gateway forwarded at least 99 % of the frames
+#                A and B sent, the twins' kernel received fewer than 1 %
+#   local        A pings the gateway's 10.1.0.1: 5 replies, from the
+#                kernel through the twin (punt_local, from_kernel grow)
+#   ttl          A's TTL-1 ping to B: "Time to live exceeded" from
+#                10.1.0.1 (punt_ttl grows)
+#   ping6        A pings B's fd02::2 20 times over IPv6: 20 replies; the
+#                kernel resolved fd02::2 on dp1 (neighbour discovery)
+#   route        `ip route add 10.9.9.0/24 via 10.2.0.2` in the kernel: in
+#                the fast path within 100 ms (telemetry /vxpath_gw/fib),
+#                A reaches 10.9.9.9 through it; `ip route del`: gone from
+#                the fast path within 100 ms, A's ping gets "Unreachable"
+#   quit         SIGINT: exit status 0, the summary line, the TAPs gone
+#
+# Usage: test/vm/gateway.sh --gateway FILE [--plugin FILE]
+#                           [--twin vxpath|upstream] [--out DIR]
+#   --gateway  the vxpath-gateway executable
+#   --plugin   librte_net_vxpath.so (--twin vxpath, the default)
+#   --twin     vxpath: twins are net_vxpath ports (the plugin loaded);
+#              upstream: DPDK's own net_virtio_user (no plugin)
+#   --out      results directory (default VXPATH_OUT_DIR, else .):
+#              gateway-<twin>.txt and gateway-<twin>.log
+# Exit status: 0 pass, 1 a check failed, 2 the scene could not be set up.
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+PLUGIN=
+GATEWAY=
+TWIN=vxpath
+OUT=${VXPATH_OUT_DIR:-.}
+PREFIX=gw$$
+BYTES=8388608
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--plugin) PLUGIN=$2; shift 2 ;;
+	--plugin=*) PLUGIN=${1#*=}; shift ;;
+	--gateway) GATEWAY=$2; shift 2 ;;
+	--gateway=*) GATEWAY=${1#*=}; shift ;;
+	--twin) TWIN=$2; shift 2 ;;
+	--twin=*) TWIN=${1#*=}; shift ;;
+	--out) OUT=$2; shift 2 ;;
+	--out=*) OUT=${1#*=}; shift ;;
+	*) echo "gateway: unknown argument $1" >&2; exit 2 ;;
+	esac
+done
+
+say() { echo "gateway-scene: [${SECONDS}s] $*"; }
+setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
+
+mkdir -p "$OUT" || exit 2
+RES=$OUT/gateway-$TWIN.txt
+LOG=$OUT/gateway-$TWIN.log
+: >"$RES"
+verdict=pass
+# res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
+res() {
+	echo "$1=$2" >>"$RES"
+	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
+		say "FAIL $1=$2, want $3"
+		verdict=fail
+	fi
+}
+# check KEY CONDITION...: record yes/no; no fails the verdict.
+check() {
+	local k=$1
+	shift
+	if "$@"; then res "$k" yes yes; else res "$k" no yes; fi
+}
+
+case $TWIN in
+vxpath) [ -n "$PLUGIN" ] || setup_fail "--twin vxpath needs --plugin" ;;
+upstream) ;;
+*) setup_fail "--twin: vxpath or upstream, not $TWIN" ;;
+esac
+[ "$(id -u)" = 0 ] || setup_fail "must run as root"
+[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
+[ -x "$GATEWAY" ] || setup_fail "no gateway executable at '$GATEWAY' (ninja -C build)"
+for t in ip ping ethtool python3 stdbuf; do
+	command -v $t >/dev/null || setup_fail "missing tool: $t"
+done
+WORK=$(mktemp -d /tmp/gateway.XXXXXX) || setup_fail "mktemp"
+. "$HERE/scene-lib.sh"
+
+GW_PID=
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
+		kill -KILL "$GW_PID" 2>/dev/null
+		wait "$GW_PID" 2>/dev/null
+	fi
+	scene_cleanup
+	ip route del 10.9.9.0/24 2>/dev/null
+	rm -rf "$WORK" /var/run/dpdk/$PREFIX
+	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+[ -e "$WORK/nap" ] || { mkfifo "$WORK/nap" && exec 5<>"$WORK/nap"; } ||
+	setup_fail "mkfifo"
+
+# --- the hosts ----------------------------------------------------------------
+
+# host NS WIRE NSIF V4/LEN V6/LEN GW4 GW6: a namespace behind a veth whose
+# root end WIRE belongs to DPDK alone.
+host() {
+	local ns=$1 wire=$2 nsif=$3
+	ip netns del "$ns" 2>/dev/null
+	ip link del "$wire" 2>/dev/null
+	SCENE_NS+=("$ns")
+	SCENE_VETH+=("$wire")
+	ip netns add "$ns" || setup_fail "ip netns add $ns"
+	ip link add "$wire" type veth peer name "$nsif" || setup_fail "veth pair"
+	ip link set "$nsif" netns "$ns" || setup_fail "move $nsif into $ns"
+	sysctl -qw net.ipv6.conf."$wire".disable_ipv6=1
+	sysctl -qw net.ipv4.conf."$wire".arp_ignore=8
+	sysctl -qw net.ipv4.conf."$wire".rp_filter=1
+	ip link set "$wire" arp off
+	ethtool -K "$wire" gro off >/dev/null 2>&1
+	ip link set "$wire" up || setup_fail "$wire up"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+	ip netns exec "$ns" ip link set lo up
+	# Frames of at most the MTU, checksums complete: what a NIC's wire
+	# carries (net_af_packet gets the veth's skbs as they are).
+	ip netns exec "$ns" ethtool -K "$nsif" tx off tso off gso off gro off \
+		>/dev/null 2>&1 || setup_fail "ethtool -K $nsif"
+	ip netns exec "$ns" ip addr add "$4" dev "$nsif" ||
+		setup_fail "address on $nsif"
+	ip netns exec "$ns" ip -6 addr add "$5" dev "$nsif" nodad ||
+		setup_fail "IPv6 address on $nsif"
+	ip netns exec "$ns" ip link set "$nsif" up || setup_fail "$nsif up"
+	ip netns exec "$ns" ip route add default via "$6" ||
+		setup_fail "default route in $ns"
+	ip netns exec "$ns" ip -6 route add default via "$7" ||
+		setup_fail "IPv6 default route in $ns"
+}
+
+host gwA gwa a0 10.1.0.2/24 fd01::2/64 10.1.0.1 fd01::1
+host gwB gwb b0 10.2.0.2/24 fd02::2/64 10.2.0.1 fd02::1
+ip netns exec gwB ip addr add 10.9.9.9/32 dev lo || setup_fail "10.9.9.9 on B"
+sysctl -qw net.ipv4.ip_forward=1
+sysctl -qw net.ipv6.conf.all.forwarding=1
+sysctl -qw net.ipv6.conf.default.disable_ipv6=0
+A() { ip netns exec gwA "$@"; }
+B() { ip netns exec gwB "$@"; }
+
+# --- the gateway --------------------------------------------------------------
+
+eal=(-l 0,1 -n 1 --file-prefix "$PREFIX" --no-pci -m 512
+     --vdev net_af_packet0,iface=gwa --vdev net_af_packet1,iface=gwb)
+if [ "$TWIN" = vxpath ]; then
+	scene_stage_plugin "$PLUGIN"
+	eal+=(-d "$STAGED")
+	app=(--twin-driver net_vxpath)
+else
+	app=(--twin-driver virtio_user)
+fi
+say "starting the gateway ($TWIN twins)"
+stdbuf -oL -eL "$GATEWAY" "${eal[@]}" -- --tap-name 0=dp0 --tap-name 1=dp1 \
+	--twin-queue-size 256 "${app[@]}" >"$LOG" 2>&1 &
+GW_PID=$!
+n=600
+while ! grep -q '^gateway: ready' "$LOG"; do
+	kill -0 $GW_PID 2>/dev/null || { tail -n 20 "$LOG"; setup_fail "the gateway exited"; }
+	n=$((n - 1))
+	[ $n -gt 0 ] || { tail -n 20 "$LOG"; setup_fail "the gateway is not ready after 60 s"; }
+	nap 0.1
+done
+say "$(grep '^gateway: ready' "$LOG")"
+SOCK=/var/run/dpdk/$PREFIX/dpdk_telemetry.v2
+tel() { python3 "$HERE/gw_tel.py" "$SOCK" "$@"; }
+
+ip addr add 10.1.0.1/24 dev dp0 || setup_fail "10.1.0.1 on dp0"
+ip -6 addr add fd01::1/64 dev dp0 nodad || setup_fail "fd01::1 on dp0"
+ip addr add 10.2.0.1/24 dev dp1 || setup_fail "10.2.0.1 on dp1"
+ip -6 addr add fd02::1/64 dev dp1 nodad || setup_fail "fd02::1 on dp1"
+# The connected routes reach the fast path.
+n=100
+until [ "$(tel get /vxpath_gw/fib | grep -cx 'routes[46]=[2-9]')" = 2 ]; do
+	n=$((n - 1))
+	[ $n -gt 0 ] || { tel get /vxpath_gw/fib; setup_fail "connected routes not mirrored"; }
+	nap 0.1
+done
+tel get /vxpath_gw/fib | sed 's/^/fib_start_/' >>"$RES"
+
+# --- counters -----------------------------------------------------------------
+
+declare -A C=()
+# snap TAG: the gateway's counters of both ports (TAG_P_key) and the
+# kernel's counters of the twins and of A's and B's interfaces.
+snap() {
+	local line
+	while IFS= read -r line; do
+		C[$1_${line%%=*}]=${line#*=}
+	done <<<"$(tel stats 2)"
+	C[$1_dp0_rx]=$(cat /sys/class/net/dp0/statistics/rx_packets)
+	C[$1_dp1_rx]=$(cat /sys/class/net/dp1/statistics/rx_packets)
+	C[$1_a_tx]=$(A cat /sys/class/net/a0/statistics/tx_packets)
+	C[$1_b_tx]=$(B cat /sys/class/net/b0/statistics/tx_packets)
+}
+# d KEY FROM TO: the growth of counter KEY between two snaps
+d() { echo $((${C[$3_$1]:-0} - ${C[$2_$1]:-0})); }
+ping_recv() { sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$1"; }
+ping_dups() { grep -c 'DUP!' <<<"$1"; }
+
+# --- checks -------------------------------------------------------------------
+
+# Warm-up: the kernel resolves the hosts (ARP, ND) for the fast path.
+A ping -c 3 -W 5 10.2.0.2 >/dev/null 2>&1
+A ping -6 -c 3 -W 5 fd02::2 >/dev/null 2>&1
+
+snap p0
+out=$(A ping -c 20 -i 0.2 -W 3 10.2.0.2 2>&1)
+snap p1
+res ping4_received "$(ping_recv "$out")" 20
+res ping4_dups "$(ping_dups "$out")" 0
+res ping4_fwd_port0 "$(d 0_forwarded p0 p1)"
+res ping4_fwd_port1 "$(d 1_forwarded p0 p1)"
+check ping4_fast_path eval "[ $(d 0_forwarded p0 p1) -ge 20 ] &&
+	[ $(d 1_forwarded p0 p1) -ge 20 ]"
+
+say "tcp: $BYTES bytes from A to B"
+snap t0
+B python3 "$HERE/tcp_xfer.py" server --bind 10.2.0.2 --port 5001 \
+	--bytes $BYTES --dirs up --out "$WORK/srv.txt" &
+srv=$!
+nap 1
+A python3 "$HERE/tcp_xfer.py" client --connect 10.2.0.2 --port 5001 \
+	--bytes $BYTES --dir up --out "$WORK/cli.txt" --timeout 60
+reap 30 $srv
+snap t1
+sent=$(sed -n 's/^up_sent_sha256=//p' "$WORK/cli.txt" 2>/dev/null)
+recv=$(sed -n 's/^up_recv_sha256=//p' "$WORK/srv.txt" 2>/dev/null)
+res tcp_sha256_sent "${sent:-none}"
+res tcp_sha256_recv "${recv:-none}"
+check tcp_sha256_equal eval '[ -n "$sent" ] && [ "$sent" = "$recv" ]'
+transit=$(( $(d a_tx t0 t1) + $(d b_tx t0 t1) ))
+fwd=$(( $(d 0_forwarded t0 t1) + $(d 1_forwarded t0 t1) ))
+kern=$(( $(d dp0_rx t0 t1) + $(d dp1_rx t0 t1) ))
+res tcp_transit_packets $transit
+res tcp_forwarded $fwd
+res tcp_twins_kernel_rx $kern
+check tcp_transit_many [ $transit -gt 5000 ]
+check tcp_fwd_99pct [ $((fwd * 100)) -ge $((transit * 99)) ]
+check tcp_kernel_below_1pct [ $((kern * 100)) -lt $transit ]
+
+snap l0
+out=$(A ping -c 5 -i 0.2 -W 3 10.1.0.1 2>&1)
+snap l1
+res local_received "$(ping_recv "$out")" 5
+res local_punt_local "$(d 0_punt_local l0 l1)"
+res local_from_kernel "$(d 0_from_kernel l0 l1)"
+check local_through_twin eval "[ $(d 0_punt_local l0 l1) -ge 5 ] &&
+	[ $(d 0_from_kernel l0 l1) -ge 5 ]"
+
+snap x0
+out=$(A ping -c 1 -t 1 -W 3 10.2.0.2 2>&1)
+snap x1
+check ttl_exceeded grep -q 'From 10.1.0.1.*Time to live exceeded' <<<"$out"
+res ttl_punt "$(d 0_punt_ttl x0 x1)"
+check ttl_punted [ "$(d 0_punt_ttl x0 x1)" -ge 1 ]
+
+snap s0
+out=$(A ping -6 -c 20 -i 0.2 -W 3 fd02::2 2>&1)
+snap s1
+res ping6_received "$(ping_recv "$out")" 20
+res ping6_dups "$(ping_dups "$out")" 0
+check ping6_fast_path eval "[ $(d 0_forwarded s0 s1) -ge 20 ] &&
+	[ $(d 1_forwarded s0 s1) -ge 20 ]"
+check ping6_nd_by_kernel ip -6 neigh show dev dp1 to fd02::2 | grep -q lladdr
+
+while IFS= read -r line; do
+	res route_add_${line%%=*} "${line#*=}"
+done <<<"$(tel route-delay routes4 -- ip route add 10.9.9.0/24 via 10.2.0.2)"
+snap r0
+out=$(A ping -c 5 -i 0.2 -W 3 10.9.9.9 2>&1)
+snap r1
+res route_ping_received "$(ping_recv "$out")" 5
+check route_fast_path [ "$(d 0_forwarded r0 r1)" -ge 5 ]
+while IFS= read -r line; do
+	res route_del_${line%%=*} "${line#*=}"
+done <<<"$(tel route-delay routes4 -- ip route del 10.9.9.0/24)"
+snap r2
+out=$(A ping -c 2 -i 0.5 -W 2 10.9.9.9 2>&1)
+snap r3
+res route_gone_received "$(ping_recv "$out")" 0
+check route_gone_unreachable grep -q 'Unreachable' <<<"$out"
+res route_gone_punt_no_route "$(d 0_punt_no_route r2 r3)"
+for k in route_add_delay_ms route_del_delay_ms; do
+	v=$(sed -n "s/^$k=//p" "$RES")
+	check ${k}_under_100 awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v < 100) }'
+done
+
+say "quit"
+kill -INT $GW_PID
+n=300
+while kill -0 $GW_PID 2>/dev/null && [ $n -gt 0 ]; do nap 0.1; n=$((n - 1)); done
+if kill -0 $GW_PID 2>/dev/null; then
+	res quit_exit killed 0
+else
+	wait $GW_PID
+	res quit_exit $? 0
+fi
+GW_PID=
+line=$(grep -E '^gateway: [0-9]+ transit packets on the fast path, [0-9]+ packets to the kernel, [0-9]+ from the kernel$' "$LOG")
+check quit_summary [ -n "$line" ]
+echo "summary=$line" >>"$RES"
+say "$line"
+check quit_taps_gone eval '[ ! -e /sys/class/net/dp0 ] && [ ! -e /sys/class/net/dp1 ]'
+
+res verdict $verdict
+say "verdict: $verdict"
+[ $verdict = pass ]
