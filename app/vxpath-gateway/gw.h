@@ -10,6 +10,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -71,9 +72,25 @@ struct gw {
 
 extern struct gw gw;
 
+/* The twins' devargs unless --twin-devargs says otherwise. */
+#define GW_TWIN_DEVARGS "path=/dev/vhost-net,iface=%t,mac=%m,queues=%q," \
+	"queue_size=%s"
+
+/*
+ * gw_twin_devargs() - expand @tmpl into @buf (@size bytes): %t the TAP
+ * name @tap, %m the MAC @mac, %q @queues, %s @queue_size, %% a '%'.
+ * Return: the length written; -EINVAL for another '%' escape or a
+ * trailing '%'; -ENOSPC when @buf is too small.
+ */
+int gw_twin_devargs(char *buf, size_t size, const char *tmpl,
+		    const char *tap, const char *mac, unsigned int queues,
+		    unsigned int queue_size);
+
 /* Options (main.c). */
 struct gw_options {
 	const char *twin_driver;	/* vdev driver name prefix */
+	const char *twin_devargs;	/* devargs template: %t TAP name,
+					 * %m MAC, %q queues, %s queue size */
 	const char *twin_args;		/* extra devargs for each twin */
 	const char *tap_names[GW_MAX_PORTS];	/* NULL: dp<N> */
 	unsigned int twin_queue_size;	/* descriptors */
@@ -81,8 +98,9 @@ struct gw_options {
 
 /*
  * gw_ports_setup() - configure and start every NIC port found at start-up
- * and make its twin (rte_eal_hotplug_add of "<twin_driver><N>" with
- * path=/dev/vhost-net,iface=,mac=,queues=,queue_size=), with gw.nb_queues
+ * and make its twin (rte_eal_hotplug_add of "<twin_driver><N>" with the
+ * devargs of opt->twin_devargs, by default path=/dev/vhost-net,iface=,
+ * mac=,queues=,queue_size=), with gw.nb_queues
  * queue pairs each, RSS on the NIC ports when more than one.
  *
  * Return: 0, or -1 after one log line naming the step that failed.

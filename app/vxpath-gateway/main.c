@@ -12,12 +12,16 @@
  * See doc/guides/howto/gateway.rst.
  *
  * Usage: vxpath-gateway [EAL options] -- [--twin-driver NAME]
- *        [--twin-args DEVARGS] [--tap-name PORT=NAME]...
- *        [--twin-queue-size N]
+ *        [--twin-devargs TEMPLATE] [--twin-args DEVARGS]
+ *        [--tap-name PORT=NAME]... [--twin-queue-size N]
  *   --twin-driver  vdev driver name of the twins, numbered from 0
  *                  (default net_vxpath; virtio_user binds DPDK's own
  *                  net_virtio_user when the vxpath plugin is not loaded)
- *   --twin-args    devargs added to each twin's (queue_size=512,...)
+ *   --twin-devargs the twins' devargs, with %t the TAP name, %m the MAC,
+ *                  %q the queue pairs, %s --twin-queue-size (default
+ *                  path=/dev/vhost-net,iface=%t,mac=%m,queues=%q,
+ *                  queue_size=%s; DPDK's net_tap: iface=%t,mac=%m)
+ *   --twin-args    devargs added to each twin's (mrg_rxbuf=0,...)
  *   --tap-name     the TAP name of port PORT (default dp<PORT>)
  *   --twin-queue-size  descriptors per twin virtqueue (default 1024)
  * EAL needs two lcores at least: the main one follows links and signals,
@@ -56,7 +60,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr, "usage: %s [EAL options] -- [--twin-driver NAME] "
-		"[--twin-args DEVARGS] [--tap-name PORT=NAME]... "
+		"[--twin-devargs TEMPLATE] [--twin-args DEVARGS] "
+		"[--tap-name PORT=NAME]... "
 		"[--twin-queue-size N]\n", prog);
 }
 
@@ -65,6 +70,7 @@ parse_args(int argc, char **argv, struct gw_options *opt)
 {
 	static const struct option longopts[] = {
 		{ "twin-driver", required_argument, NULL, 'd' },
+		{ "twin-devargs", required_argument, NULL, 't' },
 		{ "twin-args", required_argument, NULL, 'a' },
 		{ "tap-name", required_argument, NULL, 'n' },
 		{ "twin-queue-size", required_argument, NULL, 'q' },
@@ -76,9 +82,11 @@ parse_args(int argc, char **argv, struct gw_options *opt)
 	int c;
 
 	opt->twin_driver = "net_vxpath";
+	opt->twin_devargs = GW_TWIN_DEVARGS;
 	opt->twin_args = "";
 	opt->twin_queue_size = 1024;
 	optind = 1;
+	opterr = 0;	/* one line per bad option: ours */
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -89,6 +97,20 @@ parse_args(int argc, char **argv, struct gw_options *opt)
 			}
 			opt->twin_driver = optarg;
 			break;
+		case 't': {
+			char probe[1024];
+
+			if (gw_twin_devargs(probe, sizeof(probe), optarg,
+					    "dp0", "02:00:00:00:00:00", 1,
+					    1024) < 0) {
+				GW_LOG(ERR, "option --twin-devargs: '%s': only "
+				       "%%t, %%m, %%q, %%s and %%%% may follow "
+				       "a %%, and it must fit 1 KiB", optarg);
+				return -1;
+			}
+			opt->twin_devargs = optarg;
+			break;
+		}
 		case 'a':
 			opt->twin_args = optarg;
 			break;
@@ -181,6 +203,11 @@ main(int argc, char **argv)
 	gw.qsbr = rte_zmalloc("gw_qsbr", sz, RTE_CACHE_LINE_SIZE);
 	if (gw.qsbr == NULL || rte_rcu_qsbr_init(gw.qsbr, RTE_MAX_LCORE)) {
 		GW_LOG(ERR, "RCU variable: no memory");
+		goto out;
+	}
+	if (rte_eth_dev_count_avail() == 0) {
+		GW_LOG(ERR, "no NIC port: give one with EAL's -a or --vdev "
+		       "(net_af_packet0,iface=eth0, say)");
 		goto out;
 	}
 	fc.socket = (int)rte_socket_id();

@@ -99,23 +99,65 @@ port_configure(uint16_t port_id, const char *what, uint16_t nb, bool rss,
 	return 0;
 }
 
+int
+gw_twin_devargs(char *buf, size_t size, const char *tmpl, const char *tap,
+		const char *mac, unsigned int queues, unsigned int queue_size)
+{
+	size_t len = 0;
+	const char *c;
+
+	for (c = tmpl; *c != '\0'; c++) {
+		char num[16];
+		const char *put = num;
+		int n;
+
+		if (*c != '%') {
+			num[0] = *c;
+			num[1] = '\0';
+		} else {
+			switch (*++c) {
+			case 't': put = tap; break;
+			case 'm': put = mac; break;
+			case 'q': snprintf(num, sizeof(num), "%u", queues); break;
+			case 's':
+				snprintf(num, sizeof(num), "%u", queue_size);
+				break;
+			case '%': strcpy(num, "%"); break;
+			default: return -EINVAL;
+			}
+		}
+		n = snprintf(buf + len, size - len, "%s", put);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	if (size == 0)
+		return -ENOSPC;
+	buf[len] = '\0';
+	return (int)len;
+}
+
 /* Make and start @p's twin. */
 static int
 twin_setup(struct gw_port *p, unsigned int idx, const struct gw_options *opt)
 {
-	char args[512], mac[RTE_ETHER_ADDR_FMT_SIZE], what[96];
+	char args[1024], mac[RTE_ETHER_ADDR_FMT_SIZE], what[96];
 	int n, ret;
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 	snprintf(p->twin_vdev, sizeof(p->twin_vdev), "%s%u",
 		 opt->twin_driver, idx);
-	n = snprintf(args, sizeof(args),
-		     "path=/dev/vhost-net,iface=%s,mac=%s,queues=%u,"
-		     "queue_size=%u%s%s", p->tap, mac, gw.nb_queues,
-		     opt->twin_queue_size, opt->twin_args[0] ? "," : "",
-		     opt->twin_args);
-	if (n < 0 || (size_t)n >= sizeof(args)) {
-		GW_LOG(ERR, "port %u: --twin-args too long", idx);
+	n = gw_twin_devargs(args, sizeof(args), opt->twin_devargs, p->tap,
+			    mac, gw.nb_queues, opt->twin_queue_size);
+	if (n >= 0 && opt->twin_args[0] != '\0') {
+		int m = snprintf(args + n, sizeof(args) - n, "%s%s",
+				 n > 0 ? "," : "", opt->twin_args);
+
+		n = m < 0 || (size_t)m >= sizeof(args) - n ? -ENOSPC : n + m;
+	}
+	if (n < 0) {
+		GW_LOG(ERR, "port %u: the twin's devargs (--twin-devargs, "
+		       "--twin-args): %s", idx, strerror(-n));
 		return -1;
 	}
 	ret = rte_eal_hotplug_add("vdev", p->twin_vdev, args);
