@@ -155,6 +155,60 @@ def packed_seeds():
     return s
 
 
+# --- vxpath-gateway's classifier: fuzz_gateway_classify.c ---------------
+
+def gateway_seeds():
+    """Frames a gateway port sees, each after a 2-byte split (the first
+    segment's length; 0xffff: all of it)."""
+    mac = bytes([2, 0, 0, 0, 0, 1])
+    peer = bytes([2, 0, 0, 0, 0, 2])
+
+    def eth(dst, etype, payload):
+        return dst + peer + struct.pack(">H", etype) + payload
+
+    def ipv4(ttl=64, ihl=5, dst=(10, 2, 0, 2), proto=17, extra=b""):
+        opts = bytes(4 * (ihl - 5))
+        body = struct.pack(">HHHH", 1234, 5678, 8 + len(extra), 0) + extra
+        total = 4 * ihl + len(body)
+        hdr = struct.pack(">BBHHHBBH4s4s", 0x40 | ihl, 0, total, 1, 0, ttl,
+                          proto, 0, bytes([10, 1, 0, 2]), bytes(dst))
+        hdr += opts
+        c = 0
+        for i in range(0, len(hdr), 2):
+            c += (hdr[i] << 8) | hdr[i + 1]
+        while c >> 16:
+            c = (c & 0xffff) + (c >> 16)
+        c = ~c & 0xffff
+        hdr = hdr[:10] + struct.pack(">H", c) + hdr[12:]
+        return hdr + body
+
+    def ipv6(nxt=17, hlim=64, dst=b"\xfd\x02" + bytes(13) + b"\x02",
+             payload=bytes(8)):
+        src = b"\xfd\x01" + bytes(13) + b"\x02"
+        return struct.pack(">IHBB", 0x60000000, len(payload), nxt, hlim) + \
+            src + dst + payload
+
+    whole = b"\xff\xff"
+    s = {
+        "seed_ipv4": whole + eth(mac, 0x0800, ipv4()),
+        "seed_ipv4_ttl1": whole + eth(mac, 0x0800, ipv4(ttl=1)),
+        "seed_ipv4_options": whole + eth(mac, 0x0800, ipv4(ihl=6)),
+        "seed_ipv4_mcast": whole + eth(b"\x01\x00\x5e\x00\x00\x05",
+                                       0x0800, ipv4(dst=(224, 0, 0, 5))),
+        "seed_ipv6": whole + eth(mac, 0x86dd, ipv6()),
+        "seed_ipv6_ns": whole + eth(mac, 0x86dd,
+                                    ipv6(nxt=58, hlim=255,
+                                         payload=bytes([135]) + bytes(23))),
+        "seed_ipv6_hbh": whole + eth(mac, 0x86dd, ipv6(nxt=0)),
+        "seed_arp": whole + eth(b"\xff" * 6, 0x0806, bytes(28)),
+        "seed_lldp": whole + eth(b"\x01\x80\xc2\x00\x00\x0e", 0x88cc,
+                                 bytes(40)),
+        "seed_split": struct.pack("<H", 20) + eth(mac, 0x0800, ipv4()),
+        "seed_short": whole + eth(mac, 0x0800, ipv4()[:12]),
+    }
+    return s
+
+
 def write(target, seeds):
     d = os.path.join(HERE, "corpus", target)
     os.makedirs(d, exist_ok=True)
@@ -167,3 +221,4 @@ if __name__ == "__main__":
     write("vhost_user", vhost_user_seeds())
     write("used_ring_split", split_seeds())
     write("used_ring_packed", packed_seeds())
+    write("gateway_classify", gateway_seeds())
