@@ -83,6 +83,11 @@ def _cases(run_dir):
         ("tap_up_vhost_user", p + "tap_up=1",
          r"devarg tap_up=1: only for /dev/vhost-net \(a TAP\), not for the "
          r"vhost-user socket %s" % re.escape(sock)),
+        ("netns_malformed", p + "netns=a/b",
+         r"devarg netns=a/b: neither a namespace name"),
+        ("netns_vhost_user", p + "netns=vxblue",
+         r"devarg netns=vxblue: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

@@ -19,7 +19,13 @@
 #   fails with one line naming gateway4= and "File exists", leaves the TAP
 #   down, and the TAP is gone after quit;
 # - a probe that fails after the TAP was made (packed_vq=1 on vhost-net)
-#   leaves no TAP behind, while testpmd still runs.
+#   leaves no TAP behind, while testpmd still runs;
+# - netns=: the TAP is made in a namespace (`ip -n NS -j ...`), not in the
+#   root one; a start gives it its addresses and routes there, the port's
+#   link follows it, a ping from the namespace is answered, a stop sets it
+#   down; after quit it is gone from the namespace, which stays;
+# - netns= of a namespace that does not exist fails the probe with one
+#   line naming netns= and "No such file or directory", and no TAP.
 # The bad devargs (malformed address, prefix out of range, ipv4= with a
 # vhost-user socket...) are in test_bad_devargs.py: they need no VM.
 #
@@ -55,13 +61,24 @@ WANT = {
     "fail_quit_exit": "0", "fail_tap_gone": "yes",
     "probefail_noport": "1", "probefail_tap_gone": "yes",
     "probefail_quit_exit": "0",
+    "netns_probe_tap": "yes", "netns_probe_root": "no",
+    "netns_probe_up": "no",
+    "netns_start_up": "yes", "netns_start_carrier": "yes",
+    "netns_start_ipv4": "yes", "netns_start_ipv6": "yes",
+    "netns_start_gateway4": "yes", "netns_start_gateway6": "yes",
+    "netns_start_link": "up", "netns_ping": "ok", "netns_stop_up": "no",
+    "netns_quit_exit": "0", "netns_quit_tap_gone": "yes",
+    "netns_quit_ns_kept": "1",
+    "nons_errline": "1", "nons_noport": "1", "nons_no_tap": "yes",
+    "nons_quit_exit": "0",
     "verdict": "pass",
 }
 
 
 def test_tap_config_vm(vm, vm_out_dir):
-    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), the port's MTU,
-    set link-up/down and port start/stop, as the kernel sees them."""
+    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=, the
+    port's MTU, set link-up/down and port start/stop, as the kernel sees
+    them."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
     rc, stdout = vmrun.run(TAP_CONFIG, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")

@@ -31,6 +31,15 @@
 # after quit it is gone.
 # Scene 3, a probe that fails after the TAP was made (packed_vq=1: vhost-net
 # has no packed rings): no port, and the TAP is gone while testpmd runs.
+# Scene 4, netns=: the TAP is made in a namespace this script adds
+# (`ip netns add`), seen there and not in the root namespace
+# (`ip -n NS -j ...`); `port start 0` gives it there everything of
+# scene 1's start, the port's link follows it, a ping from inside the
+# namespace is answered; after quit it is gone from the namespace, which
+# stays.
+# Scene 5, netns= of a namespace that does not exist: the probe fails with
+# one line naming netns= and "No such file or directory", no port, no TAP
+# anywhere.
 #
 # Usage: test/vm/tap-config.sh --plugin FILE [--out DIR]
 #   --plugin  librte_net_vxpath.so (staged under /run/vxpath first)
@@ -51,6 +60,11 @@ V6=fd00:77::1
 GW4=10.77.0.254
 GW6=fd00:77::fe
 PEER4=10.77.0.2
+NS=vxcfgns$$
+NO_NS=vxcfgnone$$
+# "-n NS" while a scene's TAP lives in namespace NS: every `ip` of the
+# checks below then looks there.
+IPNS=
 MAX_PKT_LEN=1818
 
 while [ $# -gt 0 ]; do
@@ -104,23 +118,23 @@ scene_stage_plugin "$PLUGIN"
 
 # --- the kernel's side -------------------------------------------------------
 
-tap_exists() { ip link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
+tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
 # yes when `ip -j link` lists flag $1 of the TAP
 tap_flag() {
-	ip -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
+	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
 }
 tap_mtu() {
-	ip -j link show dev $TAP 2>/dev/null |
+	ip $IPNS -j link show dev $TAP 2>/dev/null |
 		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
 }
 # yes when the TAP has address $1 with prefix length $2
 tap_addr() {
-	ip -j addr show dev $TAP 2>/dev/null |
+	ip $IPNS -j addr show dev $TAP 2>/dev/null |
 		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
 }
 # yes when the default route of family $1 (-4, -6) goes via $2 on the TAP
 default_via() {
-	ip -j $1 route show default 2>/dev/null |
+	ip $IPNS -j $1 route show default 2>/dev/null |
 		grep -q "\"gateway\":\"$2\",\"dev\":\"$TAP\"" && echo yes || echo no
 }
 # wait_flag FLAG yes|no: up to 10 s for the TAP's flag to be so
@@ -259,6 +273,55 @@ res probefail_noport "$(grep -c "No probed ethernet devices" "$LOG3")" 1
 res probefail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
 tp_quit 30
 res probefail_quit_exit "${TP_RC:-killed}" 0
+
+# --- scene 4: netns= ---------------------------------------------------------
+
+ip netns del $NS 2>/dev/null
+SCENE_NS+=("$NS")
+ip netns add $NS || setup_fail "ip netns add $NS"
+LOG4=$OUT/tap-config.testpmd-netns.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NS,ipv4=$V4/24,ipv6=$V6/64,gateway4=$GW4,gateway6=$GW6
+say "scene 4: a namespace, --vdev=$VDEV"
+tp_start "$LOG4" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start --port-topology=loop
+tp_prompt 180 || setup_fail "testpmd (scene 4) did not reach its prompt"
+IPNS="-n $NS"
+res netns_probe_tap "$(tap_exists)" yes
+res netns_probe_root "$(IPNS= tap_exists)" no
+res netns_probe_up "$(tap_flag UP)" no
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+check_started netns_start
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ip netns exec $NS ping -c 3 -i 0.5 -W 5 $PEER4 \
+	>"$OUT/tap-config.ping-netns.txt" 2>&1; then
+	res netns_ping ok ok
+else
+	res netns_ping fail ok
+fi
+tp_cmd 20 "stop"
+tp_cmd 60 "port stop 0" || say "port stop 0: no prompt"
+res netns_stop_up "$(tap_flag UP)" no
+tp_quit 30
+res netns_quit_exit "${TP_RC:-killed}" 0
+res netns_quit_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+res netns_quit_ns_kept "$(ip netns list | grep -c "^$NS\b")" 1
+IPNS=
+
+# --- scene 5: netns= of a namespace that does not exist ----------------------
+
+LOG5=$OUT/tap-config.testpmd-nons.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NO_NS,ipv4=$V4/24
+say "scene 5: no such namespace, --vdev=$VDEV"
+tp_start "$LOG5" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096
+tp_prompt 180 || setup_fail "testpmd (scene 5) did not reach its prompt"
+res nons_errline "$(grep -c "devarg netns=$NO_NS: cannot open the network namespace /run/netns/$NO_NS: No such file or directory" "$LOG5")" 1
+res nons_noport "$(grep -c "No probed ethernet devices" "$LOG5")" 1
+res nons_no_tap "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+tp_quit 30
+res nons_quit_exit "${TP_RC:-killed}" 0
 
 res verdict $verdict
 say "verdict $verdict"

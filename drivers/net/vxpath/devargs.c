@@ -161,6 +161,33 @@ parse_mac(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/*
+ * A namespace's name under /run/netns (no '/', as `ip netns` takes it), or
+ * an absolute path; the path is made and opened at setup (netns.c).
+ */
+static int
+parse_netns(const char *dev, const struct devarg_spec *spec,
+	    const char *value, struct vxpath_devargs *da)
+{
+	size_t len = strlen(value);
+
+	if (value[0] == '/') {
+		if (len >= sizeof(da->netns)) {
+			BAD(dev, spec->key, value, "path longer than %zu bytes",
+			    sizeof(da->netns) - 1);
+			return -EINVAL;
+		}
+	} else if (strchr(value, '/') != NULL || strcmp(value, ".") == 0 ||
+		   strcmp(value, "..") == 0 || len > NAME_MAX) {
+		BAD(dev, spec->key, value,
+		    "neither a namespace name (1 to %d characters, no '/', not . or ..) nor a path beginning with '/'",
+		    NAME_MAX);
+		return -EINVAL;
+	}
+	memcpy(da->netns, value, len + 1);
+	return 0;
+}
+
 /* The devarg's struct vxpath_ipaddr (spec->offset). */
 static struct vxpath_ipaddr *
 field_ipaddr(struct vxpath_devargs *da, const struct devarg_spec *spec)
@@ -452,7 +479,7 @@ vxpath_devargs_check_no_tap(const char *name,
 		{ VXPATH_ARG_GATEWAY6, &da->gateway6 },
 	};
 	char value[VXPATH_IPADDR_STRLEN];
-	const char *key = NULL;
+	const char *key = NULL, *text = value;
 	unsigned int i;
 
 	if (da->iface[0] != '\0') {
@@ -469,10 +496,14 @@ vxpath_devargs_check_no_tap(const char *name,
 		key = VXPATH_ARG_TAP_UP;
 		snprintf(value, sizeof(value), "%u", da->tap_up);
 	}
+	if (key == NULL && da->netns[0] != '\0') {
+		key = VXPATH_ARG_NETNS;
+		text = da->netns;
+	}
 	if (key == NULL)
 		return 0;
 	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
-		   name, key, value, path);
+		   name, key, text, path);
 	return -EINVAL;
 }
 

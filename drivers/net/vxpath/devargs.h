@@ -42,6 +42,10 @@
  *               start, and off and down at port stop (default 1 when one
  *               of the four above is given, else 0: the operator's, as
  *               upstream)
+ *   netns=      NAME (/run/netns/NAME, as `ip netns add` makes it) or an
+ *               absolute path (/proc/PID/ns/net): the network namespace
+ *               the TAP is created in, where all of the above applies
+ *               (default: the process's own)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -74,6 +78,7 @@
 #define VXPATH_ARG_GATEWAY4   "gateway4"
 #define VXPATH_ARG_GATEWAY6   "gateway6"
 #define VXPATH_ARG_TAP_UP     "tap_up"
+#define VXPATH_ARG_NETNS      "netns"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -126,6 +131,8 @@ struct vxpath_devargs {
 	struct vxpath_ipaddr gateway6; /**< gateway6= */
 	uint32_t tap_up;            /**< 0, 1, or VXPATH_TAP_UP_AUTO when
 				     * not given: vxpath_devargs_tap_up() */
+	char netns[PATH_MAX];       /**< netns= as given (a name, or a path
+				     * beginning with '/'); "": none */
 };
 
 /**
@@ -158,7 +165,8 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_IPV6, "<addr/len>", ipv6, parse_ipv6, 0, 0) \
 	X(VXPATH_ARG_GATEWAY4, "<a.b.c.d>", gateway4, parse_gateway4, 0, 0) \
 	X(VXPATH_ARG_GATEWAY6, "<addr>", gateway6, parse_gateway6, 0, 0) \
-	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1)
+	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1) \
+	X(VXPATH_ARG_NETNS, "<name|path>", netns, parse_netns, 0, 0)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -181,7 +189,9 @@ struct vxpath_devargs {
  * '/', ':' or blanks, nor "." or ".."; ipv4= and ipv6= an address in
  * inet_pton()'s form, then '/' and a prefix length of 1 to 32 or 128, and
  * like gateway4= and gateway6= neither unspecified, loopback, multicast
- * nor 255.255.255.255), or a missing path.
+ * nor 255.255.255.255; netns= a name of 1 to NAME_MAX characters without
+ * '/', nor "." or "..", or a path beginning with '/' shorter than
+ * PATH_MAX), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
@@ -204,7 +214,7 @@ int vxpath_devargs_check_supported(const char *name,
 
 /**
  * Refuse the TAP's devargs (iface=, ipv4=, ipv6=, gateway4=, gateway6=,
- * tap_up=) for a back-end that has no TAP: the vhost-user socket @path.
+ * tap_up=, netns=) for a back-end that has no TAP: the vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */
