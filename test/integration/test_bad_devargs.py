@@ -88,6 +88,12 @@ def _cases(run_dir):
         ("netns_vhost_user", p + "netns=vxblue",
          r"devarg netns=vxblue: only for /dev/vhost-net \(a TAP\), not for "
          r"the vhost-user socket %s" % re.escape(sock)),
+        ("bridge_template", "path=/dev/vhost-net,bridge=br%d",
+         r"devarg bridge=br%d: the name of an existing interface, not a "
+         r"template"),
+        ("bridge_vhost_user", p + "bridge=vxbr0",
+         r"devarg bridge=vxbr0: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

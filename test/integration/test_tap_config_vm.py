@@ -24,8 +24,14 @@
 #   root one; a start gives it its addresses and routes there, the port's
 #   link follows it, a ping from the namespace is answered, a stop sets it
 #   down; after quit it is gone from the namespace, which stays;
+# - bridge= (a bridge made in that namespace, with the address): the TAP
+#   is its port after each start (a ping from the namespace through the
+#   bridge is answered behind the port), released at stop, and the bridge
+#   has no port after quit;
 # - netns= of a namespace that does not exist fails the probe with one
-#   line naming netns= and "No such file or directory", and no TAP.
+#   line naming netns= and "No such file or directory", and no TAP;
+# - bridge= of an interface that does not exist fails the start with one
+#   line naming bridge= and "No such device"; the TAP is left down.
 # The bad devargs (malformed address, prefix out of range, ipv4= with a
 # vhost-user socket...) are in test_bad_devargs.py: they need no VM.
 #
@@ -71,12 +77,18 @@ WANT = {
     "netns_quit_ns_kept": "1",
     "nons_errline": "1", "nons_noport": "1", "nons_no_tap": "yes",
     "nons_quit_exit": "0",
+    "br_probe_master": "none", "br_start_master": "vxcfgbr0",
+    "br_start_up": "yes", "br_start_link": "up", "br_ping": "ok",
+    "br_stop_master": "none", "br_restart_master": "vxcfgbr0",
+    "br_quit_exit": "0", "br_quit_tap_gone": "yes", "br_quit_ports": "0",
+    "nobr_errline": "1", "nobr_up": "no", "nobr_master": "none",
+    "nobr_link": "down", "nobr_quit_exit": "0", "nobr_tap_gone": "yes",
     "verdict": "pass",
 }
 
 
 def test_tap_config_vm(vm, vm_out_dir):
-    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=, the
+    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=, bridge=, the
     port's MTU, set link-up/down and port start/stop, as the kernel sees
     them."""
     plugin = vmrun.plugin_into_out(vm_out_dir)

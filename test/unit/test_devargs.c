@@ -128,7 +128,9 @@ static void test_tap_addresses(void **state)
 	assert_int_equal(vxpath_ipaddr_format(&da.ipv6, buf)[0], '\0');
 }
 
-/* netns=: kept as given, a name or an absolute path; "" by default. */
+/* netns=: kept as given, a name or an absolute path; "" by default.
+ * bridge=: an interface name.
+ */
 static void test_netns(void **state)
 {
 	struct vxpath_devargs da;
@@ -147,6 +149,12 @@ static void test_netns(void **state)
 	snprintf(args, sizeof(args), "path=/x,netns=%.255s", NAME_256);
 	assert_int_equal(parse(args, &da), 0);
 	assert_int_equal(strlen(da.netns), NAME_MAX);
+	/* bridge=: a name of up to IFNAMSIZ - 1 characters, "" by default */
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_string_equal(da.bridge, "");
+	assert_int_equal(parse("path=/x,bridge=abcdefghijklmno", &da), 0);
+	assert_string_equal(da.bridge, "abcdefghijklmno");
+	assert_string_equal(da.iface, "");
 }
 
 /* The TAP's devargs with a vhost-user socket: one line naming the first. */
@@ -161,6 +169,7 @@ static void test_no_tap(void **state)
 		{ "path=/x,netns=blue", "devarg netns=blue: only for" },
 		{ "path=/x,netns=/proc/1/ns/net",
 		  "devarg netns=/proc/1/ns/net: only for" },
+		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
 	};
 	struct vxpath_devargs da;
 	char line[1024];
@@ -450,6 +459,13 @@ static const char *const einval_cases[] = {
 	"path=/x,netns=",
 	"path=/x,netns=blue,netns=red",
 	"path=/x,netns=" NAME_256,
+	/* bridge=: an interface name, not a template */
+	"path=/x,bridge=",
+	"path=/x,bridge=br%d",
+	"path=/x,bridge=abcdefghijklmnop",
+	"path=/x,bridge=a/b",
+	"path=/x,bridge=br:0",
+	"path=/x,bridge=br0,bridge=br1",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
@@ -591,6 +607,8 @@ static const char *const supported_cases[] = {
 	"path=/dev/vhost-net,ipv4=10.0.0.1/24,tap_up=0",
 	"path=/dev/vhost-net,netns=blue,ipv4=10.0.0.1/24",
 	"path=/dev/vhost-net,netns=/proc/1/ns/net",
+	"path=/dev/vhost-net,bridge=br0",
+	"path=/dev/vhost-net,netns=blue,bridge=abcdefghijklmno",
 };
 
 static void test_supported(void **state)

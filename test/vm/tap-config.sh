@@ -40,6 +40,15 @@
 # Scene 5, netns= of a namespace that does not exist: the probe fails with
 # one line naming netns= and "No such file or directory", no port, no TAP
 # anywhere.
+# Scene 6, bridge= with netns=: the script makes a bridge in the namespace,
+# with the address (a bridge port's own addresses see no frame: the
+# bridge takes them); `port start 0` makes the TAP its port, and a ping
+# from the namespace through the bridge is answered behind the port;
+# `port stop 0` releases the TAP, the next start enslaves it again; after
+# quit the bridge has no port.
+# Scene 7, bridge= of an interface that does not exist: `port start 0`
+# fails with one line naming bridge= and "No such device", the TAP is left
+# down and no bridge's port; after quit it is gone.
 #
 # Usage: test/vm/tap-config.sh --plugin FILE [--out DIR]
 #   --plugin  librte_net_vxpath.so (staged under /run/vxpath first)
@@ -62,6 +71,8 @@ GW6=fd00:77::fe
 PEER4=10.77.0.2
 NS=vxcfgns$$
 NO_NS=vxcfgnone$$
+BR=vxcfgbr0
+NO_BR=vxcfgnobr
 # "-n NS" while a scene's TAP lives in namespace NS: every `ip` of the
 # checks below then looks there.
 IPNS=
@@ -131,6 +142,13 @@ tap_mtu() {
 tap_addr() {
 	ip $IPNS -j addr show dev $TAP 2>/dev/null |
 		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+# the TAP's master (a bridge), or none
+tap_master() {
+	local m
+	m=$(ip $IPNS -j link show dev $TAP 2>/dev/null |
+		sed -n 's/.*"master":"\([^"]*\)".*/\1/p')
+	echo "${m:-none}"
 }
 # yes when the default route of family $1 (-4, -6) goes via $2 on the TAP
 default_via() {
@@ -322,6 +340,61 @@ res nons_noport "$(grep -c "No probed ethernet devices" "$LOG5")" 1
 res nons_no_tap "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
 tp_quit 30
 res nons_quit_exit "${TP_RC:-killed}" 0
+
+# --- scene 6: bridge= in the namespace ----------------------------------------
+
+ip -n $NS link add $BR type bridge || setup_fail "ip -n $NS link add $BR type bridge"
+ip -n $NS addr add $V4/24 dev $BR || setup_fail "address on $BR"
+ip -n $NS link set $BR up || setup_fail "$BR up"
+LOG6=$OUT/tap-config.testpmd-bridge.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NS,bridge=$BR,tap_up=1
+say "scene 6: a bridge in the namespace, --vdev=$VDEV"
+tp_start "$LOG6" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start --port-topology=loop
+tp_prompt 180 || setup_fail "testpmd (scene 6) did not reach its prompt"
+IPNS="-n $NS"
+res br_probe_master "$(tap_master)" none
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+res br_start_master "$(tap_master)" $BR
+res br_start_up "$(tap_flag UP)" yes
+res br_start_link "$(port_link up)" up
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ip netns exec $NS ping -c 3 -i 0.5 -W 5 $PEER4 \
+	>"$OUT/tap-config.ping-bridge.txt" 2>&1; then
+	res br_ping ok ok
+else
+	res br_ping fail ok
+fi
+tp_cmd 20 "stop"
+tp_cmd 60 "port stop 0" || say "port stop 0: no prompt"
+res br_stop_master "$(tap_master)" none
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+res br_restart_master "$(tap_master)" $BR
+tp_quit 30
+res br_quit_exit "${TP_RC:-killed}" 0
+res br_quit_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+res br_quit_ports "$(ip -n $NS -j link show master $BR | grep -c '"ifname"')" 0
+IPNS=
+
+# --- scene 7: bridge= of an interface that does not exist --------------------
+
+LOG7=$OUT/tap-config.testpmd-nobr.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,bridge=$NO_BR,ipv4=$V4/24
+say "scene 7: no such bridge, --vdev=$VDEV"
+tp_start "$LOG7" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start
+tp_prompt 180 || setup_fail "testpmd (scene 7) did not reach its prompt"
+tp_cmd 60 "port start 0"
+res nobr_errline "$(grep -c "devarg bridge=$NO_BR: cannot enslave $TAP to it: No such device" "$LOG7")" 1
+res nobr_up "$(tap_flag UP)" no
+res nobr_master "$(tap_master)" none
+res nobr_link "$(port_link down)" down
+tp_quit 30
+res nobr_quit_exit "${TP_RC:-killed}" 0
+res nobr_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
 
 res verdict $verdict
 say "verdict $verdict"

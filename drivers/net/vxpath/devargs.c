@@ -121,16 +121,21 @@ parse_path(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/*
+ * An interface name into the devarg's char[IFNAMSIZ] (spec->offset):
+ * iface= (a name or a "tap%d" template) or bridge= (a name: no '%').
+ */
 static int
 parse_iface(const char *dev, const struct devarg_spec *spec,
 	    const char *value, struct vxpath_devargs *da)
 {
+	char *field = (char *)da + spec->offset;
 	size_t len = strlen(value);
 
-	if (len == 0 || len >= sizeof(da->iface)) {
+	if (len == 0 || len >= IFNAMSIZ) {
 		BAD(dev, spec->key, value,
-		    "interface name must have 1 to %zu characters",
-		    sizeof(da->iface) - 1);
+		    "interface name must have 1 to %d characters",
+		    IFNAMSIZ - 1);
 		return -EINVAL;
 	}
 	/* The kernel refuses these in interface names. */
@@ -140,7 +145,13 @@ parse_iface(const char *dev, const struct devarg_spec *spec,
 		    "interface name may not contain '/', ':' or blanks");
 		return -EINVAL;
 	}
-	memcpy(da->iface, value, len + 1);
+	/* A template makes sense for the TAP vxpath creates only. */
+	if (field != da->iface && strchr(value, '%') != NULL) {
+		BAD(dev, spec->key, value,
+		    "the name of an existing interface, not a template");
+		return -EINVAL;
+	}
+	memcpy(field, value, len + 1);
 	return 0;
 }
 
@@ -499,6 +510,10 @@ vxpath_devargs_check_no_tap(const char *name,
 	if (key == NULL && da->netns[0] != '\0') {
 		key = VXPATH_ARG_NETNS;
 		text = da->netns;
+	}
+	if (key == NULL && da->bridge[0] != '\0') {
+		key = VXPATH_ARG_BRIDGE;
+		text = da->bridge;
 	}
 	if (key == NULL)
 		return 0;

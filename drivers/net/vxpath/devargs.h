@@ -46,6 +46,9 @@
  *               absolute path (/proc/PID/ns/net): the network namespace
  *               the TAP is created in, where all of the above applies
  *               (default: the process's own)
+ *   bridge=     IFNAME, a bridge (in the TAP's namespace) that the TAP is
+ *               enslaved to at port start and released from at stop
+ *               (default: none)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -79,6 +82,7 @@
 #define VXPATH_ARG_GATEWAY6   "gateway6"
 #define VXPATH_ARG_TAP_UP     "tap_up"
 #define VXPATH_ARG_NETNS      "netns"
+#define VXPATH_ARG_BRIDGE     "bridge"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -133,6 +137,7 @@ struct vxpath_devargs {
 				     * not given: vxpath_devargs_tap_up() */
 	char netns[PATH_MAX];       /**< netns= as given (a name, or a path
 				     * beginning with '/'); "": none */
+	char bridge[IFNAMSIZ];      /**< bridge= interface name; "": none */
 };
 
 /**
@@ -166,7 +171,8 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_GATEWAY4, "<a.b.c.d>", gateway4, parse_gateway4, 0, 0) \
 	X(VXPATH_ARG_GATEWAY6, "<addr>", gateway6, parse_gateway6, 0, 0) \
 	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1) \
-	X(VXPATH_ARG_NETNS, "<name|path>", netns, parse_netns, 0, 0)
+	X(VXPATH_ARG_NETNS, "<name|path>", netns, parse_netns, 0, 0) \
+	X(VXPATH_ARG_BRIDGE, "<ifname>", bridge, parse_iface, 0, 0)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -191,7 +197,7 @@ struct vxpath_devargs {
  * like gateway4= and gateway6= neither unspecified, loopback, multicast
  * nor 255.255.255.255; netns= a name of 1 to NAME_MAX characters without
  * '/', nor "." or "..", or a path beginning with '/' shorter than
- * PATH_MAX), or a missing path.
+ * PATH_MAX; bridge= like iface=, without '%'), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
@@ -214,7 +220,7 @@ int vxpath_devargs_check_supported(const char *name,
 
 /**
  * Refuse the TAP's devargs (iface=, ipv4=, ipv6=, gateway4=, gateway6=,
- * tap_up=, netns=) for a back-end that has no TAP: the vhost-user socket @path.
+ * tap_up=, netns=, bridge=) for a back-end that has no TAP: the vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */

@@ -3,10 +3,12 @@
  *
  * The TAP's configuration from the devargs, in the order the kernel needs
  * it (tap_config.h): an address before the gateway its prefix reaches, the
- * TAP up before a route through it. Control path only.
+ * TAP up before a route through it, a bridge's port before it is up.
+ * Control path only.
  */
 #include <errno.h>
 #include <limits.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -117,6 +119,50 @@ tap_down(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 			   strerror(-ret));
 }
 
+/*
+ * Enslave the TAP to bridge=, looked up by name in the calling thread's
+ * namespace (the TAP's).
+ * Return: 0 (also without bridge=); a negative errno, logged: -ENODEV if
+ * there is no such interface, else the kernel's.
+ */
+static int
+tap_bridge_join(struct vxpath_dev *dev, unsigned int ifindex)
+{
+	const char *br = dev->args.bridge;
+	unsigned int master;
+	int ret;
+
+	if (br[0] == '\0')
+		return 0;
+	master = if_nametoindex(br);
+	ret = master != 0 ? vxpath_rtnl_link_set_master(ifindex, master) :
+	      -ENODEV;
+	if (ret < 0) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot enslave %s to it: %s",
+			   dev->name, VXPATH_ARG_BRIDGE, br, dev->ifname,
+			   strerror(-ret));
+		return ret;
+	}
+	VXPATH_LOG(INFO, "%s: TAP %s: port of bridge %s", dev->name,
+		   dev->ifname, br);
+	return 0;
+}
+
+/* Release the TAP from bridge= (logged, else ignored). */
+static void
+tap_bridge_leave(struct vxpath_dev *dev, unsigned int ifindex)
+{
+	int ret;
+
+	if (dev->args.bridge[0] == '\0')
+		return;
+	ret = vxpath_rtnl_link_set_master(ifindex, 0);
+	if (ret < 0)
+		VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot release %s from it: %s",
+			   dev->name, VXPATH_ARG_BRIDGE, dev->args.bridge,
+			   dev->ifname, strerror(-ret));
+}
+
 int
 vxpath_tap_config_start(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 {
@@ -129,12 +175,19 @@ vxpath_tap_config_start(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 	ret = vxpath_tap_set_mtu(dev->ifname, dev->mtu);
 	if (ret < 0)
 		return ret;
+	/* A port of the bridge before it is up: no frame is bridged
+	 * through a TAP that is not the bridge's yet.
+	 */
+	ret = tap_bridge_join(dev, ifindex);
+	if (ret < 0)
+		return ret;
 	if (up) {
 		ret = vxpath_rtnl_link_set_up(ifindex, true);
 		if (ret < 0) {
 			VXPATH_LOG(ERR, "%s: devarg %s=1: cannot set %s up: %s",
 				   dev->name, VXPATH_ARG_TAP_UP, dev->ifname,
 				   strerror(-ret));
+			tap_bridge_leave(dev, ifindex);
 			return ret;
 		}
 	}
@@ -149,6 +202,7 @@ vxpath_tap_config_start(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 fail:
 	if (up)
 		tap_down(dev, fd, ifindex);
+	tap_bridge_leave(dev, ifindex);
 	return ret;
 }
 
@@ -157,4 +211,5 @@ vxpath_tap_config_stop(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 {
 	if (vxpath_devargs_tap_up(&dev->args))
 		tap_down(dev, fd, ifindex);
+	tap_bridge_leave(dev, ifindex);
 }
