@@ -17,7 +17,8 @@
 # - after quit (exit 0) the TAP is gone and no route is left;
 # - a start that cannot add gateway4= (a blackhole default route exists)
 #   fails with one line naming gateway4= and "File exists", leaves the TAP
-#   down, and the TAP is gone after quit;
+#   down, and the TAP is gone after quit; with metric=100 the start
+#   succeeds beside that route, both default routes with metric 100;
 # - a probe that fails after the TAP was made (packed_vq=1 on vhost-net)
 #   leaves no TAP behind, while testpmd still runs;
 # - netns=: the TAP is made in a namespace (`ip -n NS -j ...`), not in the
@@ -65,6 +66,8 @@ WANT = {
     "quit_gateway6": "0",
     "fail_errline": "1", "fail_up": "no", "fail_link": "down",
     "fail_quit_exit": "0", "fail_tap_gone": "yes",
+    "metric_gateway4": "1", "metric_gateway6": "1", "metric_blackhole": "1",
+    "metric_link": "up", "metric_quit_exit": "0", "metric_quit_routes": "0",
     "probefail_noport": "1", "probefail_tap_gone": "yes",
     "probefail_quit_exit": "0",
     "netns_probe_tap": "yes", "netns_probe_root": "no",
@@ -88,9 +91,9 @@ WANT = {
 
 
 def test_tap_config_vm(vm, vm_out_dir):
-    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=, bridge=, the
-    port's MTU, set link-up/down and port start/stop, as the kernel sees
-    them."""
+    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=,
+    bridge=, metric=, the port's MTU, set link-up/down and port start/stop,
+    as the kernel sees them."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
     rc, stdout = vmrun.run(TAP_CONFIG, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")

@@ -129,7 +129,7 @@ static void test_tap_addresses(void **state)
 }
 
 /* netns=: kept as given, a name or an absolute path; "" by default.
- * bridge=: an interface name.
+ * bridge=: an interface name. metric=: a 32-bit number.
  */
 static void test_netns(void **state)
 {
@@ -155,6 +155,15 @@ static void test_netns(void **state)
 	assert_int_equal(parse("path=/x,bridge=abcdefghijklmno", &da), 0);
 	assert_string_equal(da.bridge, "abcdefghijklmno");
 	assert_string_equal(da.iface, "");
+	/* metric=: 0 and not given by default */
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_int_equal(da.metric, 0);
+	assert_false(da.metric_given);
+	assert_int_equal(parse("path=/x,metric=0", &da), 0);
+	assert_int_equal(da.metric, 0);
+	assert_true(da.metric_given);
+	assert_int_equal(parse("path=/x,metric=4294967295", &da), 0);
+	assert_int_equal(da.metric, UINT32_MAX);
 }
 
 /* The TAP's devargs with a vhost-user socket: one line naming the first. */
@@ -170,6 +179,7 @@ static void test_no_tap(void **state)
 		{ "path=/x,netns=/proc/1/ns/net",
 		  "devarg netns=/proc/1/ns/net: only for" },
 		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
+		{ "path=/x,metric=0", "devarg metric=0: only for" },
 	};
 	struct vxpath_devargs da;
 	char line[1024];
@@ -466,6 +476,13 @@ static const char *const einval_cases[] = {
 	"path=/x,bridge=a/b",
 	"path=/x,bridge=br:0",
 	"path=/x,bridge=br0,bridge=br1",
+	/* metric=: a 32-bit decimal number */
+	"path=/x,metric=",
+	"path=/x,metric=-1",
+	"path=/x,metric=4294967296",
+	"path=/x,metric=100x",
+	"path=/x,metric=0x10",
+	"path=/x,metric=1,metric=2",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
@@ -572,6 +589,9 @@ static const char *const combination_cases[] = {
 	"path=/x,ipv6=fd00::1/64,gateway6=fd00:0:0:1::1",
 	"path=/x,ipv4=10.0.0.1/24,gateway4=10.0.0.2,tap_up=0",
 	"path=/x,gateway6=fe80::1,tap_up=0",
+	/* metric= is the default routes': none without a gateway */
+	"path=/x,metric=100",
+	"path=/x,ipv4=10.0.0.1/24,metric=0",
 };
 
 static void test_combination(void **state)
@@ -609,6 +629,9 @@ static const char *const supported_cases[] = {
 	"path=/dev/vhost-net,netns=/proc/1/ns/net",
 	"path=/dev/vhost-net,bridge=br0",
 	"path=/dev/vhost-net,netns=blue,bridge=abcdefghijklmno",
+	"path=/dev/vhost-net,ipv4=10.0.0.1/24,gateway4=10.0.0.2,"
+	"metric=4294967295",
+	"path=/dev/vhost-net,gateway6=fe80::1,metric=0",
 };
 
 static void test_supported(void **state)

@@ -28,7 +28,9 @@
 # Scene 2, a start that fails: a blackhole default route exists, so
 # gateway4= cannot be added: `port start 0` fails with one line naming
 # gateway4= and the kernel's "File exists", the TAP is left down, and
-# after quit it is gone.
+# after quit it is gone. Then with metric=100 beside the blackhole route:
+# the start succeeds, both default routes go through the TAP with metric
+# 100, the blackhole stays, and after quit no route of the TAP is left.
 # Scene 3, a probe that fails after the TAP was made (packed_vq=1: vhost-net
 # has no packed rings): no port, and the TAP is gone while testpmd runs.
 # Scene 4, netns=: the TAP is made in a namespace this script adds
@@ -275,6 +277,22 @@ res fail_link "$(port_link down)" down
 tp_quit 30
 res fail_quit_exit "${TP_RC:-killed}" 0
 res fail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+
+LOG2M=$OUT/tap-config.testpmd-metric.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,ipv4=$V4/24,ipv6=$V6/64,gateway4=$GW4,gateway6=$GW6,metric=100
+say "scene 2, metric=: --vdev=$VDEV"
+tp_start "$LOG2M" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start
+tp_prompt 180 || setup_fail "testpmd (scene 2, metric=) did not reach its prompt"
+tp_cmd 60 "port start 0"
+res metric_gateway4 "$(ip -j -4 route show default | grep -c "\"gateway\":\"$GW4\",\"dev\":\"$TAP\"[^}]*\"metric\":100[,}]")" 1
+res metric_gateway6 "$(ip -j -6 route show default | grep -c "\"gateway\":\"$GW6\",\"dev\":\"$TAP\"[^}]*\"metric\":100[,}]")" 1
+res metric_blackhole "$(ip -j -4 route show default | grep -c '"type":"blackhole"')" 1
+res metric_link "$(port_link up)" up
+tp_quit 30
+res metric_quit_exit "${TP_RC:-killed}" 0
+res metric_quit_routes "$(ip -j route show default | grep -c "\"dev\":\"$TAP\"")" 0
 ip route del blackhole default && BLACKHOLE=0
 
 # --- scene 3: a probe that fails after the TAP was made ----------------------

@@ -75,6 +75,18 @@ parse_range(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/* metric=: any 32-bit number, 0 included; remember that it was given. */
+static int
+parse_metric(const char *dev, const struct devarg_spec *spec,
+	     const char *value, struct vxpath_devargs *da)
+{
+	int ret = parse_range(dev, spec, value, da);
+
+	if (ret == 0)
+		da->metric_given = true;
+	return ret;
+}
+
 static int
 parse_queue_size(const char *dev, const struct devarg_spec *spec,
 		 const char *value, struct vxpath_devargs *da)
@@ -448,6 +460,12 @@ check_gateways(const char *name, const struct vxpath_devargs *da)
 	char gw[VXPATH_IPADDR_STRLEN], ip[VXPATH_IPADDR_STRLEN];
 	const struct vxpath_ipaddr *g4 = &da->gateway4, *g6 = &da->gateway6;
 
+	if (da->metric_given && g4->family == 0 && g6->family == 0) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u: the metric of the default routes, and there is none: give %s= or %s=",
+			   name, VXPATH_ARG_METRIC, da->metric,
+			   VXPATH_ARG_GATEWAY4, VXPATH_ARG_GATEWAY6);
+		return -EINVAL;
+	}
 	if ((g4->family != 0 || g6->family != 0) && da->tap_up == 0) {
 		VXPATH_LOG(ERR, "%s: devarg %s=%s: a route needs the TAP up, and %s=0 keeps it down",
 			   name, g4->family != 0 ? VXPATH_ARG_GATEWAY4 :
@@ -514,6 +532,10 @@ vxpath_devargs_check_no_tap(const char *name,
 	if (key == NULL && da->bridge[0] != '\0') {
 		key = VXPATH_ARG_BRIDGE;
 		text = da->bridge;
+	}
+	if (key == NULL && da->metric_given) {
+		key = VXPATH_ARG_METRIC;
+		snprintf(value, sizeof(value), "%u", da->metric);
 	}
 	if (key == NULL)
 		return 0;

@@ -163,7 +163,7 @@ vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a)
 
 int
 vxpath_rtnl_route_add_default(unsigned int ifindex,
-			      const struct vxpath_ipaddr *gw)
+			      const struct vxpath_ipaddr *gw, uint32_t metric)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE] __rte_aligned(sizeof(uint32_t));
 	struct nlmsghdr *nlh;
@@ -183,5 +183,6 @@ vxpath_rtnl_route_add_default(unsigned int ifindex,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, ip_len(gw->family), gw->addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	return rtnl_request(nlh);
 }

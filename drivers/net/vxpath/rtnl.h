@@ -14,6 +14,7 @@
 #define VXPATH_RTNL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "devargs.h"
 
@@ -41,16 +42,18 @@ int vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a);
 
 /**
  * Add the default route of @gw's family (0.0.0.0/0 or ::/0, main table,
- * protocol static, metric 0) through gateway @gw on interface @ifindex
- * (RTM_NEWROUTE with NLM_F_CREATE | NLM_F_EXCL, as `ip route add`). The
- * kernel removes it when the interface goes down or away.
+ * protocol static, metric @metric: RTA_PRIORITY, where IPv6 turns 0 into
+ * 1024) through gateway @gw on interface @ifindex (RTM_NEWROUTE with
+ * NLM_F_CREATE | NLM_F_EXCL, as `ip route add`). The kernel removes it
+ * when the interface goes down or away.
  * Return: 0 once the kernel acknowledged; a negative errno: the kernel's
- * (-EEXIST: a default route of metric 0 exists already; -ENETUNREACH:
+ * (-EEXIST: a default route of that metric exists already; -ENETUNREACH:
  * @gw is not reachable on the interface; -ENETDOWN: the interface is
  * down), or the socket's.
  */
 int vxpath_rtnl_route_add_default(unsigned int ifindex,
-				  const struct vxpath_ipaddr *gw);
+				  const struct vxpath_ipaddr *gw,
+				  uint32_t metric);
 
 /**
  * Enslave interface @ifindex to the bridge (or other master device)

@@ -88,7 +88,8 @@ tap_addresses(struct vxpath_dev *dev, unsigned int ifindex)
 		if (steps[i].a->family == 0)
 			continue;
 		ret = steps[i].route ?
-		      vxpath_rtnl_route_add_default(ifindex, steps[i].a) :
+		      vxpath_rtnl_route_add_default(ifindex, steps[i].a,
+						    da->metric) :
 		      vxpath_rtnl_addr_add(ifindex, steps[i].a);
 		if (ret < 0) {
 			VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot add %s to %s: %s",
