@@ -83,6 +83,23 @@ def _cases(run_dir):
         ("tap_up_vhost_user", p + "tap_up=1",
          r"devarg tap_up=1: only for /dev/vhost-net \(a TAP\), not for the "
          r"vhost-user socket %s" % re.escape(sock)),
+        ("netns_malformed", p + "netns=a/b",
+         r"devarg netns=a/b: neither a namespace name"),
+        ("netns_vhost_user", p + "netns=vxblue",
+         r"devarg netns=vxblue: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
+        ("bridge_template", "path=/dev/vhost-net,bridge=br%d",
+         r"devarg bridge=br%d: the name of an existing interface, not a "
+         r"template"),
+        ("bridge_vhost_user", p + "bridge=vxbr0",
+         r"devarg bridge=vxbr0: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
+        ("metric_too_large", "path=/dev/vhost-net,metric=4294967296",
+         r"devarg metric=4294967296: not a decimal number"),
+        ("metric_no_gateway", "path=/dev/vhost-net,ipv4=10.0.0.1/24,"
+         "metric=100",
+         r"devarg metric=100: the metric of the default routes, and there "
+         r"is none: give gateway4= or gateway6="),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

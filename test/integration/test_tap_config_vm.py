@@ -17,9 +17,22 @@
 # - after quit (exit 0) the TAP is gone and no route is left;
 # - a start that cannot add gateway4= (a blackhole default route exists)
 #   fails with one line naming gateway4= and "File exists", leaves the TAP
-#   down, and the TAP is gone after quit;
+#   down, and the TAP is gone after quit; with metric=100 the start
+#   succeeds beside that route, both default routes with metric 100;
 # - a probe that fails after the TAP was made (packed_vq=1 on vhost-net)
-#   leaves no TAP behind, while testpmd still runs.
+#   leaves no TAP behind, while testpmd still runs;
+# - netns=: the TAP is made in a namespace (`ip -n NS -j ...`), not in the
+#   root one; a start gives it its addresses and routes there, the port's
+#   link follows it, a ping from the namespace is answered, a stop sets it
+#   down; after quit it is gone from the namespace, which stays;
+# - bridge= (a bridge made in that namespace, with the address): the TAP
+#   is its port after each start (a ping from the namespace through the
+#   bridge is answered behind the port), released at stop, and the bridge
+#   has no port after quit;
+# - netns= of a namespace that does not exist fails the probe with one
+#   line naming netns= and "No such file or directory", and no TAP;
+# - bridge= of an interface that does not exist fails the start with one
+#   line naming bridge= and "No such device"; the TAP is left down.
 # The bad devargs (malformed address, prefix out of range, ipv4= with a
 # vhost-user socket...) are in test_bad_devargs.py: they need no VM.
 #
@@ -53,15 +66,34 @@ WANT = {
     "quit_gateway6": "0",
     "fail_errline": "1", "fail_up": "no", "fail_link": "down",
     "fail_quit_exit": "0", "fail_tap_gone": "yes",
+    "metric_gateway4": "1", "metric_gateway6": "1", "metric_blackhole": "1",
+    "metric_link": "up", "metric_quit_exit": "0", "metric_quit_routes": "0",
     "probefail_noport": "1", "probefail_tap_gone": "yes",
     "probefail_quit_exit": "0",
+    "netns_probe_tap": "yes", "netns_probe_root": "no",
+    "netns_probe_up": "no",
+    "netns_start_up": "yes", "netns_start_carrier": "yes",
+    "netns_start_ipv4": "yes", "netns_start_ipv6": "yes",
+    "netns_start_gateway4": "yes", "netns_start_gateway6": "yes",
+    "netns_start_link": "up", "netns_ping": "ok", "netns_stop_up": "no",
+    "netns_quit_exit": "0", "netns_quit_tap_gone": "yes",
+    "netns_quit_ns_kept": "1",
+    "nons_errline": "1", "nons_noport": "1", "nons_no_tap": "yes",
+    "nons_quit_exit": "0",
+    "br_probe_master": "none", "br_start_master": "vxcfgbr0",
+    "br_start_up": "yes", "br_start_link": "up", "br_ping": "ok",
+    "br_stop_master": "none", "br_restart_master": "vxcfgbr0",
+    "br_quit_exit": "0", "br_quit_tap_gone": "yes", "br_quit_ports": "0",
+    "nobr_errline": "1", "nobr_up": "no", "nobr_master": "none",
+    "nobr_link": "down", "nobr_quit_exit": "0", "nobr_tap_gone": "yes",
     "verdict": "pass",
 }
 
 
 def test_tap_config_vm(vm, vm_out_dir):
-    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), the port's MTU,
-    set link-up/down and port start/stop, as the kernel sees them."""
+    """ipv4=, ipv6=, gateway4=, gateway6=, tap_up (default), netns=,
+    bridge=, metric=, the port's MTU, set link-up/down and port start/stop,
+    as the kernel sees them."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
     rc, stdout = vmrun.run(TAP_CONFIG, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")

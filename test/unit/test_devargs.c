@@ -33,6 +33,10 @@
 #include "devargs.h"
 
 #define NAME "net_vxpath0"
+/* 256 characters: one more than NAME_MAX, too long for a namespace name. */
+#define NAME_16 "abcdefghijklmnop"
+#define NAME_256 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 \
+	NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16 NAME_16
 #define NCASES(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Parse @args into a structure first filled with garbage. */
@@ -124,6 +128,44 @@ static void test_tap_addresses(void **state)
 	assert_int_equal(vxpath_ipaddr_format(&da.ipv6, buf)[0], '\0');
 }
 
+/* netns=: kept as given, a name or an absolute path; "" by default.
+ * bridge=: an interface name. metric=: a 32-bit number.
+ */
+static void test_netns(void **state)
+{
+	struct vxpath_devargs da;
+	char args[512];
+
+	(void)state;
+	assert_int_equal(parse("path=/dev/vhost-net", &da), 0);
+	assert_string_equal(da.netns, "");
+	assert_int_equal(parse("path=/dev/vhost-net,netns=blue", &da), 0);
+	assert_string_equal(da.netns, "blue");
+	assert_false(vxpath_devargs_tap_up(&da));
+	assert_int_equal(parse("path=/dev/vhost-net,netns=/proc/1/ns/net",
+			       &da), 0);
+	assert_string_equal(da.netns, "/proc/1/ns/net");
+	/* NAME_MAX characters: the longest name. */
+	snprintf(args, sizeof(args), "path=/x,netns=%.255s", NAME_256);
+	assert_int_equal(parse(args, &da), 0);
+	assert_int_equal(strlen(da.netns), NAME_MAX);
+	/* bridge=: a name of up to IFNAMSIZ - 1 characters, "" by default */
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_string_equal(da.bridge, "");
+	assert_int_equal(parse("path=/x,bridge=abcdefghijklmno", &da), 0);
+	assert_string_equal(da.bridge, "abcdefghijklmno");
+	assert_string_equal(da.iface, "");
+	/* metric=: 0 and not given by default */
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_int_equal(da.metric, 0);
+	assert_false(da.metric_given);
+	assert_int_equal(parse("path=/x,metric=0", &da), 0);
+	assert_int_equal(da.metric, 0);
+	assert_true(da.metric_given);
+	assert_int_equal(parse("path=/x,metric=4294967295", &da), 0);
+	assert_int_equal(da.metric, UINT32_MAX);
+}
+
 /* The TAP's devargs with a vhost-user socket: one line naming the first. */
 static void test_no_tap(void **state)
 {
@@ -133,6 +175,11 @@ static void test_no_tap(void **state)
 		{ "path=/x,ipv6=fd00::1/64", "devarg ipv6=fd00::1/64: only for" },
 		{ "path=/x,gateway6=fe80::1", "devarg gateway6=fe80::1: only for" },
 		{ "path=/x,tap_up=0", "devarg tap_up=0: only for" },
+		{ "path=/x,netns=blue", "devarg netns=blue: only for" },
+		{ "path=/x,netns=/proc/1/ns/net",
+		  "devarg netns=/proc/1/ns/net: only for" },
+		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
+		{ "path=/x,metric=0", "devarg metric=0: only for" },
 	};
 	struct vxpath_devargs da;
 	char line[1024];
@@ -414,6 +461,28 @@ static const char *const einval_cases[] = {
 	"path=/x,tap_up=yes",
 	"path=/x,ipv4=",
 	"path=/x,gateway6=",
+	/* netns=: a name without '/', or an absolute path */
+	"path=/x,netns=a/b",
+	"path=/x,netns=./blue",
+	"path=/x,netns=.",
+	"path=/x,netns=..",
+	"path=/x,netns=",
+	"path=/x,netns=blue,netns=red",
+	"path=/x,netns=" NAME_256,
+	/* bridge=: an interface name, not a template */
+	"path=/x,bridge=",
+	"path=/x,bridge=br%d",
+	"path=/x,bridge=abcdefghijklmnop",
+	"path=/x,bridge=a/b",
+	"path=/x,bridge=br:0",
+	"path=/x,bridge=br0,bridge=br1",
+	/* metric=: a 32-bit decimal number */
+	"path=/x,metric=",
+	"path=/x,metric=-1",
+	"path=/x,metric=4294967296",
+	"path=/x,metric=100x",
+	"path=/x,metric=0x10",
+	"path=/x,metric=1,metric=2",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
@@ -520,6 +589,9 @@ static const char *const combination_cases[] = {
 	"path=/x,ipv6=fd00::1/64,gateway6=fd00:0:0:1::1",
 	"path=/x,ipv4=10.0.0.1/24,gateway4=10.0.0.2,tap_up=0",
 	"path=/x,gateway6=fe80::1,tap_up=0",
+	/* metric= is the default routes': none without a gateway */
+	"path=/x,metric=100",
+	"path=/x,ipv4=10.0.0.1/24,metric=0",
 };
 
 static void test_combination(void **state)
@@ -553,6 +625,13 @@ static const char *const supported_cases[] = {
 	"gateway4=10.0.0.2,gateway6=fd00::2,tap_up=1",
 	"path=/dev/vhost-net,gateway6=fe80::1",
 	"path=/dev/vhost-net,ipv4=10.0.0.1/24,tap_up=0",
+	"path=/dev/vhost-net,netns=blue,ipv4=10.0.0.1/24",
+	"path=/dev/vhost-net,netns=/proc/1/ns/net",
+	"path=/dev/vhost-net,bridge=br0",
+	"path=/dev/vhost-net,netns=blue,bridge=abcdefghijklmno",
+	"path=/dev/vhost-net,ipv4=10.0.0.1/24,gateway4=10.0.0.2,"
+	"metric=4294967295",
+	"path=/dev/vhost-net,gateway6=fe80::1,metric=0",
 };
 
 static void test_supported(void **state)
@@ -597,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_null_and_empty_args),
 		cmocka_unit_test(test_tap_addresses),
 		cmocka_unit_test(test_no_tap),
+		cmocka_unit_test(test_netns),
 	};
 	size_t max = NCASES(fixed) + NCASES(einval_cases) +
 		NCASES(combination_cases) +

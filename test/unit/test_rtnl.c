@@ -5,7 +5,7 @@
  * in a network namespace of the test's own (unshare(CLONE_NEWNET)), so that
  * nothing of the host's links or routes is touched: a TAP made there
  * through /dev/net/tun is set up and down, given addresses and default
- * routes, and its carrier is switched; `ip -j` (iproute2, run in the same
+ * routes (of two metrics), made a bridge's port and released, and its carrier is switched; `ip -j` (iproute2, run in the same
  * namespace) reads the result back. Skipped where the process may not
  * make a namespace or a TAP (not root, no tun). Needs no EAL.
  */
@@ -161,14 +161,27 @@ static void test_addresses_and_routes(void **state)
 	assert_non_null(strstr(out, "\"local\":\"fd00:9::1\",\"prefixlen\":64,"
 			       "\"scope\":\"global\",\"nodad\":true"));
 
-	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4), 0);
-	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw6), 0);
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4, 0), 0);
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw6, 0), 0);
 	out = run("ip -j -4 route show default");
 	assert_non_null(strstr(out, "\"gateway\":\"10.9.0.254\""));
 	out = run("ip -j -6 route show default");
 	assert_non_null(strstr(out, "\"gateway\":\"fe80::1\""));
 	/* NLM_F_EXCL: a second default route is refused, as `ip route add` */
-	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4),
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4, 0),
+			 -EEXIST);
+	/* another metric (metric=): beside it; IPv6 made 0 its 1024 */
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4, 100),
+			 0);
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw6, 100),
+			 0);
+	out = run("ip -j -4 route show default");
+	assert_non_null(strstr(out, "\"gateway\":\"10.9.0.254\",\"dev\":\""
+			       TAP "\",\"protocol\":\"static\",\"metric\":100"));
+	out = run("ip -j -6 route show default");
+	assert_non_null(strstr(out, "\"metric\":1024"));
+	assert_non_null(strstr(out, "\"metric\":100,"));
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4, 100),
 			 -EEXIST);
 	/* down: the kernel drops the routes; IPv4's address stays */
 	assert_int_equal(vxpath_rtnl_link_set_up(tap_index, false), 0);
@@ -180,9 +193,9 @@ static void test_addresses_and_routes(void **state)
 	assert_int_equal(vxpath_rtnl_link_set_up(tap_index, true), 0);
 	assert_int_equal(vxpath_rtnl_addr_add(tap_index, &v4), 0);
 	assert_int_equal(vxpath_rtnl_addr_add(tap_index, &v6), 0);
-	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4), 0);
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &gw4, 0), 0);
 	/* a gateway not on the TAP's prefix: the kernel says why */
-	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &far),
+	assert_int_equal(vxpath_rtnl_route_add_default(tap_index, &far, 0),
 			 -ENETUNREACH);
 	assert_int_equal(vxpath_rtnl_link_set_up(tap_index, false), 0);
 }
@@ -218,12 +231,48 @@ static void test_carrier(void **state)
 	assert_int_equal(vxpath_rtnl_link_set_up(tap_index, false), 0);
 }
 
+/* IFLA_MASTER: a port of a bridge made here, released, errors. */
+static void test_bridge(void **state)
+{
+	unsigned int br;
+	const char *out;
+
+	(void)state;
+	NEED_TAP();
+	run("ip link add vxrtnlbr0 type bridge 2>/dev/null");
+	br = if_nametoindex("vxrtnlbr0");
+	if (br == 0) {
+		print_message("skipped: no bridge (ip link add type bridge)\n");
+		skip();
+	}
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index, br), 0);
+	out = run("ip -j link show dev " TAP);
+	assert_non_null(strstr(out, "\"master\":\"vxrtnlbr0\""));
+	/* again: already its port, no error */
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index, br), 0);
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index, 0), 0);
+	out = run("ip -j link show dev " TAP);
+	assert_null(strstr(out, "\"master\""));
+	/* released twice: nothing to do, no error */
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index, 0), 0);
+	/* the kernel's errno: no interface of that index (EINVAL), and
+	 * loopback takes no port
+	 */
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index, br + 1000),
+			 -EINVAL);
+	assert_int_equal(vxpath_rtnl_link_set_master(tap_index,
+						     if_nametoindex("lo")),
+			 -EOPNOTSUPP);
+	run("ip link del vxrtnlbr0");
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_link_up_down),
 		cmocka_unit_test(test_addresses_and_routes),
 		cmocka_unit_test(test_carrier),
+		cmocka_unit_test(test_bridge),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

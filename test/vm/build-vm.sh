@@ -6,8 +6,8 @@
 # the host kernel has none: Debian bookworm's kernel image (fetched with
 # apt-get download, never installed) and an initramfs made of busybox-static,
 # the guest init (test/vm/init) and the kernel modules the guest needs
-# (virtio PCI, 9p, tun/tap, veth, vhost-net), uncompressed and listed in the
-# order insmod must load them.
+# (virtio PCI, 9p, tun/tap, veth, bridge, vhost-net), uncompressed and
+# listed in the order insmod must load them.
 #
 # Output, in the cache directory (default /var/cache/vxpath/vm, kept between
 # runs; VXPATH_VM_CACHE overrides): vmlinuz, initrd.cpio and stamp. The
@@ -29,7 +29,7 @@ QUIET=0
 
 # Modules the guest wants; their dependencies are found from each module's
 # own .modinfo "depends=" entry and loaded first.
-WANTED_MODULES="virtio_pci 9pnet_virtio 9p vhost_net tun tap veth"
+WANTED_MODULES="virtio_pci 9pnet_virtio 9p vhost_net tun tap veth bridge"
 
 for a in "$@"; do
 	case $a in

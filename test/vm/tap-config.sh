@@ -28,9 +28,29 @@
 # Scene 2, a start that fails: a blackhole default route exists, so
 # gateway4= cannot be added: `port start 0` fails with one line naming
 # gateway4= and the kernel's "File exists", the TAP is left down, and
-# after quit it is gone.
+# after quit it is gone. Then with metric=100 beside the blackhole route:
+# the start succeeds, both default routes go through the TAP with metric
+# 100, the blackhole stays, and after quit no route of the TAP is left.
 # Scene 3, a probe that fails after the TAP was made (packed_vq=1: vhost-net
 # has no packed rings): no port, and the TAP is gone while testpmd runs.
+# Scene 4, netns=: the TAP is made in a namespace this script adds
+# (`ip netns add`), seen there and not in the root namespace
+# (`ip -n NS -j ...`); `port start 0` gives it there everything of
+# scene 1's start, the port's link follows it, a ping from inside the
+# namespace is answered; after quit it is gone from the namespace, which
+# stays.
+# Scene 5, netns= of a namespace that does not exist: the probe fails with
+# one line naming netns= and "No such file or directory", no port, no TAP
+# anywhere.
+# Scene 6, bridge= with netns=: the script makes a bridge in the namespace,
+# with the address (a bridge port's own addresses see no frame: the
+# bridge takes them); `port start 0` makes the TAP its port, and a ping
+# from the namespace through the bridge is answered behind the port;
+# `port stop 0` releases the TAP, the next start enslaves it again; after
+# quit the bridge has no port.
+# Scene 7, bridge= of an interface that does not exist: `port start 0`
+# fails with one line naming bridge= and "No such device", the TAP is left
+# down and no bridge's port; after quit it is gone.
 #
 # Usage: test/vm/tap-config.sh --plugin FILE [--out DIR]
 #   --plugin  librte_net_vxpath.so (staged under /run/vxpath first)
@@ -51,6 +71,13 @@ V6=fd00:77::1
 GW4=10.77.0.254
 GW6=fd00:77::fe
 PEER4=10.77.0.2
+NS=vxcfgns$$
+NO_NS=vxcfgnone$$
+BR=vxcfgbr0
+NO_BR=vxcfgnobr
+# "-n NS" while a scene's TAP lives in namespace NS: every `ip` of the
+# checks below then looks there.
+IPNS=
 MAX_PKT_LEN=1818
 
 while [ $# -gt 0 ]; do
@@ -104,23 +131,30 @@ scene_stage_plugin "$PLUGIN"
 
 # --- the kernel's side -------------------------------------------------------
 
-tap_exists() { ip link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
+tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
 # yes when `ip -j link` lists flag $1 of the TAP
 tap_flag() {
-	ip -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
+	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
 }
 tap_mtu() {
-	ip -j link show dev $TAP 2>/dev/null |
+	ip $IPNS -j link show dev $TAP 2>/dev/null |
 		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
 }
 # yes when the TAP has address $1 with prefix length $2
 tap_addr() {
-	ip -j addr show dev $TAP 2>/dev/null |
+	ip $IPNS -j addr show dev $TAP 2>/dev/null |
 		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+# the TAP's master (a bridge), or none
+tap_master() {
+	local m
+	m=$(ip $IPNS -j link show dev $TAP 2>/dev/null |
+		sed -n 's/.*"master":"\([^"]*\)".*/\1/p')
+	echo "${m:-none}"
 }
 # yes when the default route of family $1 (-4, -6) goes via $2 on the TAP
 default_via() {
-	ip -j $1 route show default 2>/dev/null |
+	ip $IPNS -j $1 route show default 2>/dev/null |
 		grep -q "\"gateway\":\"$2\",\"dev\":\"$TAP\"" && echo yes || echo no
 }
 # wait_flag FLAG yes|no: up to 10 s for the TAP's flag to be so
@@ -243,6 +277,22 @@ res fail_link "$(port_link down)" down
 tp_quit 30
 res fail_quit_exit "${TP_RC:-killed}" 0
 res fail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+
+LOG2M=$OUT/tap-config.testpmd-metric.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,ipv4=$V4/24,ipv6=$V6/64,gateway4=$GW4,gateway6=$GW6,metric=100
+say "scene 2, metric=: --vdev=$VDEV"
+tp_start "$LOG2M" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start
+tp_prompt 180 || setup_fail "testpmd (scene 2, metric=) did not reach its prompt"
+tp_cmd 60 "port start 0"
+res metric_gateway4 "$(ip -j -4 route show default | grep -c "\"gateway\":\"$GW4\",\"dev\":\"$TAP\"[^}]*\"metric\":100[,}]")" 1
+res metric_gateway6 "$(ip -j -6 route show default | grep -c "\"gateway\":\"$GW6\",\"dev\":\"$TAP\"[^}]*\"metric\":100[,}]")" 1
+res metric_blackhole "$(ip -j -4 route show default | grep -c '"type":"blackhole"')" 1
+res metric_link "$(port_link up)" up
+tp_quit 30
+res metric_quit_exit "${TP_RC:-killed}" 0
+res metric_quit_routes "$(ip -j route show default | grep -c "\"dev\":\"$TAP\"")" 0
 ip route del blackhole default && BLACKHOLE=0
 
 # --- scene 3: a probe that fails after the TAP was made ----------------------
@@ -259,6 +309,110 @@ res probefail_noport "$(grep -c "No probed ethernet devices" "$LOG3")" 1
 res probefail_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
 tp_quit 30
 res probefail_quit_exit "${TP_RC:-killed}" 0
+
+# --- scene 4: netns= ---------------------------------------------------------
+
+ip netns del $NS 2>/dev/null
+SCENE_NS+=("$NS")
+ip netns add $NS || setup_fail "ip netns add $NS"
+LOG4=$OUT/tap-config.testpmd-netns.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NS,ipv4=$V4/24,ipv6=$V6/64,gateway4=$GW4,gateway6=$GW6
+say "scene 4: a namespace, --vdev=$VDEV"
+tp_start "$LOG4" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start --port-topology=loop
+tp_prompt 180 || setup_fail "testpmd (scene 4) did not reach its prompt"
+IPNS="-n $NS"
+res netns_probe_tap "$(tap_exists)" yes
+res netns_probe_root "$(IPNS= tap_exists)" no
+res netns_probe_up "$(tap_flag UP)" no
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+check_started netns_start
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ip netns exec $NS ping -c 3 -i 0.5 -W 5 $PEER4 \
+	>"$OUT/tap-config.ping-netns.txt" 2>&1; then
+	res netns_ping ok ok
+else
+	res netns_ping fail ok
+fi
+tp_cmd 20 "stop"
+tp_cmd 60 "port stop 0" || say "port stop 0: no prompt"
+res netns_stop_up "$(tap_flag UP)" no
+tp_quit 30
+res netns_quit_exit "${TP_RC:-killed}" 0
+res netns_quit_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+res netns_quit_ns_kept "$(ip netns list | grep -c "^$NS\b")" 1
+IPNS=
+
+# --- scene 5: netns= of a namespace that does not exist ----------------------
+
+LOG5=$OUT/tap-config.testpmd-nons.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NO_NS,ipv4=$V4/24
+say "scene 5: no such namespace, --vdev=$VDEV"
+tp_start "$LOG5" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096
+tp_prompt 180 || setup_fail "testpmd (scene 5) did not reach its prompt"
+res nons_errline "$(grep -c "devarg netns=$NO_NS: cannot open the network namespace /run/netns/$NO_NS: No such file or directory" "$LOG5")" 1
+res nons_noport "$(grep -c "No probed ethernet devices" "$LOG5")" 1
+res nons_no_tap "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+tp_quit 30
+res nons_quit_exit "${TP_RC:-killed}" 0
+
+# --- scene 6: bridge= in the namespace ----------------------------------------
+
+ip -n $NS link add $BR type bridge || setup_fail "ip -n $NS link add $BR type bridge"
+ip -n $NS addr add $V4/24 dev $BR || setup_fail "address on $BR"
+ip -n $NS link set $BR up || setup_fail "$BR up"
+LOG6=$OUT/tap-config.testpmd-bridge.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,netns=$NS,bridge=$BR,tap_up=1
+say "scene 6: a bridge in the namespace, --vdev=$VDEV"
+tp_start "$LOG6" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start --port-topology=loop
+tp_prompt 180 || setup_fail "testpmd (scene 6) did not reach its prompt"
+IPNS="-n $NS"
+res br_probe_master "$(tap_master)" none
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+res br_start_master "$(tap_master)" $BR
+res br_start_up "$(tap_flag UP)" yes
+res br_start_link "$(port_link up)" up
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ip netns exec $NS ping -c 3 -i 0.5 -W 5 $PEER4 \
+	>"$OUT/tap-config.ping-bridge.txt" 2>&1; then
+	res br_ping ok ok
+else
+	res br_ping fail ok
+fi
+tp_cmd 20 "stop"
+tp_cmd 60 "port stop 0" || say "port stop 0: no prompt"
+res br_stop_master "$(tap_master)" none
+tp_cmd 60 "port start 0" || say "port start 0: no prompt"
+res br_restart_master "$(tap_master)" $BR
+tp_quit 30
+res br_quit_exit "${TP_RC:-killed}" 0
+res br_quit_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
+res br_quit_ports "$(ip -n $NS -j link show master $BR | grep -c '"ifname"')" 0
+IPNS=
+
+# --- scene 7: bridge= of an interface that does not exist --------------------
+
+LOG7=$OUT/tap-config.testpmd-nobr.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$TAP,bridge=$NO_BR,ipv4=$V4/24
+say "scene 7: no such bridge, --vdev=$VDEV"
+tp_start "$LOG7" dpdk-testpmd -l 0,1 -n 1 --file-prefix $PREFIX --no-pci \
+	-d "$STAGED" --vdev=$VDEV -- -i --total-num-mbufs=4096 \
+	--disable-device-start
+tp_prompt 180 || setup_fail "testpmd (scene 7) did not reach its prompt"
+tp_cmd 60 "port start 0"
+res nobr_errline "$(grep -c "devarg bridge=$NO_BR: cannot enslave $TAP to it: No such device" "$LOG7")" 1
+res nobr_up "$(tap_flag UP)" no
+res nobr_master "$(tap_master)" none
+res nobr_link "$(port_link down)" down
+tp_quit 30
+res nobr_quit_exit "${TP_RC:-killed}" 0
+res nobr_tap_gone "$([ "$(tap_exists)" = no ] && echo yes || echo no)" yes
 
 res verdict $verdict
 say "verdict $verdict"

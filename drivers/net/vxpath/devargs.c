@@ -75,6 +75,18 @@ parse_range(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/* metric=: any 32-bit number, 0 included; remember that it was given. */
+static int
+parse_metric(const char *dev, const struct devarg_spec *spec,
+	     const char *value, struct vxpath_devargs *da)
+{
+	int ret = parse_range(dev, spec, value, da);
+
+	if (ret == 0)
+		da->metric_given = true;
+	return ret;
+}
+
 static int
 parse_queue_size(const char *dev, const struct devarg_spec *spec,
 		 const char *value, struct vxpath_devargs *da)
@@ -121,16 +133,21 @@ parse_path(const char *dev, const struct devarg_spec *spec,
 	return 0;
 }
 
+/*
+ * An interface name into the devarg's char[IFNAMSIZ] (spec->offset):
+ * iface= (a name or a "tap%d" template) or bridge= (a name: no '%').
+ */
 static int
 parse_iface(const char *dev, const struct devarg_spec *spec,
 	    const char *value, struct vxpath_devargs *da)
 {
+	char *field = (char *)da + spec->offset;
 	size_t len = strlen(value);
 
-	if (len == 0 || len >= sizeof(da->iface)) {
+	if (len == 0 || len >= IFNAMSIZ) {
 		BAD(dev, spec->key, value,
-		    "interface name must have 1 to %zu characters",
-		    sizeof(da->iface) - 1);
+		    "interface name must have 1 to %d characters",
+		    IFNAMSIZ - 1);
 		return -EINVAL;
 	}
 	/* The kernel refuses these in interface names. */
@@ -140,7 +157,13 @@ parse_iface(const char *dev, const struct devarg_spec *spec,
 		    "interface name may not contain '/', ':' or blanks");
 		return -EINVAL;
 	}
-	memcpy(da->iface, value, len + 1);
+	/* A template makes sense for the TAP vxpath creates only. */
+	if (field != da->iface && strchr(value, '%') != NULL) {
+		BAD(dev, spec->key, value,
+		    "the name of an existing interface, not a template");
+		return -EINVAL;
+	}
+	memcpy(field, value, len + 1);
 	return 0;
 }
 
@@ -158,6 +181,33 @@ parse_mac(const char *dev, const struct devarg_spec *spec,
 		return -EINVAL;
 	}
 	da->mac_given = true;
+	return 0;
+}
+
+/*
+ * A namespace's name under /run/netns (no '/', as `ip netns` takes it), or
+ * an absolute path; the path is made and opened at setup (netns.c).
+ */
+static int
+parse_netns(const char *dev, const struct devarg_spec *spec,
+	    const char *value, struct vxpath_devargs *da)
+{
+	size_t len = strlen(value);
+
+	if (value[0] == '/') {
+		if (len >= sizeof(da->netns)) {
+			BAD(dev, spec->key, value, "path longer than %zu bytes",
+			    sizeof(da->netns) - 1);
+			return -EINVAL;
+		}
+	} else if (strchr(value, '/') != NULL || strcmp(value, ".") == 0 ||
+		   strcmp(value, "..") == 0 || len > NAME_MAX) {
+		BAD(dev, spec->key, value,
+		    "neither a namespace name (1 to %d characters, no '/', not . or ..) nor a path beginning with '/'",
+		    NAME_MAX);
+		return -EINVAL;
+	}
+	memcpy(da->netns, value, len + 1);
 	return 0;
 }
 
@@ -410,6 +460,12 @@ check_gateways(const char *name, const struct vxpath_devargs *da)
 	char gw[VXPATH_IPADDR_STRLEN], ip[VXPATH_IPADDR_STRLEN];
 	const struct vxpath_ipaddr *g4 = &da->gateway4, *g6 = &da->gateway6;
 
+	if (da->metric_given && g4->family == 0 && g6->family == 0) {
+		VXPATH_LOG(ERR, "%s: devarg %s=%u: the metric of the default routes, and there is none: give %s= or %s=",
+			   name, VXPATH_ARG_METRIC, da->metric,
+			   VXPATH_ARG_GATEWAY4, VXPATH_ARG_GATEWAY6);
+		return -EINVAL;
+	}
 	if ((g4->family != 0 || g6->family != 0) && da->tap_up == 0) {
 		VXPATH_LOG(ERR, "%s: devarg %s=%s: a route needs the TAP up, and %s=0 keeps it down",
 			   name, g4->family != 0 ? VXPATH_ARG_GATEWAY4 :
@@ -452,7 +508,7 @@ vxpath_devargs_check_no_tap(const char *name,
 		{ VXPATH_ARG_GATEWAY6, &da->gateway6 },
 	};
 	char value[VXPATH_IPADDR_STRLEN];
-	const char *key = NULL;
+	const char *key = NULL, *text = value;
 	unsigned int i;
 
 	if (da->iface[0] != '\0') {
@@ -469,10 +525,22 @@ vxpath_devargs_check_no_tap(const char *name,
 		key = VXPATH_ARG_TAP_UP;
 		snprintf(value, sizeof(value), "%u", da->tap_up);
 	}
+	if (key == NULL && da->netns[0] != '\0') {
+		key = VXPATH_ARG_NETNS;
+		text = da->netns;
+	}
+	if (key == NULL && da->bridge[0] != '\0') {
+		key = VXPATH_ARG_BRIDGE;
+		text = da->bridge;
+	}
+	if (key == NULL && da->metric_given) {
+		key = VXPATH_ARG_METRIC;
+		snprintf(value, sizeof(value), "%u", da->metric);
+	}
 	if (key == NULL)
 		return 0;
 	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
-		   name, key, value, path);
+		   name, key, text, path);
 	return -EINVAL;
 }
 

@@ -42,6 +42,17 @@
  *               start, and off and down at port stop (default 1 when one
  *               of the four above is given, else 0: the operator's, as
  *               upstream)
+ *   netns=      NAME (/run/netns/NAME, as `ip netns add` makes it) or an
+ *               absolute path (/proc/PID/ns/net): the network namespace
+ *               the TAP is created in, where all of the above applies
+ *               (default: the process's own)
+ *   bridge=     IFNAME, a bridge (in the TAP's namespace) that the TAP is
+ *               enslaved to at port start and released from at stop
+ *               (default: none)
+ *   metric=     0 to 4294967295, the metric (priority) of the default
+ *               routes of gateway4= and gateway6= (default 0, which IPv6
+ *               makes 1024), so that they can be added beside an existing
+ *               default route of another metric; needs a gateway
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -74,6 +85,9 @@
 #define VXPATH_ARG_GATEWAY4   "gateway4"
 #define VXPATH_ARG_GATEWAY6   "gateway6"
 #define VXPATH_ARG_TAP_UP     "tap_up"
+#define VXPATH_ARG_NETNS      "netns"
+#define VXPATH_ARG_BRIDGE     "bridge"
+#define VXPATH_ARG_METRIC     "metric"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -126,6 +140,11 @@ struct vxpath_devargs {
 	struct vxpath_ipaddr gateway6; /**< gateway6= */
 	uint32_t tap_up;            /**< 0, 1, or VXPATH_TAP_UP_AUTO when
 				     * not given: vxpath_devargs_tap_up() */
+	char netns[PATH_MAX];       /**< netns= as given (a name, or a path
+				     * beginning with '/'); "": none */
+	char bridge[IFNAMSIZ];      /**< bridge= interface name; "": none */
+	uint32_t metric;            /**< metric= of the default routes */
+	bool metric_given;          /**< metric= was given */
 };
 
 /**
@@ -158,7 +177,11 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_IPV6, "<addr/len>", ipv6, parse_ipv6, 0, 0) \
 	X(VXPATH_ARG_GATEWAY4, "<a.b.c.d>", gateway4, parse_gateway4, 0, 0) \
 	X(VXPATH_ARG_GATEWAY6, "<addr>", gateway6, parse_gateway6, 0, 0) \
-	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1)
+	X(VXPATH_ARG_TAP_UP, "<0|1>", tap_up, parse_range, 0, 1) \
+	X(VXPATH_ARG_NETNS, "<name|path>", netns, parse_netns, 0, 0) \
+	X(VXPATH_ARG_BRIDGE, "<ifname>", bridge, parse_iface, 0, 0) \
+	X(VXPATH_ARG_METRIC, "<0..4294967295>", metric, parse_metric, 0, \
+	  UINT32_MAX)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -181,7 +204,9 @@ struct vxpath_devargs {
  * '/', ':' or blanks, nor "." or ".."; ipv4= and ipv6= an address in
  * inet_pton()'s form, then '/' and a prefix length of 1 to 32 or 128, and
  * like gateway4= and gateway6= neither unspecified, loopback, multicast
- * nor 255.255.255.255), or a missing path.
+ * nor 255.255.255.255; netns= a name of 1 to NAME_MAX characters without
+ * '/', nor "." or "..", or a path beginning with '/' shorter than
+ * PATH_MAX; bridge= like iface=, without '%'), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
@@ -196,15 +221,15 @@ int vxpath_devargs_parse(const char *name, const char *args,
  * control virtqueue, as upstream's driver requires) or for reconnect=
  * above 0 with server=1 (a server takes new back-ends anyway); for
  * gateway4= without ipv4= or outside its prefix, gateway6= neither
- * link-local nor within ipv6='s prefix, or a gateway with tap_up=0 (a
- * route needs the TAP up).
+ * link-local nor within ipv6='s prefix, a gateway with tap_up=0 (a
+ * route needs the TAP up), or metric= without gateway4= nor gateway6=.
  */
 int vxpath_devargs_check_supported(const char *name,
 				   const struct vxpath_devargs *da);
 
 /**
  * Refuse the TAP's devargs (iface=, ipv4=, ipv6=, gateway4=, gateway6=,
- * tap_up=) for a back-end that has no TAP: the vhost-user socket @path.
+ * tap_up=, netns=, bridge=, metric=) for a back-end that has no TAP: the vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */

@@ -103,6 +103,23 @@ vxpath_rtnl_link_set_up(unsigned int ifindex, bool up)
 }
 
 int
+vxpath_rtnl_link_set_master(unsigned int ifindex, unsigned int master)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE] __rte_aligned(sizeof(uint32_t));
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	/* ifi_change 0: no flag changes, only the attribute. */
+	mnl_attr_put_u32(nlh, IFLA_MASTER, master);
+	return rtnl_request(nlh);
+}
+
+int
 vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE] __rte_aligned(sizeof(uint32_t));
@@ -146,7 +163,7 @@ vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a)
 
 int
 vxpath_rtnl_route_add_default(unsigned int ifindex,
-			      const struct vxpath_ipaddr *gw)
+			      const struct vxpath_ipaddr *gw, uint32_t metric)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE] __rte_aligned(sizeof(uint32_t));
 	struct nlmsghdr *nlh;
@@ -166,5 +183,6 @@ vxpath_rtnl_route_add_default(unsigned int ifindex,
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, ip_len(gw->family), gw->addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, metric);
 	return rtnl_request(nlh);
 }

@@ -14,8 +14,11 @@
  * virtqueue (ctrl.c) become the TAP's IFF_PROMISC, IFF_ALLMULTI and address.
  * At port start the TAP gets the port's MTU and, from the devargs, IFF_UP
  * and its carrier (tap_up=), its addresses and default routes (ipv4=,
- * ipv6=, gateway4=, gateway6=; rtnl.c); at port stop its carrier and
- * IFF_UP go off; rte_eth_dev_set_link_up/down set its carrier.
+ * ipv6=, gateway4=, gateway6=; tap_config.c); at port stop its carrier
+ * and IFF_UP go off; rte_eth_dev_set_link_up/down set its carrier. With
+ * netns= the TAP is created in that network namespace, and every call
+ * that names it (interface ioctls, rtnetlink) is made from inside it
+ * (netns.h); the fds work from anywhere.
  *
  * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
  * to pass headers through, never to add or strip them itself
@@ -37,9 +40,10 @@
 #include <rte_common.h>
 
 #include "memory.h"
+#include "netns.h"
 #include "offload.h"
-#include "rtnl.h"
 #include "tap.h"
+#include "tap_config.h"
 #include "vhost.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
@@ -100,6 +104,8 @@ struct vk_backend {
 	uint64_t tap_offloads;          /**< feature bits the TAP serves */
 	/** The TAP's link messages, watched from setup to destroy. */
 	struct vxpath_tap_link_watch link;
+	/** The TAP's network namespace (netns=), -1: the process's. */
+	int netns_fd;
 	struct vk_pair pairs[];
 };
 
@@ -273,7 +279,7 @@ vk_setup(struct vxpath_dev *dev)
 	char ifname[IFNAMSIZ];
 	struct vk_backend *vk;
 	unsigned int i;
-	int ret;
+	int home, ret;
 
 	if (dev->backend != NULL) {
 		VXPATH_LOG(ERR, "%s: vhost-kernel back-end already set up",
@@ -298,11 +304,17 @@ vk_setup(struct vxpath_dev *dev)
 	}
 	vk->nr_pairs = nr;
 	vk->multi_queue = nr > 1;
+	vk->netns_fd = -1;
 	for (i = 0; i < nr; i++) {
 		vk->pairs[i].vhost_fd = -1;
 		vk->pairs[i].tap_fd = -1;
 	}
 	dev->backend = vk;
+
+	/* First: a namespace that is not there leaves nothing made. */
+	ret = vxpath_tap_config_netns_open(dev, &vk->netns_fd);
+	if (ret < 0)
+		goto fail;
 
 	for (i = 0; i < nr; i++) {
 		int fd = open(dev->args.path, O_RDWR | O_CLOEXEC);
@@ -315,26 +327,36 @@ vk_setup(struct vxpath_dev *dev)
 		vk->pairs[i].vhost_fd = fd;
 	}
 
-	/* tap.c logs its own failures. */
-	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vk_open_tap(vk, ifname, &dev->mac);
+	/* The TAP is created in the namespace of the thread that opens
+	 * /dev/net/tun, and the link watch's rtnetlink socket listens in
+	 * the one it is opened in: both from inside netns=. tap.c logs
+	 * its own failures.
+	 */
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
 	if (ret < 0)
 		goto fail;
-	memcpy(dev->ifname, ifname, IFNAMSIZ);
+	memcpy(ifname, dev->args.iface, IFNAMSIZ);
+	ret = vk_open_tap(vk, ifname, &dev->mac);
+	if (ret == 0) {
+		memcpy(dev->ifname, ifname, IFNAMSIZ);
+		/* The port's link follows the TAP's (vhost.h, link_up). */
+		ret = vxpath_tap_link_watch_start(&vk->link, dev->ifname,
+						  dev->name, vk_link_changed,
+						  dev);
+	}
+	vxpath_netns_leave(home);
+	if (ret < 0)
+		goto fail;
 	vk->tap_offloads = VK_TAP_OFFLOADS;
 	if (vxpath_tap_accepts_offload(vk->pairs[0].tap_fd, TUN_F_CSUM |
 				       TUN_F_USO4 | TUN_F_USO6))
 		vk->tap_offloads |= VK_TAP_USO_OFFLOADS;
 
-	/* The port's link follows the TAP's (vhost.h, link_up). */
-	ret = vxpath_tap_link_watch_start(&vk->link, dev->ifname, dev->name,
-					  vk_link_changed, dev);
-	if (ret < 0)
-		goto fail;
-
-	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s",
+	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s",
 		   dev->name, dev->args.path, dev->ifname,
-		   vk->multi_queue ? " (multi-queue)" : "");
+		   vk->multi_queue ? " (multi-queue)" : "",
+		   vk->netns_fd >= 0 ? " in network namespace " : "",
+		   dev->args.netns);
 	return 0;
 
 fail:
@@ -370,6 +392,8 @@ vk_destroy(struct vxpath_dev *dev)
 		if (p->tap_fd >= 0)
 			close(p->tap_fd);
 	}
+	if (vk->netns_fd >= 0)
+		close(vk->netns_fd);
 	free(vk);
 	dev->backend = NULL;
 	dev->ifname[0] = '\0';
@@ -774,84 +798,51 @@ vk_enable_queue_pair(struct vxpath_dev *dev, uint16_t pair, bool enable)
 static int
 vk_set_rx_mode(struct vxpath_dev *dev, bool promisc, bool allmulti)
 {
-	if (vk_get(dev) == NULL)
+	struct vk_backend *vk = vk_get(dev);
+	int home, ret;
+
+	if (vk == NULL)
 		return -ENOTCONN;
-	return vxpath_tap_set_rx_mode(dev->ifname, promisc, allmulti);
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
+	if (ret < 0)
+		return ret;
+	ret = vxpath_tap_set_rx_mode(dev->ifname, promisc, allmulti);
+	vxpath_netns_leave(home);
+	return ret;
 }
 
 /* The TAP keeps the device's MAC address, as given at setup. */
 static int
 vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
 {
-	if (vk_get(dev) == NULL)
+	struct vk_backend *vk = vk_get(dev);
+	int home, ret;
+
+	if (vk == NULL)
 		return -ENOTCONN;
-	return vxpath_tap_set_mac(dev->ifname, mac);
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
+	if (ret < 0)
+		return ret;
+	ret = vxpath_tap_set_mac(dev->ifname, mac);
+	vxpath_netns_leave(home);
+	return ret;
 }
 
 /* The TAP's MTU follows the port's: see vhost.h. */
 static int
 vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 {
-	if (vk_get(dev) == NULL)
+	struct vk_backend *vk = vk_get(dev);
+	int home, ret;
+
+	if (vk == NULL)
 		return -ENOTCONN;
-	return vxpath_tap_set_mtu(dev->ifname, mtu);
-}
-
-/*
- * The TAP's addresses and default routes of the devargs, in that order
- * (a gateway is reachable through the prefix of an address). See vhost.h.
- */
-static int
-vk_tap_addresses(struct vxpath_dev *dev, unsigned int ifindex)
-{
-	const struct vxpath_devargs *da = &dev->args;
-	const struct {
-		const char *key;
-		const struct vxpath_ipaddr *a;
-		bool route;
-	} steps[] = {
-		{ VXPATH_ARG_IPV4, &da->ipv4, false },
-		{ VXPATH_ARG_IPV6, &da->ipv6, false },
-		{ VXPATH_ARG_GATEWAY4, &da->gateway4, true },
-		{ VXPATH_ARG_GATEWAY6, &da->gateway6, true },
-	};
-	char text[VXPATH_IPADDR_STRLEN];
-	unsigned int i;
-	int ret;
-
-	for (i = 0; i < RTE_DIM(steps); i++) {
-		if (steps[i].a->family == 0)
-			continue;
-		ret = steps[i].route ?
-		      vxpath_rtnl_route_add_default(ifindex, steps[i].a) :
-		      vxpath_rtnl_addr_add(ifindex, steps[i].a);
-		if (ret < 0) {
-			VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot add %s to %s: %s",
-				   dev->name, steps[i].key,
-				   vxpath_ipaddr_format(steps[i].a, text),
-				   steps[i].route ? "the default route" :
-				   "address", dev->ifname, strerror(-ret));
-			return ret;
-		}
-		VXPATH_LOG(INFO, "%s: TAP %s: %s %s", dev->name, dev->ifname,
-			   steps[i].route ? "default route via" : "address",
-			   vxpath_ipaddr_format(steps[i].a, text));
-	}
-	return 0;
-}
-
-/* Carrier off, then IFF_UP off: with tap_up only. */
-static void
-vk_tap_down(struct vxpath_dev *dev, struct vk_backend *vk)
-{
-	int ret;
-
-	(void)vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, false);
-	ret = vxpath_rtnl_link_set_up(vk->link.ifindex, false);
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
 	if (ret < 0)
-		VXPATH_LOG(ERR, "%s: devarg %s=1: cannot set %s down: %s",
-			   dev->name, VXPATH_ARG_TAP_UP, dev->ifname,
-			   strerror(-ret));
+		return ret;
+	ret = vxpath_tap_set_mtu(dev->ifname, mtu);
+	vxpath_netns_leave(home);
+	return ret;
 }
 
 /* The port starts: the TAP ready to use (vhost.h, port_start). */
@@ -859,37 +850,16 @@ static int
 vk_port_start(struct vxpath_dev *dev)
 {
 	struct vk_backend *vk = vk_get(dev);
-	bool up = vxpath_devargs_tap_up(&dev->args);
-	int ret;
+	int home, ret;
 
 	if (vk == NULL)
 		return -ENOTCONN;
-	/* The port's MTU from dev_configure (ethdev's rxmode.mtu), which
-	 * calls no mtu_set: the TAP gets it here. tap.c logs.
-	 */
-	ret = vxpath_tap_set_mtu(dev->ifname, dev->mtu);
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
 	if (ret < 0)
 		return ret;
-	if (up) {
-		ret = vxpath_rtnl_link_set_up(vk->link.ifindex, true);
-		if (ret < 0) {
-			VXPATH_LOG(ERR, "%s: devarg %s=1: cannot set %s up: %s",
-				   dev->name, VXPATH_ARG_TAP_UP, dev->ifname,
-				   strerror(-ret));
-			return ret;
-		}
-	}
-	/* Also with tap_up=0: set_link_down's carrier ends with a start. */
-	ret = vxpath_tap_set_carrier(vk->pairs[0].tap_fd, dev->ifname, true);
-	if (ret < 0)
-		goto fail;
-	ret = vk_tap_addresses(dev, vk->link.ifindex);
-	if (ret < 0)
-		goto fail;
-	return 0;
-fail:
-	if (up)
-		vk_tap_down(dev, vk);
+	ret = vxpath_tap_config_start(dev, vk->pairs[0].tap_fd,
+				      vk->link.ifindex);
+	vxpath_netns_leave(home);
 	return ret;
 }
 
@@ -898,9 +868,14 @@ static void
 vk_port_stop(struct vxpath_dev *dev)
 {
 	struct vk_backend *vk = vk_get(dev);
+	int home;
 
-	if (vk != NULL && vxpath_devargs_tap_up(&dev->args))
-		vk_tap_down(dev, vk);
+	if (vk == NULL)
+		return;
+	if (vxpath_tap_config_enter(dev, vk->netns_fd, &home) < 0)
+		return;
+	vxpath_tap_config_stop(dev, vk->pairs[0].tap_fd, vk->link.ifindex);
+	vxpath_netns_leave(home);
 }
 
 /* rte_eth_dev_set_link_up/down: the TAP's carrier (vhost.h, set_link). */
@@ -918,7 +893,18 @@ vk_set_link(struct vxpath_dev *dev, bool up)
 static bool
 vk_link_up(struct vxpath_dev *dev)
 {
-	return dev->ifname[0] != '\0' && vxpath_tap_running(dev->ifname);
+	struct vk_backend *vk = dev->backend; /* quiet: may be before setup */
+	bool running;
+	int home;
+
+	if (vk == NULL || dev->ifname[0] == '\0')
+		return false;
+	/* As vxpath_tap_running() when it cannot look: no flap for it. */
+	if (vxpath_tap_config_enter(dev, vk->netns_fd, &home) < 0)
+		return true;
+	running = vxpath_tap_running(dev->ifname);
+	vxpath_netns_leave(home);
+	return running;
 }
 
 /** The vhost-kernel back-end: /dev/vhost-net with a TAP. */
