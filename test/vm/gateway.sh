@@ -5,7 +5,7 @@
 # The exception-path gateway (app/vxpath-gateway) between two hosts, over
 # the real vhost-net: runs inside the test VM as root (/dev/vhost-net
 # needed); test/integration/test_gateway_vm.py runs it there, and the
-# README's main job (devtools/exception-path.sh --gateway) too.
+# README's main job (devtools/run-exception-path.sh) too.
 #
 # Hosts A and B are network namespaces behind veth pairs; the gateway's
 # NIC ports are net_af_packet on the root ends (gwa, gwb), which the root
@@ -334,6 +334,9 @@ echo "summary=$line" >>"$RES"
 say "$line"
 check quit_taps_gone eval '[ ! -e /sys/class/net/dp0 ] && [ ! -e /sys/class/net/dp1 ]'
 
+# What went where, from the gateway's own summary at exit.
+say "what went where (the gateway's counters, per port and reason):"
+grep '^gateway: ' "$LOG" | grep -v '^gateway: ready' | sed 's/^/    /'
 res verdict $verdict
 say "verdict: $verdict"
 [ $verdict = pass ]
