@@ -75,6 +75,10 @@ extern struct gw gw;
 /* The twins' devargs unless --twin-devargs says otherwise. */
 #define GW_TWIN_DEVARGS "path=/dev/vhost-net,iface=%t,mac=%m,queues=%q," \
 	"queue_size=%s"
+/* The same with more than one queue pair: a virtio-net device switches
+ * its queue pairs on through the control virtqueue (virtio 1.2 5.1.6.5.5),
+ * which both virtio-user drivers make only with cq=1. */
+#define GW_TWIN_DEVARGS_MQ GW_TWIN_DEVARGS ",cq=1"
 
 /*
  * gw_twin_devargs() - expand @tmpl into @buf (@size bytes): %t the TAP
@@ -90,7 +94,8 @@ int gw_twin_devargs(char *buf, size_t size, const char *tmpl,
 struct gw_options {
 	const char *twin_driver;	/* vdev driver name prefix */
 	const char *twin_devargs;	/* devargs template: %t TAP name,
-					 * %m MAC, %q queues, %s queue size */
+					 * %m MAC, %q queues, %s queue size;
+					 * NULL: GW_TWIN_DEVARGS(_MQ) */
 	const char *twin_args;		/* extra devargs for each twin */
 	const char *tap_names[GW_MAX_PORTS];	/* NULL: dp<N> */
 	unsigned int twin_queue_size;	/* descriptors */

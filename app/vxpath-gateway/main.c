@@ -20,7 +20,8 @@
  *   --twin-devargs the twins' devargs, with %t the TAP name, %m the MAC,
  *                  %q the queue pairs, %s --twin-queue-size (default
  *                  path=/dev/vhost-net,iface=%t,mac=%m,queues=%q,
- *                  queue_size=%s; DPDK's net_tap: iface=%t,mac=%m)
+ *                  queue_size=%s, and cq=1 with more than one queue
+ *                  pair; DPDK's net_tap: iface=%t,mac=%m)
  *   --twin-args    devargs added to each twin's (mrg_rxbuf=0,...)
  *   --tap-name     the TAP name of port PORT (default dp<PORT>)
  *   --twin-queue-size  descriptors per twin virtqueue (default 1024)
@@ -82,7 +83,6 @@ parse_args(int argc, char **argv, struct gw_options *opt)
 	int c;
 
 	opt->twin_driver = "net_vxpath";
-	opt->twin_devargs = GW_TWIN_DEVARGS;
 	opt->twin_args = "";
 	opt->twin_queue_size = 1024;
 	optind = 1;

@@ -142,12 +142,16 @@ static int
 twin_setup(struct gw_port *p, unsigned int idx, const struct gw_options *opt)
 {
 	char args[1024], mac[RTE_ETHER_ADDR_FMT_SIZE], what[96];
+	const char *tmpl;
 	int n, ret;
 
 	rte_ether_format_addr(mac, sizeof(mac), &p->mac);
 	snprintf(p->twin_vdev, sizeof(p->twin_vdev), "%s%u",
 		 opt->twin_driver, idx);
-	n = gw_twin_devargs(args, sizeof(args), opt->twin_devargs, p->tap,
+	tmpl = opt->twin_devargs;
+	if (tmpl == NULL)
+		tmpl = gw.nb_queues > 1 ? GW_TWIN_DEVARGS_MQ : GW_TWIN_DEVARGS;
+	n = gw_twin_devargs(args, sizeof(args), tmpl, p->tap,
 			    mac, gw.nb_queues, opt->twin_queue_size);
 	if (n >= 0 && opt->twin_args[0] != '\0') {
 		int m = snprintf(args + n, sizeof(args) - n, "%s%s",

@@ -7,6 +7,7 @@
  *   /vxpath_gw/ports         the ports: index -> NIC port, twin, TAP
  *   /vxpath_gw/stats,<N>     port N's counters: rx, forwarded, to_kernel,
  *                            from_kernel, punt_<reason>, drop_<reason>
+ *   /vxpath_gw/workers       each forwarding lcore (queue) over all ports
  *   /vxpath_gw/fib           table sizes: routes, local addresses,
  *                            neighbours
  * and printed at exit, ending with the one-line summary.
@@ -121,6 +122,35 @@ tel_stats(const char *cmd __rte_unused, const char *params,
 }
 
 static int
+tel_workers(const char *cmd __rte_unused, const char *params __rte_unused,
+	    struct rte_tel_data *d)
+{
+	unsigned int w, p;
+
+	rte_tel_data_start_dict(d);
+	for (w = 0; w < gw.nb_queues; w++) {
+		uint64_t rx = 0, fwd = 0, punt = 0, from = 0;
+		char key[16], val[160];
+
+		for (p = 0; p < gw.nb_ports; p++) {
+			const struct gw_counters *c = &gw.cnt[w][p];
+
+			rx += c->rx;
+			fwd += c->fwd;
+			punt += punted(c);
+			from += c->from_kernel;
+		}
+		snprintf(key, sizeof(key), "%u", w);
+		snprintf(val, sizeof(val), "lcore=%u queue=%u rx=%" PRIu64
+			 " forwarded=%" PRIu64 " to_kernel=%" PRIu64
+			 " from_kernel=%" PRIu64, gw.worker_lcore[w], w, rx,
+			 fwd, punt, from);
+		rte_tel_data_add_dict_string(d, key, val);
+	}
+	return 0;
+}
+
+static int
 tel_fib(const char *cmd __rte_unused, const char *params __rte_unused,
 	struct rte_tel_data *d)
 {
@@ -143,6 +173,9 @@ gw_stats_init(void)
 	    rte_telemetry_register_cmd("/vxpath_gw/stats", tel_stats,
 				       "A port's forwarding counters. "
 				       "Parameters: int port index") ||
+	    rte_telemetry_register_cmd("/vxpath_gw/workers", tel_workers,
+				       "Each forwarding lcore's counters, all "
+				       "ports. No parameters") ||
 	    rte_telemetry_register_cmd("/vxpath_gw/fib", tel_fib,
 				       "Forwarding table sizes. No parameters"))
 		return -1;

@@ -34,13 +34,18 @@
 #   quit         SIGINT: exit status 0, the summary line, the TAPs gone
 #
 # Usage: test/vm/gateway.sh --gateway FILE [--plugin FILE]
-#                           [--twin vxpath|upstream] [--out DIR]
+#                           [--twin vxpath|upstream] [--workers 1|2]
+#                           [--out DIR]
 #   --gateway  the vxpath-gateway executable
 #   --plugin   librte_net_vxpath.so (--twin vxpath, the default)
 #   --twin     vxpath: twins are net_vxpath ports (the plugin loaded);
 #              upstream: DPDK's own net_virtio_user (no plugin)
+#   --workers  forwarding lcores (default 1); with 2, two queue pairs
+#              per port (twins with cq=1), the TCP check moves four flows
+#              of 2 MiB, and each lcore must have forwarded part of them
+#              (telemetry /vxpath_gw/workers)
 #   --out      results directory (default VXPATH_OUT_DIR, else .):
-#              gateway-<twin>.txt and gateway-<twin>.log
+#              gateway-<twin>[-mq].txt and gateway-<twin>[-mq].log
 # Exit status: 0 pass, 1 a check failed, 2 the scene could not be set up.
 
 set -uo pipefail
@@ -50,6 +55,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PLUGIN=
 GATEWAY=
 TWIN=vxpath
+WORKERS=1
 OUT=${VXPATH_OUT_DIR:-.}
 PREFIX=gw$$
 BYTES=8388608
@@ -61,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--gateway) GATEWAY=$2; shift 2 ;;
 	--gateway=*) GATEWAY=${1#*=}; shift ;;
 	--twin) TWIN=$2; shift 2 ;;
+	--workers) WORKERS=$2; shift 2 ;;
 	--twin=*) TWIN=${1#*=}; shift ;;
 	--out) OUT=$2; shift 2 ;;
 	--out=*) OUT=${1#*=}; shift ;;
@@ -72,8 +79,10 @@ say() { echo "gateway-scene: [${SECONDS}s] $*"; }
 setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
 
 mkdir -p "$OUT" || exit 2
-RES=$OUT/gateway-$TWIN.txt
-LOG=$OUT/gateway-$TWIN.log
+TAG=$TWIN
+[ "$WORKERS" = 1 ] || TAG=$TWIN-mq
+RES=$OUT/gateway-$TAG.txt
+LOG=$OUT/gateway-$TAG.log
 : >"$RES"
 verdict=pass
 # res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
@@ -172,8 +181,17 @@ B() { ip netns exec gwB "$@"; }
 
 # --- the gateway --------------------------------------------------------------
 
-eal=(-l 0,1 -n 1 --file-prefix "$PREFIX" --no-pci -m 512
-     --vdev net_af_packet0,iface=gwa --vdev net_af_packet1,iface=gwb)
+# One forwarding lcore on CPU 1, or two (CPUs 1 and 0, beside the main
+# lcore, which sleeps): queue pairs on every port, RSS (af_packet's
+# fanout) on the NIC ports.
+case $WORKERS in
+1) eal=(-l 0,1) ;;
+2) eal=(--lcores '0@0,1@1,2@0') ;;
+*) setup_fail "--workers: 1 or 2, not $WORKERS" ;;
+esac
+eal+=(-n 1 --file-prefix "$PREFIX" --no-pci -m 512
+      --vdev "net_af_packet0,iface=gwa,qpairs=$WORKERS"
+      --vdev "net_af_packet1,iface=gwb,qpairs=$WORKERS")
 if [ "$TWIN" = vxpath ]; then
 	scene_stage_plugin "$PLUGIN"
 	eal+=(-d "$STAGED")
@@ -247,19 +265,38 @@ check ping4_fast_path eval "[ $(d 0_forwarded p0 p1) -ge 20 ] &&
 
 say "tcp: $BYTES bytes from A to B"
 snap t0
+# With two forwarding lcores, four connections (their own source ports,
+# so that the NIC ports' RSS spreads them) of a quarter each.
+FLOWS=1
+[ "$WORKERS" = 1 ] || FLOWS=4
 B python3 "$HERE/tcp_xfer.py" server --bind 10.2.0.2 --port 5001 \
-	--bytes $BYTES --dirs up --out "$WORK/srv.txt" &
+	--bytes $((BYTES / FLOWS)) --flows $FLOWS --dirs up --out "$WORK/srv.txt" &
 srv=$!
 nap 1
 A python3 "$HERE/tcp_xfer.py" client --connect 10.2.0.2 --port 5001 \
-	--bytes $BYTES --dir up --out "$WORK/cli.txt" --timeout 60
+	--bytes $((BYTES / FLOWS)) --flows $FLOWS --dir up --out "$WORK/cli.txt" \
+	--timeout 60
 reap 30 $srv
 snap t1
-sent=$(sed -n 's/^up_sent_sha256=//p' "$WORK/cli.txt" 2>/dev/null)
-recv=$(sed -n 's/^up_recv_sha256=//p' "$WORK/srv.txt" 2>/dev/null)
+# Each flow's SHA-256 on both ends (keys up_sent_sha256, or
+# up.PORT_sent_sha256 per flow with --flows).
+sent=$(sed -n 's/^up[.0-9]*_sent_sha256=//p' "$WORK/cli.txt" 2>/dev/null | sort | tr '\n' ' ')
+recv=$(sed -n 's/^up[.0-9]*_recv_sha256=//p' "$WORK/srv.txt" 2>/dev/null | sort | tr '\n' ' ')
+res tcp_flows $FLOWS
 res tcp_sha256_sent "${sent:-none}"
 res tcp_sha256_recv "${recv:-none}"
-check tcp_sha256_equal eval '[ -n "$sent" ] && [ "$sent" = "$recv" ]'
+check tcp_sha256_equal eval '[ -n "$sent" ] && [ "$sent" = "$recv" ] &&
+	[ "$(wc -w <<<"$sent")" = $FLOWS ]'
+if [ "$WORKERS" = 2 ]; then
+	# Both lcores carried part of the transfer.
+	while IFS= read -r line; do
+		res worker_${line%%=*} "${line#*=}"
+	done <<<"$(tel get /vxpath_gw/workers)"
+	for w in 0 1; do
+		f=$(sed -n "s/^worker_$w=.* forwarded=\([0-9]*\).*/\1/p" "$RES")
+		check tcp_worker${w}_forwarded [ "${f:-0}" -gt 100 ]
+	done
+fi
 transit=$(( $(d a_tx t0 t1) + $(d b_tx t0 t1) ))
 fwd=$(( $(d 0_forwarded t0 t1) + $(d 1_forwarded t0 t1) ))
 kern=$(( $(d dp0_rx t0 t1) + $(d dp1_rx t0 t1) ))
