@@ -27,6 +27,9 @@ import pytest
 import vmrun
 
 GATEWAY_SCENE = os.path.join(vmrun.REPO, "test", "vm", "gateway.sh")
+# The scene's guest time under TCG: 125 to 200 s on a loaded 2-core host
+# (the daemon check adds about 30 s), too close to vmrun's default limit.
+SCENE_TIMEOUT = max(vmrun.VM_TIMEOUT, 360)
 
 # What each check must show (gateway.sh's keys).
 WANT = {
@@ -60,7 +63,8 @@ def test_gateway_vm(vm, vm_out_dir, twin):
     args = ["--gateway", gateway, "--twin", twin]
     if twin == "vxpath":
         args += ["--plugin", vmrun.plugin_into_out(vm_out_dir)]
-    rc, stdout = vmrun.run(GATEWAY_SCENE, vm_out_dir, args)
+    rc, stdout = vmrun.run(GATEWAY_SCENE, vm_out_dir, args,
+                           timeout=SCENE_TIMEOUT)
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "gateway-%s.txt" % twin)
     if not os.path.isfile(results):
