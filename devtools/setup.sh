@@ -31,7 +31,9 @@ set -euo pipefail
 # The same names on Debian 12, 13 and forky/sid. The clang runtime
 # (libclang-rt-<N>-dev) follows the release's clang and is added in step 2.
 # git: devtools/check-maintainers.sh lists the tree's files with it (a
-# release root has none of its own).
+# release root has none of its own). bird2: the routing daemons of the
+# gateway scene (test/vm/gateway.sh, OSPF over the exception path); its
+# own service is disabled below, the scene starts private instances.
 PACKAGES=(
 	dpdk libdpdk-dev dpdk-dev libbsd-dev python3-pyelftools
 	meson ninja-build pkg-config gcc libcmocka-dev libmnl-dev
@@ -40,6 +42,7 @@ PACKAGES=(
 	iproute2 iputils-ping curl ethtool
 	dpkg-dev xz-utils libc6-dev
 	git
+	bird2
 )
 VM_PACKAGES=(cpio busybox-static qemu-system-x86)
 HUGEPAGES=1024
@@ -201,6 +204,17 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
 	step "installing: ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+	# Debian enables (and may start) bird with /etc/bird/bird.conf: the
+	# tests want no daemon of their own on this machine's routes.
+	if [[ " ${missing[*]} " == *" bird2 "* ]] &&
+		command -v systemctl >/dev/null; then
+		step "disabling the bird service (the tests start their own)"
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now bird.service || true
+		else
+			systemctl disable bird.service || true
+		fi
+	fi
 else
 	step "packages: all installed"
 fi

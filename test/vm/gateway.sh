@@ -14,7 +14,8 @@
 # dp0 and dp1; the root namespace's kernel, a router (ip_forward), gives
 # them 10.1.0.1/24, fd01::1/64 and 10.2.0.1/24, fd02::1/64.
 #   A: 10.1.0.2/24, fd01::2/64, default routes via the gateway
-#   B: 10.2.0.2/24, fd02::2/64, and 10.9.9.9/32 behind it (on lo)
+#   B: 10.2.0.2/24, fd02::2/64, and 10.9.9.9/32 behind it (on lo);
+#      10.8.8.8/32 on lo too for the daemon check
 # Each check counts on both sides and writes key=value lines to
 # gateway-<twin>.txt (verdict=pass when every one is as wanted):
 #   ping4        A pings B 20 times: 20 replies, no duplicate
@@ -31,6 +32,18 @@
 #                the fast path within 100 ms (telemetry /vxpath_gw/fib),
 #                A reaches 10.9.9.9 through it; `ip route del`: gone from
 #                the fast path within 100 ms, A's ping gets "Unreachable"
+#   daemon       bird (Debian's bird2) in B's namespace and on the
+#                gateway's kernel, each with its own configuration, control
+#                socket, pid file and log (gateway-<twin>-bird-{b,gw}.log):
+#                OSPFv2 on the 10.2.0.0/24 link (type ptp, hello 1 s) is
+#                Full within 60 s, its packets punted on port 1 (multicast)
+#                and sent by the kernel through dp1; B announces
+#                10.8.8.0/24 (10.8.8.8 on its lo), the gateway's bird puts
+#                it in the main table (proto bird via 10.2.0.2 dev dp1),
+#                telemetry's routes4 grows, A pings 10.8.8.8 5 times on the
+#                fast path (port 0 forwarded >= 5); both birds stop
+#                ("birdc down"), the route leaves the kernel and the fast
+#                path. No bird installed: daemon=skipped, a failure
 #   quit         SIGINT: exit status 0, the summary line, the TAPs gone
 #
 # Usage: test/vm/gateway.sh --gateway FILE [--plugin FILE]
@@ -45,7 +58,8 @@
 #              of 2 MiB, and each lcore must have forwarded part of them
 #              (telemetry /vxpath_gw/workers)
 #   --out      results directory (default VXPATH_OUT_DIR, else .):
-#              gateway-<twin>[-mq].txt and gateway-<twin>[-mq].log
+#              gateway-<twin>[-mq].txt and gateway-<twin>[-mq].log, the
+#              birds' gateway-<twin>[-mq]-bird-b.log and -bird-gw.log
 # Exit status: 0 pass, 1 a check failed, 2 the scene could not be set up.
 
 set -uo pipefail
@@ -115,15 +129,22 @@ WORK=$(mktemp -d /tmp/gateway.XXXXXX) || setup_fail "mktemp"
 . "$HERE/scene-lib.sh"
 
 GW_PID=
+BIRD_B_PID=
+BIRD_GW_PID=
 cleanup() {
 	local rc=$?
+	local p
 	trap - EXIT INT TERM
+	for p in $BIRD_GW_PID $BIRD_B_PID; do
+		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
 	if [ -n "$GW_PID" ] && kill -0 "$GW_PID" 2>/dev/null; then
 		kill -KILL "$GW_PID" 2>/dev/null
 		wait "$GW_PID" 2>/dev/null
 	fi
 	scene_cleanup
 	ip route del 10.9.9.0/24 2>/dev/null
+	ip route del 10.8.8.0/24 2>/dev/null
 	rm -rf "$WORK" /var/run/dpdk/$PREFIX
 	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
 	exit $rc
@@ -353,6 +374,161 @@ for k in route_add_delay_ms route_del_delay_ms; do
 	v=$(sed -n "s/^$k=//p" "$RES")
 	check ${k}_under_100 awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v < 100) }'
 done
+
+# --- a routing daemon on each side ------------------------------------------
+
+# bird (Debian's bird2) in B's namespace and on the gateway's kernel (the
+# root namespace), OSPFv2 over the point-to-point link 10.2.0.0/24: every
+# OSPF packet between them crosses the exception path (multicast hellos
+# to 224.0.0.5 with TTL 1, the gateway's own through dp1). B announces
+# 10.8.8.0/24 (10.8.8.8 on its lo) as an external route; the gateway's
+# bird installs what it learns in the kernel's main table, which the
+# fast path mirrors. Each bird has its own configuration, control socket,
+# pid file and log: nothing under /etc/bird or /run/bird is used.
+# The gateway's kernel protocol exports only OSPF's external routes: the
+# link's own prefix, which OSPF also knows, stays the kernel's connected
+# route (the mirror keeps one route per prefix, whatever its metric).
+bird_conf() { # NAME ROUTER_ID IFACE: the common part
+	cat <<-CONF
+	log "$OUT/gateway-$TAG-bird-$1.log" all;
+	router id $2;
+	protocol device { }
+	CONF
+}
+bird_ospf() { # IFACE IMPORT EXPORT
+	cat <<-CONF
+	protocol ospf v2 ospf_link {
+		ipv4 { import $2; export $3; };
+		area 0 {
+			interface "$1" {
+				type ptp; hello 1; dead 5; retransmit 2;
+			};
+		};
+	}
+	CONF
+}
+# birdc_q SOCK CMD...: one command to one bird (birdc exits at once)
+birdc_q() { local s=$1; shift; birdc -s "$s" "$@" 2>&1; }
+# bird_stop SOCK PID: "down", then wait up to 10 s, then SIGKILL
+bird_stop() {
+	local n=100
+	kill -0 "$2" 2>/dev/null || return 0
+	birdc_q "$1" down >/dev/null
+	while kill -0 "$2" 2>/dev/null && [ $n -gt 0 ]; do
+		nap 0.1
+		n=$((n - 1))
+	done
+	if kill -0 "$2" 2>/dev/null; then
+		kill -KILL "$2" 2>/dev/null
+		wait "$2" 2>/dev/null
+		return 1
+	fi
+	wait "$2" 2>/dev/null
+	return 0
+}
+
+if ! command -v bird >/dev/null || ! command -v birdc >/dev/null; then
+	say "daemon: no bird (devtools/setup.sh installs bird2)"
+	res daemon skipped ran
+else
+	res daemon ran
+	BIRD_B_SOCK=$WORK/bird-b.ctl
+	BIRD_GW_SOCK=$WORK/bird-gw.ctl
+	B ip addr add 10.8.8.8/32 dev lo || setup_fail "10.8.8.8 on B"
+	{
+		bird_conf b 10.2.0.2
+		echo 'protocol static announced { ipv4; route 10.8.8.0/24 blackhole; }'
+		bird_ospf b0 none 'where source = RTS_STATIC'
+	} >"$WORK/bird-b.conf"
+	{
+		bird_conf gw 10.2.0.1
+		echo 'protocol kernel { ipv4 { import none; export where source = RTS_OSPF_EXT2; }; }'
+		bird_ospf dp1 all none
+	} >"$WORK/bird-gw.conf"
+	base4=$(tel get /vxpath_gw/fib | sed -n 's/^routes4=//p')
+	res daemon_routes4_before "${base4:-none}"
+	snap o0
+	say "daemon: bird in gwB and on the gateway's kernel, OSPF on 10.2.0.0/24"
+	B bird -f -c "$WORK/bird-b.conf" -s "$BIRD_B_SOCK" \
+		-P "$WORK/bird-b.pid" >>"$OUT/gateway-$TAG-bird-b.log" 2>&1 &
+	BIRD_B_PID=$!
+	bird -f -c "$WORK/bird-gw.conf" -s "$BIRD_GW_SOCK" \
+		-P "$WORK/bird-gw.pid" >>"$OUT/gateway-$TAG-bird-gw.log" 2>&1 &
+	BIRD_GW_PID=$!
+	# The adjacency: Full on both sides, within 60 s.
+	t0=$SECONDS
+	full=no
+	while [ $((SECONDS - t0)) -lt 60 ]; do
+		if grep -q Full <<<"$(birdc_q "$BIRD_GW_SOCK" show ospf neighbors)" &&
+		   grep -q Full <<<"$(birdc_q "$BIRD_B_SOCK" show ospf neighbors)"; then
+			full=yes
+			break
+		fi
+		if ! kill -0 $BIRD_B_PID 2>/dev/null ||
+		   ! kill -0 $BIRD_GW_PID 2>/dev/null; then
+			say "daemon: a bird exited"
+			break
+		fi
+		nap 1
+	done
+	res daemon_adjacency_full $full yes
+	res daemon_adjacency_s $((SECONDS - t0))
+	say "daemon: adjacency full=$full after $((SECONDS - t0)) s"
+	birdc_q "$BIRD_GW_SOCK" show ospf neighbors | sed 's/^/bird-gw: /'
+	snap o1
+	# The daemons' packets went through the exception path: B's to the
+	# gateway's kernel (punted on port 1), the kernel's out of dp1.
+	for k in punt_multicast punt_local punt_ttl from_kernel; do
+		res daemon_port1_$k "$(d 1_$k o0 o1)"
+	done
+	check daemon_punted eval "[ $(( $(d 1_punt_multicast o0 o1) +
+		$(d 1_punt_local o0 o1) + $(d 1_punt_ttl o0 o1) )) -ge 2 ] &&
+		[ $(d 1_from_kernel o0 o1) -ge 2 ]"
+	# The learnt route in the kernel (up to 30 s more), then in the fast
+	# path (up to 10 s).
+	n=30
+	until route=$(ip route show 10.8.8.0/24) &&
+		grep -q 'via 10.2.0.2 dev dp1 proto bird' <<<"$route"; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || break
+		nap 1
+	done
+	echo "daemon_kernel_route=$route" >>"$RES"
+	check daemon_kernel_route_bird grep -q 'via 10.2.0.2 dev dp1 proto bird' <<<"$route"
+	n=10
+	while now4=$(tel get /vxpath_gw/fib | sed -n 's/^routes4=//p'); do
+		[ "${now4:-0}" -gt "${base4:-0}" ] 2>/dev/null && break
+		n=$((n - 1))
+		[ $n -gt 0 ] || break
+		nap 1
+	done
+	res daemon_routes4_after "${now4:-none}"
+	check daemon_fib_grew eval '[ "${now4:-0}" -gt "${base4:-0}" ] 2>/dev/null'
+	# A's traffic to the address behind B: on the fast path.
+	snap o2
+	out=$(A ping -c 5 -i 0.2 -W 3 10.8.8.8 2>&1)
+	snap o3
+	res daemon_ping_received "$(ping_recv "$out")" 5
+	res daemon_ping_fwd_port0 "$(d 0_forwarded o2 o3)"
+	check daemon_fast_path [ "$(d 0_forwarded o2 o3)" -ge 5 ]
+	# Both daemons stop; the gateway's withdraws its route on the way.
+	bird_stop "$BIRD_GW_SOCK" $BIRD_GW_PID
+	res daemon_gw_stopped $? 0
+	bird_stop "$BIRD_B_SOCK" $BIRD_B_PID
+	res daemon_b_stopped $? 0
+	BIRD_GW_PID=
+	BIRD_B_PID=
+	check daemon_route_withdrawn eval '[ -z "$(ip route show 10.8.8.0/24)" ]'
+	n=10
+	while now4=$(tel get /vxpath_gw/fib | sed -n 's/^routes4=//p'); do
+		[ "${now4:-x}" = "${base4:-y}" ] && break
+		n=$((n - 1))
+		[ $n -gt 0 ] || break
+		nap 1
+	done
+	res daemon_routes4_end "${now4:-none}"
+	check daemon_fib_withdrawn [ "${now4:-x}" = "${base4:-y}" ]
+fi
 
 say "quit"
 kill -INT $GW_PID
