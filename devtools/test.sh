@@ -13,14 +13,14 @@
 # bad-devargs and scripted-back-end protocol-feature tests once more with the
 # sanitizer build's plugin in a testpmd under ASan. Ends with a summary of each
 # step and exits non-zero if any step failed. The whole run is bounded:
-# every step gets what is left of a 28-minute budget at most.
+# every step gets what is left of a 40-minute budget at most.
 #
 # Usage: devtools/test.sh [--build-dir DIR] [--no-setup] [-- PYTEST_ARGS...]
 #   --build-dir DIR  build directory (default: <repo>/build)
 #   --no-setup       skip devtools/setup.sh (machine already prepared)
 #   PYTEST_ARGS      passed to pytest after test/integration (e.g. -k traffic)
 # Environment:
-#   VXPATH_TEST_BUDGET  total seconds for the run (default 1680)
+#   VXPATH_TEST_BUDGET  total seconds for the run (default 2400)
 #   VXPATH_FUZZ_SECONDS  seconds each fuzz target runs (default 20)
 #   VXPATH_TEST_UPSTREAM=1  also run the traffic tests with DPDK's own
 #                       net_virtio_user (see test/integration)
@@ -53,7 +53,7 @@ case "$build" in
 esac
 
 py=/usr/bin/python3
-budget=${VXPATH_TEST_BUDGET:-1680}
+budget=${VXPATH_TEST_BUDGET:-2400}
 t0=$(date +%s)
 logs=$build/test-logs
 stage_dir=/run/vxpath/test-run-$$
