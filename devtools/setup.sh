@@ -31,9 +31,10 @@ set -euo pipefail
 # The same names on Debian 12, 13 and forky/sid. The clang runtime
 # (libclang-rt-<N>-dev) follows the release's clang and is added in step 2.
 # git: devtools/check-maintainers.sh lists the tree's files with it (a
-# release root has none of its own).
+# release root has none of its own). dpdk-doc: DPDK's examples, of which
+# devtools/gateway-bench.py builds l3fwd.
 PACKAGES=(
-	dpdk libdpdk-dev dpdk-dev libbsd-dev python3-pyelftools
+	dpdk libdpdk-dev dpdk-dev dpdk-doc libbsd-dev python3-pyelftools
 	meson ninja-build pkg-config gcc libcmocka-dev libmnl-dev
 	clang
 	python3-pytest python3-scapy python3-pexpect python3-sphinx
