@@ -466,9 +466,11 @@ def one_run(contender, args, ctx, seq):
             dut.wait_for("gateway: ready", 60)
             kernel_routes(ns, work)
             fib = wait_mirrored(dut_prefix)
-            with open(log + "-dut.log", "a") as f:
-                f.write("### /vxpath_gw/fib before the window: %s\n" %
-                        json.dumps(fib))
+            # Through the gateway's own file description (its stdout):
+            # the same offset, nothing written over.
+            dut.logf.write("### /vxpath_gw/fib before the window: %s\n" %
+                           json.dumps(fib))
+            dut.logf.flush()
         gen.cmd("start")
         time.sleep(args.warmup)
         g1 = (gen.port_stats(0), gen.port_stats(2))
