@@ -11,7 +11,10 @@
 #                dpdk-doc, /usr/share/dpdk/examples/l3fwd), built here
 #                once with pkg-config libdpdk, --lookup=lpm with its
 #                built-in routes (198.18.N.0/24 to port N), --parse-ptype
-#                (virtio-user gives no packet types);
+#                (virtio-user gives no packet types); the copy built here
+#                asks for no Rx checksum offloads (the example asks every
+#                port for them, no virtio port has them, its LPM path
+#                does not read them): the only change;
 #   gateway      app/vxpath-gateway in a private network namespace, net_tap
 #                twins, the kernel holding 10 000 IPv4 routes and 1 000
 #                IPv6 routes through the egress port's twin (ip -batch; a
