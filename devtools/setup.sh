@@ -34,8 +34,10 @@ set -euo pipefail
 # release root has none of its own). bird2: the routing daemons of the
 # gateway scene (test/vm/gateway.sh, OSPF over the exception path); its
 # own service is disabled below, the scene starts private instances.
+# dpdk-doc: DPDK's examples, of which devtools/gateway-bench.py builds
+# l3fwd.
 PACKAGES=(
-	dpdk libdpdk-dev dpdk-dev libbsd-dev python3-pyelftools
+	dpdk libdpdk-dev dpdk-dev dpdk-doc libbsd-dev python3-pyelftools
 	meson ninja-build pkg-config gcc libcmocka-dev libmnl-dev
 	clang
 	python3-pytest python3-scapy python3-pexpect python3-sphinx
