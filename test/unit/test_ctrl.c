@@ -105,6 +105,17 @@ static const struct vxpath_vhost_ops fake_ops_minimal = {
 	.enable_queue_pair = fake_enable_queue_pair,
 };
 
+/* vhost-net's shape: the TAP's flags follow the Rx mode, and the TAP has
+ * the port's MAC (no destination filter, vhost.h).
+ */
+static const struct vxpath_vhost_ops fake_ops_tap = {
+	.name = "tap",
+	.rx_no_dst_filter = true,
+	.enable_queue_pair = fake_enable_queue_pair,
+	.set_rx_mode = fake_set_rx_mode,
+	.set_mac = fake_set_mac,
+};
+
 static struct vxpath_dev dev;
 
 static const struct rte_ether_addr MAC_A = {
@@ -239,6 +250,48 @@ test_rx_mode_nothing_to_tell(void **state)
 	assert_int_equal(vxpath_ctrl_mac_addr_set(&dev, &MAC_B), 0);
 	assert_true(rte_is_same_ether_addr(&dev.mac, &MAC_B));
 	assert_int_equal(fake.nb_rx_mode + fake.nb_mac, 0);
+}
+
+/*
+ * Which filters the Rx queues apply. A device whose frames may be for
+ * someone else filters by destination with promiscuous mode off, ethdev's
+ * default; one behind vhost-net's TAP never does: the kernel sends every
+ * frame through it to a host other than the port (the gateway's twins
+ * with cq=1 lost every frame the kernel sent them when it did).
+ */
+static void
+test_rx_filters(void **state)
+{
+	(void)state;
+	/* After reset: promiscuous mode off. */
+	assert_false(dev.ctrl.promisc);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, false),
+			 VXPATH_RX_FILTER_MAC);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, true),
+			 VXPATH_RX_FILTER_MAC | VXPATH_RX_FILTER_VLAN);
+	assert_int_equal(vxpath_ctrl_rx_mode(&dev, VIRTIO_NET_CTRL_RX_PROMISC,
+					     true), 0);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, false), 0);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, true),
+			 VXPATH_RX_FILTER_VLAN);
+
+	/* vhost-net: promiscuous mode off still tells the TAP (its flags),
+	 * but the destination filter stays off; the VLAN filter applies.
+	 */
+	dev.ops = &fake_ops_tap;
+	assert_int_equal(vxpath_ctrl_rx_mode(&dev, VIRTIO_NET_CTRL_RX_PROMISC,
+					     false), 0);
+	assert_false(dev.ctrl.promisc);
+	assert_false(fake.promisc);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, false), 0);
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, true),
+			 VXPATH_RX_FILTER_VLAN);
+
+	/* Without CTRL_RX or CTRL_VLAN (cq=0): nothing to filter on. */
+	dev.ops = &fake_ops;
+	dev.features &= ~(BIT(VIRTIO_NET_F_CTRL_RX) |
+			  BIT(VIRTIO_NET_F_CTRL_VLAN));
+	assert_int_equal(vxpath_ctrl_rx_filters(&dev, true), 0);
 }
 
 static void
@@ -468,6 +521,7 @@ main(void)
 		cmocka_unit_test_setup(test_no_control_queue, setup),
 		cmocka_unit_test_setup(test_rx_mode, setup),
 		cmocka_unit_test_setup(test_rx_mode_nothing_to_tell, setup),
+		cmocka_unit_test_setup(test_rx_filters, setup),
 		cmocka_unit_test_setup(test_mac_addr_set, setup),
 		cmocka_unit_test_setup(test_mac_table, setup),
 		cmocka_unit_test_setup(test_vlan, setup),

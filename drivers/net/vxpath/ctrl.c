@@ -227,6 +227,26 @@ mac_in(const struct rte_ether_addr *a, const struct rte_ether_addr *t,
 	return false;
 }
 
+unsigned int
+vxpath_ctrl_rx_filters(const struct vxpath_dev *dev, bool vlan_offload)
+{
+	unsigned int f = 0;
+
+	/* vhost-net's TAP carries the port's own MAC: every frame the
+	 * kernel sends through it is for some host behind the application
+	 * (a ping reply, an ARP reply, OSPF's multicast), none for that
+	 * address, so filtering by destination would take nearly all of
+	 * them away from an application that leaves promiscuous mode off
+	 * (ethdev's default). Upstream's virtio-user does not filter either.
+	 */
+	if (negotiated(dev, VIRTIO_NET_F_CTRL_RX) && !dev->ctrl.promisc &&
+	    !(dev->ops != NULL && dev->ops->rx_no_dst_filter))
+		f |= VXPATH_RX_FILTER_MAC;
+	if (negotiated(dev, VIRTIO_NET_F_CTRL_VLAN) && vlan_offload)
+		f |= VXPATH_RX_FILTER_VLAN;
+	return f;
+}
+
 bool
 vxpath_ctrl_rx_accept(const struct vxpath_dev *dev, unsigned int filters,
 		      const struct rte_mbuf *m)

@@ -28,7 +28,10 @@
  * promiscuous mode off, by destination address (the MAC table, broadcast,
  * all-multicast), and with the application's RTE_ETH_RX_OFFLOAD_VLAN_FILTER
  * by VLAN id (vxpath_ctrl_rx_accept()). A queue with neither on reads no
- * byte of a frame.
+ * byte of a frame. With vhost-net the destination filter stays off
+ * whatever the Rx mode (vxpath_ctrl_rx_filters()): the TAP has the port's
+ * own address, and the kernel addresses what it sends through it to the
+ * hosts behind the application, never to that address.
  *
  * Commands are accepted from FEATURES_OK on (the device keeps the state and
  * tells the back-end at once), except VQ_PAIRS_SET, which needs the rings
@@ -149,6 +152,17 @@ int vxpath_ctrl_vlan(struct vxpath_dev *dev, bool add, uint16_t vid);
 /** What the Rx path filters on (struct vxpath_rxq, rx_filter). */
 #define VXPATH_RX_FILTER_MAC  0x1 /**< promiscuous mode off (CTRL_RX) */
 #define VXPATH_RX_FILTER_VLAN 0x2 /**< VLAN filter on (CTRL_VLAN) */
+
+/**
+ * Device side: which receive filters the Rx queues apply
+ * (VXPATH_RX_FILTER_* bits), from the device's state: MAC with
+ * VIRTIO_NET_F_CTRL_RX negotiated, promiscuous mode off and a back-end
+ * whose frames may be addressed to the device (not rx_no_dst_filter,
+ * vhost.h); VLAN with VIRTIO_NET_F_CTRL_VLAN negotiated and
+ * @vlan_offload (the application's RTE_ETH_RX_OFFLOAD_VLAN_FILTER).
+ */
+unsigned int vxpath_ctrl_rx_filters(const struct vxpath_dev *dev,
+				    bool vlan_offload);
 
 /**
  * Device side: the receive filter (5.1.6.5.1 to 5.1.6.5.3) on one frame

@@ -25,23 +25,20 @@
 /*
  * What the device's receive filter checks (ctrl.h), from its state and the
  * application's offloads: MAC filtering with CTRL_RX and promiscuous mode
- * off, VLAN filtering with CTRL_VLAN and RTE_ETH_RX_OFFLOAD_VLAN_FILTER.
+ * off (never with vhost-net: vxpath_ctrl_rx_filters()), VLAN filtering
+ * with CTRL_VLAN and RTE_ETH_RX_OFFLOAD_VLAN_FILTER.
  * Given to every Rx queue, which reads it once per burst. ctrl_lock held.
  */
 void
 vxpath_ethdev_rx_filter_sync(struct rte_eth_dev *eth_dev)
 {
 	struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
-	uint8_t f = 0;
+	uint8_t f;
 	uint16_t i;
 
-	if ((dev->features & (1ULL << VIRTIO_NET_F_CTRL_RX)) &&
-	    !dev->ctrl.promisc)
-		f |= VXPATH_RX_FILTER_MAC;
-	if ((dev->features & (1ULL << VIRTIO_NET_F_CTRL_VLAN)) &&
-	    (eth_dev->data->dev_conf.rxmode.offloads &
-	     RTE_ETH_RX_OFFLOAD_VLAN_FILTER))
-		f |= VXPATH_RX_FILTER_VLAN;
+	f = (uint8_t)vxpath_ctrl_rx_filters(dev,
+			!!(eth_dev->data->dev_conf.rxmode.offloads &
+			   RTE_ETH_RX_OFFLOAD_VLAN_FILTER));
 	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
 		struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
 

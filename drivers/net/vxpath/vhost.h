@@ -36,6 +36,16 @@ struct vxpath_vhost_ops {
 	 * offload bits (struct vxpath_rxq, hdr_flags).
 	 */
 	bool rx_hdr_flags_always;
+	/**
+	 * What the back-end delivers is never addressed to the device: the
+	 * far end is the host's own face of the port (vhost-net's TAP, which
+	 * carries the port's MAC address), so the kernel sends its frames to
+	 * the hosts behind the application, never to that address. The
+	 * device's destination filter (promiscuous mode off, ctrl.h) would
+	 * drop nearly all of them, and is not applied
+	 * (vxpath_ctrl_rx_filters()); the VLAN filter still is.
+	 */
+	bool rx_no_dst_filter;
 
 	/**
 	 * Open the back-end (connect the socket; open /dev/vhost-net once per

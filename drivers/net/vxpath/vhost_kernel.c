@@ -911,6 +911,8 @@ vk_link_up(struct vxpath_dev *dev)
 const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.name = "vhost-kernel",
 	.rx_hdr_flags_always = true,
+	/* The TAP has the port's MAC: see vhost.h. */
+	.rx_no_dst_filter = true,
 	.setup = vk_setup,
 	.destroy = vk_destroy,
 	.set_owner = vk_set_owner,
