@@ -14,9 +14,12 @@
 # mirrored into the fast path, and carries A's pings to 10.8.8.8; when the
 # daemons stop, the route leaves both tables. Every check counts on
 # both sides: the gateway's telemetry counters and the kernel's interface
-# counters. Run twice: with vxpath twins, and with DPDK's own
+# counters. Run three times: with vxpath twins, with DPDK's own
 # net_virtio_user as the twin (the gateway uses its twins only through
-# the ethdev API; the known driver checks the scene itself).
+# the ethdev API; the known driver checks the scene itself), and with
+# vxpath twins and two forwarding lcores (two queue pairs per port, RSS
+# on the NIC ports, twins with cq=1; four TCP flows, each lcore must have
+# forwarded part of them).
 #
 # Fixtures vm and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
 
@@ -56,17 +59,21 @@ WANT = {
 }
 
 
-@pytest.mark.parametrize("twin", ["vxpath", "upstream"])
-def test_gateway_vm(vm, vm_out_dir, twin):
-    """A <-> B through the gateway: fast path, punts, routes, OSPF."""
+@pytest.mark.parametrize("twin,workers", [("vxpath", 1), ("upstream", 1),
+                                          ("vxpath", 2)],
+                         ids=["vxpath", "upstream", "vxpath-2lcores"])
+def test_gateway_vm(vm, vm_out_dir, twin, workers):
+    """A <-> B through the gateway: fast path, punts, routes, OSPF; with
+    two forwarding lcores, each carries part of four TCP flows."""
     gateway = vmrun.app_into_out(vm_out_dir, "vxpath-gateway")
-    args = ["--gateway", gateway, "--twin", twin]
+    args = ["--gateway", gateway, "--twin", twin, "--workers", str(workers)]
     if twin == "vxpath":
         args += ["--plugin", vmrun.plugin_into_out(vm_out_dir)]
     rc, stdout = vmrun.run(GATEWAY_SCENE, vm_out_dir, args,
                            timeout=SCENE_TIMEOUT)
     console = os.path.join(vm_out_dir, "console.log")
-    results = os.path.join(vm_out_dir, "gateway-%s.txt" % twin)
+    tag = twin if workers == 1 else twin + "-mq"
+    results = os.path.join(vm_out_dir, "gateway-%s.txt" % tag)
     if not os.path.isfile(results):
         pytest.fail("gateway.sh wrote no results (run-in-vm.sh exited %d);"
                     " VM console:\n%s" % (rc, vmrun.tail(console)))
@@ -77,8 +84,12 @@ def test_gateway_vm(vm, vm_out_dir, twin):
            res.get("tcp_forwarded"), res.get("tcp_twins_kernel_rx"),
            res.get("route_add_delay_ms"), res.get("route_del_delay_ms"),
            res.get("daemon_adjacency_s")))
+    want = dict(WANT)
+    if workers == 2:
+        want.update({"tcp_worker0_forwarded": "yes",
+                     "tcp_worker1_forwarded": "yes"})
     fails = ["%s = %r, expected %s" % (k, res.get(k), v)
-             for k, v in WANT.items() if res.get(k) != v]
+             for k, v in want.items() if res.get(k) != v]
     if fails or rc != 0:
         pytest.fail("gateway scene (%s twins):\n  %s\nrun-in-vm.sh exited "
                     "%d\nresults: %r\nVM console (tail):\n%s" %
