@@ -7,8 +7,8 @@
  * TUNSETQUEUE), configuring its virtio-net header (size, byte order, no
  * offloads), its MAC address and its Rx mode flags (IFF_PROMISC,
  * IFF_ALLMULTI), its carrier (TUNSETCARRIER), and its link as the kernel
- * sees it: whether it is up and running, and a watch on rtnetlink's link
- * messages about it (libmnl). Its addresses, routes and IFF_UP are
+ * sees it: whether it is up and running, its MTU, and a watch on
+ * rtnetlink's link messages about it (libmnl), IFLA_MTU included. Its addresses, routes and IFF_UP are
  * rtnl.c's.
  * vhost_kernel.c hands the returned fd to vhost-net with
  * VHOST_NET_SET_BACKEND; nothing here reads or writes packets.
@@ -133,6 +133,22 @@ vxpath_tap_set_mtu(const char *ifname, uint16_t mtu)
 	ifr.ifr_mtu = mtu;
 	snprintf(what, sizeof(what), "MTU %u", mtu);
 	return tap_ifreq_ioctl(ifname, SIOCSIFMTU, &ifr, what);
+}
+
+int
+vxpath_tap_get_mtu(const char *ifname, uint32_t *mtu)
+{
+	struct ifreq ifr;
+	int ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ret = tap_ifreq_ioctl(ifname, SIOCGIFMTU, &ifr, "MTU (SIOCGIFMTU)");
+	if (ret < 0)
+		return ret;
+	if (ifr.ifr_mtu < 0)
+		return -EIO;
+	*mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
 }
 
 int
@@ -410,35 +426,63 @@ vxpath_tap_running(const char *ifname)
 /* rtnetlink datagrams read per callback at most; more wait for the next. */
 #define LINK_MSGS_PER_CALLBACK 64
 
-/* Stop the scan when a link message names the TAP. */
+/** What one callback's reading of rtnetlink found about the TAP. */
+struct link_scan {
+	struct vxpath_tap_link_watch *tw;
+	bool seen;         /**< a link message named the TAP */
+	bool mtu_changed;  /**< its IFLA_MTU differed from tw->mtu */
+};
+
+/*
+ * A link message about the TAP: note it, and its IFLA_MTU (a u32, bytes
+ * of L3 payload) when it has one that differs from the last seen. The
+ * kernel's message is checked like any other input: short payloads and
+ * attributes of the wrong size are skipped.
+ */
 static int
 link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct vxpath_tap_link_watch *tw = data;
+	struct link_scan *scan = data;
+	struct vxpath_tap_link_watch *tw = scan->tw;
 	const struct ifinfomsg *ifi;
+	const struct nlattr *attr;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
-	/* The kernel's message is checked like any other input. */
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return MNL_CB_OK;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	if (ifi->ifi_index > 0 && (unsigned int)ifi->ifi_index == tw->ifindex)
-		return MNL_CB_STOP;
+	if (ifi->ifi_index <= 0 || (unsigned int)ifi->ifi_index != tw->ifindex)
+		return MNL_CB_OK;
+	scan->seen = true;
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
+		uint32_t mtu;
+
+		if (mnl_attr_get_type(attr) != IFLA_MTU ||
+		    mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			continue;
+		mtu = mnl_attr_get_u32(attr);
+		if (mtu != tw->mtu) {
+			tw->mtu = mtu;
+			scan->mtu_changed = true;
+		}
+	}
 	return MNL_CB_OK;
 }
 
 /*
  * In the interrupt thread: rtnetlink has link messages. Read them all (the
  * watch is level-triggered), and call the owner back if one was about the
- * TAP or some were lost.
+ * TAP or some were lost (the MTU then counts as changed: it may have).
  */
 static void
 link_cb(void *arg)
 {
 	struct vxpath_tap_link_watch *tw = arg;
 	char buf[8192] __rte_aligned(sizeof(uint32_t));
-	bool changed = false;
+	struct link_scan scan = { .tw = tw };
 	unsigned int i;
 	ssize_t n;
 
@@ -452,23 +496,23 @@ link_cb(void *arg)
 			 * have been about the TAP.
 			 */
 			if (errno == ENOBUFS || errno == ENOSPC) {
-				changed = true;
+				scan.seen = true;
+				scan.mtu_changed = true;
 				continue;
 			}
 			break; /* EAGAIN: all read */
 		}
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg_cb, tw) ==
-		    MNL_CB_STOP)
-			changed = true;
+		(void)mnl_cb_run(buf, (size_t)n, 0, 0, link_msg_cb, &scan);
 	}
-	if (changed)
-		tw->changed(tw->arg);
+	if (scan.seen)
+		tw->changed(tw->arg, scan.mtu_changed);
 }
 
 int
 vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
 			    const char *ifname, const char *who,
-			    void (*changed)(void *arg), void *arg)
+			    void (*changed)(void *arg, bool mtu_changed),
+			    void *arg)
 {
 	int ret;
 
@@ -480,6 +524,9 @@ vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
 	}
 	tw->changed = changed;
 	tw->arg = arg;
+	/* The MTU now: a message that repeats it is no change. */
+	if (vxpath_tap_get_mtu(ifname, &tw->mtu) < 0)
+		tw->mtu = 0;
 	tw->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (tw->nl == NULL) {
 		ret = -errno;

@@ -94,6 +94,15 @@ int vxpath_tap_set_rx_mode(const char *ifname, bool promisc, bool allmulti);
 int vxpath_tap_set_mtu(const char *ifname, uint16_t mtu);
 
 /**
+ * Read the MTU of TAP @ifname (SIOCGIFMTU) into *@mtu, bytes of L3
+ * payload: what the kernel has now, whoever set it (the port, or
+ * `ip link set dev TAP mtu N`).
+ * Return: 0; a negative errno (logged): -ENODEV if the TAP is gone, -EIO
+ * for a negative value.
+ */
+int vxpath_tap_get_mtu(const char *ifname, uint32_t *mtu);
+
+/**
  * Set the TAP's carrier on or off (TUNSETCARRIER, Linux 4.17): without
  * carrier the TAP is not running (no IFF_RUNNING, `ip link` says
  * NO-CARRIER) and the kernel sends nothing through it.
@@ -138,22 +147,33 @@ struct vxpath_tap_link_watch {
 	struct mnl_socket *nl;      /**< owned; NULL when off */
 	struct vxpath_watch watch;  /**< the EAL watch on nl's fd */
 	unsigned int ifindex;       /**< the TAP's interface index */
-	void (*changed)(void *arg); /**< what to call, and with what */
+	/** The TAP's MTU (bytes of L3 payload) in the last link message
+	 * that carried IFLA_MTU, read at start; 0 if unknown. Interrupt
+	 * thread only, once started.
+	 */
+	uint32_t mtu;
+	/** What to call, and with what (see vxpath_tap_link_watch_start). */
+	void (*changed)(void *arg, bool mtu_changed);
 	void *arg;
 };
 
 /**
- * Start watching TAP @ifname's link: from now on @changed(@arg) runs in
- * the EAL interrupt thread after each RTM_NEWLINK or RTM_DELLINK message
- * about the TAP's interface index, and after rtnetlink messages were lost
- * (one of them may have been about it). @who names the port in log lines.
+ * Start watching TAP @ifname's link: from now on @changed(@arg, ...) runs
+ * in the EAL interrupt thread after each read of RTM_NEWLINK or RTM_DELLINK
+ * messages about the TAP's interface index, and after rtnetlink messages
+ * were lost (one of them may have been about it). Its second argument is
+ * true when a message's IFLA_MTU differed from the MTU last seen (kept in
+ * @tw->mtu; read at start), or messages were lost: the owner reads the
+ * MTU again (vxpath_tap_get_mtu()), as a message may be older than a
+ * change the owner made since. @who names the port in log lines.
  * Return: 0; a negative errno, logged once, nothing left open: -ENODEV if
  * there is no such interface, the errno of the rtnetlink socket, its bind
  * or the EAL watch (watch.h).
  */
 int vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
 				const char *ifname, const char *who,
-				void (*changed)(void *arg), void *arg);
+				void (*changed)(void *arg, bool mtu_changed),
+				void *arg);
 
 /**
  * Stop it and close its socket (safe when off): waits for a run of the

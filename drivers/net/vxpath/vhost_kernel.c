@@ -216,14 +216,21 @@ vk_log_open_error(const struct vxpath_dev *dev, const char *path, int err)
 
 static void vk_destroy(struct vxpath_dev *dev);
 
-/* In the interrupt thread: a link message about the TAP (tap.c). */
+/*
+ * In the interrupt thread: a link message about the TAP (tap.c); with
+ * @mtu_changed, one carried an MTU other than the last seen.
+ */
 static void
-vk_link_changed(void *arg)
+vk_link_changed(void *arg, bool mtu_changed)
 {
 	struct vxpath_dev *dev = arg;
 
-	if (dev->events != NULL && dev->events->link_changed != NULL)
+	if (dev->events == NULL)
+		return;
+	if (dev->events->link_changed != NULL)
 		dev->events->link_changed(dev);
+	if (mtu_changed && dev->events->mtu_changed != NULL)
+		dev->events->mtu_changed(dev);
 }
 
 /**
@@ -845,6 +852,23 @@ vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 	return ret;
 }
 
+/* The TAP's MTU now, whoever set it: see vhost.h. */
+static int
+vk_get_mtu(struct vxpath_dev *dev, uint32_t *mtu)
+{
+	struct vk_backend *vk = vk_get(dev);
+	int home, ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
+	if (ret < 0)
+		return ret;
+	ret = vxpath_tap_get_mtu(dev->ifname, mtu);
+	vxpath_netns_leave(home);
+	return ret;
+}
+
 /* The port starts: the TAP ready to use (vhost.h, port_start). */
 static int
 vk_port_start(struct vxpath_dev *dev)
@@ -928,6 +952,7 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_rx_mode = vk_set_rx_mode,
 	.set_mac = vk_set_mac,
 	.set_mtu = vk_set_mtu,
+	.get_mtu = vk_get_mtu,
 	.port_start = vk_port_start,
 	.port_stop = vk_port_stop,
 	.set_link = vk_set_link,
