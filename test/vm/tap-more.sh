@@ -17,6 +17,10 @@
 #   mtu_big     `ip link set dev vxmore0 mtu 9000`: the port's MTU follows,
 #               and with testpmd's 2048-byte mbufs (no Rx scatter) the
 #               WARNING names MTU 9000 and the buffer size;
+#   offload     `show port xstats 0` lists tap_offload_csum, _tso4, _tso6,
+#               _tso_ecn (each 1), _uso4 and _uso6 (1 on Linux 6.2 and
+#               later, 0 before: the VM's bookworm kernel is 6.1), and the
+#               INFO line of probe names those that are 1;
 #   mtu_quit    testpmd exits 0.
 #
 # Usage: test/vm/tap-more.sh --plugin FILE [--out DIR]
@@ -142,6 +146,25 @@ tp_cmd 20 "port config mtu 0 1500"
 res mtu_own_tap "$(tap_mtu)" 1500
 nap 1
 res mtu_own_info "$(count_log "$LOG" "MTU changed on the kernel's side from 9000")" 0
+# What the kernel takes on the TAP (TUNSETOFFLOAD), in xstats and the log:
+# checksum, TSO and ECN always; USO from Linux 6.2 on.
+KREL=$(uname -r)
+res kernel "$KREL"
+kmaj=${KREL%%.*}
+kmin=${KREL#*.}
+kmin=${kmin%%[!0-9]*}
+want_uso=0
+[ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -ge 2 ]; } && want_uso=1
+res want_uso $want_uso
+tp_cmd 20 "show port xstats 0"
+for o in csum tso4 tso6 tso_ecn uso4 uso6; do
+	want=1
+	case $o in uso*) want=$want_uso ;; esac
+	res offload_xstat_$o "$(sed -n "s/^ *tap_offload_$o: *//p" <<<"$TP_OUT" | head -n 1)" $want
+done
+names="csum tso4 tso6 tso_ecn"
+[ $want_uso = 1 ] && names="$names uso4 uso6"
+res offload_info "$(count_log "$LOG" "TAP $TAP takes offloads \(TUNSETOFFLOAD\): $names\$")" 1
 tp_quit 30
 res mtu_quit_exit "${TP_RC:-killed}" 0
 

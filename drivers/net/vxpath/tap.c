@@ -31,6 +31,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "offload.h"
 #include "tap.h"
 #include "vxpath_log.h"
 
@@ -399,6 +400,79 @@ vxpath_tap_accepts_offload(int fd, unsigned int flags)
 		VXPATH_LOG(WARNING, "TAP: cannot clear offloads: %s",
 			   strerror(errno));
 	return ok;
+}
+
+/*
+ * tun refuses TSO without CSUM, and USO4 without USO6 (or the reverse):
+ * each flag is tried in the smallest set the kernel takes.
+ */
+unsigned int
+vxpath_tap_offloads_accepted(int fd)
+{
+	static const unsigned int tries[] = {
+		TUN_F_CSUM,
+		TUN_F_CSUM | TUN_F_TSO4,
+		TUN_F_CSUM | TUN_F_TSO6,
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN,
+		TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6,
+	};
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < RTE_DIM(tries); i++)
+		if (vxpath_tap_accepts_offload(fd, tries[i]))
+			ok |= tries[i];
+	return ok;
+}
+
+/** Names of the TUN_F_* flags, in the order of vxpath_tap_offload_names(). */
+static const struct {
+	unsigned int flag;
+	const char *name;
+} tun_offload_names[] = {
+	{ TUN_F_CSUM, "csum" },
+	{ TUN_F_TSO4, "tso4" },
+	{ TUN_F_TSO6, "tso6" },
+	{ TUN_F_TSO_ECN, "tso_ecn" },
+	{ TUN_F_USO4, "uso4" },
+	{ TUN_F_USO6, "uso6" },
+};
+
+unsigned int
+vxpath_tap_offload_count(void)
+{
+	return RTE_DIM(tun_offload_names);
+}
+
+const char *
+vxpath_tap_offload_name(unsigned int i, unsigned int *flag)
+{
+	if (i >= RTE_DIM(tun_offload_names))
+		return NULL;
+	*flag = tun_offload_names[i].flag;
+	return tun_offload_names[i].name;
+}
+
+void
+vxpath_tap_offload_names(unsigned int flags, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(tun_offload_names); i++) {
+		if (!(flags & tun_offload_names[i].flag))
+			continue;
+		n = snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+			     tun_offload_names[i].name);
+		if (n < 0 || (size_t)n >= size - len)
+			return; /* truncated, still terminated */
+		len += n;
+	}
+	if (len == 0)
+		snprintf(buf, size, "none");
 }
 
 bool

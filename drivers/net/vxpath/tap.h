@@ -139,6 +139,34 @@ bool vxpath_tap_accepts_offload(int fd, unsigned int flags);
 bool vxpath_tap_running(const char *ifname);
 
 /**
+ * Which TUN_F_* flags the kernel takes on this TAP (TUNSETOFFLOAD tried
+ * with each: TUN_F_CSUM, TSO4, TSO6, TSO_ECN, USO4 and USO6 (Linux 6.2),
+ * the last two only together, as tun wants them), cleared again after.
+ * What the kernel offers the reader of the TAP; what is set later comes
+ * from the negotiated features (vxpath_tap_set_offload()).
+ * Return: the TUN_F_* bits accepted; 0 when not even TUN_F_CSUM is.
+ */
+unsigned int vxpath_tap_offloads_accepted(int fd);
+
+/** Number of TUN_F_* flags that vxpath_tap_offload_name() names (6). */
+unsigned int vxpath_tap_offload_count(void);
+
+/**
+ * The short name ("csum", "tso4", "tso6", "tso_ecn", "uso4", "uso6") of
+ * TUN_F_* flag number @i and the flag into *@flag: the names of the
+ * tap_offload_* xstats and of the log line.
+ * Return: a static string; NULL for @i out of range (*@flag untouched).
+ */
+const char *vxpath_tap_offload_name(unsigned int i, unsigned int *flag);
+
+/**
+ * Write the names of TUN_F_* @flags, separated by spaces ("none" for 0),
+ * into @buf of @size bytes, always NUL-terminated (truncated if short;
+ * 48 bytes hold them all).
+ */
+void vxpath_tap_offload_names(unsigned int flags, char *buf, size_t size);
+
+/**
  * A watch on a TAP's link (struct vxpath_tap_link_watch): an rtnetlink
  * socket in the RTNLGRP_LINK group, served by the EAL interrupt thread.
  * All zero / NULL when off.

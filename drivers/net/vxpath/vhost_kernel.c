@@ -283,6 +283,7 @@ static int
 vk_setup(struct vxpath_dev *dev)
 {
 	uint16_t nr = dev->nr_queue_pairs;
+	char offloads[48];
 	char ifname[IFNAMSIZ];
 	struct vk_backend *vk;
 	unsigned int i;
@@ -355,9 +356,13 @@ vk_setup(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	vk->tap_offloads = VK_TAP_OFFLOADS;
-	if (vxpath_tap_accepts_offload(vk->pairs[0].tap_fd, TUN_F_CSUM |
-				       TUN_F_USO4 | TUN_F_USO6))
+	dev->tap_offloads = vxpath_tap_offloads_accepted(vk->pairs[0].tap_fd);
+	if (dev->tap_offloads & TUN_F_USO4)
 		vk->tap_offloads |= VK_TAP_USO_OFFLOADS;
+	vxpath_tap_offload_names(dev->tap_offloads, offloads,
+				 sizeof(offloads));
+	VXPATH_LOG(INFO, "%s: TAP %s takes offloads (TUNSETOFFLOAD): %s",
+		   dev->name, dev->ifname, offloads);
 
 	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s",
 		   dev->name, dev->args.path, dev->ifname,
@@ -404,6 +409,7 @@ vk_destroy(struct vxpath_dev *dev)
 	free(vk);
 	dev->backend = NULL;
 	dev->ifname[0] = '\0';
+	dev->tap_offloads = 0;
 }
 
 /* VHOST_SET_OWNER on every pair's fd. See vhost.h. */
