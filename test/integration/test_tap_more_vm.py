@@ -13,7 +13,16 @@
 # - what the kernel takes on the TAP (TUNSETOFFLOAD): `show port xstats 0`
 #   lists tap_offload_csum, _tso4, _tso6, _tso_ecn (1), _uso4, _uso6 (1
 #   from Linux 6.2 on; the VM's bookworm kernel, 6.1, has no USO in tun:
-#   0), and one INFO line at probe names those taken.
+#   0), and one INFO line at probe names those taken;
+# - tap_attach=1 (iface=vxpers0, queues=2) to a persistent multi-queue TAP
+#   made with `ip tuntap add ... multi_queue`, up with an address: the
+#   probe attaches to it, its MAC stays its own, testpmd's icmpecho answers
+#   a kernel ping through it, ipv4= is added and, after quit (exit 0),
+#   removed, and the TAP stays: persistent, multi-queue, up, its own
+#   address;
+# - tap_attach=1 refused in one line naming the devarg and the kernel's
+#   text: no such TAP ("No such device"; none is made), a TAP made without
+#   multi_queue for two queues ("Invalid argument"; it stays).
 #
 # Fixtures vm and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
 
@@ -37,13 +46,23 @@ WANT = {
     "offload_xstat_tso6": "1", "offload_xstat_tso_ecn": "1",
     "offload_info": "1",
     "mtu_quit_exit": "0",
+    "attach_probe": "1", "attach_mac_kept": "yes", "attach_ipv4": "yes",
+    "attach_own_ipv4": "yes", "attach_ping": "ok",
+    "attach_quit_exit": "0", "attach_quit_exists": "yes",
+    "attach_quit_persist": "1", "attach_quit_multi_queue": "1",
+    "attach_quit_up": "yes", "attach_quit_own_ipv4": "yes",
+    "attach_quit_ipv4_gone": "no", "attach_quit_mac": "yes",
+    "noattach_errline": "1", "noattach_noport": "1", "noattach_no_tap": "no",
+    "noattach_quit_exit": "0",
+    "noattach_mq_errline": "1", "noattach_mq_noport": "1",
+    "noattach_mq_quit_exit": "0", "noattach_mq_tap_kept": "yes",
     "verdict": "pass",
 }
 
 
 def test_tap_more_vm(vm, vm_out_dir):
     """The TAP's MTU changed from the kernel's side, as the port sees it;
-    the TAP's offloads in xstats."""
+    the TAP's offloads in xstats; tap_attach=1 and its refusals."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
     rc, stdout = vmrun.run(TAP_MORE, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")

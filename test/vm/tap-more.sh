@@ -22,6 +22,17 @@
 #               later, 0 before: the VM's bookworm kernel is 6.1), and the
 #               INFO line of probe names those that are 1;
 #   mtu_quit    testpmd exits 0.
+# Scene 2, tap_attach=1: a persistent multi-queue TAP made here (`ip tuntap
+# add dev vxpers0 mode tap multi_queue`, an address, up), and testpmd with
+# iface=vxpers0,tap_attach=1,queues=2,cq=1,ipv4=10.79.0.1/24,tap_up=0
+#   attach      the probe says the TAP is attached; its MAC is its own
+#               still; it has both addresses; testpmd's icmpecho answers
+#               a kernel ping of 10.78.0.2;
+#   attach_quit testpmd exits 0; the TAP is there, persistent, multi-queue,
+#               up, with its own address and MAC, without ipv4='s.
+# Scene 3, tap_attach=1 refused: no such TAP (one line naming the devarg
+# and "No such device", no port, no TAP made), and a TAP made without
+# multi_queue for queues=2 ("Invalid argument", no port, the TAP kept).
 #
 # Usage: test/vm/tap-more.sh --plugin FILE [--out DIR]
 #   --plugin  librte_net_vxpath.so (staged under /run/vxpath first)
@@ -38,6 +49,12 @@ OUT=${VXPATH_OUT_DIR:-.}
 TAP=vxmore0
 PREFIX=vxmore$$
 IPNS=
+PERS=vxpers0
+PERS_V4=10.78.0.1
+PERS_PEER=10.78.0.2
+ATT_V4=10.79.0.1
+NO_TAP=vxnone0
+SQ_TAP=vxsq0
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -77,7 +94,9 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	scene_cleanup
-	ip link del $TAP 2>/dev/null
+	for t in vxmore0 $PERS $NO_TAP $SQ_TAP; do
+		ip link del $t 2>/dev/null
+	done
 	rm -rf "$WORK" /var/run/dpdk/$PREFIX
 	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
 	exit $rc
@@ -94,6 +113,15 @@ tap_flag() {
 tap_mtu() {
 	ip $IPNS -j link show dev $TAP 2>/dev/null |
 		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
+}
+tap_mac() {
+	ip $IPNS -j link show dev $TAP 2>/dev/null |
+		sed -n 's/.*"address":"\([^"]*\)".*/\1/p'
+}
+# yes when the TAP has address $1 with prefix length $2
+tap_addr() {
+	ip $IPNS -j addr show dev $TAP 2>/dev/null |
+		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
 }
 # The port's MTU from `show port info 0`, waiting up to 10 s for $1 (it
 # follows the TAP's through an event).
@@ -167,6 +195,77 @@ names="csum tso4 tso6 tso_ecn"
 res offload_info "$(count_log "$LOG" "TAP $TAP takes offloads \(TUNSETOFFLOAD\): $names\$")" 1
 tp_quit 30
 res mtu_quit_exit "${TP_RC:-killed}" 0
+
+# --- scene 2: tap_attach=1 to a persistent multi-queue TAP --------------------
+
+TAP=$PERS
+ip link del $PERS 2>/dev/null
+ip tuntap add dev $PERS mode tap multi_queue || setup_fail "ip tuntap add $PERS"
+ip addr add $PERS_V4/24 dev $PERS || setup_fail "address on $PERS"
+ip link set $PERS up || setup_fail "$PERS up"
+mac_before=$(tap_mac)
+LOG2=$OUT/tap-more.testpmd-attach.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$PERS,tap_attach=1,queues=2,cq=1,ipv4=$ATT_V4/24,tap_up=0
+say "scene 2: ip tuntap add dev $PERS mode tap multi_queue, --vdev=$VDEV"
+tp_start "$LOG2" dpdk-testpmd "${TP_ARGS[@]}" --vdev=$VDEV -- -i \
+	--total-num-mbufs=4096 --rxq=2 --txq=2
+tp_prompt 180 || setup_fail "testpmd (scene 2) did not reach its prompt"
+res attach_probe "$(count_log "$LOG2" "virtio_user0: vhost-kernel on /dev/vhost-net, TAP $PERS \(attached, left in place at close\) \(multi-queue\)")" 1
+res attach_mac_kept "$([ "$(tap_mac)" = "$mac_before" ] && echo yes || echo no)" yes
+res attach_ipv4 "$(tap_addr $ATT_V4 24)" yes
+res attach_own_ipv4 "$(tap_addr $PERS_V4 24)" yes
+tp_cmd 20 "set fwd icmpecho"
+tp_cmd 20 "start"
+if ping -c 3 -i 0.5 -W 5 $PERS_PEER >"$OUT/tap-more.ping-attach.txt" 2>&1; then
+	res attach_ping ok ok
+else
+	res attach_ping fail ok
+fi
+tp_cmd 20 "stop"
+tp_quit 30
+res attach_quit_exit "${TP_RC:-killed}" 0
+res attach_quit_exists "$(tap_exists)" yes
+res attach_quit_persist "$(ip -j -d link show dev $PERS | grep -c '"persist":true')" 1
+res attach_quit_multi_queue "$(ip -j -d link show dev $PERS | grep -c '"multi_queue":true')" 1
+res attach_quit_up "$(tap_flag UP)" yes
+res attach_quit_own_ipv4 "$(tap_addr $PERS_V4 24)" yes
+res attach_quit_ipv4_gone "$(tap_addr $ATT_V4 24)" no
+res attach_quit_mac "$([ "$(tap_mac)" = "$mac_before" ] && echo yes || echo no)" yes
+ip link del $PERS
+
+# --- scene 3: tap_attach=1 refused --------------------------------------------
+
+TAP=$NO_TAP
+ip link del $NO_TAP 2>/dev/null
+LOG3=$OUT/tap-more.testpmd-noattach.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$NO_TAP,tap_attach=1
+say "scene 3: no such TAP, --vdev=$VDEV"
+tp_start "$LOG3" dpdk-testpmd "${TP_ARGS[@]}" --vdev=$VDEV -- -i \
+	--total-num-mbufs=4096
+tp_prompt 180 || setup_fail "testpmd (scene 3) did not reach its prompt"
+res noattach_errline "$(count_log "$LOG3" "virtio_user0: devarg tap_attach=1: cannot attach to TAP $NO_TAP: No such device")" 1
+res noattach_noport "$(count_log "$LOG3" "No probed ethernet devices")" 1
+res noattach_no_tap "$(tap_exists)" no
+tp_quit 30
+res noattach_quit_exit "${TP_RC:-killed}" 0
+
+# A TAP made without multi_queue cannot take two queues.
+TAP=$SQ_TAP
+ip link del $SQ_TAP 2>/dev/null
+ip tuntap add dev $SQ_TAP mode tap || setup_fail "ip tuntap add $SQ_TAP"
+LOG3M=$OUT/tap-more.testpmd-noattach-mq.log
+VDEV=virtio_user0,path=/dev/vhost-net,iface=$SQ_TAP,tap_attach=1,queues=2,cq=1
+say "scene 3: a single-queue TAP, --vdev=$VDEV"
+# (no --rxq=2: testpmd exits when there is no port to give them to)
+tp_start "$LOG3M" dpdk-testpmd "${TP_ARGS[@]}" --vdev=$VDEV -- -i \
+	--total-num-mbufs=4096
+tp_prompt 180 || setup_fail "testpmd (scene 3, single queue) did not reach its prompt"
+res noattach_mq_errline "$(count_log "$LOG3M" "virtio_user0: devarg tap_attach=1: cannot attach to TAP $SQ_TAP: Invalid argument \(not a TAP, or a TAP made without multi_queue")" 1
+res noattach_mq_noport "$(count_log "$LOG3M" "No probed ethernet devices")" 1
+tp_quit 30
+res noattach_mq_quit_exit "${TP_RC:-killed}" 0
+res noattach_mq_tap_kept "$(tap_exists)" yes
+ip link del $SQ_TAP
 
 res verdict $verdict
 say "verdict $verdict"

@@ -212,10 +212,14 @@ vxpath_tap_set_queue(int fd, const char *ifname, bool attach)
  * vnet header (VXPATH_TAP_VNET_HDR_SIZE bytes, little-endian where the
  * kernel allows) and no offloads. With IFF_MULTI_QUEUE each such file is one more
  * queue of the same TAP. The name the kernel gave goes to @got.
- * Return: the fd; a negative errno (logged), nothing left open.
+ * @setiff_err: NULL, a refused TUNSETIFF is logged here; else it is not,
+ *              its positive errno goes there (0 for any other failure).
+ * Return: the fd; a negative errno (logged, but for TUNSETIFF with
+ * @setiff_err), nothing left open.
  */
 static int
-tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
+tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ],
+	       int *setiff_err)
 {
 	unsigned int features = 0;
 	struct ifreq ifr;
@@ -224,6 +228,8 @@ tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
 	int fd;
 	int ret;
 
+	if (setiff_err != NULL)
+		*setiff_err = 0;
 	fd = open(TUN_CLONE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -257,7 +263,10 @@ tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | mq_flag;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
-		tap_log_setiff_error(want, -ret);
+		if (setiff_err != NULL)
+			*setiff_err = -ret;
+		else
+			tap_log_setiff_error(want, -ret);
 		goto fail;
 	}
 	/* The kernel wrote the name it chose: make sure it is terminated. */
@@ -314,19 +323,59 @@ _Static_assert(VXPATH_TAP_VNET_HDR_SIZE ==
 	       "the TAP's vnet header is VIRTIO_F_VERSION_1's");
 
 /*
- * One fd per queue, all of the same TAP; see tap.h. An existing persistent
- * TAP is attached to, not created: closing the fds then leaves it in place,
- * as it was found (except for the header settings and the MAC, which are
- * per device and stay as set here).
+ * tap_attach=1 could not attach to TAP @name (@err positive, 0 when the
+ * interface does not exist): one line with the devarg, the kernel's errno
+ * text and what it means here.
+ */
+static void
+tap_log_attach_error(const char *who, const char *name, int err,
+		     unsigned int nr_queues)
+{
+	const char *why;
+
+	switch (err) {
+	case ENODEV:
+		why = " (no such interface: make it first, e.g. `ip tuntap add dev NAME mode tap multi_queue`)";
+		break;
+	case EINVAL:
+		why = nr_queues > 1 ?
+		      " (not a TAP, or a TAP made without multi_queue, which more than one queue needs)" :
+		      " (not a TAP)";
+		break;
+	case EBUSY:
+		why = " (another file, another process's, has it open)";
+		break;
+	case EPERM:
+	case EACCES:
+		why = " (the TAP's owner or group is another user's, or no CAP_NET_ADMIN)";
+		break;
+	default:
+		why = "";
+		break;
+	}
+	VXPATH_LOG(ERR, "%s: devarg tap_attach=1: cannot attach to TAP %s: %s%s",
+		   who, name, strerror(err), why);
+}
+
+/*
+ * One fd per queue, all of the same TAP; see tap.h. Without @attach an
+ * existing persistent TAP is attached to too: closing the fds then leaves
+ * it in place, as it was found (except for the header settings and the
+ * MAC, which are per device and stay as set here). With @attach the TAP
+ * must exist, its MAC is left alone, and one queue fits a multi-queue TAP
+ * as well (IFF_MULTI_QUEUE is tried when the single-queue mode is
+ * refused).
  */
 int
 vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
-		   unsigned int nr_queues, int *fds)
+		   unsigned int nr_queues, bool attach, const char *who,
+		   int *fds)
 {
 	const char *want = name[0] != '\0' ? name : TAP_DEFAULT_TEMPLATE;
 	unsigned int mq_flag = nr_queues > 1 ? IFF_MULTI_QUEUE : 0;
 	char got[IFNAMSIZ];
 	unsigned int i, n = 0;
+	int err = 0;
 	int ret;
 
 	if (strnlen(want, IFNAMSIZ) >= IFNAMSIZ) {
@@ -338,22 +387,40 @@ vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
 		VXPATH_LOG(ERR, "TAP %s: no queue asked for", want);
 		return -EINVAL;
 	}
+	/* TUNSETIFF of a name that is free creates a TAP: look first. */
+	if (attach && if_nametoindex(want) == 0) {
+		tap_log_attach_error(who, want, ENODEV, nr_queues);
+		return -ENODEV;
+	}
 	/* The first file names the TAP (a template gets its number); the
 	 * others attach to that name as more queues.
 	 */
 	for (n = 0; n < nr_queues; n++) {
-		ret = tap_open_queue(n == 0 ? want : got, mq_flag, got);
-		if (ret < 0)
+		ret = tap_open_queue(n == 0 ? want : got, mq_flag, got,
+				     attach ? &err : NULL);
+		if (ret == -EINVAL && err == EINVAL && attach &&
+		    nr_queues == 1 && mq_flag == 0) {
+			/* A multi-queue TAP, with one queue here. */
+			mq_flag = IFF_MULTI_QUEUE;
+			ret = tap_open_queue(want, mq_flag, got, &err);
+		}
+		if (ret < 0) {
+			if (err != 0)
+				tap_log_attach_error(who, want, err,
+						     nr_queues);
 			goto fail;
+		}
 		fds[n] = ret;
 	}
-	ret = tap_set_mac(got, mac);
-	if (ret < 0)
-		goto fail;
+	if (!attach) {
+		ret = tap_set_mac(got, mac);
+		if (ret < 0)
+			goto fail;
+	}
 	memcpy(name, got, IFNAMSIZ);
-	if (nr_queues > 1)
-		VXPATH_LOG(DEBUG, "TAP %s open with %u queues", name,
-			   nr_queues);
+	if (nr_queues > 1 || attach)
+		VXPATH_LOG(DEBUG, "TAP %s %s with %u queue(s)", name,
+			   attach ? "attached to" : "open", nr_queues);
 	return 0;
 
 fail:

@@ -32,32 +32,41 @@ struct mnl_socket;
  * TAP, a template getting its number; the others attach to that name).
  * Each file gets a vnet header of VXPATH_TAP_VNET_HDR_SIZE bytes
  * (TUNSETVNETHDRSZ), little-endian headers where the kernel allows it and
- * no offloads (TUNSETOFFLOAD 0); the TAP gets MAC address @mac. All
- * queues are attached on return.
- * @name: in: name or template ("tap%d"; "" means "tap%d"), out: the name
- *        the kernel gave; IFNAMSIZ bytes, NUL-terminated.
- * @mac:  set with SIOCSIFHWADDR; not kept.
- * @fds:  out, room for @nr_queues fds: queue i's in fds[i]; the caller
- *        owns them (closing them all removes a TAP this call created).
+ * no offloads (TUNSETOFFLOAD 0); a TAP made or found here (not @attach)
+ * gets MAC address @mac. All queues are attached on return.
+ * @name:   in: name or template ("tap%d"; "" means "tap%d"), out: the name
+ *          the kernel gave; IFNAMSIZ bytes, NUL-terminated.
+ * @mac:    set with SIOCSIFHWADDR unless @attach; not kept.
+ * @attach: tap_attach=1: @name must be an existing TAP (persistent, made
+ *          by `ip tuntap add`, or another process's multi-queue TAP);
+ *          nothing is created, its MAC stays its own, and with one queue
+ *          a multi-queue TAP is taken as well. Its failures are logged
+ *          in one line naming the devarg, @who (the port) and the
+ *          kernel's errno text.
+ * @fds:    out, room for @nr_queues fds: queue i's in fds[i]; the caller
+ *          owns them (closing them all removes a TAP this call created;
+ *          a persistent one stays).
  *
- * A TAP of that name that exists and is persistent (ip tuntap add) is
- * attached to instead of created; it then outlives the fds.
+ * Without @attach too, a TAP of that name that exists and is persistent
+ * is attached to instead of created; it then outlives the fds.
  * Return: 0; on failure a negative errno, logged once, nothing left open:
  * -ENAMETOOLONG  @name has no NUL within IFNAMSIZ bytes;
  * -ENOENT        no /dev/net/tun (tun module not loaded);
+ * -ENODEV        @attach and no interface @name;
  * -ENOTSUP       the tun driver has no IFF_VNET_HDR, or no IFF_MULTI_QUEUE
  *                for @nr_queues above 1;
  * -EPERM         no CAP_NET_ADMIN (or a persistent TAP of another user);
  * -EINVAL        @nr_queues 0, invalid name, an interface of that name
  *                exists and is not a TAP, or is a TAP that is not
- *                multi-queue (or is and @nr_queues is 1);
+ *                multi-queue (or is and @nr_queues is 1, without @attach);
  * -EBUSY         the TAP is already attached to another file;
  * -ENFILE        no free name for the template;
  * any other errno of open(), TUNSETIFF, TUNSETVNETHDRSZ, TUNSETVNETLE
  * (except EINVAL/ENOTTY, ignored), TUNSETOFFLOAD or SIOCSIFHWADDR.
  */
 int vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
-		       unsigned int nr_queues, int *fds);
+		       unsigned int nr_queues, bool attach, const char *who,
+		       int *fds);
 
 /**
  * Attach (@attach) or detach the TAP queue of @fd (TUNSETQUEUE with
@@ -130,15 +139,6 @@ int vxpath_tap_set_offload(int fd, unsigned int flags);
 bool vxpath_tap_accepts_offload(int fd, unsigned int flags);
 
 /**
- * Whether TAP @ifname can carry frames now: up and running (IFF_UP and
- * IFF_RUNNING; the kernel sets a TAP running while a queue is attached,
- * and TUNSETCARRIER may clear it). A TAP that is gone is not. If the
- * flags cannot be read for another reason (no socket), true: the link
- * does not flap for a failure of ours.
- */
-bool vxpath_tap_running(const char *ifname);
-
-/**
  * Which TUN_F_* flags the kernel takes on this TAP (TUNSETOFFLOAD tried
  * with each: TUN_F_CSUM, TSO4, TSO6, TSO_ECN, USO4 and USO6 (Linux 6.2),
  * the last two only together, as tun wants them), cleared again after.
@@ -165,6 +165,15 @@ const char *vxpath_tap_offload_name(unsigned int i, unsigned int *flag);
  * 48 bytes hold them all).
  */
 void vxpath_tap_offload_names(unsigned int flags, char *buf, size_t size);
+
+/**
+ * Whether TAP @ifname can carry frames now: up and running (IFF_UP and
+ * IFF_RUNNING; the kernel sets a TAP running while a queue is attached,
+ * and TUNSETCARRIER may clear it). A TAP that is gone is not. If the
+ * flags cannot be read for another reason (no socket), true: the link
+ * does not flap for a failure of ours.
+ */
+bool vxpath_tap_running(const char *ifname);
 
 /**
  * A watch on a TAP's link (struct vxpath_tap_link_watch): an rtnetlink

@@ -18,7 +18,9 @@
  * and IFF_UP go off; rte_eth_dev_set_link_up/down set its carrier. With
  * netns= the TAP is created in that network namespace, and every call
  * that names it (interface ioctls, rtnetlink) is made from inside it
- * (netns.h); the fds work from anywhere.
+ * (netns.h); the fds work from anywhere. With tap_attach=1 the TAP is an
+ * existing one, never created, and at destroy it stays, without the
+ * addresses ipv4= and ipv6= gave it and with its own MAC address.
  *
  * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
  * to pass headers through, never to add or strip them itself
@@ -106,6 +108,8 @@ struct vk_backend {
 	struct vxpath_tap_link_watch link;
 	/** The TAP's network namespace (netns=), -1: the process's. */
 	int netns_fd;
+	/** A port start gave the TAP the devargs' configuration. */
+	bool configured;
 	struct vk_pair pairs[];
 };
 
@@ -242,14 +246,15 @@ vk_link_changed(void *arg, bool mtu_changed)
  * (the fds opened stay in @vk for vk_destroy()).
  */
 static int
-vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ],
-	    const struct rte_ether_addr *mac)
+vk_open_tap(struct vxpath_dev *dev, struct vk_backend *vk,
+	    char ifname[IFNAMSIZ])
 {
 	int fds[VXPATH_MAX_QUEUE_PAIRS];
 	unsigned int i;
 	int ret;
 
-	ret = vxpath_tap_open_mq(ifname, mac, vk->nr_pairs, fds);
+	ret = vxpath_tap_open_mq(ifname, &dev->mac, vk->nr_pairs,
+				 dev->args.tap_attach != 0, dev->name, fds);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < vk->nr_pairs; i++) {
@@ -344,7 +349,7 @@ vk_setup(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vk_open_tap(vk, ifname, &dev->mac);
+	ret = vk_open_tap(dev, vk, ifname);
 	if (ret == 0) {
 		memcpy(dev->ifname, ifname, IFNAMSIZ);
 		/* The port's link follows the TAP's (vhost.h, link_up). */
@@ -364,8 +369,9 @@ vk_setup(struct vxpath_dev *dev)
 	VXPATH_LOG(INFO, "%s: TAP %s takes offloads (TUNSETOFFLOAD): %s",
 		   dev->name, dev->ifname, offloads);
 
-	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s",
+	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s%s",
 		   dev->name, dev->args.path, dev->ifname,
+		   dev->args.tap_attach ? " (attached, left in place at close)" : "",
 		   vk->multi_queue ? " (multi-queue)" : "",
 		   vk->netns_fd >= 0 ? " in network namespace " : "",
 		   dev->args.netns);
@@ -386,6 +392,7 @@ vk_destroy(struct vxpath_dev *dev)
 {
 	struct vk_backend *vk = dev->backend;
 	unsigned int i, ring;
+	int home;
 
 	if (vk == NULL)
 		return;
@@ -393,6 +400,12 @@ vk_destroy(struct vxpath_dev *dev)
 	 * with ctrl_lock held, vhost.h).
 	 */
 	vxpath_tap_link_watch_stop(&vk->link);
+	/* An attached TAP stays: what the devargs gave it goes. */
+	if (vk->configured && vk->link.ifindex != 0 &&
+	    vxpath_tap_config_enter(dev, vk->netns_fd, &home) == 0) {
+		vxpath_tap_config_close(dev, vk->link.ifindex);
+		vxpath_netns_leave(home);
+	}
 	for (i = 0; i < vk->nr_pairs; i++) {
 		struct vk_pair *p = &vk->pairs[i];
 
@@ -824,7 +837,10 @@ vk_set_rx_mode(struct vxpath_dev *dev, bool promisc, bool allmulti)
 	return ret;
 }
 
-/* The TAP keeps the device's MAC address, as given at setup. */
+/*
+ * The TAP keeps the device's MAC address, as given at setup; an attached
+ * one (tap_attach=1) keeps its own.
+ */
 static int
 vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
 {
@@ -833,6 +849,8 @@ vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
 
 	if (vk == NULL)
 		return -ENOTCONN;
+	if (dev->args.tap_attach)
+		return 0;
 	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
 	if (ret < 0)
 		return ret;
@@ -890,6 +908,8 @@ vk_port_start(struct vxpath_dev *dev)
 	ret = vxpath_tap_config_start(dev, vk->pairs[0].tap_fd,
 				      vk->link.ifindex);
 	vxpath_netns_leave(home);
+	if (ret == 0)
+		vk->configured = true;
 	return ret;
 }
 
