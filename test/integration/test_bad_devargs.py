@@ -100,6 +100,17 @@ def _cases(run_dir):
          "metric=100",
          r"devarg metric=100: the metric of the default routes, and there "
          r"is none: give gateway4= or gateway6="),
+        ("tap_attach_2", "path=/dev/vhost-net,iface=vxpers0,tap_attach=2",
+         r"devarg tap_attach=2: out of range \[0, 1\]"),
+        ("tap_attach_no_iface", "path=/dev/vhost-net,tap_attach=1",
+         r"devarg tap_attach=1: needs iface=NAME, the name of the existing "
+         r"TAP"),
+        ("tap_attach_template", "path=/dev/vhost-net,iface=vx%d,tap_attach=1",
+         r"devarg tap_attach=1: needs iface=NAME, the name of the existing "
+         r"TAP, not a template with '%'"),
+        ("tap_attach_vhost_user", p + "iface=vxpers0,tap_attach=1",
+         r"devarg tap_attach=1: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

@@ -164,6 +164,17 @@ static void test_netns(void **state)
 	assert_true(da.metric_given);
 	assert_int_equal(parse("path=/x,metric=4294967295", &da), 0);
 	assert_int_equal(da.metric, UINT32_MAX);
+	/* tap_attach=: 0 by default; 1 needs iface=NAME */
+	assert_int_equal(parse("path=/x", &da), 0);
+	assert_int_equal(da.tap_attach, 0);
+	assert_int_equal(parse("path=/dev/vhost-net,iface=pers0,tap_attach=1",
+			       &da), 0);
+	assert_int_equal(da.tap_attach, 1);
+	assert_string_equal(da.iface, "pers0");
+	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
+	assert_int_equal(parse("path=/x,tap_attach=0", &da), 0);
+	assert_int_equal(da.tap_attach, 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
 }
 
 /* The TAP's devargs with a vhost-user socket: one line naming the first. */
@@ -180,6 +191,9 @@ static void test_no_tap(void **state)
 		  "devarg netns=/proc/1/ns/net: only for" },
 		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
 		{ "path=/x,metric=0", "devarg metric=0: only for" },
+		/* tap_attach=1 is named before the iface= it needs */
+		{ "path=/x,iface=t0,tap_attach=1",
+		  "devarg tap_attach=1: only for" },
 	};
 	struct vxpath_devargs da;
 	char line[1024];
@@ -284,6 +298,8 @@ static void test_each_key(void **state)
 	ONE("speed=100000", speed, 100000);
 	ONE("vectorized=0", vectorized, 0);
 	ONE("vectorized=1", vectorized, 1);
+	ONE("tap_attach=0", tap_attach, 0);
+	ONE("tap_attach=1", tap_attach, 1);
 	ONE("event_idx=0", event_idx, 0);
 	ONE("event_idx=1", event_idx, 1);
 #undef ONE
@@ -483,6 +499,11 @@ static const char *const einval_cases[] = {
 	"path=/x,metric=100x",
 	"path=/x,metric=0x10",
 	"path=/x,metric=1,metric=2",
+	/* tap_attach=: 0 or 1 */
+	"path=/x,tap_attach=",
+	"path=/x,tap_attach=2",
+	"path=/x,tap_attach=yes",
+	"path=/x,tap_attach=1,tap_attach=1",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",
@@ -592,6 +613,9 @@ static const char *const combination_cases[] = {
 	/* metric= is the default routes': none without a gateway */
 	"path=/x,metric=100",
 	"path=/x,ipv4=10.0.0.1/24,metric=0",
+	/* tap_attach=1 needs the name of the existing TAP */
+	"path=/x,tap_attach=1",
+	"path=/x,tap_attach=1,iface=tap%d",
 };
 
 static void test_combination(void **state)
@@ -632,6 +656,10 @@ static const char *const supported_cases[] = {
 	"path=/dev/vhost-net,ipv4=10.0.0.1/24,gateway4=10.0.0.2,"
 	"metric=4294967295",
 	"path=/dev/vhost-net,gateway6=fe80::1,metric=0",
+	"path=/dev/vhost-net,iface=pers0,tap_attach=1",
+	"path=/dev/vhost-net,iface=pers0,tap_attach=1,queues=2,cq=1,"
+	"ipv4=10.0.0.1/24,netns=blue",
+	"path=/dev/vhost-net,tap_attach=0",
 };
 
 static void test_supported(void **state)

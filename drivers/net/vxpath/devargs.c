@@ -511,7 +511,11 @@ vxpath_devargs_check_no_tap(const char *name,
 	const char *key = NULL, *text = value;
 	unsigned int i;
 
-	if (da->iface[0] != '\0') {
+	if (da->tap_attach) {
+		key = VXPATH_ARG_TAP_ATTACH;
+		snprintf(value, sizeof(value), "%u", da->tap_attach);
+	}
+	if (key == NULL && da->iface[0] != '\0') {
 		key = VXPATH_ARG_IFACE;
 		strlcpy(value, da->iface, sizeof(value));
 	}
@@ -550,6 +554,17 @@ vxpath_devargs_check_supported(const char *name,
 {
 	if (check_gateways(name, da) < 0)
 		return -EINVAL;
+	/* Attaching needs the name of what exists: a template would have
+	 * the kernel pick a free name, hence a new TAP.
+	 */
+	if (da->tap_attach && (da->iface[0] == '\0' ||
+			       strchr(da->iface, '%') != NULL)) {
+		VXPATH_LOG(ERR, "%s: devarg %s=1: needs %s=NAME, the name of the existing TAP%s",
+			   name, VXPATH_ARG_TAP_ATTACH, VXPATH_ARG_IFACE,
+			   da->iface[0] == '\0' ? "" :
+			   ", not a template with '%'");
+		return -EINVAL;
+	}
 	/* Reconnection is what a client lacks: a server (server=1) takes
 	 * the next back-end that connects anyway.
 	 */

@@ -53,6 +53,10 @@
  *               routes of gateway4= and gateway6= (default 0, which IPv6
  *               makes 1024), so that they can be added beside an existing
  *               default route of another metric; needs a gateway
+ *   tap_attach= 0|1, 1: attach to the existing TAP iface= names (made
+ *               with `ip tuntap add`, multi_queue for queues > 1) instead
+ *               of creating one, and leave it in place at close
+ *               (default 0); needs iface=NAME, not a template
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -88,6 +92,7 @@
 #define VXPATH_ARG_NETNS      "netns"
 #define VXPATH_ARG_BRIDGE     "bridge"
 #define VXPATH_ARG_METRIC     "metric"
+#define VXPATH_ARG_TAP_ATTACH "tap_attach"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -145,6 +150,8 @@ struct vxpath_devargs {
 	char bridge[IFNAMSIZ];      /**< bridge= interface name; "": none */
 	uint32_t metric;            /**< metric= of the default routes */
 	bool metric_given;          /**< metric= was given */
+	uint32_t tap_attach;        /**< 1: attach to the existing TAP
+				     * iface=, never create it */
 };
 
 /**
@@ -181,7 +188,8 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_NETNS, "<name|path>", netns, parse_netns, 0, 0) \
 	X(VXPATH_ARG_BRIDGE, "<ifname>", bridge, parse_iface, 0, 0) \
 	X(VXPATH_ARG_METRIC, "<0..4294967295>", metric, parse_metric, 0, \
-	  UINT32_MAX)
+	  UINT32_MAX) \
+	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -222,14 +230,16 @@ int vxpath_devargs_parse(const char *name, const char *args,
  * above 0 with server=1 (a server takes new back-ends anyway); for
  * gateway4= without ipv4= or outside its prefix, gateway6= neither
  * link-local nor within ipv6='s prefix, a gateway with tap_up=0 (a
- * route needs the TAP up), or metric= without gateway4= nor gateway6=.
+ * route needs the TAP up), metric= without gateway4= nor gateway6=, or
+ * tap_attach=1 without iface= or with a template (a '%') in it.
  */
 int vxpath_devargs_check_supported(const char *name,
 				   const struct vxpath_devargs *da);
 
 /**
- * Refuse the TAP's devargs (iface=, ipv4=, ipv6=, gateway4=, gateway6=,
- * tap_up=, netns=, bridge=, metric=) for a back-end that has no TAP: the vhost-user socket @path.
+ * Refuse the TAP's devargs (tap_attach=1, iface=, ipv4=, ipv6=, gateway4=,
+ * gateway6=, tap_up=, netns=, bridge=, metric=) for a back-end that has
+ * no TAP: the vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */

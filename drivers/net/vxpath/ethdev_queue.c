@@ -293,6 +293,33 @@ vxpath_ethdev_drain_queues(struct rte_eth_dev *eth_dev)
 			vxpath_txq_drain(eth_dev->data->tx_queues[i]);
 }
 
+bool
+vxpath_rx_fits_mtu(const struct rte_eth_dev *eth_dev, uint16_t mtu,
+		   uint16_t *qid, uint32_t *room)
+{
+	const struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
+	uint32_t frame = (uint32_t)mtu + VXPATH_ETH_OVERHEAD;
+	bool mrg = dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	bool scatter = eth_dev->data->dev_conf.rxmode.offloads &
+		       RTE_ETH_RX_OFFLOAD_SCATTER;
+	uint16_t i;
+
+	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
+		const struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
+		uint32_t r;
+
+		if (rxq == NULL)
+			continue;
+		r = rxq->buf_len - VXPATH_NET_HDR_SIZE;
+		if (frame > r && (!mrg || !scatter)) {
+			*qid = i;
+			*room = r;
+			return false;
+		}
+	}
+	return true;
+}
+
 /*
  * The port's MTU: every Rx queue must be able to take a frame of it (in one
  * buffer without MRG_RXBUF; with chains only if SCATTER is on), and the
@@ -304,25 +331,16 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 	struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
 	uint32_t frame = mtu + VXPATH_ETH_OVERHEAD;
 	bool mrg = dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
-	bool scatter = eth_dev->data->dev_conf.rxmode.offloads &
-		       RTE_ETH_RX_OFFLOAD_SCATTER;
+	uint32_t room;
 	uint16_t i;
 	int ret = 0;
 
-	for (i = 0; i < eth_dev->data->nb_rx_queues; i++) {
-		const struct vxpath_rxq *rxq = eth_dev->data->rx_queues[i];
-		uint32_t room;
-
-		if (rxq == NULL)
-			continue;
-		room = rxq->buf_len - VXPATH_NET_HDR_SIZE;
-		if (frame > room && (!mrg || !scatter)) {
-			VXPATH_LOG(ERR, "%s: MTU %u: a %u-byte frame does not fit Rx queue %u's %u-byte buffers%s",
-				   dev->name, mtu, frame, i, room,
-				   mrg ? "; enable RTE_ETH_RX_OFFLOAD_SCATTER" :
-					 " and mrg_rxbuf=0 forbids chains");
-			return -EINVAL;
-		}
+	if (!vxpath_rx_fits_mtu(eth_dev, mtu, &i, &room)) {
+		VXPATH_LOG(ERR, "%s: MTU %u: a %u-byte frame does not fit Rx queue %u's %u-byte buffers%s",
+			   dev->name, mtu, frame, i, room,
+			   mrg ? "; enable RTE_ETH_RX_OFFLOAD_SCATTER" :
+				 " and mrg_rxbuf=0 forbids chains");
+		return -EINVAL;
 	}
 	/* Without a connection, the next one is told (the device's replay,
 	 * vxpath_virtio_net_events): under ctrl_lock, so that NET_SET_MTU
@@ -335,4 +353,32 @@ vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu)
 		dev->mtu = mtu;
 	pthread_mutex_unlock(&dev->ctrl_lock);
 	return ret;
+}
+
+/*
+ * The back-end's side changed the MTU (vhost.h, mtu_changed; intr.c calls
+ * this before the LSC event): the port's MTU follows, and frames that
+ * cannot arrive whole are said out loud.
+ */
+void
+vxpath_mtu_follow_backend(struct rte_eth_dev *eth_dev, uint16_t old,
+			  uint16_t mtu)
+{
+	struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
+	bool mrg = dev->features & (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	uint32_t room;
+	uint16_t qid;
+
+	eth_dev->data->mtu = mtu;
+	VXPATH_LOG(INFO, "%s: TAP %s: MTU changed on the kernel's side from %u to %u: the port's MTU follows",
+		   dev->name, dev->ifname, old, mtu);
+	if (!vxpath_rx_fits_mtu(eth_dev, mtu, &qid, &room))
+		VXPATH_LOG(WARNING, "%s: MTU %u: a %u-byte frame does not fit Rx queue %u's %u-byte buffers (%s): %s",
+			   dev->name, mtu,
+			   (unsigned int)(mtu + VXPATH_ETH_OVERHEAD), qid,
+			   room,
+			   mrg ? "no RTE_ETH_RX_OFFLOAD_SCATTER" :
+				 "mrg_rxbuf off",
+			   mrg ? "larger frames arrive as mbuf chains the application did not ask for" :
+				 "vhost-net drops larger frames before the port sees them");
 }

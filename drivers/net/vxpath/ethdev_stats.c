@@ -2,8 +2,10 @@
  * Copyright(c) 2026 The vxpath authors
  *
  * The port's counters for ethdev: basic stats summed over the queues'
- * struct vxpath_queue_stats, and the per-queue xstats (upstream virtio's
- * names, then vxpath's own), read and reset.
+ * struct vxpath_queue_stats, the per-queue xstats (upstream virtio's
+ * names, then vxpath's own), read and reset, and with a TAP (vhost-kernel)
+ * the port's tap_offload_* xstats: 1 for each TUN_F_* offload the kernel
+ * takes on it (dev->tap_offloads), which a reset leaves as they are.
  */
 #include <errno.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "compat.h"
 #include "intr.h"
 #include "rxtx.h"
+#include "tap.h"
 #include "vxpath.h"
 #include "vxpath_ethdev.h"
 
@@ -130,11 +133,20 @@ queue_count_interrupts(struct vxpath_queue *q)
 		q->stats.interrupts += n;
 }
 
+/* The port's tap_offload_* xstats: with a TAP only (set at probe). */
+static unsigned int
+nb_tap_xstats(const struct rte_eth_dev *eth_dev)
+{
+	return vxpath_dev_of(eth_dev)->ifname[0] != '\0' ?
+	       vxpath_tap_offload_count() : 0;
+}
+
 static unsigned int
 nb_xstats(const struct rte_eth_dev *eth_dev)
 {
 	return eth_dev->data->nb_rx_queues * RTE_DIM(rx_xstats) +
-	       eth_dev->data->nb_tx_queues * RTE_DIM(tx_xstats);
+	       eth_dev->data->nb_tx_queues * RTE_DIM(tx_xstats) +
+	       nb_tap_xstats(eth_dev);
 }
 
 /* Names of one queue's xstats, "rx_q0_good_packets"..., at names[*k]. */
@@ -154,7 +166,7 @@ int
 vxpath_xstats_get_names(struct rte_eth_dev *eth_dev,
 			struct rte_eth_xstat_name *names, unsigned int size)
 {
-	unsigned int n = nb_xstats(eth_dev), k = 0;
+	unsigned int n = nb_xstats(eth_dev), k = 0, i, flag;
 	uint16_t q;
 
 	if (names == NULL || size < n)
@@ -165,6 +177,9 @@ vxpath_xstats_get_names(struct rte_eth_dev *eth_dev,
 	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
 		queue_xstats_names(names, &k, "tx", q, tx_xstats,
 				   RTE_DIM(tx_xstats));
+	for (i = 0; i < nb_tap_xstats(eth_dev); i++, k++)
+		snprintf(names[k].name, sizeof(names[0].name),
+			 "tap_offload_%s", vxpath_tap_offload_name(i, &flag));
 	return n;
 }
 
@@ -189,7 +204,8 @@ int
 vxpath_xstats_get(struct rte_eth_dev *eth_dev, struct rte_eth_xstat *xs,
 		  unsigned int size)
 {
-	unsigned int n = nb_xstats(eth_dev), k = 0;
+	const struct vxpath_dev *dev = vxpath_dev_of(eth_dev);
+	unsigned int n = nb_xstats(eth_dev), k = 0, i, flag;
 	uint16_t q;
 
 	if (xs == NULL || size < n)
@@ -200,5 +216,10 @@ vxpath_xstats_get(struct rte_eth_dev *eth_dev, struct rte_eth_xstat *xs,
 	for (q = 0; q < eth_dev->data->nb_tx_queues; q++)
 		queue_xstats_fill(eth_dev->data->tx_queues[q], xs, &k,
 				  tx_xstats, RTE_DIM(tx_xstats));
+	for (i = 0; i < nb_tap_xstats(eth_dev); i++, k++) {
+		(void)vxpath_tap_offload_name(i, &flag);
+		xs[k].id = k;
+		xs[k].value = (dev->tap_offloads & flag) != 0;
+	}
 	return n;
 }

@@ -32,6 +32,7 @@
 #include "rxtx.h"
 #include "virtqueue.h"
 #include "vxpath.h"
+#include "vxpath_ethdev.h"
 #include "vxpath_log.h"
 #include "watch.h"
 
@@ -149,6 +150,21 @@ vxpath_intr_config_changed(struct vxpath_dev *dev)
 		return;
 	}
 	lsc_check(in, "the back-end's configuration changed", true);
+}
+
+void
+vxpath_intr_mtu_changed(struct vxpath_dev *dev, uint16_t old, uint16_t mtu)
+{
+	struct vxpath_intr *in = dev->intr;
+
+	if (in == NULL)
+		return;
+	vxpath_mtu_follow_backend(in->eth_dev, old, mtu);
+	/* ethdev has no MTU event: LSC is the one that makes an
+	 * application look at the port again.
+	 */
+	if (in->lsc_on)
+		lsc_check(in, "the TAP's MTU changed", true);
 }
 
 /* In the interrupt thread (an EAL alarm): a virtqueue broke. */

@@ -83,6 +83,19 @@ void vxpath_intr_stop(struct rte_eth_dev *eth_dev);
 void vxpath_intr_config_changed(struct vxpath_dev *dev);
 
 /**
+ * The back-end's MTU changed on its side (the TAP's, from the kernel) from
+ * @old to @mtu bytes of L3 payload; dev->mtu already says @mtu. Called in
+ * the EAL interrupt thread without dev->ctrl_lock: ethdev's data->mtu
+ * follows (vxpath_mtu_follow_backend(): INFO line, WARNING when the Rx
+ * buffers cannot take such frames whole) and, with the LSC watch on, an
+ * RTE_ETH_EVENT_INTR_LSC event is raised whether or not the link status
+ * changed (ethdev has no MTU event). Nothing of the port is touched after
+ * the application's callbacks ran. Nothing before vxpath_intr_init().
+ */
+void vxpath_intr_mtu_changed(struct vxpath_dev *dev, uint16_t old,
+			     uint16_t mtu);
+
+/**
  * The back-end's link may have changed: its connection went away, a new
  * one serves the port, or what its link_up() answers changed (vhost.h,
  * struct vxpath_backend_events): with the LSC watch on (started port,

@@ -162,6 +162,26 @@ vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a)
 }
 
 int
+vxpath_rtnl_addr_del(unsigned int ifindex, const struct vxpath_ipaddr *a)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE] __rte_aligned(sizeof(uint32_t));
+	struct nlmsghdr *nlh;
+	struct ifaddrmsg *ifa;
+
+	if (a->family != AF_INET && a->family != AF_INET6)
+		return -EAFNOSUPPORT;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_DELADDR;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = a->family;
+	ifa->ifa_prefixlen = a->prefixlen;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, ip_len(a->family), a->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, ip_len(a->family), a->addr);
+	return rtnl_request(nlh);
+}
+
+int
 vxpath_rtnl_route_add_default(unsigned int ifindex,
 			      const struct vxpath_ipaddr *gw, uint32_t metric)
 {

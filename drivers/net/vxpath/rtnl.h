@@ -41,6 +41,16 @@ int vxpath_rtnl_link_set_up(unsigned int ifindex, bool up);
 int vxpath_rtnl_addr_add(unsigned int ifindex, const struct vxpath_ipaddr *a);
 
 /**
+ * Remove address @a (family, address, prefix length) from interface
+ * @ifindex (RTM_DELADDR, as `ip addr del`): what vxpath_rtnl_addr_add()
+ * gave.
+ * Return: 0 once the kernel acknowledged; a negative errno: the kernel's
+ * (-EADDRNOTAVAIL: the interface has no such address; -ENODEV: no such
+ * interface), or the socket's.
+ */
+int vxpath_rtnl_addr_del(unsigned int ifindex, const struct vxpath_ipaddr *a);
+
+/**
  * Add the default route of @gw's family (0.0.0.0/0 or ::/0, main table,
  * protocol static, metric @metric: RTA_PRIORITY, where IPv6 turns 0 into
  * 1024) through gateway @gw on interface @ifindex (RTM_NEWROUTE with

@@ -7,8 +7,8 @@
  * TUNSETQUEUE), configuring its virtio-net header (size, byte order, no
  * offloads), its MAC address and its Rx mode flags (IFF_PROMISC,
  * IFF_ALLMULTI), its carrier (TUNSETCARRIER), and its link as the kernel
- * sees it: whether it is up and running, and a watch on rtnetlink's link
- * messages about it (libmnl). Its addresses, routes and IFF_UP are
+ * sees it: whether it is up and running, its MTU, and a watch on
+ * rtnetlink's link messages about it (libmnl), IFLA_MTU included. Its addresses, routes and IFF_UP are
  * rtnl.c's.
  * vhost_kernel.c hands the returned fd to vhost-net with
  * VHOST_NET_SET_BACKEND; nothing here reads or writes packets.
@@ -31,6 +31,7 @@
 #include <rte_common.h>
 #include <rte_ether.h>
 
+#include "offload.h"
 #include "tap.h"
 #include "vxpath_log.h"
 
@@ -136,6 +137,22 @@ vxpath_tap_set_mtu(const char *ifname, uint16_t mtu)
 }
 
 int
+vxpath_tap_get_mtu(const char *ifname, uint32_t *mtu)
+{
+	struct ifreq ifr;
+	int ret;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ret = tap_ifreq_ioctl(ifname, SIOCGIFMTU, &ifr, "MTU (SIOCGIFMTU)");
+	if (ret < 0)
+		return ret;
+	if (ifr.ifr_mtu < 0)
+		return -EIO;
+	*mtu = (uint32_t)ifr.ifr_mtu;
+	return 0;
+}
+
+int
 vxpath_tap_set_mac(const char *ifname, const struct rte_ether_addr *mac)
 {
 	return tap_set_mac(ifname, mac);
@@ -195,10 +212,14 @@ vxpath_tap_set_queue(int fd, const char *ifname, bool attach)
  * vnet header (VXPATH_TAP_VNET_HDR_SIZE bytes, little-endian where the
  * kernel allows) and no offloads. With IFF_MULTI_QUEUE each such file is one more
  * queue of the same TAP. The name the kernel gave goes to @got.
- * Return: the fd; a negative errno (logged), nothing left open.
+ * @setiff_err: NULL, a refused TUNSETIFF is logged here; else it is not,
+ *              its positive errno goes there (0 for any other failure).
+ * Return: the fd; a negative errno (logged, but for TUNSETIFF with
+ * @setiff_err), nothing left open.
  */
 static int
-tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
+tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ],
+	       int *setiff_err)
 {
 	unsigned int features = 0;
 	struct ifreq ifr;
@@ -207,6 +228,8 @@ tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
 	int fd;
 	int ret;
 
+	if (setiff_err != NULL)
+		*setiff_err = 0;
 	fd = open(TUN_CLONE_DEV, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -240,7 +263,10 @@ tap_open_queue(const char *want, unsigned int mq_flag, char got[IFNAMSIZ])
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | mq_flag;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		ret = -errno;
-		tap_log_setiff_error(want, -ret);
+		if (setiff_err != NULL)
+			*setiff_err = -ret;
+		else
+			tap_log_setiff_error(want, -ret);
 		goto fail;
 	}
 	/* The kernel wrote the name it chose: make sure it is terminated. */
@@ -297,19 +323,59 @@ _Static_assert(VXPATH_TAP_VNET_HDR_SIZE ==
 	       "the TAP's vnet header is VIRTIO_F_VERSION_1's");
 
 /*
- * One fd per queue, all of the same TAP; see tap.h. An existing persistent
- * TAP is attached to, not created: closing the fds then leaves it in place,
- * as it was found (except for the header settings and the MAC, which are
- * per device and stay as set here).
+ * tap_attach=1 could not attach to TAP @name (@err positive, 0 when the
+ * interface does not exist): one line with the devarg, the kernel's errno
+ * text and what it means here.
+ */
+static void
+tap_log_attach_error(const char *who, const char *name, int err,
+		     unsigned int nr_queues)
+{
+	const char *why;
+
+	switch (err) {
+	case ENODEV:
+		why = " (no such interface: make it first, e.g. `ip tuntap add dev NAME mode tap multi_queue`)";
+		break;
+	case EINVAL:
+		why = nr_queues > 1 ?
+		      " (not a TAP, or a TAP made without multi_queue, which more than one queue needs)" :
+		      " (not a TAP)";
+		break;
+	case EBUSY:
+		why = " (another file, another process's, has it open)";
+		break;
+	case EPERM:
+	case EACCES:
+		why = " (the TAP's owner or group is another user's, or no CAP_NET_ADMIN)";
+		break;
+	default:
+		why = "";
+		break;
+	}
+	VXPATH_LOG(ERR, "%s: devarg tap_attach=1: cannot attach to TAP %s: %s%s",
+		   who, name, strerror(err), why);
+}
+
+/*
+ * One fd per queue, all of the same TAP; see tap.h. Without @attach an
+ * existing persistent TAP is attached to too: closing the fds then leaves
+ * it in place, as it was found (except for the header settings and the
+ * MAC, which are per device and stay as set here). With @attach the TAP
+ * must exist, its MAC is left alone, and one queue fits a multi-queue TAP
+ * as well (IFF_MULTI_QUEUE is tried when the single-queue mode is
+ * refused).
  */
 int
 vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
-		   unsigned int nr_queues, int *fds)
+		   unsigned int nr_queues, bool attach, const char *who,
+		   int *fds)
 {
 	const char *want = name[0] != '\0' ? name : TAP_DEFAULT_TEMPLATE;
 	unsigned int mq_flag = nr_queues > 1 ? IFF_MULTI_QUEUE : 0;
 	char got[IFNAMSIZ];
 	unsigned int i, n = 0;
+	int err = 0;
 	int ret;
 
 	if (strnlen(want, IFNAMSIZ) >= IFNAMSIZ) {
@@ -321,22 +387,40 @@ vxpath_tap_open_mq(char name[IFNAMSIZ], const struct rte_ether_addr *mac,
 		VXPATH_LOG(ERR, "TAP %s: no queue asked for", want);
 		return -EINVAL;
 	}
+	/* TUNSETIFF of a name that is free creates a TAP: look first. */
+	if (attach && if_nametoindex(want) == 0) {
+		tap_log_attach_error(who, want, ENODEV, nr_queues);
+		return -ENODEV;
+	}
 	/* The first file names the TAP (a template gets its number); the
 	 * others attach to that name as more queues.
 	 */
 	for (n = 0; n < nr_queues; n++) {
-		ret = tap_open_queue(n == 0 ? want : got, mq_flag, got);
-		if (ret < 0)
+		ret = tap_open_queue(n == 0 ? want : got, mq_flag, got,
+				     attach ? &err : NULL);
+		if (ret == -EINVAL && err == EINVAL && attach &&
+		    nr_queues == 1 && mq_flag == 0) {
+			/* A multi-queue TAP, with one queue here. */
+			mq_flag = IFF_MULTI_QUEUE;
+			ret = tap_open_queue(want, mq_flag, got, &err);
+		}
+		if (ret < 0) {
+			if (err != 0)
+				tap_log_attach_error(who, want, err,
+						     nr_queues);
 			goto fail;
+		}
 		fds[n] = ret;
 	}
-	ret = tap_set_mac(got, mac);
-	if (ret < 0)
-		goto fail;
+	if (!attach) {
+		ret = tap_set_mac(got, mac);
+		if (ret < 0)
+			goto fail;
+	}
 	memcpy(name, got, IFNAMSIZ);
-	if (nr_queues > 1)
-		VXPATH_LOG(DEBUG, "TAP %s open with %u queues", name,
-			   nr_queues);
+	if (nr_queues > 1 || attach)
+		VXPATH_LOG(DEBUG, "TAP %s %s with %u queue(s)", name,
+			   attach ? "attached to" : "open", nr_queues);
 	return 0;
 
 fail:
@@ -385,6 +469,79 @@ vxpath_tap_accepts_offload(int fd, unsigned int flags)
 	return ok;
 }
 
+/*
+ * tun refuses TSO without CSUM, and USO4 without USO6 (or the reverse):
+ * each flag is tried in the smallest set the kernel takes.
+ */
+unsigned int
+vxpath_tap_offloads_accepted(int fd)
+{
+	static const unsigned int tries[] = {
+		TUN_F_CSUM,
+		TUN_F_CSUM | TUN_F_TSO4,
+		TUN_F_CSUM | TUN_F_TSO6,
+		TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN,
+		TUN_F_CSUM | TUN_F_USO4 | TUN_F_USO6,
+	};
+	unsigned int i, ok = 0;
+
+	for (i = 0; i < RTE_DIM(tries); i++)
+		if (vxpath_tap_accepts_offload(fd, tries[i]))
+			ok |= tries[i];
+	return ok;
+}
+
+/** Names of the TUN_F_* flags, in the order of vxpath_tap_offload_names(). */
+static const struct {
+	unsigned int flag;
+	const char *name;
+} tun_offload_names[] = {
+	{ TUN_F_CSUM, "csum" },
+	{ TUN_F_TSO4, "tso4" },
+	{ TUN_F_TSO6, "tso6" },
+	{ TUN_F_TSO_ECN, "tso_ecn" },
+	{ TUN_F_USO4, "uso4" },
+	{ TUN_F_USO6, "uso6" },
+};
+
+unsigned int
+vxpath_tap_offload_count(void)
+{
+	return RTE_DIM(tun_offload_names);
+}
+
+const char *
+vxpath_tap_offload_name(unsigned int i, unsigned int *flag)
+{
+	if (i >= RTE_DIM(tun_offload_names))
+		return NULL;
+	*flag = tun_offload_names[i].flag;
+	return tun_offload_names[i].name;
+}
+
+void
+vxpath_tap_offload_names(unsigned int flags, char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+	int n;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < RTE_DIM(tun_offload_names); i++) {
+		if (!(flags & tun_offload_names[i].flag))
+			continue;
+		n = snprintf(buf + len, size - len, "%s%s", len ? " " : "",
+			     tun_offload_names[i].name);
+		if (n < 0 || (size_t)n >= size - len)
+			return; /* truncated, still terminated */
+		len += n;
+	}
+	if (len == 0)
+		snprintf(buf, size, "none");
+}
+
 bool
 vxpath_tap_running(const char *ifname)
 {
@@ -410,35 +567,63 @@ vxpath_tap_running(const char *ifname)
 /* rtnetlink datagrams read per callback at most; more wait for the next. */
 #define LINK_MSGS_PER_CALLBACK 64
 
-/* Stop the scan when a link message names the TAP. */
+/** What one callback's reading of rtnetlink found about the TAP. */
+struct link_scan {
+	struct vxpath_tap_link_watch *tw;
+	bool seen;         /**< a link message named the TAP */
+	bool mtu_changed;  /**< its IFLA_MTU differed from tw->mtu */
+};
+
+/*
+ * A link message about the TAP: note it, and its IFLA_MTU (a u32, bytes
+ * of L3 payload) when it has one that differs from the last seen. The
+ * kernel's message is checked like any other input: short payloads and
+ * attributes of the wrong size are skipped.
+ */
 static int
 link_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct vxpath_tap_link_watch *tw = data;
+	struct link_scan *scan = data;
+	struct vxpath_tap_link_watch *tw = scan->tw;
 	const struct ifinfomsg *ifi;
+	const struct nlattr *attr;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK)
 		return MNL_CB_OK;
-	/* The kernel's message is checked like any other input. */
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return MNL_CB_OK;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	if (ifi->ifi_index > 0 && (unsigned int)ifi->ifi_index == tw->ifindex)
-		return MNL_CB_STOP;
+	if (ifi->ifi_index <= 0 || (unsigned int)ifi->ifi_index != tw->ifindex)
+		return MNL_CB_OK;
+	scan->seen = true;
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifi)) {
+		uint32_t mtu;
+
+		if (mnl_attr_get_type(attr) != IFLA_MTU ||
+		    mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			continue;
+		mtu = mnl_attr_get_u32(attr);
+		if (mtu != tw->mtu) {
+			tw->mtu = mtu;
+			scan->mtu_changed = true;
+		}
+	}
 	return MNL_CB_OK;
 }
 
 /*
  * In the interrupt thread: rtnetlink has link messages. Read them all (the
  * watch is level-triggered), and call the owner back if one was about the
- * TAP or some were lost.
+ * TAP or some were lost (the MTU then counts as changed: it may have).
  */
 static void
 link_cb(void *arg)
 {
 	struct vxpath_tap_link_watch *tw = arg;
 	char buf[8192] __rte_aligned(sizeof(uint32_t));
-	bool changed = false;
+	struct link_scan scan = { .tw = tw };
 	unsigned int i;
 	ssize_t n;
 
@@ -452,23 +637,23 @@ link_cb(void *arg)
 			 * have been about the TAP.
 			 */
 			if (errno == ENOBUFS || errno == ENOSPC) {
-				changed = true;
+				scan.seen = true;
+				scan.mtu_changed = true;
 				continue;
 			}
 			break; /* EAGAIN: all read */
 		}
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, link_msg_cb, tw) ==
-		    MNL_CB_STOP)
-			changed = true;
+		(void)mnl_cb_run(buf, (size_t)n, 0, 0, link_msg_cb, &scan);
 	}
-	if (changed)
-		tw->changed(tw->arg);
+	if (scan.seen)
+		tw->changed(tw->arg, scan.mtu_changed);
 }
 
 int
 vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
 			    const char *ifname, const char *who,
-			    void (*changed)(void *arg), void *arg)
+			    void (*changed)(void *arg, bool mtu_changed),
+			    void *arg)
 {
 	int ret;
 
@@ -480,6 +665,9 @@ vxpath_tap_link_watch_start(struct vxpath_tap_link_watch *tw,
 	}
 	tw->changed = changed;
 	tw->arg = arg;
+	/* The MTU now: a message that repeats it is no change. */
+	if (vxpath_tap_get_mtu(ifname, &tw->mtu) < 0)
+		tw->mtu = 0;
 	tw->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (tw->nl == NULL) {
 		ret = -errno;

@@ -214,3 +214,36 @@ vxpath_tap_config_stop(struct vxpath_dev *dev, int fd, unsigned int ifindex)
 		tap_down(dev, fd, ifindex);
 	tap_bridge_leave(dev, ifindex);
 }
+
+/*
+ * Only an attached TAP outlives the port: the addresses of the devargs go
+ * (the routes through it went with tap_up's down at stop, or go with
+ * the last IPv4 address). An address already gone is no error.
+ */
+void
+vxpath_tap_config_close(struct vxpath_dev *dev, unsigned int ifindex)
+{
+	const struct {
+		const char *key;
+		const struct vxpath_ipaddr *a;
+	} addrs[] = {
+		{ VXPATH_ARG_IPV4, &dev->args.ipv4 },
+		{ VXPATH_ARG_IPV6, &dev->args.ipv6 },
+	};
+	char text[VXPATH_IPADDR_STRLEN];
+	unsigned int i;
+	int ret;
+
+	if (!dev->args.tap_attach)
+		return;
+	for (i = 0; i < RTE_DIM(addrs); i++) {
+		if (addrs[i].a->family == 0)
+			continue;
+		ret = vxpath_rtnl_addr_del(ifindex, addrs[i].a);
+		if (ret < 0 && ret != -EADDRNOTAVAIL && ret != -ENODEV)
+			VXPATH_LOG(ERR, "%s: devarg %s=%s: cannot remove the address from %s: %s",
+				   dev->name, addrs[i].key,
+				   vxpath_ipaddr_format(addrs[i].a, text),
+				   dev->ifname, strerror(-ret));
+	}
+}

@@ -63,4 +63,14 @@ int vxpath_tap_config_start(struct vxpath_dev *dev, int fd,
 void vxpath_tap_config_stop(struct vxpath_dev *dev, int fd,
 			    unsigned int ifindex);
 
+/**
+ * At close, before the TAP's fds are closed, called from inside its
+ * namespace: with tap_attach=1 (the TAP stays), remove the addresses that
+ * ipv4= and ipv6= gave it at port start (RTM_DELADDR); nothing otherwise
+ * (a TAP vxpath created goes with its fds, and all of it). @ifindex is
+ * the TAP's. Errors are logged, one line naming the devarg; an address
+ * that is gone already is none.
+ */
+void vxpath_tap_config_close(struct vxpath_dev *dev, unsigned int ifindex);
+
 #endif /* VXPATH_TAP_CONFIG_H */

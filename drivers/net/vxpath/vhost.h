@@ -164,6 +164,14 @@ struct vxpath_vhost_ops {
 	 */
 	int (*set_mtu)(struct vxpath_dev *dev, uint16_t mtu);
 	/**
+	 * Optional. Read the back-end's MTU now (bytes of L3 payload) into
+	 * *@mtu: vhost-kernel reads the TAP's, which the kernel's side may
+	 * change (`ip link set dev TAP mtu N`; events->mtu_changed).
+	 * Return: 0; a negative errno (logged). NULL: the back-end's MTU
+	 * changes only through set_mtu.
+	 */
+	int (*get_mtu)(struct vxpath_dev *dev, uint32_t *mtu);
+	/**
 	 * Optional. The port starts: its rings are the back-end's, and the
 	 * link is read right after. vhost-kernel gives the TAP the port's
 	 * MTU, then with tap_up (devargs.h) sets it up, sets its carrier on
@@ -270,6 +278,14 @@ struct vxpath_backend_events {
 	 * the application if it changed.
 	 */
 	void (*link_changed)(struct vxpath_dev *dev);
+	/**
+	 * The back-end's MTU may have changed on its side (vhost-kernel: a
+	 * link message about the TAP carried another IFLA_MTU). The device
+	 * reads it with get_mtu under ctrl_lock and, on a started port whose
+	 * MTU differs, makes it the port's, checks it against the Rx buffers
+	 * and raises an LSC event. Called without ctrl_lock.
+	 */
+	void (*mtu_changed)(struct vxpath_dev *dev);
 	/**
 	 * The back-end says its device configuration changed (vhost-user
 	 * CONFIG_CHANGE_MSG on the back-end channel): read it again, raise

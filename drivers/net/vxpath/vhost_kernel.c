@@ -18,7 +18,9 @@
  * and IFF_UP go off; rte_eth_dev_set_link_up/down set its carrier. With
  * netns= the TAP is created in that network namespace, and every call
  * that names it (interface ioctls, rtnetlink) is made from inside it
- * (netns.h); the fds work from anywhere.
+ * (netns.h); the fds work from anywhere. With tap_attach=1 the TAP is an
+ * existing one, never created, and at destroy it stays, without the
+ * addresses ipv4= and ipv6= gave it and with its own MAC address.
  *
  * The TAP carries the virtio-net header (IFF_VNET_HDR): vhost-net is asked
  * to pass headers through, never to add or strip them itself
@@ -106,6 +108,8 @@ struct vk_backend {
 	struct vxpath_tap_link_watch link;
 	/** The TAP's network namespace (netns=), -1: the process's. */
 	int netns_fd;
+	/** A port start gave the TAP the devargs' configuration. */
+	bool configured;
 	struct vk_pair pairs[];
 };
 
@@ -216,14 +220,21 @@ vk_log_open_error(const struct vxpath_dev *dev, const char *path, int err)
 
 static void vk_destroy(struct vxpath_dev *dev);
 
-/* In the interrupt thread: a link message about the TAP (tap.c). */
+/*
+ * In the interrupt thread: a link message about the TAP (tap.c); with
+ * @mtu_changed, one carried an MTU other than the last seen.
+ */
 static void
-vk_link_changed(void *arg)
+vk_link_changed(void *arg, bool mtu_changed)
 {
 	struct vxpath_dev *dev = arg;
 
-	if (dev->events != NULL && dev->events->link_changed != NULL)
+	if (dev->events == NULL)
+		return;
+	if (dev->events->link_changed != NULL)
 		dev->events->link_changed(dev);
+	if (mtu_changed && dev->events->mtu_changed != NULL)
+		dev->events->mtu_changed(dev);
 }
 
 /**
@@ -235,14 +246,15 @@ vk_link_changed(void *arg)
  * (the fds opened stay in @vk for vk_destroy()).
  */
 static int
-vk_open_tap(struct vk_backend *vk, char ifname[IFNAMSIZ],
-	    const struct rte_ether_addr *mac)
+vk_open_tap(struct vxpath_dev *dev, struct vk_backend *vk,
+	    char ifname[IFNAMSIZ])
 {
 	int fds[VXPATH_MAX_QUEUE_PAIRS];
 	unsigned int i;
 	int ret;
 
-	ret = vxpath_tap_open_mq(ifname, mac, vk->nr_pairs, fds);
+	ret = vxpath_tap_open_mq(ifname, &dev->mac, vk->nr_pairs,
+				 dev->args.tap_attach != 0, dev->name, fds);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < vk->nr_pairs; i++) {
@@ -276,6 +288,7 @@ static int
 vk_setup(struct vxpath_dev *dev)
 {
 	uint16_t nr = dev->nr_queue_pairs;
+	char offloads[48];
 	char ifname[IFNAMSIZ];
 	struct vk_backend *vk;
 	unsigned int i;
@@ -336,7 +349,7 @@ vk_setup(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	memcpy(ifname, dev->args.iface, IFNAMSIZ);
-	ret = vk_open_tap(vk, ifname, &dev->mac);
+	ret = vk_open_tap(dev, vk, ifname);
 	if (ret == 0) {
 		memcpy(dev->ifname, ifname, IFNAMSIZ);
 		/* The port's link follows the TAP's (vhost.h, link_up). */
@@ -348,12 +361,17 @@ vk_setup(struct vxpath_dev *dev)
 	if (ret < 0)
 		goto fail;
 	vk->tap_offloads = VK_TAP_OFFLOADS;
-	if (vxpath_tap_accepts_offload(vk->pairs[0].tap_fd, TUN_F_CSUM |
-				       TUN_F_USO4 | TUN_F_USO6))
+	dev->tap_offloads = vxpath_tap_offloads_accepted(vk->pairs[0].tap_fd);
+	if (dev->tap_offloads & TUN_F_USO4)
 		vk->tap_offloads |= VK_TAP_USO_OFFLOADS;
+	vxpath_tap_offload_names(dev->tap_offloads, offloads,
+				 sizeof(offloads));
+	VXPATH_LOG(INFO, "%s: TAP %s takes offloads (TUNSETOFFLOAD): %s",
+		   dev->name, dev->ifname, offloads);
 
-	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s",
+	VXPATH_LOG(NOTICE, "%s: vhost-kernel on %s, TAP %s%s%s%s%s",
 		   dev->name, dev->args.path, dev->ifname,
+		   dev->args.tap_attach ? " (attached, left in place at close)" : "",
 		   vk->multi_queue ? " (multi-queue)" : "",
 		   vk->netns_fd >= 0 ? " in network namespace " : "",
 		   dev->args.netns);
@@ -374,6 +392,7 @@ vk_destroy(struct vxpath_dev *dev)
 {
 	struct vk_backend *vk = dev->backend;
 	unsigned int i, ring;
+	int home;
 
 	if (vk == NULL)
 		return;
@@ -381,6 +400,12 @@ vk_destroy(struct vxpath_dev *dev)
 	 * with ctrl_lock held, vhost.h).
 	 */
 	vxpath_tap_link_watch_stop(&vk->link);
+	/* An attached TAP stays: what the devargs gave it goes. */
+	if (vk->configured && vk->link.ifindex != 0 &&
+	    vxpath_tap_config_enter(dev, vk->netns_fd, &home) == 0) {
+		vxpath_tap_config_close(dev, vk->link.ifindex);
+		vxpath_netns_leave(home);
+	}
 	for (i = 0; i < vk->nr_pairs; i++) {
 		struct vk_pair *p = &vk->pairs[i];
 
@@ -397,6 +422,7 @@ vk_destroy(struct vxpath_dev *dev)
 	free(vk);
 	dev->backend = NULL;
 	dev->ifname[0] = '\0';
+	dev->tap_offloads = 0;
 }
 
 /* VHOST_SET_OWNER on every pair's fd. See vhost.h. */
@@ -811,7 +837,10 @@ vk_set_rx_mode(struct vxpath_dev *dev, bool promisc, bool allmulti)
 	return ret;
 }
 
-/* The TAP keeps the device's MAC address, as given at setup. */
+/*
+ * The TAP keeps the device's MAC address, as given at setup; an attached
+ * one (tap_attach=1) keeps its own.
+ */
 static int
 vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
 {
@@ -820,6 +849,8 @@ vk_set_mac(struct vxpath_dev *dev, const struct rte_ether_addr *mac)
 
 	if (vk == NULL)
 		return -ENOTCONN;
+	if (dev->args.tap_attach)
+		return 0;
 	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
 	if (ret < 0)
 		return ret;
@@ -845,6 +876,23 @@ vk_set_mtu(struct vxpath_dev *dev, uint16_t mtu)
 	return ret;
 }
 
+/* The TAP's MTU now, whoever set it: see vhost.h. */
+static int
+vk_get_mtu(struct vxpath_dev *dev, uint32_t *mtu)
+{
+	struct vk_backend *vk = vk_get(dev);
+	int home, ret;
+
+	if (vk == NULL)
+		return -ENOTCONN;
+	ret = vxpath_tap_config_enter(dev, vk->netns_fd, &home);
+	if (ret < 0)
+		return ret;
+	ret = vxpath_tap_get_mtu(dev->ifname, mtu);
+	vxpath_netns_leave(home);
+	return ret;
+}
+
 /* The port starts: the TAP ready to use (vhost.h, port_start). */
 static int
 vk_port_start(struct vxpath_dev *dev)
@@ -860,6 +908,8 @@ vk_port_start(struct vxpath_dev *dev)
 	ret = vxpath_tap_config_start(dev, vk->pairs[0].tap_fd,
 				      vk->link.ifindex);
 	vxpath_netns_leave(home);
+	if (ret == 0)
+		vk->configured = true;
 	return ret;
 }
 
@@ -930,6 +980,7 @@ const struct vxpath_vhost_ops vxpath_vhost_kernel_ops = {
 	.set_rx_mode = vk_set_rx_mode,
 	.set_mac = vk_set_mac,
 	.set_mtu = vk_set_mtu,
+	.get_mtu = vk_get_mtu,
 	.port_start = vk_port_start,
 	.port_stop = vk_port_stop,
 	.set_link = vk_set_link,

@@ -569,6 +569,38 @@ virtio_net_link_changed(struct vxpath_dev *dev)
 	pthread_mutex_unlock(&dev->ctrl_lock);
 }
 
+/*
+ * events->mtu_changed: read the back-end's MTU under ctrl_lock, so that
+ * one the port set itself (mtu_set, start) is never taken for a change
+ * from the other side; a started port follows it (intr.c raises the
+ * event, without the lock: application callbacks run there).
+ */
+static void
+virtio_net_mtu_changed(struct vxpath_dev *dev)
+{
+	uint32_t mtu = 0;
+	uint16_t old = 0;
+	bool follow = false;
+
+	pthread_mutex_lock(&dev->ctrl_lock);
+	if (dev->probed && !dev->closing && dev->started &&
+	    dev->ops->get_mtu != NULL && dev->ops->get_mtu(dev, &mtu) == 0 &&
+	    mtu != dev->mtu) {
+		if (mtu < RTE_ETHER_MIN_MTU || mtu > UINT16_MAX) {
+			VXPATH_LOG(WARNING, "%s: the back-end's MTU %u is out of the port's range %u..%u: the port keeps MTU %u",
+				   dev->name, mtu, RTE_ETHER_MIN_MTU,
+				   UINT16_MAX, dev->mtu);
+		} else {
+			old = dev->mtu;
+			dev->mtu = (uint16_t)mtu;
+			follow = true;
+		}
+	}
+	pthread_mutex_unlock(&dev->ctrl_lock);
+	if (follow)
+		vxpath_intr_mtu_changed(dev, old, (uint16_t)mtu);
+}
+
 /* events->config_changed: the back-end channel's CONFIG_CHANGE_MSG. */
 static void
 virtio_net_config_changed_event(struct vxpath_dev *dev)
@@ -581,6 +613,7 @@ const struct vxpath_backend_events vxpath_virtio_net_events = {
 	.attached = virtio_net_attached,
 	.detached = virtio_net_detached,
 	.link_changed = virtio_net_link_changed,
+	.mtu_changed = virtio_net_mtu_changed,
 	.config_changed = virtio_net_config_changed_event,
 };
 

@@ -86,6 +86,11 @@ struct vxpath_dev {
 	uint16_t mtu;
 	struct rte_ether_addr mac;       /**< the port's address */
 	char ifname[IFNAMSIZ];           /**< TAP name (vhost-kernel) */
+	/** TUN_F_* flags the kernel takes on the TAP (vhost-kernel, probed
+	 * at setup: tap.h, vxpath_tap_offloads_accepted()); the
+	 * tap_offload_* xstats. 0 without a TAP.
+	 */
+	unsigned int tap_offloads;
 	bool started;                    /**< between dev_start and dev_stop */
 	/** A ring's stop was not confirmed: its buffers were left to the
 	 * back-end, and the port cannot start again on this connection.

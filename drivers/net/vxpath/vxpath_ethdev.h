@@ -102,6 +102,28 @@ void vxpath_txq_info_get(struct rte_eth_dev *eth_dev, uint16_t qid,
 int vxpath_mtu_set(struct rte_eth_dev *eth_dev, uint16_t mtu);
 
 /**
+ * Whether every Rx queue set up takes a frame of @mtu bytes plus
+ * VXPATH_ETH_OVERHEAD whole: in one buffer (bytes past the headroom and
+ * the virtio-net header), or in a chain when MRG_RXBUF is negotiated and
+ * RTE_ETH_RX_OFFLOAD_SCATTER is on.
+ * Return: true; false, with the first queue that does not in *@qid and
+ * its buffer size (bytes) in *@room.
+ */
+bool vxpath_rx_fits_mtu(const struct rte_eth_dev *eth_dev, uint16_t mtu,
+			uint16_t *qid, uint32_t *room);
+
+/**
+ * The back-end's MTU was changed on its side (the TAP's by the kernel)
+ * from @old to @mtu bytes of L3 payload, and dev->mtu already follows:
+ * make it ethdev's (data->mtu), log both in one INFO line, and log a
+ * WARNING naming the MTU and the buffer size when Rx queues cannot take
+ * such frames whole (vxpath_rx_fits_mtu()). Called by intr.c in the EAL
+ * interrupt thread, before the LSC event that tells the application.
+ */
+void vxpath_mtu_follow_backend(struct rte_eth_dev *eth_dev, uint16_t old,
+			       uint16_t mtu);
+
+/**
  * At stop, when the back-end did not confirm that its rings stopped: leave
  * every queue's buffers to it (never reused) and mark the back-end lost.
  */
