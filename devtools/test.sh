@@ -282,7 +282,7 @@ if [ -n "$plugin" ]; then
 	fi
 	VXPATH_PLUGIN=$plugin VXPATH_BUILD_DIR=$build \
 	VXPATH_TEST_LOGDIR=$logs \
-	step integration 1500 "logs: $logs" \
+	step integration 2100 "logs: $logs" \
 		"$py" -m pytest -v -p no:cacheprovider -rfEs \
 		--junitxml="$logs/integration.xml" test/integration \
 		"${pytest_args[@]}"
