@@ -99,20 +99,6 @@ RES=$OUT/gateway-$TAG.txt
 LOG=$OUT/gateway-$TAG.log
 : >"$RES"
 verdict=pass
-# res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
-res() {
-	echo "$1=$2" >>"$RES"
-	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
-		say "FAIL $1=$2, want $3"
-		verdict=fail
-	fi
-}
-# check KEY CONDITION...: record yes/no; no fails the verdict.
-check() {
-	local k=$1
-	shift
-	if "$@"; then res "$k" yes yes; else res "$k" no yes; fi
-}
 
 case $TWIN in
 vxpath) [ -n "$PLUGIN" ] || setup_fail "--twin vxpath needs --plugin" ;;

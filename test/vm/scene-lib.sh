@@ -13,6 +13,9 @@
 # fork is slow and the vCPUs are busy.
 #
 # Functions (results in global variables, named in each description):
+#   res KEY VALUE [WANT]         a key=value line into $RES; with WANT, a
+#                                mismatch says FAIL and sets verdict=fail
+#   check KEY COMMAND...         res KEY yes|no (COMMAND's status), want yes
 #   scene_stage_plugin FILE      copy FILE under /run/vxpath; STAGED=path
 #   scene_netns NS HOST NSIF CIDR [HOST_CIDR]
 #                                netns NS, veth HOST <-> NSIF (in NS),
@@ -56,6 +59,22 @@ TP_OUT=
 declare -A XS=()
 SCENE_NS=()
 SCENE_VETH=()
+
+# res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
+res() {
+	echo "$1=$2" >>"$RES"
+	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
+		say "FAIL $1=$2, want $3"
+		verdict=fail
+	fi
+}
+
+# check KEY CONDITION...: record yes/no; no fails the verdict.
+check() {
+	local k=$1
+	shift
+	if "$@"; then res "$k" yes yes; else res "$k" no yes; fi
+}
 
 # scene_stage_plugin FILE: EAL refuses a plugin under a world-writable
 # directory (/tmp), so the plugin goes into a private, root-owned 0755

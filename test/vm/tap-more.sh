@@ -73,14 +73,6 @@ mkdir -p "$OUT" || exit 2
 RES=$OUT/tap-more.txt
 : >"$RES"
 verdict=pass
-# res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
-res() {
-	echo "$1=$2" >>"$RES"
-	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
-		say "FAIL $1=$2, want $3"
-		verdict=fail
-	fi
-}
 
 [ "$(id -u)" = 0 ] || setup_fail "must run as root"
 [ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
