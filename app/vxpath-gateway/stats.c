@@ -48,27 +48,19 @@ gw_stats_sum(uint16_t port, struct gw_counters *out)
 	}
 }
 
+/* The sum of @n counters. */
 static uint64_t
-punted(const struct gw_counters *c)
+total(const uint64_t *v, unsigned int n)
 {
-	uint64_t n = 0;
-	unsigned int r;
+	uint64_t t = 0;
 
-	for (r = 0; r < GW_PUNT_MAX; r++)
-		n += c->punt[r];
-	return n;
+	while (n-- > 0)
+		t += v[n];
+	return t;
 }
 
-static uint64_t
-dropped(const struct gw_counters *c)
-{
-	uint64_t n = 0;
-	unsigned int r;
-
-	for (r = 0; r < GW_DROP_MAX; r++)
-		n += c->drop[r];
-	return n;
-}
+#define punted(c) total((c)->punt, GW_PUNT_MAX)
+#define dropped(c) total((c)->drop, GW_DROP_MAX)
 
 static int
 tel_ports(const char *cmd __rte_unused, const char *params __rte_unused,
