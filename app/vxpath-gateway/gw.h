@@ -19,6 +19,7 @@
 
 #include "classify.h"
 #include "fib.h"
+#include "rib.h"
 
 #define GW_MAX_PORTS	8	/* NIC ports, each with a twin */
 #define GW_MAX_WORKERS	8	/* forwarding lcores = queues per port */
@@ -65,6 +66,7 @@ struct gw {
 	uint16_t nb_queues;		/* per port, = forwarding lcores */
 	unsigned int worker_lcore[GW_MAX_WORKERS];
 	struct gw_fib *fib;
+	struct gw_rib *rib;		/* the netlink thread's only */
 	struct rte_rcu_qsbr *qsbr;
 	struct gw_counters cnt[GW_MAX_WORKERS][GW_MAX_PORTS];
 	volatile bool quit;

@@ -214,6 +214,9 @@ main(int argc, char **argv)
 	gw.fib = gw_fib_create(&fc, gw.qsbr);
 	if (gw.fib == NULL)
 		goto out;
+	gw.rib = gw_rib_create(fc.max_routes4 + fc.max_routes6, fc.socket);
+	if (gw.rib == NULL)
+		goto out;
 	if (gw_ports_setup(&opt) != 0)
 		goto out;
 	if (gw_stats_init() != 0)
@@ -238,6 +241,7 @@ out:
 	rte_eal_mp_wait_lcore();
 	gw_netlink_stop();
 	gw_ports_close();
+	gw_rib_free(gw.rib);
 	gw_fib_free(gw.fib);
 	rte_free(gw.qsbr);
 	rte_eal_cleanup();

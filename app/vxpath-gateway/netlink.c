@@ -8,10 +8,11 @@
  * ENOBUFS). The first socket subscribes before the dumps run, so no change
  * falls between them. The messages (linux/rtnetlink.h, linux/neighbour.h,
  * linux/if_addr.h):
- * - RTM_NEWROUTE/DELROUTE of the main table: unicast routes out a twin
- *   forward there (with their gateway, or connected); a route out another
- *   interface, multipath, unreachable, blackhole or prohibit sends its
- *   packets to the kernel;
+ * - RTM_NEWROUTE/DELROUTE of the main table, kept per prefix and metric
+ *   (rib.c), the lowest metric in the fast path: unicast routes out a
+ *   twin forward there (with their gateway, or connected); a route out
+ *   another interface, multipath, unreachable, blackhole or prohibit
+ *   sends its packets to the kernel;
  * - RTM_NEWADDR/DELADDR, any interface: the kernel's own addresses;
  * - RTM_NEWNEIGH/DELNEIGH on a twin: a neighbour with a link-layer
  *   address in a usable state (not INCOMPLETE or FAILED), or none;
@@ -66,7 +67,7 @@ on_route(const struct nlmsghdr *nlh)
 	const uint8_t *gateway = NULL;
 	uint8_t dst[16] = { 0 };
 	uint32_t table = rtm->rtm_table;
-	enum gw_route_kind kind = GW_ROUTE_KERNEL;
+	struct gw_rib_route r = { .kind = GW_ROUTE_KERNEL };
 	bool add = nlh->nlmsg_type == RTM_NEWROUTE, multipath = false;
 	int oif = 0, port = -1, ret;
 	size_t alen;
@@ -94,6 +95,10 @@ on_route(const struct nlmsghdr *nlh)
 			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
 				oif = (int)mnl_attr_get_u32(attr);
 			break;
+		case RTA_PRIORITY:
+			if (mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+				r.metric = mnl_attr_get_u32(attr);
+			break;
 		case RTA_MULTIPATH:
 			multipath = true;
 			break;
@@ -105,7 +110,7 @@ on_route(const struct nlmsghdr *nlh)
 	case RTN_UNICAST:
 		port = gw_port_by_ifindex(oif);
 		if (port >= 0 && !multipath)
-			kind = GW_ROUTE_VIA;
+			r.kind = GW_ROUTE_VIA;
 		break;
 	case RTN_UNREACHABLE:
 	case RTN_BLACKHOLE:
@@ -115,9 +120,14 @@ on_route(const struct nlmsghdr *nlh)
 	default:
 		return MNL_CB_OK;
 	}
-	ret = gw_fib_route(gw.fib, rtm->rtm_family, dst, rtm->rtm_dst_len,
-			   kind, port < 0 ? 0 : (uint16_t)port, gateway, add);
-	log_route(add ? (kind == GW_ROUTE_VIA ? "route" : "kernel route") :
+	r.port = port < 0 ? 0 : (uint16_t)port;
+	if (gateway != NULL) {
+		r.has_gw = true;
+		memcpy(r.gw, gateway, alen);
+	}
+	ret = gw_rib_update(gw.rib, gw.fib, rtm->rtm_family, dst,
+			    rtm->rtm_dst_len, &r, add);
+	log_route(add ? (r.kind == GW_ROUTE_VIA ? "route" : "kernel route") :
 		  "route deleted", rtm->rtm_family, dst, rtm->rtm_dst_len, ret);
 	return MNL_CB_OK;
 }

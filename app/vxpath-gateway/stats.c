@@ -8,8 +8,9 @@
  *   /vxpath_gw/stats,<N>     port N's counters: rx, forwarded, to_kernel,
  *                            from_kernel, punt_<reason>, drop_<reason>
  *   /vxpath_gw/workers       each forwarding lcore (queue) over all ports
- *   /vxpath_gw/fib           table sizes: routes, local addresses,
- *                            neighbours
+ *   /vxpath_gw/fib           table sizes: routes (fast path's, and the
+ *                            kernel's routes kept, rib.h), local
+ *                            addresses, neighbours
  * and printed at exit, ending with the one-line summary.
  */
 #include <inttypes.h>
@@ -150,6 +151,8 @@ tel_fib(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_start_dict(d);
 	tel_add_u64(d, "routes4", gw.fib->nb_routes4);
 	tel_add_u64(d, "routes6", gw.fib->nb_routes6);
+	tel_add_u64(d, "kernel_routes", gw.rib != NULL ?
+		    gw_rib_nb_routes(gw.rib) : 0);
 	tel_add_u64(d, "local4", gw.fib->nb_local4);
 	tel_add_u64(d, "local6", gw.fib->nb_local6);
 	tel_add_u64(d, "neighbours", gw.fib->nb_neigh);

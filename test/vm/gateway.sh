@@ -32,6 +32,11 @@
 #                the fast path within 100 ms (telemetry /vxpath_gw/fib),
 #                A reaches 10.9.9.9 through it; `ip route del`: gone from
 #                the fast path within 100 ms, A's ping gets "Unreachable"
+#   metric       10.9.9.0/24 via B metric 100 and unreachable metric 200:
+#                A's 5 pings forwarded by the fast path (none punted to
+#                the kernel's route); the metric-100 route deleted: the
+#                unreachable one in use, A's pings punted (kernel_route,
+#                one at least) and answered "Unreachable"
 #   daemon       bird (Debian's bird2) in B's namespace and on the
 #                gateway's kernel, each with its own configuration, control
 #                socket, pid file and log (gateway-<twin>-bird-{b,gw}.log):
@@ -129,7 +134,7 @@ cleanup() {
 		wait "$GW_PID" 2>/dev/null
 	fi
 	scene_cleanup
-	ip route del 10.9.9.0/24 2>/dev/null
+	ip route flush 10.9.9.0/24 2>/dev/null
 	ip route del 10.8.8.0/24 2>/dev/null
 	rm -rf "$WORK" /var/run/dpdk/$PREFIX
 	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
@@ -359,6 +364,43 @@ res route_gone_punt_no_route "$(d 0_punt_no_route r2 r3)"
 for k in route_add_delay_ms route_del_delay_ms; do
 	v=$(sed -n "s/^$k=//p" "$RES")
 	check ${k}_under_100 awk -v v="$v" 'BEGIN { exit !(v ~ /^[0-9.]+$/ && v < 100) }'
+done
+
+# Two routes of one prefix: the kernel uses the lower metric, and so must
+# the fast path; the fallback takes over when the first goes. Each change
+# is waited for in telemetry's kernel_routes (every route the gateway
+# keeps, whatever its metric).
+mroute() {
+	local line
+	while IFS= read -r line; do
+		res metric_$1_${line%%=*} "${line#*=}"
+	done <<<"$(tel route-delay kernel_routes -- ip route "${@:2}")"
+}
+mroute add_via add 10.9.9.0/24 via 10.2.0.2 metric 100
+mroute add_unreach add unreachable 10.9.9.0/24 metric 200
+snap m0
+out=$(A ping -c 5 -i 0.2 -W 3 10.9.9.9 2>&1)
+snap m1
+res metric_ping_received "$(ping_recv "$out")" 5
+check metric_fast_path [ "$(d 0_forwarded m0 m1)" -ge 5 ]
+res metric_punt_kernel_route "$(d 0_punt_kernel_route m0 m1)" 0
+mroute del_via del 10.9.9.0/24 via 10.2.0.2 metric 100
+snap m2
+out=$(A ping -c 2 -i 0.5 -W 2 10.9.9.9 2>&1)
+snap m3
+res metric_fallback_received "$(ping_recv "$out")" 0
+check metric_fallback_unreachable grep -q 'Unreachable' <<<"$out"
+# (ping may stop after the first "Unreachable": one punt at least)
+res metric_fallback_punt_kernel_route "$(d 0_punt_kernel_route m2 m3)"
+check metric_fallback_punted [ "$(d 0_punt_kernel_route m2 m3)" -ge 1 ]
+mroute del_unreach del unreachable 10.9.9.0/24 metric 200
+# Each `ip route` succeeded and the gateway saw it.
+applied() {
+	[ "$(sed -n "s/^metric_$1_cmd_exit=//p" "$RES")" = 0 ] &&
+		[ "$(sed -n "s/^metric_$1_delay_ms=//p" "$RES")" != timeout ]
+}
+for k in add_via add_unreach del_via del_unreach; do
+	check metric_${k}_applied applied $k
 done
 
 # --- a routing daemon on each side ------------------------------------------
