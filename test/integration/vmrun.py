@@ -103,15 +103,19 @@ def app_into_out(out_dir, app):
     return GUEST_OUT + "/" + app
 
 
-def run(script, out_dir, args=(), timeout=None):
+def run(script, out_dir, args=(), timeout=None, kernel=None):
     """Run script (a path in the repository) in the VM with args, results
-    in out_dir. Returns (exit status of run-in-vm.sh, its output: the
-    guest's console). The run has its own session, so that an interrupted
-    test (timeout, SIGTERM) stops run-in-vm.sh and QEMU together."""
+    in out_dir; kernel "trixie" boots Debian 13's kernel instead of the
+    default (run-in-vm.sh --kernel). Returns (exit status of
+    run-in-vm.sh, its output: the guest's console). The run has its own
+    session, so that an interrupted test (timeout, SIGTERM) stops
+    run-in-vm.sh and QEMU together."""
     timeout = VM_TIMEOUT if timeout is None else timeout
     os.makedirs(out_dir, exist_ok=True)
-    cmd = [RUN_IN_VM, "--out", out_dir, "--timeout", str(timeout),
-           script] + list(args)
+    cmd = [RUN_IN_VM, "--out", out_dir, "--timeout", str(timeout)]
+    if kernel:
+        cmd += ["--kernel", kernel]
+    cmd += [script] + list(args)
     print("running: " + " ".join(cmd))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True,
