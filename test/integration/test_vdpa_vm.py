@@ -24,10 +24,9 @@
 # default /var/cache/vxpath/roots/trixie; devtools/release-matrix.sh makes
 # it).
 #
-# Fixtures vm_out_dir: conftest.py; the VM helpers: vmrun.py.
+# Fixtures vm_trixie and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
 
 import os
-import subprocess
 
 import pytest
 
@@ -55,25 +54,14 @@ def want_for(case):
 
 
 @pytest.fixture(scope="module")
-def trixie_vm():
-    """The VM with Debian 13's kernel (build-vm.sh --kernel trixie), and
-    the trixie root; skips when either cannot be had."""
-    if os.geteuid() != 0:
-        pytest.skip("the VM harness needs root")
+def trixie_vm(vm_trixie):
+    """The VM with Debian 13's kernel (conftest.py's vm_trixie) and the
+    trixie root; skips when either cannot be had."""
     if not os.access(os.path.join(TRIXIE_ROOT, "usr/bin/dpdk-testpmd"),
                      os.X_OK):
         pytest.skip("no trixie root with DPDK 24.11 at %s "
                     "(devtools/release-matrix.sh)" % TRIXIE_ROOT)
-    p = subprocess.run([vmrun.BUILD_VM, "--kernel", "trixie"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True, timeout=900)
-    print(p.stdout)
-    if p.returncode == 2:
-        pytest.skip("no trixie-kernel VM on this machine: " +
-                    p.stdout.strip())
-    assert p.returncode == 0, \
-        "test/vm/build-vm.sh --kernel trixie failed:\n" + p.stdout
-    return p.stdout
+    return vm_trixie
 
 
 def test_vduse_peer_upstream(trixie_vm, vm_out_dir):

@@ -32,23 +32,26 @@ GUEST_OUT = "/run/vxpath/out"
 VM_TIMEOUT = int(os.environ.get("VXPATH_VM_TIMEOUT", "240"))
 
 
-def build_vm(who):
+def build_vm(who, kernel=None):
     """Build (or find cached) the VM's kernel and initramfs; skip when
     this machine cannot have them (not root, no QEMU, no kernel package:
     build-vm.sh exits 2 and says why). who names the caller in the skip
-    message. Returns build-vm.sh's output."""
+    message; kernel "trixie" builds the VM with Debian 13's kernel
+    (build-vm.sh --kernel). Returns build-vm.sh's output."""
     if os.geteuid() != 0:
         why = "the VM harness needs root (9p export of /, apt-get)"
         print("%s: skipped: %s" % (who, why))
         pytest.skip(why)
-    p = subprocess.run([BUILD_VM], stdout=subprocess.PIPE,
+    cmd = [BUILD_VM] + (["--kernel", kernel] if kernel else [])
+    p = subprocess.run(cmd, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=900)
     print(p.stdout)
     if p.returncode == 2:
         why = "no QEMU VM on this machine: " + p.stdout.strip()
         print("%s: skipped: %s" % (who, why))
         pytest.skip(why)
-    assert p.returncode == 0, "test/vm/build-vm.sh failed:\n" + p.stdout
+    assert p.returncode == 0, \
+        "%s failed:\n%s" % (" ".join(cmd), p.stdout)
     return p.stdout
 
 
