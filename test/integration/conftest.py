@@ -16,8 +16,9 @@
 #                         tmp_path of each test)
 #   VXPATH_TEST_UPSTREAM  1: also run the traffic tests against DPDK's own
 #                         net_virtio_user
-# The tests inside the test VM (test/vm/) share the fixtures vm and
-# vm_out_dir; the rest of what they share is in vmrun.py.
+# The tests inside the test VM (test/vm/) share the fixtures vm (and
+# vm_trixie, the VM with Debian 13's kernel) and vm_out_dir; the rest of
+# what they share is in vmrun.py.
 
 import os
 import re
@@ -189,6 +190,14 @@ def vm():
     cached); skips the tests that need it when this machine cannot have
     it (see vmrun.build_vm)."""
     return vmrun.build_vm("VM tests")
+
+
+@pytest.fixture(scope="session")
+def vm_trixie():
+    """The test VM with Debian 13's kernel (Linux 6.12, vDPA modules;
+    build-vm.sh --kernel trixie), built once a session or found cached;
+    skips as vm does."""
+    return vmrun.build_vm("trixie-kernel VM tests", kernel="trixie")
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@
 # - what the kernel takes on the TAP (TUNSETOFFLOAD): `show port xstats 0`
 #   lists tap_offload_csum, _tso4, _tso6, _tso_ecn (1), _uso4, _uso6 (1
 #   from Linux 6.2 on; the VM's bookworm kernel, 6.1, has no USO in tun:
-#   0), and one INFO line at probe names those taken;
+#   0; test_tap_more_vm_trixie runs the same scene on Debian 13's kernel,
+#   6.12, where they must be 1), and one INFO line at probe names those
+#   taken;
 # - tap_attach=1 (iface=vxpers0, queues=2) to a persistent multi-queue TAP
 #   made with `ip tuntap add ... multi_queue`, up with an address: the
 #   probe attaches to it, its MAC stays its own, testpmd's icmpecho answers
@@ -24,7 +26,8 @@
 #   text: no such TAP ("No such device"; none is made), a TAP made without
 #   multi_queue for two queues ("Invalid argument"; it stays).
 #
-# Fixtures vm and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
+# Fixtures vm, vm_trixie and vm_out_dir: conftest.py; the VM helpers:
+# vmrun.py.
 
 import os
 
@@ -60,11 +63,12 @@ WANT = {
 }
 
 
-def test_tap_more_vm(vm, vm_out_dir):
-    """The TAP's MTU changed from the kernel's side, as the port sees it;
-    the TAP's offloads in xstats; tap_attach=1 and its refusals."""
+def run_tap_more(vm_out_dir, kernel=None):
+    """Run tap-more.sh in the VM (kernel: see vmrun.run) and check every
+    key; return the results."""
     plugin = vmrun.plugin_into_out(vm_out_dir)
-    rc, stdout = vmrun.run(TAP_MORE, vm_out_dir, ["--plugin", plugin])
+    rc, stdout = vmrun.run(TAP_MORE, vm_out_dir, ["--plugin", plugin],
+                           kernel=kernel)
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "tap-more.txt")
     if not os.path.isfile(results):
@@ -84,3 +88,18 @@ def test_tap_more_vm(vm, vm_out_dir):
         pytest.fail("TAP, more:\n  %s\nrun-in-vm.sh exited %d\n"
                     "results: %r\nVM console (tail):\n%s" %
                     ("\n  ".join(fails), rc, res, vmrun.tail(console)))
+    return res
+
+
+def test_tap_more_vm(vm, vm_out_dir):
+    """The TAP's MTU changed from the kernel's side, as the port sees it;
+    the TAP's offloads in xstats; tap_attach=1 and its refusals."""
+    run_tap_more(vm_out_dir)
+
+
+def test_tap_more_vm_trixie(vm_trixie, vm_out_dir):
+    """The same on Debian 13's kernel (6.12): the TAP takes USO too
+    (tap_offload_uso4 and _uso6 are 1)."""
+    res = run_tap_more(vm_out_dir, kernel="trixie")
+    assert res.get("want_uso") == "1", \
+        "kernel %s: USO not expected from tun" % res.get("kernel")

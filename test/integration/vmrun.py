@@ -32,23 +32,26 @@ GUEST_OUT = "/run/vxpath/out"
 VM_TIMEOUT = int(os.environ.get("VXPATH_VM_TIMEOUT", "240"))
 
 
-def build_vm(who):
+def build_vm(who, kernel=None):
     """Build (or find cached) the VM's kernel and initramfs; skip when
     this machine cannot have them (not root, no QEMU, no kernel package:
     build-vm.sh exits 2 and says why). who names the caller in the skip
-    message. Returns build-vm.sh's output."""
+    message; kernel "trixie" builds the VM with Debian 13's kernel
+    (build-vm.sh --kernel). Returns build-vm.sh's output."""
     if os.geteuid() != 0:
         why = "the VM harness needs root (9p export of /, apt-get)"
         print("%s: skipped: %s" % (who, why))
         pytest.skip(why)
-    p = subprocess.run([BUILD_VM], stdout=subprocess.PIPE,
+    cmd = [BUILD_VM] + (["--kernel", kernel] if kernel else [])
+    p = subprocess.run(cmd, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=900)
     print(p.stdout)
     if p.returncode == 2:
         why = "no QEMU VM on this machine: " + p.stdout.strip()
         print("%s: skipped: %s" % (who, why))
         pytest.skip(why)
-    assert p.returncode == 0, "test/vm/build-vm.sh failed:\n" + p.stdout
+    assert p.returncode == 0, \
+        "%s failed:\n%s" % (" ".join(cmd), p.stdout)
     return p.stdout
 
 
@@ -103,15 +106,19 @@ def app_into_out(out_dir, app):
     return GUEST_OUT + "/" + app
 
 
-def run(script, out_dir, args=(), timeout=None):
+def run(script, out_dir, args=(), timeout=None, kernel=None):
     """Run script (a path in the repository) in the VM with args, results
-    in out_dir. Returns (exit status of run-in-vm.sh, its output: the
-    guest's console). The run has its own session, so that an interrupted
-    test (timeout, SIGTERM) stops run-in-vm.sh and QEMU together."""
+    in out_dir; kernel "trixie" boots Debian 13's kernel instead of the
+    default (run-in-vm.sh --kernel). Returns (exit status of
+    run-in-vm.sh, its output: the guest's console). The run has its own
+    session, so that an interrupted test (timeout, SIGTERM) stops
+    run-in-vm.sh and QEMU together."""
     timeout = VM_TIMEOUT if timeout is None else timeout
     os.makedirs(out_dir, exist_ok=True)
-    cmd = [RUN_IN_VM, "--out", out_dir, "--timeout", str(timeout),
-           script] + list(args)
+    cmd = [RUN_IN_VM, "--out", out_dir, "--timeout", str(timeout)]
+    if kernel:
+        cmd += ["--kernel", kernel]
+    cmd += [script] + list(args)
     print("running: " + " ".join(cmd))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True,

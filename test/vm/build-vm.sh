@@ -3,18 +3,31 @@
 # Copyright(c) 2026 The vxpath authors
 #
 # Builds the small QEMU guest that gives vxpath a real Linux vhost-net when
-# the host kernel has none: Debian bookworm's kernel image (fetched with
-# apt-get download, never installed) and an initramfs made of busybox-static,
-# the guest init (test/vm/init) and the kernel modules the guest needs
-# (virtio PCI, 9p, tun/tap, veth, bridge, vhost-net), uncompressed and
-# listed in the order insmod must load them.
+# the host kernel has none: a Debian kernel image (fetched with apt-get
+# download, never installed) and an initramfs made of busybox-static, the
+# guest init (test/vm/init) and the kernel modules the guest needs (virtio
+# PCI, 9p, tun/tap, veth, bridge, vhost-net), uncompressed and listed in
+# the order insmod must load them.
 #
-# Output, in the cache directory (default /var/cache/vxpath/vm, kept between
-# runs; VXPATH_VM_CACHE overrides): vmlinuz, initrd.cpio and stamp. The
-# initramfs is rebuilt only when an input changes: the kernel package
-# version, this script, the init script or the busybox binary.
+# Two kernels (--kernel, or VXPATH_VM_KERNEL):
+#   bookworm  (the default) the host's own release's linux-image-amd64
+#             (Debian 12, Linux 6.1), through the host's apt;
+#   trixie    Debian 13's linux-image-amd64 (Linux 6.12), through an apt
+#             of its own (sources, lists and cache in CACHE/apt, the
+#             host's keyring; the host's apt is not touched), with the
+#             vDPA modules as well: vdpa, vduse (/dev/vduse/control, a
+#             vDPA device served from user space) and vhost_vdpa
+#             (/dev/vhost-vdpa-N). virtio_vdpa is left out, so that a
+#             vDPA device binds to vhost_vdpa.
 #
-# Usage: test/vm/build-vm.sh [--force] [--quiet]
+# Output, in the cache directory (kept between runs): vmlinuz, initrd.cpio
+# and stamp. The cache is /var/cache/vxpath/vm for bookworm, and the same
+# path with -trixie appended for trixie (/var/cache/vxpath/vm-trixie);
+# VXPATH_VM_CACHE replaces /var/cache/vxpath/vm in both. The initramfs is
+# rebuilt only when an input changes: the kernel package version, this
+# script, the init script or the busybox binary.
+#
+# Usage: test/vm/build-vm.sh [--kernel bookworm|trixie] [--force] [--quiet]
 # Prints the kernel and initramfs paths on success. Exit status: 0 on
 # success, 1 on failure, 2 when QEMU or the kernel cannot be had on this
 # machine (the caller may treat that as "skip").
@@ -23,6 +36,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${VXPATH_VM_CACHE:-/var/cache/vxpath/vm}
+KERNEL=${VXPATH_VM_KERNEL:-bookworm}
 INIT_SRC=$HERE/init
 FORCE=0
 QUIET=0
@@ -31,14 +45,36 @@ QUIET=0
 # own .modinfo "depends=" entry and loaded first.
 WANTED_MODULES="virtio_pci 9pnet_virtio 9p vhost_net tun tap veth bridge"
 
-for a in "$@"; do
-	case $a in
+while [ $# -gt 0 ]; do
+	case $1 in
 	--force) FORCE=1 ;;
 	--quiet) QUIET=1 ;;
-	-h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-	*) echo "build-vm: unknown argument: $a" >&2; exit 1 ;;
+	--kernel) KERNEL=${2-}; shift ;;
+	--kernel=*) KERNEL=${1#--kernel=} ;;
+	-h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) echo "build-vm: unknown argument: $1" >&2; exit 1 ;;
 	esac
+	shift
 done
+
+# KAPT: apt's options for the kernel's release (empty: the host's apt).
+KAPT=()
+case $KERNEL in
+bookworm) ;;
+trixie)
+	CACHE=$CACHE-trixie
+	WANTED_MODULES="$WANTED_MODULES vdpa vduse vhost_vdpa"
+	A=$CACHE/apt
+	KAPT=(-o "Dir::Etc::SourceList=$A/sources.list"
+	      -o "Dir::Etc::SourceParts=$A/none"
+	      -o "Dir::Etc::Preferences=$A/none/preferences"
+	      -o "Dir::Etc::PreferencesParts=$A/none"
+	      -o "Dir::State::Lists=$A/lists"
+	      -o "Dir::Cache=$A/cache"
+	      -o "Dir::State::status=/dev/null")
+	;;
+*) echo "build-vm: --kernel $KERNEL: bookworm or trixie" >&2; exit 1 ;;
+esac
 
 say() { [ "$QUIET" = 1 ] || echo "build-vm: $*"; }
 die() { echo "build-vm: $*" >&2; exit 1; }
@@ -82,35 +118,52 @@ mkdir -p "$CACHE/debs"
 exec 9>"$CACHE/.lock"
 flock 9
 
+# The kernel's apt: the host's own, or (trixie) one that knows only
+# Debian 13's main archive, signed with the host's Debian keyring.
+KAPT_UPDATED=0
+kapt_update_once() {
+	[ ${#KAPT[@]} -gt 0 ] || { apt_update_once; return; }
+	if [ "$KAPT_UPDATED" = 0 ]; then
+		say "apt-get update ($KERNEL's archive, in $CACHE/apt)"
+		mkdir -p "$A/none" "$A/lists/partial" "$A/cache/archives/partial"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $KERNEL main" \
+			>"$A/sources.list"
+		apt-get "${KAPT[@]}" -o APT::Sandbox::User=root update -qq \
+			>/dev/null 2>&1 || true
+		KAPT_UPDATED=1
+	fi
+}
+
 # ---- kernel package -----------------------------------------------------
 resolve_kpkg() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
+	apt-cache "${KAPT[@]}" depends linux-image-amd64 2>/dev/null |
 		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
 }
 
 KPKG=${VXPATH_VM_KERNEL_PKG:-}
 if [ -z "$KPKG" ]; then
-	KPKG=$(resolve_kpkg)
+	# (apt-cache fails while an apt of its own has no lists yet)
+	KPKG=$(resolve_kpkg || true)
 	if [ -z "$KPKG" ]; then
-		apt_update_once
-		KPKG=$(resolve_kpkg)
+		kapt_update_once
+		KPKG=$(resolve_kpkg || true)
 	fi
 fi
 
 DEB=
 if [ -n "$KPKG" ]; then
-	KVER_PKG=$(apt-cache policy "$KPKG" 2>/dev/null |
+	KVER_PKG=$(apt-cache "${KAPT[@]}" policy "$KPKG" 2>/dev/null |
 		awk '$1 == "Candidate:" { print $2; exit }')
 	if [ -n "$KVER_PKG" ] && [ "$KVER_PKG" != "(none)" ]; then
 		DEB=$CACHE/debs/${KPKG}_${KVER_PKG//:/%3a}_amd64.deb
 		if [ ! -s "$DEB" ]; then
 			say "downloading $KPKG $KVER_PKG"
 			(cd "$CACHE/debs" &&
-			 apt-get download -q -o APT::Sandbox::User=root \
+			 apt-get "${KAPT[@]}" download -q -o APT::Sandbox::User=root \
 				"$KPKG=$KVER_PKG" >/dev/null 2>&1) ||
-				{ apt_update_once;
+				{ kapt_update_once;
 				  (cd "$CACHE/debs" &&
-				   apt-get download -q -o APT::Sandbox::User=root \
+				   apt-get "${KAPT[@]}" download -q -o APT::Sandbox::User=root \
 					"$KPKG" >/dev/null 2>&1) || true; }
 			# apt may name the file after the version it got
 			[ -s "$DEB" ] || DEB=$(ls -t "$CACHE"/debs/"${KPKG}"_*_amd64.deb \
@@ -121,7 +174,7 @@ fi
 if [ -z "$DEB" ] || [ ! -s "$DEB" ]; then
 	# Offline, or apt knows no kernel: fall back on what an earlier run kept.
 	DEB=$(ls -t "$CACHE"/debs/linux-image-*_amd64.deb 2>/dev/null | head -n1 || true)
-	[ -n "$DEB" ] || unavailable "cannot resolve or download Debian's kernel image (linux-image-amd64)"
+	[ -n "$DEB" ] || unavailable "cannot resolve or download Debian's kernel image (linux-image-amd64, $KERNEL)"
 	say "using cached $(basename "$DEB")"
 fi
 

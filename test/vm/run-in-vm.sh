@@ -24,7 +24,13 @@
 # directory inside DIR, then chroots there. The guest then runs that
 # release's DPDK, Python and tools on the same kernel.
 #
+# With --kernel trixie the guest boots Debian 13's kernel (Linux 6.12, with
+# vDPA: vduse and vhost_vdpa loaded) instead of bookworm's 6.1; see
+# test/vm/build-vm.sh. It combines with --root (the trixie root on the
+# trixie kernel, say).
+#
 # Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] [--root DIR]
+#                             [--kernel bookworm|trixie]
 #                             <guest-script> [args...]
 #   --out DIR      host directory for results (default: a new
 #                  /tmp/vxpath-vm.XXXXXX); the serial console log goes to
@@ -33,6 +39,8 @@
 #                  VXPATH_VM_TIMEOUT).
 #   --root DIR     run the script chrooted in DIR (an absolute path on the
 #                  host, without spaces; VXPATH_VM_ROOT sets the same).
+#   --kernel NAME  the guest's kernel: bookworm (default) or trixie
+#                  (VXPATH_VM_KERNEL sets the same).
 # Exit status: the guest script's; 124 if QEMU hit the time limit; 125 if
 # the guest reported no status (crash, boot failure); 2 if the VM cannot be
 # built on this machine (no QEMU, no kernel package).
@@ -46,7 +54,9 @@ TIMEOUT=${VXPATH_VM_TIMEOUT:-600}
 ROOT=${VXPATH_VM_ROOT:-}
 GUEST_SRC=/run/vxpath/src
 
-usage() { sed -n '2,41p' "$0" | sed 's/^# \{0,1\}//'; }
+VM_KERNEL=${VXPATH_VM_KERNEL:-bookworm}
+
+usage() { sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -56,6 +66,8 @@ while [ $# -gt 0 ]; do
 	--timeout=*) TIMEOUT=${1#--timeout=}; shift ;;
 	--root) ROOT=${2-}; shift 2 ;;
 	--root=*) ROOT=${1#--root=}; shift ;;
+	--kernel) VM_KERNEL=${2-}; shift 2 ;;
+	--kernel=*) VM_KERNEL=${1#--kernel=}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "run-in-vm: unknown option $1" >&2; usage >&2; exit 1 ;;
@@ -91,7 +103,7 @@ case $ABS in
 esac
 
 REPO_Q=${REPO//,/,,}
-VMINFO=$("$HERE/build-vm.sh" --quiet) || exit $?
+VMINFO=$("$HERE/build-vm.sh" --quiet --kernel "$VM_KERNEL") || exit $?
 KERNEL=$(sed -n 's/^kernel=//p' <<<"$VMINFO")
 INITRD=$(sed -n 's/^initrd=//p' <<<"$VMINFO")
 

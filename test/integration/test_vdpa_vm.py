@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The vxpath authors
+#
+# The peer of vxpath's coming vhost-vdpa back-end (issue 19), proven with
+# DPDK's own virtio-user: in the test VM booted with Debian 13's kernel
+# (run-in-vm.sh --kernel trixie: vdpa, vduse, vhost_vdpa), DPDK 24.11's
+# vhost library (the trixie root's dpdk-testpmd, net_vhost with iface
+# /dev/vduse/vduse0) serves a VDUSE net device, `vdpa dev add` binds it to
+# vhost_vdpa, and a virtio-user front-end on /dev/vhost-vdpa-0 exchanges
+# packets with it, each way, the counts the same on both sides
+# (test/vm/vduse-peer.sh --check-upstream):
+# - up1: the trixie root's DPDK 24.11 as the front-end, split rings, one
+#   queue pair;
+# - host1: the host's DPDK 22.11 front-end (the one vxpath is built
+#   against) outside the chroot, EAL in --iova-mode=va;
+# - uppacked, hostpacked: packed_vq=1 asked, split rings negotiated (the
+#   VDUSE device does not offer RING_PACKED); their traffic is recorded,
+#   not judged;
+# - mq2: two queue pairs refused (Linux 6.12 fails a VDUSE net device with
+#   a control queue, which multi-queue needs): the back-end's one line.
+# About 200 s of VM time.
+# Skips when the trixie kernel cannot be had (build-vm.sh --kernel trixie
+# exits 2) or there is no trixie root with DPDK 24.11 (VXPATH_TRIXIE_ROOT,
+# default /var/cache/vxpath/roots/trixie; devtools/release-matrix.sh makes
+# it).
+#
+# Fixtures vm_trixie and vm_out_dir: conftest.py; the VM helpers: vmrun.py.
+
+import os
+
+import pytest
+
+import vmrun
+
+VDUSE_PEER = os.path.join(vmrun.REPO, "test", "vm", "vduse-peer.sh")
+TRIXIE_ROOT = os.environ.get("VXPATH_TRIXIE_ROOT",
+                             "/var/cache/vxpath/roots/trixie")
+CASES = ("up1", "uppacked", "mq2", "host1", "hostpacked")
+
+
+def want_for(case):
+    """What vduse-peer.sh must report for one case."""
+    if case == "mq2":
+        return {"mq2_vduse_node": "no", "mq2_einval": "1"}
+    want = {
+        "vduse_node": "yes", "vdpa_add": "0", "driver": "vhost_vdpa",
+        "vdpa_node": "/dev/vhost-vdpa-0", "fe_probe": "yes",
+        "packed": "no",
+        "fe_quit": "0", "vdpa_del": "0", "be_quit": "0",
+    }
+    if "packed" not in case:
+        want.update({"fwd": "yes", "rev": "yes"})
+    return {case + "_" + k: v for k, v in want.items()}
+
+
+@pytest.fixture(scope="module")
+def trixie_vm(vm_trixie):
+    """The VM with Debian 13's kernel (conftest.py's vm_trixie) and the
+    trixie root; skips when either cannot be had."""
+    if not os.access(os.path.join(TRIXIE_ROOT, "usr/bin/dpdk-testpmd"),
+                     os.X_OK):
+        pytest.skip("no trixie root with DPDK 24.11 at %s "
+                    "(devtools/release-matrix.sh)" % TRIXIE_ROOT)
+    return vm_trixie
+
+
+def test_vduse_peer_upstream(trixie_vm, vm_out_dir):
+    """DPDK 24.11's VDUSE net device behind vhost_vdpa carries packets
+    both ways with upstream virtio-user (24.11 and the host's 22.11);
+    packed rings and two queue pairs are not to be had there."""
+    os.makedirs(vm_out_dir, exist_ok=True)
+    rc, _ = vmrun.run(VDUSE_PEER, vm_out_dir,
+                      ["--check-upstream", "--trixie-root", TRIXIE_ROOT,
+                       "--cases", " ".join(CASES)],
+                      timeout=max(vmrun.VM_TIMEOUT, 360), kernel="trixie")
+    console = os.path.join(vm_out_dir, "console.log")
+    results = os.path.join(vm_out_dir, "vduse-peer.txt")
+    if not os.path.isfile(results):
+        pytest.fail("vduse-peer.sh wrote no results (run-in-vm.sh exited "
+                    "%d); VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+    want = {"verdict": "pass"}
+    for c in CASES:
+        want.update(want_for(c))
+    for c in CASES:
+        print("%s: front-end tx %s / back-end rx %s; back-end tx %s / "
+              "front-end rx %s; features %s" %
+              (c, res.get(c + "_fe_tx"), res.get(c + "_be_rx"),
+               res.get(c + "_be_tx"), res.get(c + "_fe_rx"),
+               res.get(c + "_neg_features")))
+    fails = ["%s = %r, expected %s" % (k, res.get(k), v)
+             for k, v in want.items() if res.get(k) != v]
+    if fails or rc != 0:
+        pytest.fail("VDUSE peer:\n  %s\nrun-in-vm.sh exited %d\n"
+                    "results: %r\nVM console (tail):\n%s" %
+                    ("\n  ".join(fails), rc, res, vmrun.tail(console)))
