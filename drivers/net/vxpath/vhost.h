@@ -3,7 +3,7 @@
  *
  * The vhost adapter: one operations table that every back-end implements
  * (vhost-user over a Unix socket, vhost-kernel through /dev/vhost-net and a
- * TAP). The virtio-net device layer is written once against it. Arguments
+ * TAP, vhost-vdpa through /dev/vhost-vdpa-N). The virtio-net device layer is written once against it. Arguments
  * are the Linux UAPI types of linux/vhost_types.h, used as they are; vring
  * indexes are virtio-net's (5.1.2): receiveq of pair N is 2N, transmitq 2N+1.
  *
@@ -299,5 +299,9 @@ struct vxpath_backend_events {
 extern const struct vxpath_vhost_ops vxpath_vhost_user_ops;
 /** vhost-kernel back-end: /dev/vhost-net with a TAP (vhost_kernel.c). */
 extern const struct vxpath_vhost_ops vxpath_vhost_kernel_ops;
+/** vhost-vdpa back-end: a vDPA network device, /dev/vhost-vdpa-N
+ * (vhost_vdpa.c).
+ */
+extern const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops;
 
 #endif /* VXPATH_VHOST_H */
