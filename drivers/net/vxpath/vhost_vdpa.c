@@ -375,7 +375,12 @@ vv_probe_device(struct vxpath_dev *dev, struct vv_backend *vv)
 	if (ret < 0)
 		return ret;
 	vv->vqs_count = count;
-	if (dev->args.queues > 1 || count < 2) {
+	if (count < 2) {
+		VXPATH_LOG(ERR, "%s: devarg path=%s: the vDPA device has %u virtqueues, a network device at least 2",
+			   dev->name, dev->args.path, count);
+		return -EIO;
+	}
+	if (dev->args.queues > 1) {
 		VXPATH_LOG(ERR, "%s: devarg %s=%u: the vhost-vdpa back-end serves 1 queue pair (the device has %u virtqueues; multi-queue needs its control virtqueue, which vxpath serves itself)",
 			   dev->name, VXPATH_ARG_QUEUES, dev->args.queues,
 			   count);
