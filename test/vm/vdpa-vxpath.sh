@@ -19,7 +19,10 @@
 #              inside the back-end), then fwd again
 #   qsize      a second port with queue_size above the device's ring size
 #              fails the probe with one line naming queue_size
-#   quit       testpmd quits with 0; the vDPA device and back-end go
+#   quit       testpmd quits with 0
+#   gone       a third port; the back-end (the VDUSE daemon) quits under
+#              it; the next request (port stop) times out in the kernel:
+#              the link goes down, one line says so, testpmd quits with 0
 #
 # Usage: test/vm/vdpa-vxpath.sh [--trixie-root DIR] [--plugin FILE]
 #                               [--peer FILE] [--out DIR]
@@ -70,7 +73,7 @@ VDUSE_PEER_LIB=1
 cleanup() {
 	local rc=$? id
 	trap - EXIT INT TERM
-	for id in fe fe2 be; do pmd_quit $id 5; done
+	for id in fe fe2 fe3 be; do pmd_quit $id 5; done
 	vdpa dev del $NAME 2>/dev/null
 	vduse_root_teardown
 	rm -rf "$WORK"
@@ -149,10 +152,30 @@ pmd_wait fe2 180 'testpmd> ' 0
 res qsize_line "$(grep -c 'devarg queue_size=32768: the vDPA device' "$OUT/vdpa-vxpath.fe2.log")" 1
 pmd_quit fe2 30
 
-vduse_vdpa_del $NAME
-res vdpa_del $? 0
+# The device's daemon goes while a port runs on it: VDUSE keeps the
+# device, and its next request (the rings' stop at port stop) times out
+# (the vduse module's msg_timeout, 30 s by default). vxpath must then
+# take the link down, log it once, and quit without hanging.
+FE3_LOG=$OUT/vdpa-vxpath.fe3.log
+pmd_start fe3 "$FE3_LOG" dpdk-testpmd -l 0,1 --main-lcore 1 -n 1 \
+	--file-prefix vxvdpa3$$ --no-pci --single-file-segments \
+	-d "$STAGED" --vdev "$VDEV" -- -i --total-num-mbufs=8192
+pmd_wait fe3 180 'testpmd> ' 0
+pmd_cmd fe3 20 "show port info 0"
+res gone_link_before "$(tac "$FE3_LOG" | sed '/Infos for port 0/q' | sed -n 's/.*Link status: *//p' | head -n1)" up
 vduse_backend_stop
 res be_quit "${PMD_RC:-killed}" 0
+t0=$SECONDS
+pmd_cmd fe3 150 "port stop 0"
+res gone_stop_seconds $((SECONDS - t0))
+pmd_cmd fe3 20 "show port info 0"
+res gone_link_after "$(tac "$FE3_LOG" | sed '/Infos for port 0/q' | sed -n 's/.*Link status: *//p' | head -n1)" down
+res gone_line "$(grep -c 'stopped answering' "$FE3_LOG")" 1
+pmd_quit fe3 60
+res gone_fe_quit "${PMD_RC:-killed}" 0
+
+vduse_vdpa_del $NAME
+res vdpa_del $? 0
 res verdict $verdict
 say "verdict $verdict"
 [ $verdict = pass ]
