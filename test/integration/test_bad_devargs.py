@@ -47,8 +47,13 @@ def _cases(run_dir):
         ("path_directory", "path=/etc",
          r"devarg path=/etc: neither a Unix socket nor a vhost device"),
         ("path_char_device", "path=/dev/null",
-         r"devarg path=/dev/null: a character device, but not "
-         r"/dev/vhost-net"),
+         r"devarg path=/dev/null: a character device, but neither "
+         r"/dev/vhost-net nor /dev/vhost-vdpa-N"),
+        # vhost-vdpa (issue 19): a device node that does not exist.
+        ("path_vdpa_missing", "path=/dev/vhost-vdpa-9",
+         r"devarg path=/dev/vhost-vdpa-9: No such file or directory \(is "
+         r"the vhost_vdpa module loaded, and the vDPA device added and "
+         r"bound to it\?\)"),
         ("iface_vhost_user", p + "iface=vxtap9",
          r"devarg iface=vxtap9: only for /dev/vhost-net \(a TAP\), not for "
          r"the vhost-user socket %s" % re.escape(sock)),

@@ -447,7 +447,8 @@ ctrl_lock_init(struct vxpath_dev *dev)
 
 /*
  * Choose the back-end from the path devarg: a character device named
- * vhost-net is the kernel's; anything else must be a vhost-user socket
+ * vhost-net is the kernel's vhost-net, one named vhost-vdpa-N a vDPA
+ * device's (vhost_vdpa.c); anything else must be a vhost-user socket
  * (which need not exist yet: connect() then says so).
  */
 static int
@@ -459,6 +460,11 @@ select_backend(struct vxpath_dev *dev)
 
 	base = base != NULL ? base + 1 : path;
 	if (stat(path, &st) < 0) {
+		if (strncmp(base, "vhost-vdpa", 10) == 0) {
+			VXPATH_LOG(ERR, "%s: devarg path=%s: %s (is the vhost_vdpa module loaded, and the vDPA device added and bound to it?)",
+				   dev->name, path, strerror(errno));
+			return -ENODEV;
+		}
 		if (strncmp(base, "vhost-", 6) == 0) {
 			VXPATH_LOG(ERR, "%s: devarg path=%s: %s (is the vhost module loaded?)",
 				   dev->name, path, strerror(errno));
@@ -473,11 +479,10 @@ select_backend(struct vxpath_dev *dev)
 			return 0;
 		}
 		if (strncmp(base, "vhost-vdpa", 10) == 0) {
-			VXPATH_LOG(ERR, "%s: devarg path=%s: vhost-vdpa is not supported yet",
-				   dev->name, path);
-			return -ENOTSUP;
+			dev->ops = &vxpath_vhost_vdpa_ops;
+			return 0;
 		}
-		VXPATH_LOG(ERR, "%s: devarg path=%s: a character device, but not /dev/vhost-net",
+		VXPATH_LOG(ERR, "%s: devarg path=%s: a character device, but neither /dev/vhost-net nor /dev/vhost-vdpa-N",
 			   dev->name, path);
 		return -EINVAL;
 	}
@@ -497,6 +502,13 @@ check_backend_args(const struct vxpath_dev *dev)
 	if (dev->ops == &vxpath_vhost_user_ops) {
 		return vxpath_devargs_check_no_tap(dev->name, &dev->args,
 						   dev->args.path);
+	}
+	if (dev->ops == &vxpath_vhost_vdpa_ops) {
+		int ret = vxpath_devargs_check_no_tap(dev->name, &dev->args,
+						      dev->args.path);
+
+		if (ret < 0)
+			return ret;
 	}
 	if (dev->args.server) {
 		VXPATH_LOG(ERR, "%s: devarg %s=1: only for a vhost-user socket, not %s",

@@ -3,7 +3,7 @@
  *
  * The vhost adapter: one operations table that every back-end implements
  * (vhost-user over a Unix socket, vhost-kernel through /dev/vhost-net and a
- * TAP). The virtio-net device layer is written once against it. Arguments
+ * TAP, vhost-vdpa through /dev/vhost-vdpa-N). The virtio-net device layer is written once against it. Arguments
  * are the Linux UAPI types of linux/vhost_types.h, used as they are; vring
  * indexes are virtio-net's (5.1.2): receiveq of pair N is 2N, transmitq 2N+1.
  *
@@ -27,7 +27,7 @@ struct vxpath_mem_region;
 
 /** Operations of one vhost back-end. */
 struct vxpath_vhost_ops {
-	const char *name; /**< "vhost-user", "vhost-kernel": for logs */
+	const char *name; /**< "vhost-user", "vhost-kernel", "vhost-vdpa" */
 	/**
 	 * The device marks received frames in their virtio-net header (flags
 	 * DATA_VALID) even without receive offloads negotiated, where 5.1.6.4.1
@@ -210,11 +210,14 @@ struct vxpath_vhost_ops {
 	 * Optional. Tell the back-end the device status the driver just set
 	 * (virtio 1.2, 2.1; the 3.1.1 sequence, DRIVER_OK at start, its
 	 * withdrawal at stop, 0 at close): vhost-user SET_STATUS when
-	 * VHOST_USER_PROTOCOL_F_STATUS is negotiated, nothing (0) otherwise.
+	 * VHOST_USER_PROTOCOL_F_STATUS is negotiated, nothing (0) otherwise;
+	 * vhost-vdpa VHOST_VDPA_SET_STATUS (a withdrawn bit: a reset, then
+	 * the negotiation again up to @status).
 	 */
 	int (*set_status)(struct vxpath_dev *dev, uint8_t status);
 	/**
-	 * Optional. Read the back-end's device status (vhost-user GET_STATUS).
+	 * Optional. Read the back-end's device status (vhost-user GET_STATUS,
+	 * vhost-vdpa VHOST_VDPA_GET_STATUS).
 	 * Return: 0 and *@status; -ENOTSUP when the back-end cannot tell
 	 * (STATUS not negotiated); -EIO for a value above 8 bits.
 	 */
@@ -222,7 +225,9 @@ struct vxpath_vhost_ops {
 	/**
 	 * Optional. Read @size bytes of the back-end's device configuration
 	 * space (virtio 1.2, 5.1.4 for a network device) from @offset into
-	 * @buf (vhost-user GET_CONFIG, reply checked: size, offset, flags).
+	 * @buf (vhost-user GET_CONFIG, reply checked: size, offset, flags;
+	 * vhost-vdpa VHOST_VDPA_GET_CONFIG, the window checked against the
+	 * device's configuration size, bytes past its end read as 0).
 	 * Return: 0; -ENOTSUP when the back-end has no configuration space
 	 * to read (VHOST_USER_PROTOCOL_F_CONFIG not negotiated); -EINVAL for
 	 * @size 0 or above 256 bytes; -EIO for a refused or malformed reply.
@@ -299,5 +304,9 @@ struct vxpath_backend_events {
 extern const struct vxpath_vhost_ops vxpath_vhost_user_ops;
 /** vhost-kernel back-end: /dev/vhost-net with a TAP (vhost_kernel.c). */
 extern const struct vxpath_vhost_ops vxpath_vhost_kernel_ops;
+/** vhost-vdpa back-end: a vDPA network device, /dev/vhost-vdpa-N
+ * (vhost_vdpa.c).
+ */
+extern const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops;
 
 #endif /* VXPATH_VHOST_H */

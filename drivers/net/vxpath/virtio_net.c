@@ -301,8 +301,10 @@ virtio_net_negotiate(struct vxpath_dev *dev, bool again)
 		if (dev->args.packed_vq &&
 		    !(offered & BIT(VIRTIO_F_RING_PACKED))) {
 			/* Asked for explicitly: no silent fallback. */
-			VXPATH_LOG(ERR, "%s: devarg packed_vq=1: the %s back-end does not offer VIRTIO_F_RING_PACKED (vhost-net has no packed rings)",
-				   dev->name, dev->ops->name);
+			VXPATH_LOG(ERR, "%s: devarg packed_vq=1: the %s back-end does not offer VIRTIO_F_RING_PACKED%s",
+				   dev->name, dev->ops->name,
+				   dev->ops == &vxpath_vhost_kernel_ops ?
+				   " (vhost-net has no packed rings)" : "");
 			return -ENOTSUP;
 		}
 		if (dev->args.mrg_rxbuf &&

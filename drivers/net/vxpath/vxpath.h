@@ -17,7 +17,8 @@
  *   the EAL interrupt thread: each back-end's watches of its link
  *     (vhost-user: the connection's hang-up, and with server=1 or
  *     reconnect= new connections and the replay of the port's state on
- *     them; vhost-kernel: the TAP's link messages), which report through
+ *     them; vhost-kernel: the TAP's link messages; vhost-vdpa: the
+ *     device's configuration eventfd), which report through
  *     dev->events (struct vxpath_backend_events) under ctrl_lock; the
  *     back-end channel's configuration change
  *     (vxpath_virtio_net_config_changed(): the read under ctrl_lock); the
