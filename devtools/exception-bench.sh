@@ -49,7 +49,10 @@
 #   --rounds       rounds over the drivers (default 1)
 #   --bytes        bytes per TCP phase (default 16777216)
 #   --udp-seconds  seconds of UDP flood (default 5)
-#   --drivers      comma-separated subset of vxpath,upstream,tap
+#   --drivers      comma-separated subset of vxpath,upstream,tap, and
+#                  vxpath-kthread, vxpath-task: vxpath with vhost_worker=
+#                  kthread or task (a kernel that can choose: the test
+#                  VM's --kernel forky), the vhost worker's kinds compared
 # Exit status: 0 done, 1 a transfer was corrupted, 2 set-up failed.
 
 set -uo pipefail
@@ -109,7 +112,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-if [[ ,$DRIVERS, == *,vxpath,* ]]; then
+if [[ ,$DRIVERS, == *,vxpath[,-]* ]]; then
 	[ -n "$PLUGIN" ] || setup_fail "--plugin needed for the vxpath driver"
 	scene_stage_plugin "$PLUGIN"
 fi
@@ -126,6 +129,8 @@ TAP_MAC=02:00:00:55:00:01
 vdev_of() {
 	case $1 in
 	vxpath) echo "net_vxpath0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC" ;;
+	vxpath-kthread|vxpath-task)
+		echo "net_vxpath0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC,vhost_worker=${1#vxpath-}" ;;
 	upstream) echo "virtio_user0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC" ;;
 	tap) echo "net_tap0,iface=$TAP,mac=$TAP_MAC" ;;
 	esac
@@ -187,7 +192,7 @@ run_driver() {
 	local d=$1 r=$2 eal=() f0 f1 s0 s1 p0 p1 mb out sent recvd secs
 	eal=(-l 0,1 -n 1 --file-prefix $PREFIX --no-pci -m 512
 	     --vdev "net_af_packet0,iface=$VETH_HOST" --vdev "$(vdev_of "$d")")
-	[ "$d" = vxpath ] && eal+=(-d "$STAGED")
+	[[ $d == vxpath* ]] && eal+=(-d "$STAGED")
 	tp_start "$OUT/exception-bench.$d.$r.log" stdbuf -oL -eL dpdk-testpmd \
 		"${eal[@]}" -- -i --forward-mode=io --total-num-mbufs=8192
 	tp_prompt 60 || setup_fail "$d: testpmd did not start (log $OUT/exception-bench.$d.$r.log)"
@@ -226,7 +231,8 @@ run_driver() {
 IFS=, read -r -a drivers <<<"$DRIVERS"
 for ((r = 1; r <= ROUNDS; r++)); do
 	for d in "${drivers[@]}"; do
-		case $d in vxpath|upstream|tap) ;; *) setup_fail "--drivers: unknown '$d'" ;; esac
+		case $d in vxpath|vxpath-kthread|vxpath-task|upstream|tap) ;;
+		*) setup_fail "--drivers: unknown '$d'" ;; esac
 		run_driver "$d" $r
 	done
 done

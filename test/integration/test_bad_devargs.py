@@ -116,6 +116,11 @@ def _cases(run_dir):
         ("tap_attach_vhost_user", p + "iface=vxpers0,tap_attach=1",
          r"devarg tap_attach=1: only for /dev/vhost-net \(a TAP\), not for "
          r"the vhost-user socket %s" % re.escape(sock)),
+        ("vhost_worker_word", "path=/dev/vhost-net,vhost_worker=threads",
+         r"devarg vhost_worker=threads: not one of auto, kthread, task"),
+        ("vhost_worker_vhost_user", p + "vhost_worker=kthread",
+         r"devarg vhost_worker=kthread: only for /dev/vhost-net \(a TAP\), "
+         r"not for the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

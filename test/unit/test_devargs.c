@@ -31,6 +31,7 @@
 #include <rte_log.h>
 
 #include "devargs.h"
+#include "vhost_worker.h"
 
 #define NAME "net_vxpath0"
 /* 256 characters: one more than NAME_MAX, too long for a namespace name. */
@@ -76,6 +77,7 @@ static void test_defaults(void **state)
 	assert_int_equal(da.gateway6.family, 0);
 	assert_int_equal(da.tap_up, VXPATH_TAP_UP_AUTO);
 	assert_false(vxpath_devargs_tap_up(&da));
+	assert_int_equal(da.vhost_worker, VXPATH_VHOST_WORKER_AUTO);
 }
 
 /* ipv4=, ipv6=, gateway4=, gateway6=: network order, prefix, format. */
@@ -191,6 +193,10 @@ static void test_no_tap(void **state)
 		  "devarg netns=/proc/1/ns/net: only for" },
 		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
 		{ "path=/x,metric=0", "devarg metric=0: only for" },
+		{ "path=/x,vhost_worker=kthread",
+		  "devarg vhost_worker=kthread: only for" },
+		{ "path=/x,vhost_worker=task",
+		  "devarg vhost_worker=task: only for" },
 		/* tap_attach=1 is named before the iface= it needs */
 		{ "path=/x,iface=t0,tap_attach=1",
 		  "devarg tap_attach=1: only for" },
@@ -201,6 +207,9 @@ static void test_no_tap(void **state)
 
 	(void)state;
 	assert_int_equal(parse("path=/x,mac=02:00:00:00:00:01", &da), 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
+	/* vhost_worker=auto is every back-end's default */
+	assert_int_equal(parse("path=/x,vhost_worker=auto", &da), 0);
 	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
 	for (i = 0; i < NCASES(rows); i++) {
 		FILE *log = tmpfile();
@@ -300,6 +309,9 @@ static void test_each_key(void **state)
 	ONE("vectorized=1", vectorized, 1);
 	ONE("tap_attach=0", tap_attach, 0);
 	ONE("tap_attach=1", tap_attach, 1);
+	ONE("vhost_worker=auto", vhost_worker, VXPATH_VHOST_WORKER_AUTO);
+	ONE("vhost_worker=kthread", vhost_worker, VXPATH_VHOST_WORKER_KTHREAD);
+	ONE("vhost_worker=task", vhost_worker, VXPATH_VHOST_WORKER_TASK);
 	ONE("event_idx=0", event_idx, 0);
 	ONE("event_idx=1", event_idx, 1);
 #undef ONE
@@ -504,6 +516,13 @@ static const char *const einval_cases[] = {
 	"path=/x,tap_attach=2",
 	"path=/x,tap_attach=yes",
 	"path=/x,tap_attach=1,tap_attach=1",
+	/* vhost_worker=: auto, kthread or task, exactly */
+	"path=/x,vhost_worker=",
+	"path=/x,vhost_worker=0",
+	"path=/x,vhost_worker=Kthread",
+	"path=/x,vhost_worker=kthread ",
+	"path=/x,vhost_worker=threads",
+	"path=/x,vhost_worker=task,vhost_worker=task",
 	/* iface: at most IFNAMSIZ - 1 characters */
 	"path=/x,iface=abcdefghijklmnop",
 	"path=/x,iface=abcdefghijklmnopqrstuvwxyz",

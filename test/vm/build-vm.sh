@@ -19,15 +19,26 @@
 #             vDPA device served from user space) and vhost_vdpa
 #             (/dev/vhost-vdpa-N). virtio_vdpa is left out, so that a
 #             vDPA device binds to vhost_vdpa.
+#   forky     Debian 14's (testing) linux-image-amd64 (Linux 7.2 at the
+#             time of writing), likewise through an apt of its own, with
+#             the same modules: a kernel recent enough for
+#             VHOST_SET_FORK_FROM_OWNER (Linux 6.17+, built with
+#             CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL), the vhost worker's
+#             kind. Its image package is split: linux-image-VERSION only
+#             depends on linux-binary-VERSION (vmlinuz), linux-modules-
+#             VERSION and linux-base-VERSION (modules.builtin), which are
+#             fetched beside it.
 #
 # Output, in the cache directory (kept between runs): vmlinuz, initrd.cpio
 # and stamp. The cache is /var/cache/vxpath/vm for bookworm, and the same
-# path with -trixie appended for trixie (/var/cache/vxpath/vm-trixie);
+# path with -trixie or -forky appended for the others
+# (/var/cache/vxpath/vm-trixie);
 # VXPATH_VM_CACHE replaces /var/cache/vxpath/vm in both. The initramfs is
 # rebuilt only when an input changes: the kernel package version, this
 # script, the init script or the busybox binary.
 #
-# Usage: test/vm/build-vm.sh [--kernel bookworm|trixie] [--force] [--quiet]
+# Usage: test/vm/build-vm.sh [--kernel bookworm|trixie|forky] [--force]
+#                            [--quiet]
 # Prints the kernel and initramfs paths on success. Exit status: 0 on
 # success, 1 on failure, 2 when QEMU or the kernel cannot be had on this
 # machine (the caller may treat that as "skip").
@@ -51,7 +62,7 @@ while [ $# -gt 0 ]; do
 	--quiet) QUIET=1 ;;
 	--kernel) KERNEL=${2-}; shift ;;
 	--kernel=*) KERNEL=${1#--kernel=} ;;
-	-h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,45p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "build-vm: unknown argument: $1" >&2; exit 1 ;;
 	esac
 	shift
@@ -61,8 +72,8 @@ done
 KAPT=()
 case $KERNEL in
 bookworm) ;;
-trixie)
-	CACHE=$CACHE-trixie
+trixie|forky)
+	CACHE=$CACHE-$KERNEL
 	WANTED_MODULES="$WANTED_MODULES vdpa vduse vhost_vdpa"
 	A=$CACHE/apt
 	KAPT=(-o "Dir::Etc::SourceList=$A/sources.list"
@@ -73,7 +84,7 @@ trixie)
 	      -o "Dir::Cache=$A/cache"
 	      -o "Dir::State::status=/dev/null")
 	;;
-*) echo "build-vm: --kernel $KERNEL: bookworm or trixie" >&2; exit 1 ;;
+*) echo "build-vm: --kernel $KERNEL: bookworm, trixie or forky" >&2; exit 1 ;;
 esac
 
 say() { [ "$QUIET" = 1 ] || echo "build-vm: $*"; }
@@ -178,6 +189,28 @@ if [ -z "$DEB" ] || [ ! -s "$DEB" ]; then
 	say "using cached $(basename "$DEB")"
 fi
 
+# ---- a split image (forky): the packages it depends on, of its version ---
+# Printed one per line: the image package itself first, then its parts.
+DEBS=("$DEB")
+PARTS=$(dpkg-deb -f "$DEB" Depends 2>/dev/null | tr ',' '\n' |
+	sed -n 's/^ *\(linux-\(binary\|modules\|base\)-[^ ]*\) (= \([^)]*\)).*/\1=\3/p')
+for part in $PARTS; do
+	pkg=${part%%=*} ver=${part#*=}
+	f=$CACHE/debs/${pkg}_${ver//:/%3a}_amd64.deb
+	if [ ! -s "$f" ]; then
+		say "downloading $pkg $ver (part of $(basename "$DEB"))"
+		(cd "$CACHE/debs" &&
+		 apt-get "${KAPT[@]}" download -q -o APT::Sandbox::User=root \
+			"$part" >/dev/null 2>&1) ||
+			{ kapt_update_once;
+			  (cd "$CACHE/debs" &&
+			   apt-get "${KAPT[@]}" download -q -o APT::Sandbox::User=root \
+				"$part" >/dev/null 2>&1) || true; }
+	fi
+	[ -s "$f" ] || unavailable "cannot download $pkg $ver, a part of $(basename "$DEB")"
+	DEBS+=("$f")
+done
+
 # ---- stamp: rebuild only when an input changed ---------------------------
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 STAMP="deb=$(basename "$DEB") build=$(sha "$0") init=$(sha "$INIT_SRC") busybox=$(sha /bin/busybox) modules=${WANTED_MODULES// /,}"
@@ -193,11 +226,19 @@ fi
 SCRATCH=$(mktemp -d "$CACHE/work.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 KDIR=$SCRATCH/kernel
-say "extracting $(basename "$DEB")"
-dpkg -x "$DEB" "$KDIR" || die "dpkg -x $DEB failed"
-VMLINUZ=$(ls "$KDIR"/boot/vmlinuz-* 2>/dev/null | head -n1)
-[ -n "$VMLINUZ" ] || die "no boot/vmlinuz-* in $DEB"
-KREL=${VMLINUZ##*/vmlinuz-}
+for f in "${DEBS[@]}"; do
+	say "extracting $(basename "$f")"
+	dpkg -x "$f" "$KDIR" || die "dpkg -x $f failed"
+done
+# /boot/vmlinuz-KREL, or (split images) /usr/lib/modules/KREL/vmlinuz
+VMLINUZ=$(ls "$KDIR"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)
+if [ -n "$VMLINUZ" ]; then
+	KREL=${VMLINUZ##*/vmlinuz-}
+else
+	VMLINUZ=$(ls "$KDIR"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n1 || true)
+	[ -n "$VMLINUZ" ] || die "no vmlinuz in $(basename "$DEB") nor its parts"
+	KREL=$(basename "$(dirname "$VMLINUZ")")
+fi
 MODDIR=
 for d in "$KDIR/lib/modules/$KREL" "$KDIR/usr/lib/modules/$KREL"; do
 	[ -d "$d" ] && MODDIR=$d && break
@@ -262,9 +303,11 @@ cp "$VMLINUZ" "$CACHE/vmlinuz.tmp"
 mv "$CACHE/vmlinuz.tmp" "$CACHE/vmlinuz"
 mv "$CACHE/initrd.cpio.tmp" "$CACHE/initrd.cpio"
 echo "$STAMP" >"$CACHE/stamp"
-# Keep only the kernel package in use.
+# Keep only the kernel packages in use.
 for f in "$CACHE"/debs/*.deb; do
-	[ "$f" = "$DEB" ] || rm -f "$f"
+	keep=0
+	for k in "${DEBS[@]}"; do [ "$f" = "$k" ] && keep=1; done
+	[ "$keep" = 1 ] || rm -f "$f"
 done
 rm -rf "$CACHE/kernel"
 say "built initrd.cpio ($(du -k "$CACHE/initrd.cpio" | cut -f1) KiB) for $KREL"

@@ -25,12 +25,13 @@
 # release's DPDK, Python and tools on the same kernel.
 #
 # With --kernel trixie the guest boots Debian 13's kernel (Linux 6.12, with
-# vDPA: vduse and vhost_vdpa loaded) instead of bookworm's 6.1; see
-# test/vm/build-vm.sh. It combines with --root (the trixie root on the
-# trixie kernel, say).
+# vDPA: vduse and vhost_vdpa loaded) instead of bookworm's 6.1, with
+# --kernel forky Debian 14's (Linux 7.2: VHOST_SET_FORK_FROM_OWNER, the
+# vhost worker's kind); see test/vm/build-vm.sh. It combines with --root
+# (the trixie root on the trixie kernel, say).
 #
 # Usage: test/vm/run-in-vm.sh [--out DIR] [--timeout SEC] [--root DIR]
-#                             [--kernel bookworm|trixie]
+#                             [--kernel bookworm|trixie|forky]
 #                             <guest-script> [args...]
 #   --out DIR      host directory for results (default: a new
 #                  /tmp/vxpath-vm.XXXXXX); the serial console log goes to
@@ -39,8 +40,8 @@
 #                  VXPATH_VM_TIMEOUT).
 #   --root DIR     run the script chrooted in DIR (an absolute path on the
 #                  host, without spaces; VXPATH_VM_ROOT sets the same).
-#   --kernel NAME  the guest's kernel: bookworm (default) or trixie
-#                  (VXPATH_VM_KERNEL sets the same).
+#   --kernel NAME  the guest's kernel: bookworm (default), trixie or
+#                  forky (VXPATH_VM_KERNEL sets the same).
 # Exit status: the guest script's; 124 if QEMU hit the time limit; 125 if
 # the guest reported no status (crash, boot failure); 2 if the VM cannot be
 # built on this machine (no QEMU, no kernel package).

@@ -18,6 +18,7 @@
 
 #include "compat.h"
 #include "devargs.h"
+#include "vhost_worker.h"
 #include "vxpath_log.h"
 
 /** How one devarg is parsed into struct vxpath_devargs. */
@@ -85,6 +86,23 @@ parse_metric(const char *dev, const struct devarg_spec *spec,
 	if (ret == 0)
 		da->metric_given = true;
 	return ret;
+}
+
+/* vhost_worker=: one of enum vxpath_vhost_worker's names. */
+static int
+parse_vhost_worker(const char *dev, const struct devarg_spec *spec,
+		   const char *value, struct vxpath_devargs *da)
+{
+	uint32_t m;
+
+	for (m = VXPATH_VHOST_WORKER_AUTO; m <= VXPATH_VHOST_WORKER_TASK; m++) {
+		if (strcmp(value, vxpath_vhost_worker_name(m)) == 0) {
+			da->vhost_worker = m;
+			return 0;
+		}
+	}
+	BAD(dev, spec->key, value, "not one of auto, kthread, task");
+	return -EINVAL;
 }
 
 static int
@@ -540,6 +558,10 @@ vxpath_devargs_check_no_tap(const char *name,
 	if (key == NULL && da->metric_given) {
 		key = VXPATH_ARG_METRIC;
 		snprintf(value, sizeof(value), "%u", da->metric);
+	}
+	if (key == NULL && da->vhost_worker != VXPATH_VHOST_WORKER_AUTO) {
+		key = VXPATH_ARG_VHOST_WORKER;
+		text = vxpath_vhost_worker_name(da->vhost_worker);
 	}
 	if (key == NULL)
 		return 0;

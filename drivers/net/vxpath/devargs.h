@@ -57,6 +57,12 @@
  *               with `ip tuntap add`, multi_queue for queues > 1) instead
  *               of creating one, and leave it in place at close
  *               (default 0); needs iface=NAME, not a template
+ *   vhost_worker= auto|kthread|task, the kernel thread that serves each
+ *               vhost-net fd (vhost_worker.h): a kthread, or a vhost_task
+ *               in the application's thread group, where the kernel can
+ *               choose (Linux 6.17+); kthread or task on a kernel that
+ *               cannot choose is refused (default auto: vxpath's choice
+ *               where the kernel can choose, the kernel's elsewhere)
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -93,6 +99,7 @@
 #define VXPATH_ARG_BRIDGE     "bridge"
 #define VXPATH_ARG_METRIC     "metric"
 #define VXPATH_ARG_TAP_ATTACH "tap_attach"
+#define VXPATH_ARG_VHOST_WORKER "vhost_worker"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -152,6 +159,7 @@ struct vxpath_devargs {
 	bool metric_given;          /**< metric= was given */
 	uint32_t tap_attach;        /**< 1: attach to the existing TAP
 				     * iface=, never create it */
+	uint32_t vhost_worker;      /**< enum vxpath_vhost_worker */
 };
 
 /**
@@ -189,7 +197,9 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_BRIDGE, "<ifname>", bridge, parse_iface, 0, 0) \
 	X(VXPATH_ARG_METRIC, "<0..4294967295>", metric, parse_metric, 0, \
 	  UINT32_MAX) \
-	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1)
+	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1) \
+	X(VXPATH_ARG_VHOST_WORKER, "<auto|kthread|task>", vhost_worker, \
+	  parse_vhost_worker, 0, 0)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -214,7 +224,8 @@ struct vxpath_devargs {
  * like gateway4= and gateway6= neither unspecified, loopback, multicast
  * nor 255.255.255.255; netns= a name of 1 to NAME_MAX characters without
  * '/', nor "." or "..", or a path beginning with '/' shorter than
- * PATH_MAX; bridge= like iface=, without '%'), or a missing path.
+ * PATH_MAX; bridge= like iface=, without '%'; vhost_worker= one of auto,
+ * kthread, task), or a missing path.
  */
 int vxpath_devargs_parse(const char *name, const char *args,
 			 struct vxpath_devargs *da);
@@ -238,8 +249,9 @@ int vxpath_devargs_check_supported(const char *name,
 
 /**
  * Refuse the TAP's devargs (tap_attach=1, iface=, ipv4=, ipv6=, gateway4=,
- * gateway6=, tap_up=, netns=, bridge=, metric=) for a back-end that has
- * no TAP: the vhost-user socket @path.
+ * gateway6=, tap_up=, netns=, bridge=, metric=) and vhost-net's
+ * (vhost_worker= other than auto) for a back-end that has no TAP: the
+ * vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */

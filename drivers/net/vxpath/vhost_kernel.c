@@ -47,6 +47,7 @@
 #include "tap.h"
 #include "tap_config.h"
 #include "vhost.h"
+#include "vhost_worker.h"
 #include "vxpath.h"
 #include "vxpath_log.h"
 
@@ -425,7 +426,10 @@ vk_destroy(struct vxpath_dev *dev)
 	dev->tap_offloads = 0;
 }
 
-/* VHOST_SET_OWNER on every pair's fd. See vhost.h. */
+/*
+ * The worker's kind as vhost_worker= asks (vhost_worker.h), then
+ * VHOST_SET_OWNER, on every pair's fd. See vhost.h.
+ */
 static int
 vk_set_owner(struct vxpath_dev *dev)
 {
@@ -436,6 +440,11 @@ vk_set_owner(struct vxpath_dev *dev)
 	if (vk == NULL)
 		return -ENOTCONN;
 	for (i = 0; i < vk->nr_pairs; i++) {
+		ret = vxpath_vhost_worker_apply(dev->name,
+						vk->pairs[i].vhost_fd,
+						dev->args.vhost_worker, i == 0);
+		if (ret < 0)
+			return ret;
 		ret = VK_IOCTL(dev, i, VHOST_SET_OWNER, NULL);
 		if (ret < 0)
 			return ret;
