@@ -191,6 +191,7 @@ static void test_no_tap(void **state)
 		  "devarg netns=/proc/1/ns/net: only for" },
 		{ "path=/x,bridge=br0", "devarg bridge=br0: only for" },
 		{ "path=/x,metric=0", "devarg metric=0: only for" },
+		{ "path=/x,tx_coalesce=1", "devarg tx_coalesce=1: only for" },
 		/* tap_attach=1 is named before the iface= it needs */
 		{ "path=/x,iface=t0,tap_attach=1",
 		  "devarg tap_attach=1: only for" },
@@ -300,6 +301,8 @@ static void test_each_key(void **state)
 	ONE("vectorized=1", vectorized, 1);
 	ONE("tap_attach=0", tap_attach, 0);
 	ONE("tap_attach=1", tap_attach, 1);
+	ONE("tx_coalesce=0", tx_coalesce, 0);
+	ONE("tx_coalesce=1", tx_coalesce, 1);
 	ONE("event_idx=0", event_idx, 0);
 	ONE("event_idx=1", event_idx, 1);
 #undef ONE
@@ -420,6 +423,8 @@ static const char *const einval_cases[] = {
 	/* 0|1 flags */
 	"path=/x,cq=2",
 	"path=/x,server=2",
+	"path=/x,tx_coalesce=2",
+	"path=/x,tx_coalesce=yes",
 	/* reconnect: milliseconds in [0, 600000] */
 	"path=/x,reconnect=-1",
 	"path=/x,reconnect=600001",

@@ -541,6 +541,11 @@ vxpath_devargs_check_no_tap(const char *name,
 		key = VXPATH_ARG_METRIC;
 		snprintf(value, sizeof(value), "%u", da->metric);
 	}
+	/* The GSO frames it makes are for the kernel's TAP (coalesce.h). */
+	if (key == NULL && da->tx_coalesce) {
+		key = VXPATH_ARG_TX_COALESCE;
+		snprintf(value, sizeof(value), "%u", da->tx_coalesce);
+	}
 	if (key == NULL)
 		return 0;
 	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",

@@ -57,6 +57,12 @@
  *               with `ip tuntap add`, multi_queue for queues > 1) instead
  *               of creating one, and leave it in place at close
  *               (default 0); needs iface=NAME, not a template
+ *   tx_coalesce= 0|1, 1: the Tx burst merges the TCP segments of one
+ *               flow into one GSO frame for the kernel (rte_gro, then a
+ *               virtio-net header GSO_TCPV4/TCPV6: coalesce.h)
+ *               (default 0); refused at probe when the device does not
+ *               offer VIRTIO_NET_F_CSUM, HOST_TSO4 and HOST_TSO6 or the
+ *               TAP does not take TUN_F_CSUM, TSO4 and TSO6
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -93,6 +99,7 @@
 #define VXPATH_ARG_BRIDGE     "bridge"
 #define VXPATH_ARG_METRIC     "metric"
 #define VXPATH_ARG_TAP_ATTACH "tap_attach"
+#define VXPATH_ARG_TX_COALESCE "tx_coalesce"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -152,6 +159,8 @@ struct vxpath_devargs {
 	bool metric_given;          /**< metric= was given */
 	uint32_t tap_attach;        /**< 1: attach to the existing TAP
 				     * iface=, never create it */
+	uint32_t tx_coalesce;       /**< 1: merge TCP segments into GSO
+				     * frames on Tx (coalesce.h) */
 };
 
 /**
@@ -189,7 +198,8 @@ struct vxpath_devargs {
 	X(VXPATH_ARG_BRIDGE, "<ifname>", bridge, parse_iface, 0, 0) \
 	X(VXPATH_ARG_METRIC, "<0..4294967295>", metric, parse_metric, 0, \
 	  UINT32_MAX) \
-	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1)
+	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1) \
+	X(VXPATH_ARG_TX_COALESCE, "<0|1>", tx_coalesce, parse_range, 0, 1)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -238,7 +248,7 @@ int vxpath_devargs_check_supported(const char *name,
 
 /**
  * Refuse the TAP's devargs (tap_attach=1, iface=, ipv4=, ipv6=, gateway4=,
- * gateway6=, tap_up=, netns=, bridge=, metric=) for a back-end that has
+ * gateway6=, tap_up=, netns=, bridge=, metric=, tx_coalesce=1) for a back-end that has
  * no TAP: the vhost-user socket @path.
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
