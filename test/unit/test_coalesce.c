@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,10 +99,14 @@ build(int i, const struct seg *s)
 		ip6->payload_len = rte_cpu_to_be_16(l4 + s->payload);
 		ip6->proto = proto;
 		ip6->hop_limits = 64;
-		memset(ip6->src_addr, 0xfd, 16);
-		memset(ip6->dst_addr, 0xfd, 16);
-		ip6->src_addr[15] = 2;
-		ip6->dst_addr[15] = 1;
+		/* uint8_t[16] before DPDK 24.11, struct rte_ipv6_addr since */
+		uint8_t *src = (uint8_t *)&ip6->src_addr;
+		uint8_t *dst = (uint8_t *)&ip6->dst_addr;
+
+		memset(src, 0xfd, 16);
+		memset(dst, 0xfd, 16);
+		src[15] = 2;
+		dst[15] = 1;
 	} else {
 		struct rte_ipv4_hdr *ip4 = (void *)(p + ETH_LEN);
 
@@ -400,18 +405,29 @@ test_run_limit(void **state)
 		big[i].buf_len = sizeof(bigbuf[i]);
 		pkts[i] = &big[i];
 	}
+	uint32_t seq = 9;
+	bool run_edge = false;
+
 	n = vxpath_coalesce_burst(pkts, np, out, cnt, bytes,
 				  vxpath_coalesce_gro_types());
-	assert_int_equal(n, 2);
+	/* 22.11's GRO makes 2 frames (63 + 3); later releases cap a merged
+	 * packet at fewer segments (24.11: 20), so more frames: in the
+	 * flow's order either way, none across the run's edge.
+	 */
+	assert_true(n >= 2);
 	for (i = 0; i < n; i++) {
 		assert_true(out[i]->nb_segs <= VXPATH_COALESCE_RUN);
 		assert_int_equal(out[i]->nb_segs, cnt[i]);
-		assert_int_equal(out[i]->tso_segsz, 10);
+		assert_int_equal(seq_of(out[i], IP4_LEN), seq);
+		if (cnt[i] > 1)
+			assert_int_equal(out[i]->tso_segsz, 10);
+		if (seq == 9 + VXPATH_COALESCE_RUN * 10u)
+			run_edge = true;
+		seq += cnt[i] * 10u;
 		total += cnt[i];
 	}
 	assert_int_equal(total, np);
-	assert_int_equal(seq_of(out[0], IP4_LEN), 9);
-	assert_int_equal(seq_of(out[1], IP4_LEN), 9 + VXPATH_COALESCE_RUN * 10u);
+	assert_true(run_edge);
 }
 
 int
