@@ -530,10 +530,11 @@ check_tx_coalesce(const struct vxpath_dev *dev)
 	if (!dev->args.tx_coalesce)
 		return 0;
 	if (missing != 0 || tun != VXPATH_COALESCE_TUN_FLAGS) {
-		VXPATH_LOG(ERR, "%s: devarg %s=1: needs features %#" PRIx64 " the %s back-end does not offer and TUN_F offloads %#x the TAP %s does not take",
-			   dev->name, VXPATH_ARG_TX_COALESCE, missing,
-			   dev->ops->name, VXPATH_COALESCE_TUN_FLAGS & ~tun,
-			   dev->ifname[0] != '\0' ? dev->ifname : "(none)");
+		VXPATH_LOG(ERR, "%s: devarg %s=1: needs VIRTIO_NET_F_CSUM, HOST_TSO4, HOST_TSO6 and TUN_F_CSUM, TSO4, TSO6: the %s back-end lacks features %#" PRIx64 ", the TAP %s TUN_F offloads %#x",
+			   dev->name, VXPATH_ARG_TX_COALESCE, dev->ops->name,
+			   missing,
+			   dev->ifname[0] != '\0' ? dev->ifname : "(none)",
+			   VXPATH_COALESCE_TUN_FLAGS & ~tun);
 		return -ENOTSUP;
 	}
 	VXPATH_LOG(INFO, "%s: %s=1: Tx merges TCP/IPv4%s segments into GSO frames",
