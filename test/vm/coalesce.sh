@@ -289,7 +289,12 @@ for C in 0 1; do
 	SERVERS=()
 	tp_cmd 30 "stop"
 	tp_cmd 60 "port stop all"
+	# testpmd's command is dump_mempool up to DPDK 24.11, `dump mempool`
+	# from 25.11 on.
 	tp_cmd 30 "dump_mempool"
+	case $TP_OUT in
+	*"Command not found"*) tp_cmd 30 "dump mempool" ;;
+	esac
 	printf '%s\n' "$TP_OUT" >"$OUT/coalesce.mempool$C.txt"
 	# testpmd's pool of mbufs (mb_pool_0): its size less the mbufs in the
 	# pool and in the lcore caches (DPDK 22.11's dump has no in_use_count).
