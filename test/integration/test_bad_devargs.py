@@ -121,6 +121,11 @@ def _cases(run_dir):
         ("vhost_worker_vhost_user", p + "vhost_worker=kthread",
          r"devarg vhost_worker=kthread: only for /dev/vhost-net \(a TAP\), "
          r"not for the vhost-user socket %s" % re.escape(sock)),
+        ("tx_coalesce_2", "path=/dev/vhost-net,tx_coalesce=2",
+         r"devarg tx_coalesce=2: out of range \[0, 1\]"),
+        ("tx_coalesce_vhost_user", p + "tx_coalesce=1",
+         r"devarg tx_coalesce=1: only for /dev/vhost-net \(a TAP\), not for "
+         r"the vhost-user socket %s" % re.escape(sock)),
         ("path_missing", "path=" + sock,
          r"cannot connect to vhost-user socket %s: No such file or "
          r"directory" % re.escape(sock)),

@@ -176,7 +176,7 @@ static void test_netns(void **state)
 	assert_int_equal(vxpath_devargs_check_supported(NAME, &da), 0);
 	assert_int_equal(parse("path=/x,tap_attach=0", &da), 0);
 	assert_int_equal(da.tap_attach, 0);
-	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "the vhost-user socket /x"), 0);
 }
 
 /* The TAP's devargs with a vhost-user socket: one line naming the first. */
@@ -197,6 +197,7 @@ static void test_no_tap(void **state)
 		  "devarg vhost_worker=kthread: only for" },
 		{ "path=/x,vhost_worker=task",
 		  "devarg vhost_worker=task: only for" },
+		{ "path=/x,tx_coalesce=1", "devarg tx_coalesce=1: only for" },
 		/* tap_attach=1 is named before the iface= it needs */
 		{ "path=/x,iface=t0,tap_attach=1",
 		  "devarg tap_attach=1: only for" },
@@ -207,17 +208,17 @@ static void test_no_tap(void **state)
 
 	(void)state;
 	assert_int_equal(parse("path=/x,mac=02:00:00:00:00:01", &da), 0);
-	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "the vhost-user socket /x"), 0);
 	/* vhost_worker=auto is every back-end's default */
 	assert_int_equal(parse("path=/x,vhost_worker=auto", &da), 0);
-	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"), 0);
+	assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "the vhost-user socket /x"), 0);
 	for (i = 0; i < NCASES(rows); i++) {
 		FILE *log = tmpfile();
 
 		assert_non_null(log);
 		assert_int_equal(parse(rows[i][0], &da), 0);
 		assert_int_equal(rte_openlog_stream(log), 0);
-		assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "/x"),
+		assert_int_equal(vxpath_devargs_check_no_tap(NAME, &da, "the vhost-user socket /x"),
 				 -EINVAL);
 		rte_openlog_stream(NULL);
 		rewind(log);
@@ -312,6 +313,8 @@ static void test_each_key(void **state)
 	ONE("vhost_worker=auto", vhost_worker, VXPATH_VHOST_WORKER_AUTO);
 	ONE("vhost_worker=kthread", vhost_worker, VXPATH_VHOST_WORKER_KTHREAD);
 	ONE("vhost_worker=task", vhost_worker, VXPATH_VHOST_WORKER_TASK);
+	ONE("tx_coalesce=0", tx_coalesce, 0);
+	ONE("tx_coalesce=1", tx_coalesce, 1);
 	ONE("event_idx=0", event_idx, 0);
 	ONE("event_idx=1", event_idx, 1);
 #undef ONE
@@ -432,6 +435,8 @@ static const char *const einval_cases[] = {
 	/* 0|1 flags */
 	"path=/x,cq=2",
 	"path=/x,server=2",
+	"path=/x,tx_coalesce=2",
+	"path=/x,tx_coalesce=yes",
 	/* reconnect: milliseconds in [0, 600000] */
 	"path=/x,reconnect=-1",
 	"path=/x,reconnect=600001",

@@ -168,9 +168,10 @@ tp_start() {
 # last line without a newline, such as the prompt, is taken as it is and
 # the rest of it follows on the next call).
 tp_read() {
-	local line
-	while IFS= read -r -u 4 line; do
+	local line=
+	while IFS= read -r -u 4 line 2>/dev/null; do
 		TP_BUF+=$line$'\n'
+		line=
 	done
 	TP_BUF+=$line
 }

@@ -3,7 +3,8 @@
 # Copyright(c) 2026 The vxpath authors
 #
 # Bulk TCP transfers with a SHA-256 of the payload taken by each end, for
-# the offload scene of the test VM (test/vm/tso-lro.sh). The server takes
+# the offload scenes of the test VM (test/vm/tso-lro.sh, coalesce.sh), over
+# IPv4 or IPv6 (an address with a colon). The server takes
 # one connection per direction of --dirs (default up,down), in that order:
 #   "up":   it reads until the peer closes and hashes what came;
 #   "down": it sends BYTES random bytes, hashes them, then closes.
@@ -131,7 +132,9 @@ def transfer(a, conn, key, res, dirn):
 
 
 def server(a, res):
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # An IPv6 address (test/vm/coalesce.sh) has a colon.
+    family = socket.AF_INET6 if ":" in a.bind else socket.AF_INET
+    ls = socket.socket(family, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((a.bind, a.port))
     ls.listen(a.flows)

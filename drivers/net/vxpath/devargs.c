@@ -516,7 +516,8 @@ check_gateways(const char *name, const struct vxpath_devargs *da)
 
 int
 vxpath_devargs_check_no_tap(const char *name,
-			    const struct vxpath_devargs *da, const char *path)
+			    const struct vxpath_devargs *da,
+			    const char *backend)
 {
 	const struct { const char *key; const struct vxpath_ipaddr *a; }
 	ips[] = {
@@ -563,10 +564,15 @@ vxpath_devargs_check_no_tap(const char *name,
 		key = VXPATH_ARG_VHOST_WORKER;
 		text = vxpath_vhost_worker_name(da->vhost_worker);
 	}
+	/* The GSO frames it makes are for the kernel's TAP (coalesce.h). */
+	if (key == NULL && da->tx_coalesce) {
+		key = VXPATH_ARG_TX_COALESCE;
+		snprintf(value, sizeof(value), "%u", da->tx_coalesce);
+	}
 	if (key == NULL)
 		return 0;
-	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for the vhost-user socket %s",
-		   name, key, text, path);
+	VXPATH_LOG(ERR, "%s: devarg %s=%s: only for /dev/vhost-net (a TAP), not for %s",
+		   name, key, text, backend);
 	return -EINVAL;
 }
 

@@ -63,6 +63,12 @@
  *               choose (Linux 6.17+); kthread or task on a kernel that
  *               cannot choose is refused (default auto: vxpath's choice
  *               where the kernel can choose, the kernel's elsewhere)
+ *   tx_coalesce= 0|1, 1: the Tx burst merges the TCP segments of one
+ *               flow into one GSO frame for the kernel (rte_gro, then a
+ *               virtio-net header GSO_TCPV4/TCPV6: coalesce.h)
+ *               (default 0); refused at probe when the device does not
+ *               offer VIRTIO_NET_F_CSUM, HOST_TSO4 and HOST_TSO6 or the
+ *               TAP does not take TUN_F_CSUM, TSO4 and TSO6
  */
 #ifndef VXPATH_DEVARGS_H
 #define VXPATH_DEVARGS_H
@@ -100,6 +106,7 @@
 #define VXPATH_ARG_METRIC     "metric"
 #define VXPATH_ARG_TAP_ATTACH "tap_attach"
 #define VXPATH_ARG_VHOST_WORKER "vhost_worker"
+#define VXPATH_ARG_TX_COALESCE "tx_coalesce"
 
 /** Default and limits of queue_size, in descriptors (virtio 1.2, 2.7). */
 #define VXPATH_DEFAULT_QUEUE_SIZE 256
@@ -160,6 +167,8 @@ struct vxpath_devargs {
 	uint32_t tap_attach;        /**< 1: attach to the existing TAP
 				     * iface=, never create it */
 	uint32_t vhost_worker;      /**< enum vxpath_vhost_worker */
+	uint32_t tx_coalesce;       /**< 1: merge TCP segments into GSO
+				     * frames on Tx (coalesce.h) */
 };
 
 /**
@@ -199,7 +208,8 @@ struct vxpath_devargs {
 	  UINT32_MAX) \
 	X(VXPATH_ARG_TAP_ATTACH, "<0|1>", tap_attach, parse_range, 0, 1) \
 	X(VXPATH_ARG_VHOST_WORKER, "<auto|kthread|task>", vhost_worker, \
-	  parse_vhost_worker, 0, 0)
+	  parse_vhost_worker, 0, 0) \
+	X(VXPATH_ARG_TX_COALESCE, "<0|1>", tx_coalesce, parse_range, 0, 1)
 
 /* One "key=<syntax> " of VXPATH_PARAM_STRING. */
 #define VXPATH_DEVARG_PARAM(key, syntax, field, parse, min, max) \
@@ -249,15 +259,16 @@ int vxpath_devargs_check_supported(const char *name,
 
 /**
  * Refuse the TAP's devargs (tap_attach=1, iface=, ipv4=, ipv6=, gateway4=,
- * gateway6=, tap_up=, netns=, bridge=, metric=) and vhost-net's
- * (vhost_worker= other than auto) for a back-end that has no TAP: the
- * vhost-user socket @path.
+ * gateway6=, tap_up=, netns=, bridge=, metric=, tx_coalesce=1) and
+ * vhost-net's (vhost_worker= other than auto) for a back-end that has
+ * no TAP: @backend, as the log line names it ("the vhost-user socket
+ * /run/x.sock", "the vDPA device /dev/vhost-vdpa-0").
  * Logs one line naming the first such devarg given.
  * Return: 0 if none is given; -EINVAL otherwise.
  */
 int vxpath_devargs_check_no_tap(const char *name,
 				const struct vxpath_devargs *da,
-				const char *path);
+				const char *backend);
 
 /** Whether vxpath sets the TAP up at start (tap_up=, or its default). */
 bool vxpath_devargs_tap_up(const struct vxpath_devargs *da);

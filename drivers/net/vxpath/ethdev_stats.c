@@ -114,7 +114,12 @@ static const struct xstat_def rx_xstats[] = {
 	XS_COMMON,
 	XS("filtered_packets", filtered),
 };
-static const struct xstat_def tx_xstats[] = { XS_COMMON };
+/* Tx queues also count coalescing (tx_coalesce=1, coalesce.h). */
+static const struct xstat_def tx_xstats[] = {
+	XS_COMMON,
+	XS("coalesced_frames", coalesced_frames),
+	XS("coalesced_segments", coalesced_segments),
+};
 
 /*
  * Add what the device signalled on the queue's call eventfd since the last

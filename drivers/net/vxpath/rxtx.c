@@ -24,6 +24,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
+#include "coalesce.h"
 #include "intr.h"
 #include "offload.h"
 #include "rxtx.h"
@@ -617,9 +618,39 @@ tx_hdr(struct virtio_net_hdr_mrg_rxbuf *h, struct rte_mbuf *m,
 	return vxpath_tx_hdr_fill(h, m, features);
 }
 
+/*
+ * Count a frame the burst put on the ring: bytes and size bin of the frame
+ * as it went; with @cnt (coalescing, NULL otherwise: a constant), the
+ * application's packets (@cnt[i]) and bytes (@abytes[i]) it holds, added
+ * to *@app_pkts and the queue's bytes, and a merged frame in the
+ * coalesced_* counters.
+ */
+static __rte_always_inline void
+tx_count_sent(struct vxpath_queue_stats *st, const struct rte_mbuf *m,
+	      const uint16_t *cnt, const uint32_t *abytes, unsigned int i,
+	      uint32_t *app_pkts)
+{
+	stats_count_frame(st, m->pkt_len);
+	if (cnt == NULL)
+		return;
+	st->bytes += abytes[i] - m->pkt_len;
+	*app_pkts += cnt[i];
+	if (cnt[i] > 1) {
+		st->coalesced_frames++;
+		st->coalesced_segments += cnt[i];
+	}
+}
+
+/*
+ * The Tx burst. @cnt and @abytes are NULL (a constant, for the plain burst
+ * functions) or, from tx_burst_coalesce(), per frame the application's
+ * packets and bytes it holds: the queue's packets, bytes and errors count
+ * those (struct vxpath_queue_stats).
+ */
 static __rte_always_inline uint16_t
 tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
-	 const bool packed, const bool in_order)
+	 const bool packed, const bool in_order, const uint16_t *cnt,
+	 const uint32_t *abytes)
 {
 	struct vxpath_vq_buf bufs[VXPATH_TX_MAX_SEGS];
 	struct vxpath_txq *txq = queue;
@@ -628,6 +659,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 	const uint64_t features = q->features;
 	const bool fast_free = txq->fast_free;
 	unsigned int nb_tx, n, dropped = 0;
+	uint32_t app_pkts = 0;
 	struct vxpath_ring_prod p;
 	uint16_t room;
 
@@ -661,7 +693,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 				break;
 			h = rte_pktmbuf_mtod_offset(m, void *, -(int)hdr);
 			if (unlikely(tx_hdr(h, m, features) < 0)) {
-				q->stats.errors++;
+				q->stats.errors += cnt != NULL ? cnt[nb_tx] : 1;
 				dropped++;
 				rte_pktmbuf_free(m);
 				continue;
@@ -669,13 +701,14 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 			vxpath_ring_prod_add1(&p, (uint64_t)(uintptr_t)h,
 				       hdr + m->data_len, false, m, packed,
 				       in_order);
-			stats_count_frame(&q->stats, m->pkt_len);
+			tx_count_sent(&q->stats, m, cnt, abytes, nb_tx,
+				      &app_pkts);
 			continue;
 		}
 		need = m->nb_segs + (in_headroom ? 0 : 1);
 		if (unlikely(need > VXPATH_TX_MAX_SEGS ||
 			     need > vxpath_ring_size(&q->ring, packed))) {
-			q->stats.errors++;
+			q->stats.errors += cnt != NULL ? cnt[nb_tx] : 1;
 			dropped++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -709,7 +742,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		 * for what was not negotiated can never be sent: drop it.
 		 */
 		if (unlikely(tx_hdr(h, m, features) < 0)) {
-			q->stats.errors++;
+			q->stats.errors += cnt != NULL ? cnt[nb_tx] : 1;
 			dropped++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -727,7 +760,7 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		if (unlikely(ret < 0))
 			break;
 		/* Not yet published: the mbuf is still safe to read. */
-		stats_count_frame(&q->stats, m->pkt_len);
+		tx_count_sent(&q->stats, m, cnt, abytes, nb_tx, &app_pkts);
 	}
 	vxpath_ring_prod_end(&q->ring, &p, packed, in_order);
 	/* Every packet taken was sent, but those dropped. */
@@ -735,8 +768,87 @@ tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
 		vxpath_ring_publish(&q->ring, packed);
 		queue_kick(q, packed);
 	}
-	q->stats.packets += nb_tx - dropped;
+	q->stats.packets += cnt != NULL ? app_pkts : nb_tx - dropped;
 	return nb_tx;
+}
+
+/*
+ * Descriptors packet @m takes on the ring as it is (the Tx burst's rules):
+ * one with an indirect table or for one segment with its header in the
+ * headroom, else one per segment and one for a header slot. A frame merged
+ * from packets takes no more than they would have taken one by one.
+ */
+static __rte_always_inline uint16_t
+tx_descs_of(const struct vxpath_txq *txq, const struct rte_mbuf *m)
+{
+	bool in_headroom = tx_header_in_headroom(m, VXPATH_NET_HDR_SIZE,
+						 txq->fast_free);
+
+	if (txq->indirect != NULL || (m->nb_segs == 1 && in_headroom))
+		return 1;
+	return m->nb_segs + (in_headroom ? 0 : 1);
+}
+
+/* Packets given to vxpath_coalesce_burst() at once. */
+#define TX_COALESCE_CHUNK 64
+
+/*
+ * The Tx burst of a port with tx_coalesce=1 (coalesce.h). Packets are
+ * taken TX_COALESCE_CHUNK at a time, only as many as the ring has room for
+ * sent one by one (taking used chains back first): once merged, a packet
+ * cannot be handed back to the application, so every frame made must fit.
+ * A frame the burst still does not take (a ring that broke meanwhile) is
+ * freed and its packets counted as errors.
+ * Return: packets accepted (sent or dropped); the rest stay the caller's,
+ * untouched.
+ */
+static __rte_always_inline uint16_t
+tx_burst_coalesce(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts,
+		  const bool packed, const bool in_order)
+{
+	struct rte_mbuf *out[TX_COALESCE_CHUNK];
+	uint16_t cnt[TX_COALESCE_CHUNK];
+	uint32_t abytes[TX_COALESCE_CHUNK];
+	struct vxpath_txq *txq = queue;
+	struct vxpath_queue *q = &txq->q;
+	const uint64_t gro_types = vxpath_coalesce_gro_types();
+	uint16_t done = 0;
+
+	while (done < nb_pkts) {
+		uint16_t want = RTE_MIN(nb_pkts - done, TX_COALESCE_CHUNK);
+		uint32_t need = 0, free_descs;
+		uint16_t take, frames, sent;
+
+		if (unlikely(vxpath_ring_broken(&q->ring, packed)))
+			break;
+		for (take = 0; take < want; take++)
+			need += tx_descs_of(txq, pkts[done + take]);
+		free_descs = vxpath_ring_num_free(&q->ring, packed);
+		if (free_descs < need) {
+			txq_reclaim(txq, (uint16_t)RTE_MIN(need, (uint32_t)UINT16_MAX),
+				    packed, in_order);
+			free_descs = vxpath_ring_num_free(&q->ring, packed);
+		}
+		for (take = 0, need = 0; take < want; take++) {
+			need += tx_descs_of(txq, pkts[done + take]);
+			if (need > free_descs)
+				break;
+		}
+		if (take == 0)
+			break;
+		frames = vxpath_coalesce_burst(&pkts[done], take, out, cnt,
+					       abytes, gro_types);
+		sent = tx_burst(queue, out, frames, packed, in_order, cnt,
+				abytes);
+		for (; sent < frames; sent++) {
+			q->stats.errors += cnt[sent];
+			rte_pktmbuf_free(out[sent]);
+		}
+		done += take;
+		if (take < want)
+			break;
+	}
+	return done;
 }
 
 /*
@@ -755,7 +867,14 @@ rx_burst_##name(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)	\
 static uint16_t								\
 tx_burst_##name(void *queue, struct rte_mbuf **pkts, uint16_t nb_pkts)	\
 {									\
-	return tx_burst(queue, pkts, nb_pkts, packed, in_order);	\
+	return tx_burst(queue, pkts, nb_pkts, packed, in_order, NULL,	\
+			NULL);						\
+}									\
+static uint16_t								\
+tx_burst_##name##_coalesce(void *queue, struct rte_mbuf **pkts,	\
+			   uint16_t nb_pkts)				\
+{									\
+	return tx_burst_coalesce(queue, pkts, nb_pkts, packed, in_order); \
 }
 
 #define HANDOFF_FUNCS(name)						\
@@ -794,29 +913,38 @@ HANDOFF_FUNCS(packed)
 HANDOFF_FUNCS(packed_in_order)
 
 void
-vxpath_burst_select(bool packed, bool in_order, bool handoff,
+vxpath_burst_select(bool packed, bool in_order, bool handoff, bool coalesce,
 		    eth_rx_burst_t *rx, eth_tx_burst_t *tx)
 {
 	static const struct {
 		eth_rx_burst_t rx;
 		eth_tx_burst_t tx;
+		eth_tx_burst_t tx_coalesce;
 	} table[2][2][2] = {
 		/* [packed][in_order][handoff]; split rings need no lock */
-		[0][0][0] = { rx_burst_split, tx_burst_split },
-		[0][0][1] = { rx_burst_split, tx_burst_split },
-		[0][1][0] = { rx_burst_split_in_order, tx_burst_split_in_order },
-		[0][1][1] = { rx_burst_split_in_order, tx_burst_split_in_order },
-		[1][0][0] = { rx_burst_packed, tx_burst_packed },
+		[0][0][0] = { rx_burst_split, tx_burst_split,
+			      tx_burst_split_coalesce },
+		[0][0][1] = { rx_burst_split, tx_burst_split, NULL },
+		[0][1][0] = { rx_burst_split_in_order, tx_burst_split_in_order,
+			      tx_burst_split_in_order_coalesce },
+		[0][1][1] = { rx_burst_split_in_order, tx_burst_split_in_order,
+			      NULL },
+		[1][0][0] = { rx_burst_packed, tx_burst_packed,
+			      tx_burst_packed_coalesce },
 		[1][0][1] = { rx_burst_packed_handoff,
-			      tx_burst_packed_handoff },
+			      tx_burst_packed_handoff, NULL },
 		[1][1][0] = { rx_burst_packed_in_order,
-			      tx_burst_packed_in_order },
+			      tx_burst_packed_in_order,
+			      tx_burst_packed_in_order_coalesce },
 		[1][1][1] = { rx_burst_packed_in_order_handoff,
-			      tx_burst_packed_in_order_handoff },
+			      tx_burst_packed_in_order_handoff, NULL },
 	};
 
 	*rx = table[packed][in_order][handoff].rx;
 	*tx = table[packed][in_order][handoff].tx;
+	/* Coalescing is vhost-kernel's, whose back-end is never replaced. */
+	if (coalesce && table[packed][in_order][handoff].tx_coalesce != NULL)
+		*tx = table[packed][in_order][handoff].tx_coalesce;
 }
 
 int

@@ -61,7 +61,10 @@ enum vxpath_size_bin {
 
 /**
  * Per-queue counters. Packets and bytes count frames as the application
- * sees them (bytes exclude the virtio-net header). All come from lengths
+ * sees them (bytes exclude the virtio-net header); with tx_coalesce=1, Tx
+ * packets and bytes are the application's packets (those it handed over,
+ * before merging), errors too, while the size bins count the frames as
+ * they went onto the ring (a merged frame in size_1519_max). All come from lengths
  * and ring state: the datapath reads no byte of a frame (only the
  * virtio-net header, on Rx), so a frame's lines stay where the device or
  * the application left them. Upstream's multicast and broadcast counters,
@@ -86,6 +89,14 @@ struct vxpath_queue_stats {
 	 * VLAN id not in its tables, promiscuous mode off: ctrl.h).
 	 */
 	uint64_t filtered;
+	/** Tx with tx_coalesce=1: frames sent that were merged from two or
+	 * more of the application's packets (coalesce.h).
+	 */
+	uint64_t coalesced_frames;
+	/** Tx with tx_coalesce=1: the application's packets that went into
+	 * those frames.
+	 */
+	uint64_t coalesced_segments;
 };
 
 /** What both queue kinds share: the virtqueue and its notification fds. */
@@ -251,7 +262,9 @@ uint16_t vxpath_txq_abandon(struct vxpath_txq *txq);
  * tested per packet. @handoff: the port's back-end connection can be
  * replaced (server=1, reconnect=): on packed rings each burst then holds
  * the queue's handoff lock and returns 0 while the control path holds it
- * (vxpath_queue_resume_base()); split rings need no lock.
+ * (vxpath_queue_resume_base()); split rings need no lock. @coalesce
+ * (tx_coalesce=1, never with @handoff: vhost-kernel only): the Tx burst
+ * merges TCP segments into GSO frames first (coalesce.h).
  *
  * Receive (*@rx): up to nb_pkts packets; the mbufs are handed to the
  * caller, who frees them. Multi-buffer frames (MRG_RXBUF) arrive as mbuf
@@ -263,9 +276,15 @@ uint16_t vxpath_txq_abandon(struct vxpath_txq *txq);
  * (more than VXPATH_TX_MAX_SEGS segments, offloads not negotiated) are
  * freed and counted as errors. Return: packets accepted (sent or dropped);
  * the rest stay the caller's.
+ * With @coalesce, packets the application handed over are merged into
+ * fewer frames before they go on the ring: only as many are accepted as
+ * would fit unmerged (a merged packet cannot be handed back), and the
+ * queue's packets, bytes and errors count the application's packets, not
+ * the frames (struct vxpath_queue_stats).
  */
 void vxpath_burst_select(bool packed, bool in_order, bool handoff,
-			 eth_rx_burst_t *rx, eth_tx_burst_t *tx);
+			 bool coalesce, eth_rx_burst_t *rx,
+			 eth_tx_burst_t *tx);
 
 /**
  * Free the mbufs of Tx chains the device has used (rte_eth_tx_done_cleanup):

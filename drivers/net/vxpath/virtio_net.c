@@ -20,6 +20,7 @@
 #include <rte_common.h>
 #include <rte_errno.h>
 
+#include "coalesce.h"
 #include "intr.h"
 #include "memory.h"
 #include "offload.h"
@@ -235,7 +236,14 @@ vxpath_virtio_net_set_offloads(struct vxpath_dev *dev, uint64_t tx_offloads,
 	const uint64_t optional = BIT(VIRTIO_NET_F_HOST_ECN) |
 				  BIT(VIRTIO_NET_F_GUEST_ECN) |
 				  BIT(VIRTIO_NET_F_GUEST_HDRLEN);
-	uint64_t missing = want & ~optional & ~dev->device_features;
+	uint64_t missing;
+
+	/* tx_coalesce=1 makes GSO frames whatever the application asks
+	 * (coalesce.h; offered, as the probe checked).
+	 */
+	if (dev->args.tx_coalesce)
+		want |= VXPATH_COALESCE_FEATURES;
+	missing = want & ~optional & ~dev->device_features;
 
 	if (missing != 0) {
 		VXPATH_LOG(ERR, "%s: offloads Tx %#" PRIx64 " Rx %#" PRIx64 " need features %#" PRIx64 " the %s back-end does not offer",
