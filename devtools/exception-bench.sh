@@ -52,7 +52,8 @@
 #   --drivers      comma-separated subset of vxpath,upstream,tap, and
 #                  vxpath-kthread, vxpath-task: vxpath with vhost_worker=
 #                  kthread or task (a kernel that can choose: the test
-#                  VM's --kernel forky), the vhost worker's kinds compared
+#                  VM's --kernel forky), the vhost worker's kinds compared;
+#                  vxpath-coalesce: vxpath with tx_coalesce=1
 # Exit status: 0 done, 1 a transfer was corrupted, 2 set-up failed.
 
 set -uo pipefail
@@ -131,6 +132,8 @@ vdev_of() {
 	vxpath) echo "net_vxpath0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC" ;;
 	vxpath-kthread|vxpath-task)
 		echo "net_vxpath0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC,vhost_worker=${1#vxpath-}" ;;
+	vxpath-coalesce)
+		echo "net_vxpath0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC,tx_coalesce=1" ;;
 	upstream) echo "virtio_user0,path=/dev/vhost-net,iface=$TAP,mac=$TAP_MAC" ;;
 	tap) echo "net_tap0,iface=$TAP,mac=$TAP_MAC" ;;
 	esac
@@ -231,7 +234,7 @@ run_driver() {
 IFS=, read -r -a drivers <<<"$DRIVERS"
 for ((r = 1; r <= ROUNDS; r++)); do
 	for d in "${drivers[@]}"; do
-		case $d in vxpath|vxpath-kthread|vxpath-task|upstream|tap) ;;
+		case $d in vxpath|vxpath-kthread|vxpath-task|vxpath-coalesce|upstream|tap) ;;
 		*) setup_fail "--drivers: unknown '$d'" ;; esac
 		run_driver "$d" $r
 	done

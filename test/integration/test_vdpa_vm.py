@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The vxpath authors
 #
-# The peer of vxpath's coming vhost-vdpa back-end (issue 19), proven with
-# DPDK's own virtio-user: in the test VM booted with Debian 13's kernel
+# vxpath's vhost-vdpa back-end (issue 19) and its peer.
+#
+# test_vduse_peer_upstream proves the peer with DPDK's own virtio-user: in
+# the test VM booted with Debian 13's kernel
 # (run-in-vm.sh --kernel trixie: vdpa, vduse, vhost_vdpa), DPDK 24.11's
 # vhost library (the trixie root's dpdk-testpmd, net_vhost with iface
 # /dev/vduse/vduse0) serves a VDUSE net device, `vdpa dev add` binds it to
@@ -19,6 +21,14 @@
 # - mq2: two queue pairs refused (Linux 6.12 fails a VDUSE net device with
 #   a control queue, which multi-queue needs): the back-end's one line.
 # About 200 s of VM time.
+#
+# test_vxpath_vhost_vdpa runs vxpath (the host's testpmd with the plugin,
+# path=/dev/vhost-vdpa-0) against the same peer (test/vm/vdpa-vxpath.sh):
+# packets and bytes counted on both sides agree each way, again after port
+# stop/start; queue_size above the device's ring size fails the probe with
+# one line; the back-end's daemon quitting under a running port takes the
+# link down with one line at the next request, and testpmd quits with 0.
+# About 120 s of VM time.
 # Skips when the trixie kernel cannot be had (build-vm.sh --kernel trixie
 # exits 2) or there is no trixie root with DPDK 24.11 (VXPATH_TRIXIE_ROOT,
 # default /var/cache/vxpath/roots/trixie; devtools/release-matrix.sh makes
@@ -33,6 +43,7 @@ import pytest
 import vmrun
 
 VDUSE_PEER = os.path.join(vmrun.REPO, "test", "vm", "vduse-peer.sh")
+VDPA_VXPATH = os.path.join(vmrun.REPO, "test", "vm", "vdpa-vxpath.sh")
 TRIXIE_ROOT = os.environ.get("VXPATH_TRIXIE_ROOT",
                              "/var/cache/vxpath/roots/trixie")
 CASES = ("up1", "uppacked", "mq2", "host1", "hostpacked")
@@ -92,5 +103,46 @@ def test_vduse_peer_upstream(trixie_vm, vm_out_dir):
              for k, v in want.items() if res.get(k) != v]
     if fails or rc != 0:
         pytest.fail("VDUSE peer:\n  %s\nrun-in-vm.sh exited %d\n"
+                    "results: %r\nVM console (tail):\n%s" %
+                    ("\n  ".join(fails), rc, res, vmrun.tail(console)))
+
+
+VXPATH_WANT = {
+    "vdpa_node": "/dev/vhost-vdpa-0", "driver": "vhost_vdpa",
+    "fe_probe": "yes", "fe_vxpath": "1",
+    "fwd": "yes", "rev": "yes", "restart": "yes",
+    "fe_quit": "0", "fe_errors": "0", "qsize_line": "1",
+    "gone_link_before": "up", "be_quit": "0", "gone_link_after": "down",
+    "gone_line": "1", "gone_fe_quit": "0", "vdpa_del": "0",
+    "verdict": "pass",
+}
+
+
+def test_vxpath_vhost_vdpa(trixie_vm, vm_out_dir):
+    """vxpath on /dev/vhost-vdpa-0 (the VDUSE device): traffic both ways
+    counted on both sides, stop/start, the queue_size refusal, and the
+    back-end going away under a running port."""
+    os.makedirs(vm_out_dir, exist_ok=True)
+    plugin = vmrun.plugin_into_out(vm_out_dir)
+    rc, _ = vmrun.run(VDPA_VXPATH, vm_out_dir,
+                      ["--plugin", plugin, "--trixie-root", TRIXIE_ROOT],
+                      timeout=max(vmrun.VM_TIMEOUT, 360), kernel="trixie")
+    console = os.path.join(vm_out_dir, "console.log")
+    results = os.path.join(vm_out_dir, "vdpa-vxpath.txt")
+    if not os.path.isfile(results):
+        pytest.fail("vdpa-vxpath.sh wrote no results (run-in-vm.sh exited "
+                    "%d); VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+    for step in ("fwd", "rev", "restart"):
+        fe_key = "rev_fe_rx" if step == "rev" else step + "_fe_tx"
+        be_key = "rev_be_tx" if step == "rev" else step + "_be_rx"
+        print("%s: front-end %s, back-end %s packets" %
+              (step, res.get(fe_key), res.get(be_key)))
+    print("negotiated: %s; port stop after the back-end went: %s s" %
+          (res.get("neg_features"), res.get("gone_stop_seconds")))
+    fails = ["%s = %r, expected %s" % (k, res.get(k), v)
+             for k, v in VXPATH_WANT.items() if res.get(k) != v]
+    if fails or rc != 0:
+        pytest.fail("vxpath on vhost-vdpa:\n  %s\nrun-in-vm.sh exited %d\n"
                     "results: %r\nVM console (tail):\n%s" %
                     ("\n  ".join(fails), rc, res, vmrun.tail(console)))
