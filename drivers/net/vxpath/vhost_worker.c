@@ -57,11 +57,14 @@ vxpath_vhost_worker_apply(const char *name, int fd, uint32_t mode, bool log)
 	if (ioctl(fd, VHOST_SET_FORK_FROM_OWNER, &v) < 0) {
 		err = errno;
 		/* No such ioctl: a kernel before 6.17, or one built
-		 * without CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL.
+		 * without CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL. Before
+		 * VHOST_SET_OWNER such a kernel answers an ioctl it does not
+		 * know with EPERM (the fd has no owner yet; Linux 6.1 in the
+		 * test VM), after it with ENOTTY; EINVAL for good measure.
 		 */
-		if (err == ENOTTY || err == EINVAL) {
+		if (err == EPERM || err == ENOTTY || err == EINVAL) {
 			if (mode != VXPATH_VHOST_WORKER_AUTO) {
-				VXPATH_LOG(ERR, "%s: devarg %s=%s: this kernel cannot choose the vhost worker (no VHOST_SET_FORK_FROM_OWNER: %s; Linux 6.17+ with CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL)",
+				VXPATH_LOG(ERR, "%s: devarg %s=%s: this kernel cannot choose the vhost worker (it does not know VHOST_SET_FORK_FROM_OWNER, answered %s; needs Linux 6.17+ with CONFIG_VHOST_ENABLE_FORK_OWNER_CONTROL)",
 					   name, VXPATH_ARG_VHOST_WORKER,
 					   vxpath_vhost_worker_name(mode),
 					   strerror(err));

@@ -7,7 +7,8 @@
  * that called VHOST_SET_OWNER (the only kind from Linux 6.4 to 6.16), or
  * a kthread of its own (the only kind before 6.4). VHOST_SET_FORK_FROM_OWNER
  * chooses, per fd, before VHOST_SET_OWNER; on older kernels the ioctl does
- * not exist (ENOTTY) and the kernel's one kind is what the port gets.
+ * not exist (answered EPERM before VHOST_SET_OWNER, ENOTTY after it) and
+ * the kernel's one kind is what the port gets.
  */
 #ifndef VXPATH_VHOST_WORKER_H
 #define VXPATH_VHOST_WORKER_H
