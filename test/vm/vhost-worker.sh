@@ -107,10 +107,13 @@ one() {
 	tp_start "$log" dpdk-testpmd "${TP_ARGS[@]}" \
 		--vdev=$VDEV,vhost_worker=$mode -- -i --total-num-mbufs=4096
 	tp_prompt 180 || setup_fail "$mode: testpmd did not reach its prompt"
-	kind=$(sed -n 's/.*virtio_user0: vhost worker: \([a-z_]*\).*/\1/p' "$log" |
-		head -n1)
-	[ -n "$kind" ] || kind=$(grep -q "virtio_user0: vhost worker: the kernel's own kind" "$log" &&
-				 echo kernel || echo none)
+	if grep -q "virtio_user0: vhost worker: the kernel's own kind" "$log"; then
+		kind=kernel
+	else
+		kind=$(sed -n 's/.*virtio_user0: vhost worker: \([a-z_]*\) .*/\1/p' "$log" |
+			head -n1)
+		[ -n "$kind" ] || kind=none
+	fi
 	echo "${mode}_log=$kind" >>"$RES"
 	tp_cmd 20 "set fwd icmpecho"
 	tp_cmd 20 "start"

@@ -529,12 +529,19 @@ vv_get_features(struct vxpath_dev *dev, uint64_t *features)
  * Set one device status on the device (@status as the kernel takes it:
  * only a reset clears bits). A reset also drops the IOTLB: the memory
  * generation moves on, and an invalidation of the whole IOVA space
- * makes sure none of an old mapping stays for the new table.
- * Return: 0; the ioctl's negative errno (logged).
+ * makes sure none of an old mapping stays for the new table; and it
+ * arms the configuration interrupt again (a parent may drop its config
+ * callback at reset, as VDUSE does). A non-zero status is read back with
+ * VHOST_VDPA_GET_STATUS: the parent's set_status returns nothing, so a
+ * SET_STATUS that succeeds says only that the kernel passed it on
+ * (virtio 1.2 3.1.1: FEATURES_OK is the caller's to check).
+ * Return: 0; -EIO when the device reports a bit written as missing, or
+ * NEEDS_RESET or FAILED (logged); the ioctl's negative errno (logged).
  */
 static int
 vv_status_write(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status)
 {
+	uint8_t got = 0, want;
 	int ret;
 
 	ret = VV_IOCTL(dev, vv, VHOST_VDPA_SET_STATUS, &status);
@@ -545,12 +552,29 @@ vv_status_write(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status)
 		vv->features_set = false;
 		pthread_mutex_lock(&vv->lock);
 		vv->generation++;
-		/* The kernel refuses an INVALIDATE before any UPDATE. */
-		if (vv->mapped)
-			(void)vv_iotlb(dev, vv, VHOST_IOTLB_INVALIDATE, 0,
-				       UINT64_MAX);
-		vv->mapped = false;
+		/* The kernel refuses an INVALIDATE before any UPDATE; one
+		 * that fails leaves the mapping to the next reset.
+		 */
+		if (vv->mapped &&
+		    vv_iotlb(dev, vv, VHOST_IOTLB_INVALIDATE, 0,
+			     UINT64_MAX) == 0)
+			vv->mapped = false;
 		pthread_mutex_unlock(&vv->lock);
+		if (vv->config_fd >= 0)
+			(void)VV_IOCTL(dev, vv, VHOST_VDPA_SET_CONFIG_CALL,
+				       &vv->config_fd);
+		return 0;
+	}
+	ret = VV_IOCTL(dev, vv, VHOST_VDPA_GET_STATUS, &got);
+	if (ret < 0)
+		return ret;
+	want = status & ~VIRTIO_CONFIG_S_FEATURES_OK;
+	if ((got & want) != want ||
+	    (got & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED))) {
+		VXPATH_LOG(ERR, "%s: the vDPA device did not take status 0x%02x: it reports 0x%02x",
+			   dev->name, status, got);
+		vv->status = got;
+		return -EIO;
 	}
 	return 0;
 }
