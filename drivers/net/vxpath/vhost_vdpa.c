@@ -144,20 +144,19 @@ vv_err_fatal(int err)
 }
 
 /**
- * Note a failed exchange: a fatal one marks the device broken (its link
- * then reads down; vhost.h, link_up) and tells the device layer once,
- * from the EAL interrupt thread (the config eventfd's watch).
+ * Mark the device broken (its link then reads down; vhost.h, link_up),
+ * log @why once and tell the device layer once, from the EAL interrupt
+ * thread (the config eventfd's watch).
  */
 static void
-vv_failed(struct vxpath_dev *dev, struct vv_backend *vv, int err)
+vv_mark_broken(struct vxpath_dev *dev, struct vv_backend *vv, const char *why)
 {
 	uint64_t one = 1;
 
-	if (!vv_err_fatal(err) ||
-	    __atomic_exchange_n(&vv->broken, true, __ATOMIC_ACQ_REL))
+	if (__atomic_exchange_n(&vv->broken, true, __ATOMIC_ACQ_REL))
 		return;
-	VXPATH_LOG(ERR, "%s: the vDPA device %s stopped answering (%s): link down",
-		   dev->name, dev->args.path, strerror(err));
+	VXPATH_LOG(ERR, "%s: the vDPA device %s %s: link down",
+		   dev->name, dev->args.path, why);
 	/* Through the config watch: the caller may hold locks that the
 	 * device layer's callback must not be called under (vxpath.h).
 	 */
@@ -165,6 +164,19 @@ vv_failed(struct vxpath_dev *dev, struct vv_backend *vv, int err)
 	    write(vv->config_fd, &one, sizeof(one)) != sizeof(one))
 		VXPATH_LOG(DEBUG, "%s: config eventfd: %s", dev->name,
 			   strerror(errno));
+}
+
+/** Note a failed exchange: a fatal one marks the device broken. */
+static void
+vv_failed(struct vxpath_dev *dev, struct vv_backend *vv, int err)
+{
+	char why[64];
+
+	if (!vv_err_fatal(err) ||
+	    __atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE))
+		return;
+	snprintf(why, sizeof(why), "stopped answering (%s)", strerror(err));
+	vv_mark_broken(dev, vv, why);
 }
 
 /**
@@ -929,6 +941,28 @@ vv_link_up(struct vxpath_dev *dev)
 	return vv != NULL && !__atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The device's IOTLB could not follow a change of DPDK memory (memory.c
+ * logged why): buffers may now lie where it cannot reach, so it serves
+ * the port no more (vhost.h, mem_failed). Nothing when @generation is no
+ * longer the device's (a reset since, which maps the whole table again).
+ */
+static void
+vv_mem_failed(struct vxpath_dev *dev, uint64_t generation)
+{
+	struct vv_backend *vv = dev->backend;
+	bool current;
+
+	if (vv == NULL)
+		return;
+	pthread_mutex_lock(&vv->lock);
+	current = generation == vv->generation;
+	pthread_mutex_unlock(&vv->lock);
+	if (current)
+		vv_mark_broken(dev, vv,
+			       "cannot map memory DPDK added (its IOTLB refused it)");
+}
+
 /* A broken device holds nothing worth an exchange (vhost.h, detached). */
 static bool
 vv_detached(struct vxpath_dev *dev)
@@ -949,6 +983,7 @@ const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops = {
 	.mem_limits = vv_mem_limits,
 	.add_mem_region = vv_add_mem_region,
 	.rem_mem_region = vv_rem_mem_region,
+	.mem_failed = vv_mem_failed,
 	.set_vring_num = vv_set_vring_num,
 	.set_vring_base = vv_set_vring_base,
 	.get_vring_base = vv_get_vring_base,
