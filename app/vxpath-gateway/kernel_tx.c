@@ -11,12 +11,14 @@
 #include <rte_gso.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_memcpy.h>
 #include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "gw.h"
 #include "kernel_tx.h"
 
+static struct rte_mempool *ktx_pool;
 static struct rte_gso_ctx gso_ctx = {
 	.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
 };
@@ -24,6 +26,7 @@ static struct rte_gso_ctx gso_ctx = {
 void
 gw_ktx_init(struct rte_mempool *pool)
 {
+	ktx_pool = pool;
 	gso_ctx.direct_pool = pool;
 	gso_ctx.indirect_pool = pool;
 }
@@ -163,8 +166,66 @@ ktx_tso(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss)
 	}
 }
 
+/*
+ * Cut TCP/IPv6 frame @m into segments of @mss bytes of payload in
+ * @segs (at most @max), each one mbuf from the pool with the headers and
+ * its part of the payload copied: rte_gso cuts TCP over IPv4 only (DPDK
+ * 22.11 to 25.11). Each segment's IPv6 payload length, TCP sequence
+ * number and flags (FIN and PSH on the last only, CWR on the first only:
+ * RFC 9293 3.1, RFC 3168 6.1.2) are its own. Returns the number of
+ * segments, or -1 (none left allocated) when the pool is empty, a
+ * segment does not fit one mbuf or there would be more than @max.
+ */
+static int
+ktx_cut6(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss,
+	 struct rte_mbuf **segs, int max)
+{
+	uint32_t hlen = h->l2 + h->l3 + h->l4, off, payload = m->pkt_len - hlen;
+	const struct rte_tcp_hdr *tcp0 = rte_pktmbuf_mtod_offset(m,
+		const struct rte_tcp_hdr *, h->l2 + h->l3);
+	uint32_t seq0 = rte_be_to_cpu_32(tcp0->sent_seq);
+	int n = 0, i;
+
+	if ((payload + mss - 1) / mss > (uint32_t)max)
+		return -1;
+	for (off = 0; off < payload; off += mss, n++) {
+		uint32_t chunk = RTE_MIN((uint32_t)mss, payload - off);
+		struct rte_ipv6_hdr *ip6;
+		struct rte_tcp_hdr *tcp;
+		struct rte_mbuf *s;
+		const void *src;
+		char *dst;
+
+		s = rte_pktmbuf_alloc(ktx_pool);
+		if (s == NULL || hlen + chunk > rte_pktmbuf_tailroom(s)) {
+			rte_pktmbuf_free(s);
+			goto fail;
+		}
+		segs[n] = s;
+		dst = rte_pktmbuf_append(s, hlen + chunk);
+		rte_memcpy(dst, rte_pktmbuf_mtod(m, void *), hlen);
+		src = rte_pktmbuf_read(m, hlen + off, chunk, dst + hlen);
+		if (src != dst + hlen)
+			rte_memcpy(dst + hlen, src, chunk);
+		ip6 = (struct rte_ipv6_hdr *)(dst + h->l2);
+		ip6->payload_len = rte_cpu_to_be_16(h->l4 + chunk);
+		tcp = (struct rte_tcp_hdr *)(dst + h->l2 + h->l3);
+		tcp->sent_seq = rte_cpu_to_be_32(seq0 + off);
+		if (off + chunk < payload)
+			tcp->tcp_flags &= ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		if (off != 0)
+			tcp->tcp_flags &= ~RTE_TCP_CWR_FLAG;
+	}
+	return n;
+fail:
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(segs[i]);
+	return -1;
+}
+
 /* Cut TCP frame @m (freed) into segments of @mss bytes of payload with
- * rte_gso, complete their checksums and send them. */
+ * rte_gso (IPv4) or ktx_cut6() (IPv6), complete their checksums and send
+ * them. */
 static void
 ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
 	const struct ktx_hdr *h, uint16_t mss, struct gw_counters *cnt)
@@ -179,7 +240,10 @@ ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
 	m->ol_flags = RTE_MBUF_F_TX_TCP_SEG |
 		      (h->v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
 	ctx.gso_size = h->l2 + h->l3 + h->l4 + mss;
-	ret = rte_gso_segment(m, &ctx, segs, RTE_DIM(segs));
+	if (h->v4)
+		ret = rte_gso_segment(m, &ctx, segs, RTE_DIM(segs));
+	else
+		ret = ktx_cut6(m, h, mss, segs, RTE_DIM(segs));
 	/* The segments hold the frame's data (indirect mbufs). */
 	rte_pktmbuf_free(m);
 	if (ret <= 0) {

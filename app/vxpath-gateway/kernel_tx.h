@@ -11,8 +11,9 @@
  * leave on the NIC:
  * - a TCP frame larger than the NIC's MTU is cut into segments of the
  *   MTU: by the NIC's TSO where the port offers it
- *   (RTE_ETH_TX_OFFLOAD_TCP_TSO), else by rte_gso, whose segments get
- *   their IPv4 header and TCP checksums computed here;
+ *   (RTE_ETH_TX_OFFLOAD_TCP_TSO), else by rte_gso (TCP/IPv4) or here
+ *   (TCP/IPv6, which rte_gso does not cut), the segments' IPv4 header and
+ *   TCP checksums computed here;
  * - a packet whose L4 checksum is not complete gets it computed here.
  */
 #ifndef VXPATH_GW_KERNEL_TX_H
