@@ -42,7 +42,7 @@ WANT = {
     "local_received": "5", "local_through_twin": "yes",
     "ktcp_sha256_equal": "yes", "ktcp_drop_oversize": "0", "ktcp_cut": "yes",
     "ktcp6_sha256_equal": "yes", "ktcp6_drop_oversize": "0",
-    "ktcp6_cut": "yes",
+    "ktcp6_cut": "yes", "ktcp_a_csum_errors": "0", "ktcp6_a_csum_errors": "0",
     "ttl_exceeded": "yes", "ttl_punted": "yes",
     "ping6_received": "20", "ping6_dups": "0", "ping6_fast_path": "yes",
     "ping6_nd_by_kernel": "yes",

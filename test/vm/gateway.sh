@@ -28,7 +28,9 @@
 #                then fd01::1) to A: the same SHA-256 on both ends; the
 #                kernel's TCP frames over the MTU (TSO through the twin)
 #                were cut by the gateway (kernel_gso_frames grows, none
-#                dropped oversize)
+#                dropped oversize), and A's kernel found no bad TCP
+#                checksum (TcpInCsumErrors; TCP would otherwise complete
+#                the transfer with retransmissions the size of the MTU)
 #   ttl          A's TTL-1 ping to B: "Time to live exceeded" from
 #                10.1.0.1 (punt_ttl grows)
 #   ping6        A pings B's fd02::2 20 times over IPv6: 20 replies; the
@@ -333,10 +335,18 @@ res local_from_kernel "$(d 0_from_kernel l0 l1)"
 check local_through_twin eval "[ $(d 0_punt_local l0 l1) -ge 5 ] &&
 	[ $(d 0_from_kernel l0 l1) -ge 5 ]"
 
+# a_csum_errors: A's TCP segments dropped for a bad checksum (TCP's MIB,
+# both IP versions).
+a_csum_errors() {
+	A awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++)
+		if ($i == "InCsumErrors") c = i } else print $c }' /proc/net/snmp
+}
+
 # ktcp KEY ADDR PORT: --bytes from the gateway's kernel at ADDR to A.
 ktcp() {
-	local k=$1 addr=$2 port=$3 sent recv
+	local k=$1 addr=$2 port=$3 sent recv e0 e1
 	say "$k: $BYTES bytes from the gateway's kernel ($addr) to A"
+	e0=$(a_csum_errors)
 	snap k0
 	python3 "$HERE/tcp_xfer.py" server --bind "$addr" --port "$port" \
 		--bytes $BYTES --dirs down --out "$WORK/$k-srv.txt" &
@@ -346,6 +356,8 @@ ktcp() {
 		--bytes $BYTES --dir down --out "$WORK/$k-cli.txt" --timeout 60
 	reap 30 $srv
 	snap k1
+	e1=$(a_csum_errors)
+	res ${k}_a_csum_errors $((${e1:-0} - ${e0:-0})) 0
 	sent=$(sed -n 's/^down_sent_sha256=//p' "$WORK/$k-srv.txt" 2>/dev/null)
 	recv=$(sed -n 's/^down_recv_sha256=//p' "$WORK/$k-cli.txt" 2>/dev/null)
 	res ${k}_sha256_sent "${sent:-none}"
