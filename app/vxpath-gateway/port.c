@@ -80,10 +80,10 @@ port_configure(uint16_t port_id, const char *what, uint16_t nb, bool rss,
 				    RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
 	} else if (kernel_gso) {
 		conf.rxmode.offloads = info.rx_offload_capa & TWIN_RX_OFFLOADS;
+		/* A port that states no LRO limit (net_virtio_user) must be
+		 * given none: ethdev then takes its maximum frame size. */
 		if (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
-			conf.rxmode.max_lro_pkt_size =
-				info.max_lro_pkt_size != 0 ?
-				info.max_lro_pkt_size : UINT16_MAX;
+			conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
 	}
 	ret = rte_eth_dev_configure(port_id, nb, nb, &conf);
 	if (ret != 0) {
