@@ -28,8 +28,9 @@
 #                then fd01::1) to A: the same SHA-256 on both ends; the
 #                kernel's TCP frames over the MTU (TSO through the twin)
 #                were cut by the gateway (kernel_gso_frames grows, none
-#                dropped oversize), and A's kernel found no bad TCP
-#                checksum (TcpInCsumErrors; TCP would otherwise complete
+#                dropped oversize), and A's kernel found no bad IPv4
+#                header or TCP checksum (Ip InHdrErrors, Tcp InCsumErrors;
+#                TCP would otherwise complete
 #                the transfer with retransmissions the size of the MTU)
 #   ttl          A's TTL-1 ping to B: "Time to live exceeded" from
 #                10.1.0.1 (punt_ttl grows)
@@ -335,11 +336,14 @@ res local_from_kernel "$(d 0_from_kernel l0 l1)"
 check local_through_twin eval "[ $(d 0_punt_local l0 l1) -ge 5 ] &&
 	[ $(d 0_from_kernel l0 l1) -ge 5 ]"
 
-# a_csum_errors: A's TCP segments dropped for a bad checksum (TCP's MIB,
-# both IP versions).
+# a_csum_errors: what A's kernel dropped for a bad checksum: IPv4 headers
+# (Ip InHdrErrors) and TCP segments (Tcp InCsumErrors, both IP versions).
 a_csum_errors() {
-	A awk '/^Tcp:/ { if (!c) { for (i = 1; i <= NF; i++)
-		if ($i == "InCsumErrors") c = i } else print $c }' /proc/net/snmp
+	A awk 'function col(name) { for (i = 1; i <= NF; i++)
+			if ($i == name) return i }
+		/^Ip:/ { if (!ip) ip = col("InHdrErrors"); else n += $ip }
+		/^Tcp:/ { if (!tcp) tcp = col("InCsumErrors"); else n += $tcp }
+		END { print n + 0 }' /proc/net/snmp
 }
 
 # ktcp KEY ADDR PORT: --bytes from the gateway's kernel at ADDR to A.
