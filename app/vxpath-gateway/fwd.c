@@ -9,7 +9,9 @@
  *   updated (RFC 1624), the egress port's MAC as source, and leave on the
  *   egress NIC port; everything else goes to the ingress port's twin, as
  *   it came, for the kernel;
- * - from a twin: what the kernel sends leaves on the twin's NIC port.
+ * - from a twin: what the kernel sends leaves on the twin's NIC port,
+ *   TCP frames over the MTU cut and partial checksums completed
+ *   (kernel_tx.c).
  * Once per round the lcore reports a quiescent state to the tables' RCU:
  * it holds no table entry across rounds.
  */
@@ -21,6 +23,7 @@
 #include <rte_prefetch.h>
 
 #include "gw.h"
+#include "kernel_tx.h"
 
 /* Frames bound for one egress NIC port during one ingress burst. */
 struct txbuf {
@@ -189,35 +192,18 @@ from_nic(uint16_t q, uint16_t pi, struct gw_counters *cnt,
 	}
 }
 
+/* What the kernel sent on the twin leaves on its NIC port, its frames
+ * made fit for the NIC (kernel_tx.h). */
 static void
 from_twin(uint16_t q, uint16_t pi, struct gw_counters *cnt)
 {
 	const struct gw_port *p = &gw.ports[pi];
-	struct rte_mbuf *pkts[GW_BURST], *ok[GW_BURST];
-	uint32_t max_len = p->mtu + RTE_ETHER_HDR_LEN;
-	uint16_t n, nok = 0, i, sent;
+	struct rte_mbuf *pkts[GW_BURST];
+	uint16_t n;
 
 	n = rte_eth_rx_burst(p->twin, q, pkts, GW_BURST);
-	if (n == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		/* The twin takes no TSO from the kernel (no Rx offloads are
-		 * asked for): a frame over the NIC's MTU is the kernel's
-		 * mistake, not a GSO frame to cut. */
-		if (pkts[i]->pkt_len > max_len) {
-			cnt->drop[GW_DROP_OVERSIZE]++;
-			rte_pktmbuf_free(pkts[i]);
-			continue;
-		}
-		ok[nok++] = pkts[i];
-	}
-	sent = rte_eth_tx_burst(p->nic, q, ok, nok);
-	cnt->from_kernel += sent;
-	if (sent < nok) {
-		cnt->drop[GW_DROP_TX_FULL] += nok - sent;
-		for (i = sent; i < nok; i++)
-			rte_pktmbuf_free(ok[i]);
-	}
+	if (n != 0)
+		gw_ktx_send(p, q, pkts, n, cnt);
 }
 
 int

@@ -36,6 +36,9 @@
  * @mac:	the NIC port's MAC, the TAP's too
  * @mtu:	the NIC port's MTU, bytes of L3
  * @link_up:	the NIC's link as last seen (the TAP's carrier follows it)
+ * @nic_tso:	the NIC port cuts TCP frames itself (TCP_TSO, with IPv4 and
+ *		TCP checksum offloads): kernel_tx.h
+ * @nic_multi_seg: the NIC port sends chained mbufs (rte_gso's segments)
  */
 struct gw_port {
 	uint16_t nic;
@@ -46,6 +49,8 @@ struct gw_port {
 	struct rte_ether_addr mac;
 	uint16_t mtu;
 	bool link_up;
+	bool nic_tso;
+	bool nic_multi_seg;
 };
 
 /* What one lcore counted on one port (packets). Written by that lcore
@@ -55,7 +60,11 @@ struct gw_counters {
 	uint64_t fwd;			/* forwarded on the fast path (by the
 					 * ingress port) */
 	uint64_t punt[GW_PUNT_MAX];	/* sent to the twin, by reason */
-	uint64_t from_kernel;		/* from the twin, sent on the NIC */
+	uint64_t from_kernel;		/* from the twin, sent on the NIC
+					 * (segments counted one by one) */
+	uint64_t kernel_gso_frames;	/* the kernel's TCP frames over the
+					 * MTU, cut (kernel_tx.h) */
+	uint64_t kernel_gso_segments;	/* the segments they were cut in */
 	uint64_t drop[GW_DROP_MAX];	/* by reason */
 } __rte_cache_aligned;
 

@@ -22,6 +22,7 @@
 
 #include "gw.h"
 #include "gw_log.h"
+#include "kernel_tx.h"
 
 #define NB_RX_DESC	1024	/* descriptors per Rx queue */
 #define NB_TX_DESC	1024	/* descriptors per Tx queue */
@@ -29,11 +30,25 @@
 
 static struct rte_mempool *pool;
 
+/* The offloads the gateway uses where a port offers them (kernel_tx.h):
+ * a NIC port's TSO (with the checksums it needs) and multi-segment Tx
+ * for rte_gso's segments; a twin's LRO and L4 checksum Rx offloads, so
+ * that the kernel hands it whole TCP frames and skips checksums. */
+#define NIC_TX_TSO	(RTE_ETH_TX_OFFLOAD_TCP_TSO | \
+			 RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+			 RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+#define TWIN_RX_OFFLOADS (RTE_ETH_RX_OFFLOAD_TCP_LRO | \
+			  RTE_ETH_RX_OFFLOAD_TCP_CKSUM | \
+			  RTE_ETH_RX_OFFLOAD_UDP_CKSUM)
+
 /* Queues of @port_id: @nb pairs, @rss on the NIC side, the port's MTU
- * set to @mtu (0: left as it is). */
+ * set to @mtu (0: left as it is). @p: for a NIC port, the gateway port
+ * whose nic_tso is set from what it offers (its Tx offloads: TSO or
+ * multi-segment Tx); NULL for a twin, which is asked for its Rx offloads
+ * when @kernel_gso (the NIC can send what it takes). */
 static int
 port_configure(uint16_t port_id, const char *what, uint16_t nb, bool rss,
-	       uint16_t mtu)
+	       uint16_t mtu, struct gw_port *p, bool kernel_gso)
 {
 	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
@@ -56,6 +71,19 @@ port_configure(uint16_t port_id, const char *what, uint16_t nb, bool rss,
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	}
+	if (p != NULL) {
+		conf.txmode.offloads = info.tx_offload_capa &
+			(NIC_TX_TSO | RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+		p->nic_tso = (info.tx_offload_capa & NIC_TX_TSO) == NIC_TX_TSO;
+		p->nic_multi_seg = (info.tx_offload_capa &
+				    RTE_ETH_TX_OFFLOAD_MULTI_SEGS) != 0;
+	} else if (kernel_gso) {
+		conf.rxmode.offloads = info.rx_offload_capa & TWIN_RX_OFFLOADS;
+		/* A port that states no LRO limit (net_virtio_user) must be
+		 * given none: ethdev then takes its maximum frame size. */
+		if (conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO)
+			conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
 	}
 	ret = rte_eth_dev_configure(port_id, nb, nb, &conf);
 	if (ret != 0) {
@@ -181,13 +209,31 @@ twin_setup(struct gw_port *p, unsigned int idx, const struct gw_options *opt)
 	}
 	snprintf(what, sizeof(what), "twin %s (port %u)", p->twin_vdev,
 		 p->twin);
-	if (port_configure(p->twin, what, gw.nb_queues, false, p->mtu) != 0)
+	if (port_configure(p->twin, what, gw.nb_queues, false, p->mtu, NULL,
+			   p->nic_tso || p->nic_multi_seg) != 0)
 		return -1;
 	p->ifindex = (int)if_nametoindex(p->tap);
 	if (p->ifindex == 0) {
 		GW_LOG(ERR, "%s: no TAP named %s in the kernel: %s", what,
 		       p->tap, strerror(errno));
 		return -1;
+	}
+	{
+		struct rte_eth_conf conf;
+
+		if (rte_eth_dev_conf_get(p->twin, &conf) == 0)
+			GW_LOG(INFO, "port %u: the kernel's TCP frames over the "
+			       "MTU: %s; its partial checksums: %s", idx,
+			       !(conf.rxmode.offloads &
+				 RTE_ETH_RX_OFFLOAD_TCP_LRO) ?
+			       "none (the twin takes no LRO, or the NIC could "
+			       "not send them)" :
+			       p->nic_tso ? "cut by the NIC's TSO" :
+			       "cut by rte_gso",
+			       (conf.rxmode.offloads &
+				(RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+				 RTE_ETH_RX_OFFLOAD_UDP_CKSUM)) ?
+			       "completed by the gateway" : "none");
 	}
 	GW_LOG(INFO, "port %u: NIC port %u, twin %s (port %u), TAP %s "
 	       "(ifindex %d), MAC %s, MTU %u", idx, p->nic, p->twin_vdev,
@@ -216,9 +262,11 @@ gw_ports_setup(const struct gw_options *opt)
 		return -1;
 	}
 	/* Each port: Rx rings full, Tx rings full, a burst in flight per
-	 * lcore; twice, for the twins. */
+	 * lcore; twice, for the twins; and per lcore one kernel frame cut
+	 * by rte_gso (a header and an indirect mbuf per segment). */
 	nb_mbufs = 2u * nb * gw.nb_queues * (NB_RX_DESC + NB_TX_DESC +
-		   2 * GW_BURST) + gw.nb_queues * POOL_CACHE * 2;
+		   2 * GW_BURST) + gw.nb_queues * POOL_CACHE * 2 +
+		   gw.nb_queues * 2 * GW_KTX_MAX_SEGS;
 	pool = rte_pktmbuf_pool_create("gw_pool", nb_mbufs, POOL_CACHE, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE,
 				       rte_socket_id());
@@ -227,6 +275,7 @@ gw_ports_setup(const struct gw_options *opt)
 		       rte_strerror(rte_errno));
 		return -1;
 	}
+	gw_ktx_init(pool);
 	for (i = 0; i < nb; i++) {
 		struct gw_port *p = &gw.ports[i];
 
@@ -245,7 +294,8 @@ gw_ports_setup(const struct gw_options *opt)
 			return -1;
 		}
 		snprintf(what, sizeof(what), "NIC port %u", p->nic);
-		if (port_configure(p->nic, what, gw.nb_queues, true, 0) != 0)
+		if (port_configure(p->nic, what, gw.nb_queues, true, 0, p,
+				   false) != 0)
 			return -1;
 		/* Routing protocols and ND talk multicast. */
 		rte_eth_allmulticast_enable(p->nic);

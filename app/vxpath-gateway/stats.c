@@ -6,7 +6,9 @@
  * the socket):
  *   /vxpath_gw/ports         the ports: index -> NIC port, twin, TAP
  *   /vxpath_gw/stats,<N>     port N's counters: rx, forwarded, to_kernel,
- *                            from_kernel, punt_<reason>, drop_<reason>
+ *                            from_kernel, kernel_gso_frames,
+ *                            kernel_gso_segments, punt_<reason>,
+ *                            drop_<reason>
  *   /vxpath_gw/workers       each forwarding lcore (queue) over all ports
  *   /vxpath_gw/fib           table sizes: routes (fast path's, and the
  *                            kernel's routes kept, rib.h), local
@@ -42,6 +44,8 @@ gw_stats_sum(uint16_t port, struct gw_counters *out)
 		out->rx += c->rx;
 		out->fwd += c->fwd;
 		out->from_kernel += c->from_kernel;
+		out->kernel_gso_frames += c->kernel_gso_frames;
+		out->kernel_gso_segments += c->kernel_gso_segments;
 		for (r = 0; r < GW_PUNT_MAX; r++)
 			out->punt[r] += c->punt[r];
 		for (r = 0; r < GW_DROP_MAX; r++)
@@ -102,6 +106,8 @@ tel_stats(const char *cmd __rte_unused, const char *params,
 	tel_add_u64(d, "forwarded", c.fwd);
 	tel_add_u64(d, "to_kernel", punted(&c));
 	tel_add_u64(d, "from_kernel", c.from_kernel);
+	tel_add_u64(d, "kernel_gso_frames", c.kernel_gso_frames);
+	tel_add_u64(d, "kernel_gso_segments", c.kernel_gso_segments);
 	tel_add_u64(d, "dropped", dropped(&c));
 	for (r = 0; r < GW_PUNT_MAX; r++) {
 		snprintf(name, sizeof(name), "punt_%s", gw_punt_names[r]);
@@ -191,6 +197,10 @@ gw_stats_summary(void)
 		       PRIu64 " to_kernel %" PRIu64 " from_kernel %" PRIu64
 		       " dropped %" PRIu64 "\n", i, gw.ports[i].tap, c.rx,
 		       c.fwd, punted(&c), c.from_kernel, dropped(&c));
+		if (c.kernel_gso_frames != 0)
+			printf("gateway:   kernel frames cut %" PRIu64
+			       " into %" PRIu64 " segments\n",
+			       c.kernel_gso_frames, c.kernel_gso_segments);
 		for (r = 0; r < GW_PUNT_MAX; r++)
 			if (c.punt[r] != 0)
 				printf("gateway:   punt %s %" PRIu64 "\n",

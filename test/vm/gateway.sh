@@ -24,6 +24,14 @@
 #                A and B sent, the twins' kernel received fewer than 1 %
 #   local        A pings the gateway's 10.1.0.1: 5 replies, from the
 #                kernel through the twin (punt_local, from_kernel grow)
+#   ktcp, ktcp6  8 MiB from a socket of the gateway's kernel (10.1.0.1,
+#                then fd01::1) to A: the same SHA-256 on both ends; the
+#                kernel's TCP frames over the MTU (TSO through the twin)
+#                were cut by the gateway (kernel_gso_frames grows, none
+#                dropped oversize), and A's kernel found no bad IPv4
+#                header or TCP checksum (Ip InHdrErrors, Tcp InCsumErrors;
+#                TCP would otherwise complete
+#                the transfer with retransmissions the size of the MTU)
 #   ttl          A's TTL-1 ping to B: "Time to live exceeded" from
 #                10.1.0.1 (punt_ttl grows)
 #   ping6        A pings B's fd02::2 20 times over IPv6: 20 replies; the
@@ -327,6 +335,46 @@ res local_punt_local "$(d 0_punt_local l0 l1)"
 res local_from_kernel "$(d 0_from_kernel l0 l1)"
 check local_through_twin eval "[ $(d 0_punt_local l0 l1) -ge 5 ] &&
 	[ $(d 0_from_kernel l0 l1) -ge 5 ]"
+
+# a_csum_errors: what A's kernel dropped for a bad checksum: IPv4 headers
+# (Ip InHdrErrors) and TCP segments (Tcp InCsumErrors, both IP versions).
+a_csum_errors() {
+	A awk 'function col(name) { for (i = 1; i <= NF; i++)
+			if ($i == name) return i }
+		/^Ip:/ { if (!ip) ip = col("InHdrErrors"); else n += $ip }
+		/^Tcp:/ { if (!tcp) tcp = col("InCsumErrors"); else n += $tcp }
+		END { print n + 0 }' /proc/net/snmp
+}
+
+# ktcp KEY ADDR PORT: --bytes from the gateway's kernel at ADDR to A.
+ktcp() {
+	local k=$1 addr=$2 port=$3 sent recv e0 e1
+	say "$k: $BYTES bytes from the gateway's kernel ($addr) to A"
+	e0=$(a_csum_errors)
+	snap k0
+	python3 "$HERE/tcp_xfer.py" server --bind "$addr" --port "$port" \
+		--bytes $BYTES --dirs down --out "$WORK/$k-srv.txt" &
+	local srv=$!
+	nap 1
+	A python3 "$HERE/tcp_xfer.py" client --connect "$addr" --port "$port" \
+		--bytes $BYTES --dir down --out "$WORK/$k-cli.txt" --timeout 60
+	reap 30 $srv
+	snap k1
+	e1=$(a_csum_errors)
+	res ${k}_a_csum_errors $((${e1:-0} - ${e0:-0})) 0
+	sent=$(sed -n 's/^down_sent_sha256=//p' "$WORK/$k-srv.txt" 2>/dev/null)
+	recv=$(sed -n 's/^down_recv_sha256=//p' "$WORK/$k-cli.txt" 2>/dev/null)
+	res ${k}_sha256_sent "${sent:-none}"
+	res ${k}_sha256_recv "${recv:-none}"
+	check ${k}_sha256_equal eval "[ -n '$sent' ] && [ '$sent' = '$recv' ]"
+	res ${k}_from_kernel "$(d 0_from_kernel k0 k1)"
+	res ${k}_gso_frames "$(d 0_kernel_gso_frames k0 k1)"
+	res ${k}_gso_segments "$(d 0_kernel_gso_segments k0 k1)"
+	res ${k}_drop_oversize "$(d 0_drop_oversize k0 k1)" 0
+	check ${k}_cut [ "$(d 0_kernel_gso_frames k0 k1)" -gt 0 ]
+}
+ktcp ktcp 10.1.0.1 5002
+ktcp ktcp6 fd01::1 5003
 
 snap x0
 out=$(A ping -c 1 -t 1 -W 3 10.2.0.2 2>&1)

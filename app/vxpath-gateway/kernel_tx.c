@@ -1,0 +1,314 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The vxpath authors
+ *
+ * What the kernel sends on a twin, made fit for the NIC (kernel_tx.h).
+ */
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_gso.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "gw.h"
+#include "kernel_tx.h"
+
+static struct rte_mempool *ktx_pool;
+static struct rte_gso_ctx gso_ctx = {
+	.gso_types = RTE_ETH_TX_OFFLOAD_TCP_TSO,
+};
+
+void
+gw_ktx_init(struct rte_mempool *pool)
+{
+	ktx_pool = pool;
+	gso_ctx.direct_pool = pool;
+	gso_ctx.indirect_pool = pool;
+}
+
+/* The headers of one frame: lengths in bytes, L4 protocol. */
+struct ktx_hdr {
+	uint16_t l2, l3, l4;
+	uint8_t proto;
+	bool v4;
+};
+
+/* Read the Ethernet, IP and TCP/UDP headers of @m, all in its first
+ * segment. Returns 0, or -1 for anything else (a VLAN tag, an IPv6
+ * extension header, an IPv4 fragment, another protocol). */
+static int
+ktx_parse(const struct rte_mbuf *m, struct ktx_hdr *h)
+{
+	const struct rte_ether_hdr *eth;
+	uint32_t len = rte_pktmbuf_data_len(m);
+
+	if (len < RTE_ETHER_HDR_LEN)
+		return -1;
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	h->l2 = RTE_ETHER_HDR_LEN;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+		const struct rte_ipv4_hdr *ip;
+
+		if (len < h->l2 + sizeof(*ip))
+			return -1;
+		ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+					     h->l2);
+		h->l3 = rte_ipv4_hdr_len(ip);
+		if ((ip->version_ihl >> 4) != 4 || h->l3 < sizeof(*ip) ||
+		    (ip->fragment_offset &
+		     rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK |
+				      RTE_IPV4_HDR_MF_FLAG)) != 0)
+			return -1;
+		h->proto = ip->next_proto_id;
+		h->v4 = true;
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip6;
+
+		if (len < h->l2 + sizeof(*ip6))
+			return -1;
+		ip6 = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+					      h->l2);
+		h->l3 = sizeof(*ip6);
+		h->proto = ip6->proto;
+		h->v4 = false;
+	} else {
+		return -1;
+	}
+	if (h->proto == IPPROTO_TCP) {
+		const struct rte_tcp_hdr *tcp;
+
+		if (len < (uint32_t)h->l2 + h->l3 + sizeof(*tcp))
+			return -1;
+		tcp = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+					      h->l2 + h->l3);
+		h->l4 = (tcp->data_off >> 4) * 4;
+		if (h->l4 < sizeof(*tcp))
+			return -1;
+	} else if (h->proto == IPPROTO_UDP) {
+		h->l4 = sizeof(struct rte_udp_hdr);
+	} else {
+		return -1;
+	}
+	return len < (uint32_t)h->l2 + h->l3 + h->l4 ? -1 : 0;
+}
+
+/* Compute the L4 checksum of @m (and its IPv4 header checksum, @ip_too)
+ * in software, over the whole packet, every segment. */
+static void
+ktx_csum(struct rte_mbuf *m, const struct ktx_hdr *h, bool ip_too)
+{
+	void *l3 = rte_pktmbuf_mtod_offset(m, void *, h->l2);
+	void *l4 = rte_pktmbuf_mtod_offset(m, void *, h->l2 + h->l3);
+	uint16_t *ck = h->proto == IPPROTO_TCP ?
+		       &((struct rte_tcp_hdr *)l4)->cksum :
+		       &((struct rte_udp_hdr *)l4)->dgram_cksum;
+
+	if (h->v4 && ip_too) {
+		struct rte_ipv4_hdr *ip = l3;
+
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	*ck = 0;
+	*ck = h->v4 ? rte_ipv4_udptcp_cksum_mbuf(m, l3, h->l2 + h->l3) :
+		      rte_ipv6_udptcp_cksum_mbuf(m, l3, h->l2 + h->l3);
+	m->ol_flags = 0;
+}
+
+/* Send @n packets on @p's NIC port, free and count what it leaves. */
+static void
+ktx_burst(const struct gw_port *p, uint16_t q, struct rte_mbuf **pkts,
+	  uint16_t n, struct gw_counters *cnt)
+{
+	uint16_t sent, i;
+
+	if (n == 0)
+		return;
+	sent = rte_eth_tx_burst(p->nic, q, pkts, n);
+	cnt->from_kernel += sent;
+	if (sent < n) {
+		cnt->drop[GW_DROP_TX_FULL] += n - sent;
+		for (i = sent; i < n; i++)
+			rte_pktmbuf_free(pkts[i]);
+	}
+}
+
+/* Prepare TCP frame @m for the NIC's TSO in segments of @mss bytes of
+ * payload: the offload flags, header lengths and the pseudo-header sum
+ * without the length the TSO contract asks for (rte_mbuf_core.h,
+ * RTE_MBUF_F_TX_TCP_SEG). */
+static void
+ktx_tso(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss)
+{
+	void *l3 = rte_pktmbuf_mtod_offset(m, void *, h->l2);
+	struct rte_tcp_hdr *tcp = rte_pktmbuf_mtod_offset(m,
+		struct rte_tcp_hdr *, h->l2 + h->l3);
+
+	m->l2_len = h->l2;
+	m->l3_len = h->l3;
+	m->l4_len = h->l4;
+	m->tso_segsz = mss;
+	if (h->v4) {
+		struct rte_ipv4_hdr *ip = l3;
+
+		m->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 |
+			      RTE_MBUF_F_TX_IP_CKSUM;
+		ip->hdr_checksum = 0;
+		tcp->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		m->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV6;
+		tcp->cksum = rte_ipv6_phdr_cksum(l3, m->ol_flags);
+	}
+}
+
+/*
+ * Cut TCP/IPv6 frame @m into segments of @mss bytes of payload in
+ * @segs (at most @max), each one mbuf from the pool with the headers and
+ * its part of the payload copied: rte_gso cuts TCP over IPv4 only (DPDK
+ * 22.11 to 25.11). Each segment's IPv6 payload length, TCP sequence
+ * number and flags (FIN and PSH on the last only, CWR on the first only:
+ * RFC 9293 3.1, RFC 3168 6.1.2) are its own. Returns the number of
+ * segments, or -1 (none left allocated) when the pool is empty, a
+ * segment does not fit one mbuf or there would be more than @max.
+ */
+static int
+ktx_cut6(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss,
+	 struct rte_mbuf **segs, int max)
+{
+	uint32_t hlen = h->l2 + h->l3 + h->l4, off, payload = m->pkt_len - hlen;
+	const struct rte_tcp_hdr *tcp0 = rte_pktmbuf_mtod_offset(m,
+		const struct rte_tcp_hdr *, h->l2 + h->l3);
+	uint32_t seq0 = rte_be_to_cpu_32(tcp0->sent_seq);
+	int n = 0, i;
+
+	if ((payload + mss - 1) / mss > (uint32_t)max)
+		return -1;
+	for (off = 0; off < payload; off += mss, n++) {
+		uint32_t chunk = RTE_MIN((uint32_t)mss, payload - off);
+		struct rte_ipv6_hdr *ip6;
+		struct rte_tcp_hdr *tcp;
+		struct rte_mbuf *s;
+		const void *src;
+		char *dst;
+
+		s = rte_pktmbuf_alloc(ktx_pool);
+		if (s == NULL || hlen + chunk > rte_pktmbuf_tailroom(s)) {
+			rte_pktmbuf_free(s);
+			goto fail;
+		}
+		segs[n] = s;
+		dst = rte_pktmbuf_append(s, hlen + chunk);
+		rte_memcpy(dst, rte_pktmbuf_mtod(m, void *), hlen);
+		src = rte_pktmbuf_read(m, hlen + off, chunk, dst + hlen);
+		if (src != dst + hlen)
+			rte_memcpy(dst + hlen, src, chunk);
+		ip6 = (struct rte_ipv6_hdr *)(dst + h->l2);
+		ip6->payload_len = rte_cpu_to_be_16(h->l4 + chunk);
+		tcp = (struct rte_tcp_hdr *)(dst + h->l2 + h->l3);
+		tcp->sent_seq = rte_cpu_to_be_32(seq0 + off);
+		if (off + chunk < payload)
+			tcp->tcp_flags &= ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG);
+		if (off != 0)
+			tcp->tcp_flags &= ~RTE_TCP_CWR_FLAG;
+	}
+	return n;
+fail:
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(segs[i]);
+	return -1;
+}
+
+/* Cut TCP frame @m (freed) into segments of @mss bytes of payload with
+ * rte_gso (IPv4) or ktx_cut6() (IPv6), complete their checksums and send
+ * them. */
+static void
+ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
+	const struct ktx_hdr *h, uint16_t mss, struct gw_counters *cnt)
+{
+	struct rte_mbuf *segs[GW_KTX_MAX_SEGS];
+	struct rte_gso_ctx ctx = gso_ctx;
+	int ret, i;
+
+	m->l2_len = h->l2;
+	m->l3_len = h->l3;
+	m->l4_len = h->l4;
+	m->ol_flags = RTE_MBUF_F_TX_TCP_SEG |
+		      (h->v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
+	ctx.gso_size = h->l2 + h->l3 + h->l4 + mss;
+	if (h->v4)
+		ret = rte_gso_segment(m, &ctx, segs, RTE_DIM(segs));
+	else
+		ret = ktx_cut6(m, h, mss, segs, RTE_DIM(segs));
+	/* The segments hold the frame's data (indirect mbufs). */
+	rte_pktmbuf_free(m);
+	if (ret <= 0) {
+		cnt->drop[GW_DROP_OVERSIZE]++;
+		return;
+	}
+	for (i = 0; i < ret; i++)
+		ktx_csum(segs[i], h, true);
+	cnt->kernel_gso_frames++;
+	cnt->kernel_gso_segments += ret;
+	ktx_burst(p, q, segs, (uint16_t)ret, cnt);
+}
+
+void
+gw_ktx_send(const struct gw_port *p, uint16_t q, struct rte_mbuf **pkts,
+	    uint16_t n, struct gw_counters *cnt)
+{
+	uint32_t max_len = p->mtu + RTE_ETHER_HDR_LEN;
+	struct rte_mbuf *ok[GW_BURST];
+	uint16_t nok = 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		bool partial = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+			       RTE_MBUF_F_RX_L4_CKSUM_NONE;
+		bool big = m->pkt_len > max_len;
+		uint32_t mss;
+		struct ktx_hdr h;
+
+		if (!partial && !big) {
+			m->ol_flags = 0;
+			ok[nok++] = m;
+			continue;
+		}
+		if (ktx_parse(m, &h) != 0 ||
+		    (big && h.proto != IPPROTO_TCP)) {
+			cnt->drop[big ? GW_DROP_OVERSIZE :
+				  GW_DROP_MALFORMED]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (!big) {
+			ktx_csum(m, &h, false);
+			ok[nok++] = m;
+			continue;
+		}
+		/* The kernel's MSS (the virtio-net header's gso_size) if
+		 * it is the smaller, else what the NIC's MTU leaves. */
+		mss = max_len - h.l2 - h.l3 - h.l4;
+		if ((m->ol_flags & RTE_MBUF_F_RX_LRO) && m->tso_segsz != 0 &&
+		    m->tso_segsz < mss)
+			mss = m->tso_segsz;
+		if (p->nic_tso) {
+			ktx_tso(m, &h, (uint16_t)mss);
+			cnt->kernel_gso_frames++;
+			cnt->kernel_gso_segments +=
+				(m->pkt_len - h.l2 - h.l3 - h.l4 + mss - 1) /
+				mss;
+			ok[nok++] = m;
+			continue;
+		}
+		/* In order: what came before it leaves first. */
+		ktx_burst(p, q, ok, nok, cnt);
+		nok = 0;
+		ktx_gso(p, q, m, &h, (uint16_t)mss, cnt);
+	}
+	ktx_burst(p, q, ok, nok, cnt);
+}
