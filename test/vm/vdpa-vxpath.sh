@@ -86,31 +86,6 @@ scene_stage_plugin "$PLUGIN"
 vduse_root_setup "$TROOT"
 res kernel "$(uname -r)"
 
-# traffic TAG FROM TO: FROM txonly, TO rxonly, 3 s; counts of both.
-traffic() {
-	local t=$1 from=$2 to=$3 ftx ftxb trx trxb
-	pmd_cmd "$to" 20 "clear port stats 0"
-	pmd_cmd "$from" 20 "clear port stats 0"
-	pmd_cmd "$to" 20 "set fwd rxonly"
-	pmd_cmd "$from" 20 "set fwd txonly"
-	pmd_cmd "$to" 20 "start"
-	pmd_cmd "$from" 20 "start"
-	sleep 3
-	pmd_cmd "$from" 20 "stop"
-	sleep 1
-	pmd_cmd "$to" 20 "stop"
-	pmd_stats "$from"
-	ftx=$PS_TXP ftxb=$PS_TXB
-	pmd_stats "$to"
-	trx=$PS_RXP trxb=$PS_RXB
-	res "${t}_${from}_tx" "${ftx:-none}"
-	res "${t}_${to}_rx" "${trx:-none}"
-	res "${t}_${from}_tx_bytes" "${ftxb:-none}"
-	res "${t}_${to}_rx_bytes" "${trxb:-none}"
-	[ -n "$ftx" ] && [ "$ftx" -gt 0 ] 2>/dev/null && [ "$ftx" = "$trx" ] &&
-		[ "$ftxb" = "$trxb" ]
-}
-
 BE_LOG=$OUT/vdpa-vxpath.be.log
 FE_LOG=$OUT/vdpa-vxpath.fe.log
 vduse_backend_start $NAME 1 "$BE_LOG" || setup_fail "back-end (see $BE_LOG)"

@@ -46,6 +46,8 @@
 #   pmd_cmd ID SEC COMMAND     one command, waiting for the prompt after it
 #   pmd_stats ID               show port stats 0: PS_RXP PS_TXP PS_RXB PS_TXB
 #   pmd_quit ID SEC            quit; SIGTERM then SIGKILL; PMD_RC
+#   traffic C FROM TO          3 s of FROM txonly into TO rxonly, counted
+#                              on both sides (needs scene-lib's res)
 #
 # Run, --check-upstream proves the peer with DPDK's own virtio-user as the
 # front-end (--vdev virtio_user0,path=/dev/vhost-vdpa-N): one case per
@@ -246,6 +248,33 @@ vduse_negotiated() {
 		sed -n 's/.*negotiated_features *//p' | head -n1)
 }
 
+# traffic C FROM TO: FROM txonly, TO rxonly, 3 s; FROM's TX and TO's RX
+# (packets and bytes) recorded as C_FROM_tx, C_TO_rx...; true when they
+# agree and are not 0.
+traffic() {
+	local c=$1 from=$2 to=$3 ftx ftxb trx trxb
+	pmd_cmd "$to" 20 "clear port stats 0"
+	pmd_cmd "$from" 20 "clear port stats 0"
+	pmd_cmd "$to" 20 "set fwd rxonly"
+	pmd_cmd "$from" 20 "set fwd txonly"
+	pmd_cmd "$to" 20 "start"
+	pmd_cmd "$from" 20 "start"
+	sleep 3
+	pmd_cmd "$from" 20 "stop"
+	sleep 1
+	pmd_cmd "$to" 20 "stop"
+	pmd_stats "$from"
+	ftx=$PS_TXP ftxb=$PS_TXB
+	pmd_stats "$to"
+	trx=$PS_RXP trxb=$PS_RXB
+	res "${c}_${from}_tx" "${ftx:-none}"
+	res "${c}_${to}_rx" "${trx:-none}"
+	res "${c}_${from}_tx_bytes" "${ftxb:-none}"
+	res "${c}_${to}_rx_bytes" "${trxb:-none}"
+	[ -n "$ftx" ] && [ "$ftx" -gt 0 ] 2>/dev/null && [ "$ftx" = "$trx" ] &&
+		[ "$ftxb" = "$trxb" ]
+}
+
 [ "${VDUSE_PEER_LIB:-0}" = 1 ] && return 0
 
 # ---- --check-upstream ---------------------------------------------------------
@@ -310,31 +339,6 @@ if [ -z "$CASES" ]; then
 	[ -n "$TROOT" ] && CASES="$CASES host1 hostpacked"
 fi
 res cases "${CASES// /,}"
-
-# traffic C FROM TO: FROM txonly, TO rxonly, 3 s; FROM's TX and TO's RX.
-traffic() {
-	local c=$1 from=$2 to=$3 ftx ftxb trx trxb
-	pmd_cmd "$to" 20 "clear port stats 0"
-	pmd_cmd "$from" 20 "clear port stats 0"
-	pmd_cmd "$to" 20 "set fwd rxonly"
-	pmd_cmd "$from" 20 "set fwd txonly"
-	pmd_cmd "$to" 20 "start"
-	pmd_cmd "$from" 20 "start"
-	sleep 3
-	pmd_cmd "$from" 20 "stop"
-	sleep 1
-	pmd_cmd "$to" 20 "stop"
-	pmd_stats "$from"
-	ftx=$PS_TXP ftxb=$PS_TXB
-	pmd_stats "$to"
-	trx=$PS_RXP trxb=$PS_RXB
-	res "${c}_${from}_tx" "${ftx:-none}"
-	res "${c}_${to}_rx" "${trx:-none}"
-	res "${c}_${from}_tx_bytes" "${ftxb:-none}"
-	res "${c}_${to}_rx_bytes" "${trxb:-none}"
-	[ -n "$ftx" ] && [ "$ftx" -gt 0 ] 2>/dev/null && [ "$ftx" = "$trx" ] &&
-		[ "$ftxb" = "$trxb" ]
-}
 
 run_case() {
 	local c=$1 q=1 fe_pfx=("${VDUSE_PFX[@]}") vdev='' be_log fe_log
