@@ -138,6 +138,12 @@ pmd_start fe3 "$FE3_LOG" dpdk-testpmd -l 0,1 --main-lcore 1 -n 1 \
 pmd_wait fe3 180 'testpmd> ' 0
 pmd_cmd fe3 20 "show port info 0"
 res gone_link_before "$(tac "$FE3_LOG" | sed '/Infos for port 0/q' | sed -n 's/.*Link status: *//p' | head -n1)" up
+# The request's wait, shortened (seconds) where the kernel lets it be.
+MSGT=/sys/class/vduse/$NAME/msg_timeout
+if [ -w "$MSGT" ]; then
+	echo 2 >"$MSGT"
+	res gone_msg_timeout "$(cat "$MSGT")" 2
+fi
 vduse_backend_stop
 res be_quit "${PMD_RC:-killed}" 0
 t0=$SECONDS
@@ -146,6 +152,13 @@ res gone_stop_seconds $((SECONDS - t0))
 pmd_cmd fe3 20 "show port info 0"
 res gone_link_after "$(tac "$FE3_LOG" | sed '/Infos for port 0/q' | sed -n 's/.*Link status: *//p' | head -n1)" down
 res gone_line "$(grep -c 'stopped answering' "$FE3_LOG")" 1
+# Then the rings' stop resets the device: taken, the buffers go back to
+# the pool; refused, they are left to the device, one line each way.
+res gone_reset_taken "$(grep -c 'took a reset: it holds no rings' "$FE3_LOG")"
+res gone_reset_refused "$(grep -c 'refused a reset after it broke' "$FE3_LOG")"
+res gone_abandoned "$(grep -c 'buffers are left to it' "$FE3_LOG")"
+pmd_cmd fe3 20 "port start 0"
+res gone_restart_line "$(grep -c 'the port cannot start on it' "$FE3_LOG")" 1
 pmd_quit fe3 60
 res gone_fe_quit "${PMD_RC:-killed}" 0
 

@@ -39,8 +39,15 @@
  * watched in the EAL interrupt thread, makes the device layer read the
  * configuration again (link status) and raise an LSC event. A device that
  * fails an exchange with ENODEV, EIO, ETIMEDOUT or ESHUTDOWN is marked
- * broken: its link is down from then on, and stop and close send it
- * nothing more.
+ * broken: its link is down from then on, a start is refused, and stop and
+ * close send it one thing more, a reset (virtio 1.2 2.4): a device may
+ * hang rather than vanish, and only a reset it took says that it no
+ * longer reads or writes the rings. Stop then returns the rings' buffers
+ * to their pools; without it, they are left to the device (the device
+ * layer abandons them: ethdev_queue.c). A VDUSE device whose daemon died
+ * is seen broken at the first request that needs the daemon, after the
+ * vduse module's message timeout (/sys/class/vduse/NAME/msg_timeout,
+ * seconds): the device asks nothing of it before.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +127,12 @@ struct vv_backend {
 	bool mapped;                  /**< an UPDATE went out since reset */
 	/** An exchange failed as a device that went away fails. */
 	bool broken;
+	/**
+	 * A reset succeeded since the device broke (vv_release()): it
+	 * holds none of the port's rings. Written under the caller's
+	 * ctrl_lock.
+	 */
+	bool released;
 };
 
 /**
@@ -383,9 +396,22 @@ vv_probe_device(struct vxpath_dev *dev, struct vv_backend *vv)
 			   dev->args.queue_size, dev->args.path, num);
 		return -EINVAL;
 	}
-	ret = VV_IOCTL(dev, vv, VHOST_VDPA_GET_VQS_COUNT, &count);
-	if (ret < 0)
-		return ret;
+	/* Linux 5.18 on; before it, a network device has at least its
+	 * first queue pair, all this back-end drives.
+	 */
+	if (ioctl(vv->fd, VHOST_VDPA_GET_VQS_COUNT, &count) < 0) {
+		int err = errno;
+
+		if (err != ENOTTY && err != EINVAL) {
+			VXPATH_LOG(ERR, "%s: VHOST_VDPA_GET_VQS_COUNT on %s: %s",
+				   dev->name, dev->args.path, strerror(err));
+			vv_failed(dev, vv, err);
+			return -err;
+		}
+		VXPATH_LOG(INFO, "%s: the kernel's vhost-vdpa cannot tell the virtqueue count (%s): counting on one queue pair",
+			   dev->name, strerror(err));
+		count = 2;
+	}
 	vv->vqs_count = count;
 	if (count < 2) {
 		VXPATH_LOG(ERR, "%s: devarg path=%s: the vDPA device has %u virtqueues, a network device at least 2",
@@ -546,7 +572,8 @@ vv_get_features(struct vxpath_dev *dev, uint64_t *features)
  * callback at reset, as VDUSE does). A non-zero status is read back with
  * VHOST_VDPA_GET_STATUS: the parent's set_status returns nothing, so a
  * SET_STATUS that succeeds says only that the kernel passed it on
- * (virtio 1.2 3.1.1: FEATURES_OK is the caller's to check).
+ * (virtio 1.2 3.1.1: FEATURES_OK is the caller's to check); the status
+ * it reads is then the one kept (@vv->status), FEATURES_OK included.
  * Return: 0; -EIO when the device reports a bit written as missing, or
  * NEEDS_RESET or FAILED (logged); the ioctl's negative errno (logged).
  */
@@ -580,12 +607,12 @@ vv_status_write(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status)
 	ret = VV_IOCTL(dev, vv, VHOST_VDPA_GET_STATUS, &got);
 	if (ret < 0)
 		return ret;
+	vv->status = got;
 	want = status & ~VIRTIO_CONFIG_S_FEATURES_OK;
 	if ((got & want) != want ||
 	    (got & (VIRTIO_CONFIG_S_NEEDS_RESET | VIRTIO_CONFIG_S_FAILED))) {
 		VXPATH_LOG(ERR, "%s: the vDPA device did not take status 0x%02x: it reports 0x%02x",
 			   dev->name, status, got);
-		vv->status = got;
 		return -EIO;
 	}
 	return 0;
@@ -594,7 +621,9 @@ vv_status_write(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status)
 /**
  * After a reset: 3.1.1 steps 2-6 again with the features last set, up to
  * @status (ACKNOWLEDGE, DRIVER, features, FEATURES_OK checked with
- * GET_STATUS, then any bit above).
+ * GET_STATUS, then any bit above). On failure @vv->status is what the
+ * device last reported, so that the next status change starts over from
+ * a reset (vv_set_status()).
  * Return: 0; -ENOTSUP when the device drops FEATURES_OK; an ioctl's
  * negative errno (logged).
  */
@@ -604,7 +633,6 @@ vv_renegotiate(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status,
 {
 	uint8_t st = status & (VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			       VIRTIO_CONFIG_S_DRIVER);
-	uint8_t got = 0;
 	int ret;
 
 	ret = vv_status_write(dev, vv, 0);
@@ -618,18 +646,40 @@ vv_renegotiate(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status,
 	vv->features = features;
 	vv->features_set = true;
 	ret = vv_status_write(dev, vv, st | VIRTIO_CONFIG_S_FEATURES_OK);
-	if (ret == 0)
-		ret = VV_IOCTL(dev, vv, VHOST_VDPA_GET_STATUS, &got);
 	if (ret < 0)
 		return ret;
-	if (!(got & VIRTIO_CONFIG_S_FEATURES_OK)) {
+	if (!(vv->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		VXPATH_LOG(ERR, "%s: the vDPA device refuses features %#" PRIx64 " (status 0x%02x)",
-			   dev->name, features, got);
+			   dev->name, features, vv->status);
 		return -ENOTSUP;
 	}
 	if (status & ~VV_STATUS_NEGOTIATED)
 		ret = vv_status_write(dev, vv, status);
 	return ret;
+}
+
+/**
+ * Reset a broken device once (status 0: virtio 1.2 2.4), so that it
+ * lets go of the rings; the kernel's vhost-vdpa resets its parent and
+ * returns the parent's error. Called from the ops that stop the rings
+ * and the device (ctrl_lock held).
+ * Return: 0 when the device took a reset since it broke; -ENODEV when it
+ * refused it (logged): the rings may still be its.
+ */
+static int
+vv_release(struct vxpath_dev *dev, struct vv_backend *vv)
+{
+	if (vv->released)
+		return 0;
+	if (vv_status_write(dev, vv, 0) < 0) {
+		VXPATH_LOG(ERR, "%s: the vDPA device %s refused a reset after it broke: its rings stay its own",
+			   dev->name, dev->args.path);
+		return -ENODEV;
+	}
+	vv->released = true;
+	VXPATH_LOG(INFO, "%s: the broken vDPA device %s took a reset: it holds no rings now",
+		   dev->name, dev->args.path);
+	return 0;
 }
 
 /*
@@ -674,18 +724,32 @@ vv_set_features(struct vxpath_dev *dev, uint64_t features)
 /*
  * VHOST_VDPA_SET_STATUS (virtio 1.2 2.1, 3.1.1). Status 0 resets the
  * device (and its IOTLB); a status that withdraws a bit (DRIVER_OK at
- * port stop) is a reset and a new negotiation up to it. See vhost.h.
+ * port stop), or that goes past FEATURES_OK the device does not hold
+ * (a negotiation that failed half-way), is a reset and a new negotiation
+ * up to it. A broken device takes only a reset (vv_release()). See
+ * vhost.h.
+ * Return: also -ENODEV for a broken device (a non-zero status logged;
+ * a reset as vv_release()).
  */
 static int
 vv_set_status(struct vxpath_dev *dev, uint8_t status)
 {
 	struct vv_backend *vv = vv_get(dev);
+	uint8_t fok = VIRTIO_CONFIG_S_FEATURES_OK;
 
 	if (vv == NULL)
 		return -ENOTCONN;
-	if (__atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE))
+	if (__atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE)) {
+		if (status == 0)
+			return vv_release(dev, vv);
+		if (status & VIRTIO_CONFIG_S_DRIVER_OK)
+			VXPATH_LOG(ERR, "%s: the vDPA device %s is broken (see above): the port cannot start on it; close it",
+				   dev->name, dev->args.path);
 		return -ENODEV;
-	if (status != 0 && (vv->status & ~status) != 0)
+	}
+	if (status != 0 && ((vv->status & ~status) != 0 ||
+			    ((status & fok) && !(vv->status & fok) &&
+			     (status & ~VV_STATUS_NEGOTIATED) != 0)))
 		return vv_renegotiate(dev, vv, status, vv->features);
 	return vv_status_write(dev, vv, status);
 }
@@ -854,16 +918,26 @@ vv_set_vring_base(struct vxpath_dev *dev,
 	return vv == NULL ? -EINVAL : VV_IOCTL(dev, vv, VHOST_SET_VRING_BASE, &s);
 }
 
-/* VHOST_GET_VRING_BASE. See vhost.h. */
+/*
+ * VHOST_GET_VRING_BASE. A broken device's rings are stopped by a reset
+ * instead (vv_release(), once for all of them): a reset device keeps no
+ * ring state (virtio 1.2 2.4), state->num is then 0. See vhost.h.
+ * Return: also -ENODEV for a broken device that refused the reset.
+ */
 static int
 vv_get_vring_base(struct vxpath_dev *dev, struct vhost_vring_state *state)
 {
 	struct vv_backend *vv = vv_ring(dev, state->index);
+	int ret;
 
 	if (vv == NULL)
 		return -EINVAL;
-	if (__atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE))
-		return -ENODEV;
+	if (__atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE)) {
+		ret = vv_release(dev, vv);
+		if (ret == 0)
+			state->num = 0;
+		return ret;
+	}
 	return VV_IOCTL(dev, vv, VHOST_GET_VRING_BASE, state);
 }
 
@@ -963,15 +1037,6 @@ vv_mem_failed(struct vxpath_dev *dev, uint64_t generation)
 			       "cannot map memory DPDK added (its IOTLB refused it)");
 }
 
-/* A broken device holds nothing worth an exchange (vhost.h, detached). */
-static bool
-vv_detached(struct vxpath_dev *dev)
-{
-	struct vv_backend *vv = dev->backend;
-
-	return vv != NULL && __atomic_load_n(&vv->broken, __ATOMIC_ACQUIRE);
-}
-
 /** The vhost-vdpa back-end: /dev/vhost-vdpa-N, a vDPA network device. */
 const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops = {
 	.name = "vhost-vdpa",
@@ -995,5 +1060,4 @@ const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops = {
 	.set_status = vv_set_status,
 	.get_status = vv_get_status,
 	.get_config = vv_get_config,
-	.detached = vv_detached,
 };
