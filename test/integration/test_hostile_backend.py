@@ -630,7 +630,7 @@ def test_hostile_stop(spawn, vxpath_plugin, peer_factory, action, pattern):
     _one_error(fe, r"did not confirm that its rings stopped: \d+ buffers "
                r"are left to it")
     fe.cmd("port start 0")
-    _one_error(fe, r"the back-end connection was lost; detach and attach")
+    _one_error(fe, r"back-end was lost with the port's rings; detach and attach")
     assert fe.port_info(0).get("Link status") == "down", fe.tail()
     print("\n".join(driver_lines(fe)))
     quit_cleanly(fe)
@@ -702,7 +702,7 @@ def test_hostile_start_stop_unconfirmed(spawn, vxpath_plugin, peer_factory):
                r"are left to it")
     assert re.search(r"Fail to start port 0", fe.log_text()), fe.tail()
     fe.cmd("port start 0")
-    _one_error(fe, r"the back-end connection was lost; detach and attach")
+    _one_error(fe, r"back-end was lost with the port's rings; detach and attach")
     assert fe.port_info(0).get("Link status") == "down", fe.tail()
     assert not peer.errors, peer.errors
     quit_cleanly(fe)

@@ -123,7 +123,8 @@ VXPATH_WANT = {
     "fwd": "yes", "rev": "yes", "restart": "yes",
     "fe_quit": "0", "fe_errors": "0", "qsize_line": "1",
     "gone_link_before": "up", "be_quit": "0", "gone_link_after": "down",
-    "gone_line": "1", "gone_fe_quit": "0", "vdpa_del": "0",
+    "gone_line": "1", "gone_reset_lines": "1", "gone_restart_refused": "1",
+    "gone_restart_line": "1", "gone_fe_quit": "0", "vdpa_del": "0",
     "verdict": "pass",
 }
 
@@ -148,8 +149,12 @@ def test_vxpath_vhost_vdpa(trixie_vm, vm_out_dir):
         be_key = "rev_be_tx" if step == "rev" else step + "_be_rx"
         print("%s: front-end %s, back-end %s packets" %
               (step, res.get(fe_key), res.get(be_key)))
-    print("negotiated: %s; port stop after the back-end went: %s s" %
-          (res.get("neg_features"), res.get("gone_stop_seconds")))
+    print("negotiated: %s; port stop after the back-end went: %s s "
+          "(msg_timeout %s s); reset taken %s, refused %s; buffers "
+          "abandoned: %s" %
+          (res.get("neg_features"), res.get("gone_stop_seconds"),
+           res.get("gone_msg_timeout"), res.get("gone_reset_taken"),
+           res.get("gone_reset_refused"), res.get("gone_abandoned")))
     fails = ["%s = %r, expected %s" % (k, res.get(k), v)
              for k, v in VXPATH_WANT.items() if res.get(k) != v]
     if fails or rc != 0:

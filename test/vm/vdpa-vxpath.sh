@@ -21,8 +21,12 @@
 #              fails the probe with one line naming queue_size
 #   quit       testpmd quits with 0
 #   gone       a third port; the back-end (the VDUSE daemon) quits under
-#              it; the next request (port stop) times out in the kernel:
-#              the link goes down, one line says so, testpmd quits with 0
+#              it; the next request (port stop) times out in the kernel
+#              (msg_timeout set to 2 s where sysfs has it): the link goes
+#              down, one line says so; vxpath resets the device, and
+#              where the reset is refused (VDUSE without its daemon) the
+#              rings' buffers are left to it, one line each; a start is
+#              then refused with one line; testpmd quits with 0
 #
 # Usage: test/vm/vdpa-vxpath.sh [--trixie-root DIR] [--plugin FILE]
 #                               [--peer FILE] [--out DIR]
@@ -154,11 +158,16 @@ res gone_link_after "$(tac "$FE3_LOG" | sed '/Infos for port 0/q' | sed -n 's/.*
 res gone_line "$(grep -c 'stopped answering' "$FE3_LOG")" 1
 # Then the rings' stop resets the device: taken, the buffers go back to
 # the pool; refused, they are left to the device, one line each way.
-res gone_reset_taken "$(grep -c 'took a reset: it holds no rings' "$FE3_LOG")"
-res gone_reset_refused "$(grep -c 'refused a reset after it broke' "$FE3_LOG")"
-res gone_abandoned "$(grep -c 'buffers are left to it' "$FE3_LOG")"
+taken=$(grep -c 'took a reset: it holds no rings' "$FE3_LOG")
+refused=$(sed -n '/port stop 0/,$p' "$FE3_LOG" | grep -c 'refused a reset after it broke')
+res gone_reset_taken "$taken"
+res gone_reset_refused "$refused"
+res gone_reset_lines $((taken + refused)) 1
+res gone_abandoned "$(grep -c 'buffers are left to it' "$FE3_LOG")" "$refused"
+# A start on the broken device is refused with one line.
 pmd_cmd fe3 20 "port start 0"
-res gone_restart_line "$(grep -c 'the port cannot start on it' "$FE3_LOG")" 1
+res gone_restart_refused "$(grep -c 'Fail to start port 0' "$FE3_LOG")" 1
+res gone_restart_line "$(grep -c 'the port cannot start on it\|was lost with the port.s rings' "$FE3_LOG")" 1
 pmd_quit fe3 60
 res gone_fe_quit "${PMD_RC:-killed}" 0
 

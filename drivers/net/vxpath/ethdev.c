@@ -198,8 +198,8 @@ dev_start_locked(struct rte_eth_dev *eth_dev)
 	int ret;
 
 	if (dev->backend_lost) {
-		VXPATH_LOG(ERR, "%s: the back-end connection was lost; detach and attach the port",
-			   dev->name);
+		VXPATH_LOG(ERR, "%s: the %s back-end was lost with the port's rings; detach and attach the port",
+			   dev->name, dev->ops->name);
 		return -ENOTCONN;
 	}
 	for (i = 0; i < nq; i++) {

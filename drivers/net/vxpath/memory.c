@@ -241,7 +241,7 @@ sync_regions(struct vxpath_dev *dev, struct vxpath_memory *m,
 	unsigned int nadd = 0, nkeep = 0, nrem = 0, added = 0, removed = 0;
 	struct vxpath_mem_region *add = NULL, *keep = NULL;
 	unsigned int max = lim->max_regions, i, j;
-	bool *kept = NULL;
+	bool *kept = NULL, batch = false;
 	int ret;
 
 	/* calloc, not rte_malloc: the hot-plug lock may be held. */
@@ -293,6 +293,12 @@ sync_regions(struct vxpath_dev *dev, struct vxpath_memory *m,
 		ret = -E2BIG;
 		goto out;
 	}
+	if (nrem + nadd > 0 && dev->ops->mem_batch != NULL) {
+		ret = dev->ops->mem_batch(dev, true, lim->generation);
+		if (ret < 0)
+			goto out;
+		batch = true;
+	}
 	for (i = 0; i < m->n; ) {
 		if (kept[i]) {
 			i++;
@@ -314,11 +320,20 @@ sync_regions(struct vxpath_dev *dev, struct vxpath_memory *m,
 		m->regions[m->n++] = add[i];
 		added++;
 	}
+	if (batch) {
+		batch = false;
+		ret = dev->ops->mem_batch(dev, false, lim->generation);
+		if (ret < 0)
+			goto out;
+	}
 	if (added + removed > 0)
 		VXPATH_LOG(INFO, "%s: memory slots: %u regions added, %u removed, %u in use of %u",
 			   dev->name, added, removed, m->n, max);
 	ret = 0;
 out:
+	/* A failed change still closes the batch; its error stays. */
+	if (batch)
+		(void)dev->ops->mem_batch(dev, false, lim->generation);
 	free(kept);
 	free(keep);
 	free(add);

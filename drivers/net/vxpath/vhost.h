@@ -102,6 +102,21 @@ struct vxpath_vhost_ops {
 			      const struct vxpath_mem_region *region,
 			      uint64_t generation);
 	/**
+	 * Optional, for limits with by_region: the region changes of one
+	 * sync of memory.c come between a call with @begin true and one
+	 * with @begin false (made also after a failed change), from the
+	 * same thread, so that a back-end that applies changes in batches
+	 * applies them once: vhost-vdpa VHOST_IOTLB_BATCH_BEGIN/END (where
+	 * VHOST_BACKEND_F_IOTLB_BATCH is negotiated). Nothing is called
+	 * when a sync changes nothing. The end of a batch whose generation
+	 * is no longer the back-end's sends nothing.
+	 * Return: 0; -ESTALE for a @generation no longer the back-end's
+	 * (at @begin: memory.c then changes nothing); a refused request's
+	 * negative errno (logged).
+	 */
+	int (*mem_batch)(struct vxpath_dev *dev, bool begin,
+			 uint64_t generation);
+	/**
 	 * Optional. The back-end of @generation could not follow a change
 	 * of DPDK memory (memory.c logged why, in a memory event callback,
 	 * EAL's memory hot-plug lock held): it must stop serving the port,

@@ -14,8 +14,9 @@
  * address (an identity mapping). The memory table (memory.c, by_region)
  * becomes one VHOST_IOTLB_UPDATE per region, iova = uaddr = the region's
  * address, read-write, and one VHOST_IOTLB_INVALIDATE when it goes;
- * each message is bracketed by VHOST_IOTLB_BATCH_BEGIN/END where
- * VHOST_BACKEND_F_IOTLB_BATCH is negotiated. Ring addresses
+ * where VHOST_BACKEND_F_IOTLB_BATCH is negotiated, the messages of one
+ * change of DPDK memory go between one VHOST_IOTLB_BATCH_BEGIN and END
+ * (ops->mem_batch), so that the device's mapping is rebuilt once. Ring addresses
  * (struct vhost_vring_addr) and descriptor addresses are then the same
  * virtual addresses the other back-ends get. Every region must lie in the
  * device's IOVA range (VHOST_VDPA_GET_IOVA_RANGE).
@@ -125,6 +126,7 @@ struct vv_backend {
 	pthread_mutex_t lock;
 	uint64_t generation;          /**< moves on at each reset */
 	bool mapped;                  /**< an UPDATE went out since reset */
+	bool batch_open;              /**< a BATCH_BEGIN without its END */
 	/** An exchange failed as a device that went away fails. */
 	bool broken;
 	/**
@@ -246,16 +248,24 @@ vv_iotlb_write(struct vxpath_dev *dev, struct vv_backend *vv, uint32_t type,
 	return -ret;
 }
 
+/** Whether VHOST_BACKEND_F_IOTLB_BATCH is negotiated. */
+static bool
+vv_batching(const struct vv_backend *vv)
+{
+	return vv->backend_features & VV_BIT(VHOST_BACKEND_F_IOTLB_BATCH);
+}
+
 /**
- * One IOTLB update or invalidation, bracketed by BATCH_BEGIN/END when
- * VHOST_BACKEND_F_IOTLB_BATCH is negotiated (@lock held).
+ * One IOTLB update or invalidation, in the open batch (@batch_open) or,
+ * where batches are negotiated, bracketed by a BATCH_BEGIN/END of its
+ * own (@lock held).
  * Return: as vv_iotlb_write().
  */
 static int
 vv_iotlb(struct vxpath_dev *dev, struct vv_backend *vv, uint32_t type,
 	 uint64_t iova, uint64_t size)
 {
-	bool batch = vv->backend_features & VV_BIT(VHOST_BACKEND_F_IOTLB_BATCH);
+	bool batch = vv_batching(vv) && !vv->batch_open;
 	int ret;
 
 	if (batch) {
@@ -590,6 +600,14 @@ vv_status_write(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status)
 	if (status == 0) {
 		vv->features_set = false;
 		pthread_mutex_lock(&vv->lock);
+		/* A memory sync's batch ends here: what it sends after this
+		 * is stale (-ESTALE), the next start maps memory anew.
+		 */
+		if (vv->batch_open) {
+			vv->batch_open = false;
+			(void)vv_iotlb_write(dev, vv, VHOST_IOTLB_BATCH_END,
+					     0, 0);
+		}
 		vv->generation++;
 		/* The kernel refuses an INVALIDATE before any UPDATE; one
 		 * that fails leaves the mapping to the next reset.
@@ -856,6 +874,34 @@ vv_mem_region(struct vxpath_dev *dev, const struct vxpath_mem_region *region,
 	return ret;
 }
 
+/*
+ * VHOST_IOTLB_BATCH_BEGIN (@begin) or END around one memory sync, where
+ * batches are negotiated; only the generation is checked otherwise. See
+ * vhost.h.
+ */
+static int
+vv_mem_batch(struct vxpath_dev *dev, bool begin, uint64_t generation)
+{
+	struct vv_backend *vv = dev->backend;
+	int ret = 0;
+
+	if (vv == NULL)
+		return -ENOTCONN;
+	pthread_mutex_lock(&vv->lock);
+	if (generation != vv->generation) {
+		/* A reset since the BEGIN closed the batch (vv_status_write). */
+		ret = begin ? -ESTALE : 0;
+	} else if (begin && vv_batching(vv) && !vv->batch_open) {
+		ret = vv_iotlb_write(dev, vv, VHOST_IOTLB_BATCH_BEGIN, 0, 0);
+		vv->batch_open = ret == 0;
+	} else if (!begin && vv->batch_open) {
+		vv->batch_open = false;
+		ret = vv_iotlb_write(dev, vv, VHOST_IOTLB_BATCH_END, 0, 0);
+	}
+	pthread_mutex_unlock(&vv->lock);
+	return ret;
+}
+
 /* VHOST_IOTLB_UPDATE of one region. See vhost.h. */
 static int
 vv_add_mem_region(struct vxpath_dev *dev,
@@ -1048,6 +1094,7 @@ const struct vxpath_vhost_ops vxpath_vhost_vdpa_ops = {
 	.mem_limits = vv_mem_limits,
 	.add_mem_region = vv_add_mem_region,
 	.rem_mem_region = vv_rem_mem_region,
+	.mem_batch = vv_mem_batch,
 	.mem_failed = vv_mem_failed,
 	.set_vring_num = vv_set_vring_num,
 	.set_vring_base = vv_set_vring_base,
