@@ -130,10 +130,11 @@ struct vv_backend {
 	/** An exchange failed as a device that went away fails. */
 	bool broken;
 	/**
-	 * A reset succeeded since the device broke (vv_release()): it
-	 * holds none of the port's rings. Written under the caller's
-	 * ctrl_lock.
+	 * A reset was tried since the device broke (vv_release()), and
+	 * whether it succeeded: the device then holds none of the port's
+	 * rings. Written under the caller's ctrl_lock.
 	 */
+	bool release_tried;
 	bool released;
 };
 
@@ -677,18 +678,19 @@ vv_renegotiate(struct vxpath_dev *dev, struct vv_backend *vv, uint8_t status,
 }
 
 /**
- * Reset a broken device once (status 0: virtio 1.2 2.4), so that it
+ * Reset a broken device, once (status 0: virtio 1.2 2.4), so that it
  * lets go of the rings; the kernel's vhost-vdpa resets its parent and
  * returns the parent's error. Called from the ops that stop the rings
  * and the device (ctrl_lock held).
- * Return: 0 when the device took a reset since it broke; -ENODEV when it
- * refused it (logged): the rings may still be its.
+ * Return: 0 when the device took the reset; -ENODEV when it refused it
+ * (logged the first time): the rings may still be its.
  */
 static int
 vv_release(struct vxpath_dev *dev, struct vv_backend *vv)
 {
-	if (vv->released)
-		return 0;
+	if (vv->release_tried)
+		return vv->released ? 0 : -ENODEV;
+	vv->release_tried = true;
 	if (vv_status_write(dev, vv, 0) < 0) {
 		VXPATH_LOG(ERR, "%s: the vDPA device %s refused a reset after it broke: its rings stay its own",
 			   dev->name, dev->args.path);
