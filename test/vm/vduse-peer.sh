@@ -68,8 +68,10 @@
 #              VIRTIO_NET_F_CTRL_VQ with more than one pair (MQ needs it)
 #              and Linux refuses a VDUSE net device with a control queue
 #              ("vduse: Temporarily fail if control queue feature
-#              requested", Linux 6.10, still in 6.12): the back-end logs
-#              "Failed to create VDUSE device: Invalid argument"
+#              requested", Linux 6.10, still in 6.12 and in Debian 14's
+#              7.2: run-in-vm.sh --kernel forky, 2026-12-07): the
+#              back-end logs "Failed to create VDUSE device: Invalid
+#              argument"
 # (default: up1 uppacked mq2, and host1 hostpacked too when the back-end
 # runs in a chroot). key=value lines go to vduse-peer.txt, per case C:
 # C_vduse_node, C_vdpa_add, C_driver, C_vdpa_node, C_fe_probe,
