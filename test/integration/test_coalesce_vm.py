@@ -57,16 +57,10 @@ def test_tx_coalesce_vhost_net(vm, vm_out_dir):
     summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
     print(summary)
     print("VM results: %s (console log %s)" % (results, console))
-    if not os.path.isfile(results):
-        pytest.fail("coalesce.sh wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
 
     def num(k):
-        try:
-            return int(res.get(k, ""))
-        except ValueError:
-            return None
+        return vmrun.number(res, k)
 
     fails = []
     gro6 = res.get("C1_gro_ipv6") == "1"

@@ -82,10 +82,7 @@ def test_gateway_vm(vm, vm_out_dir, twin, workers):
     console = os.path.join(vm_out_dir, "console.log")
     tag = twin if workers == 1 else twin + "-mq"
     results = os.path.join(vm_out_dir, "gateway-%s.txt" % tag)
-    if not os.path.isfile(results):
-        pytest.fail("gateway.sh wrote no results (run-in-vm.sh exited %d);"
-                    " VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     print("%s twins: %s; TCP: %s transit, %s forwarded, %s to the twins'"
           " kernel; route delays %s / %s ms; OSPF Full after %s s" %
           (twin, res.get("summary"), res.get("tcp_transit_packets"),

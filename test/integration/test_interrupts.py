@@ -275,10 +275,7 @@ def test_lsc_tap_flags_vm(vm, vm_out_dir):
     rc, stdout = vmrun.run(LSC_TAP, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "lsc-tap.txt")
-    if not os.path.isfile(results):
-        pytest.fail("lsc-tap.sh wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     want = {"events_start": "0", "link_start": "down",
             "events_up1": "1", "link_up1": "up",
             "events_down": "2", "link_down": "down",

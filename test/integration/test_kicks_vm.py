@@ -59,16 +59,10 @@ def test_kicks_event_idx(vm, vm_out_dir):
         f.write(table)
     print(table)
     print("VM results: %s (console log %s)" % (results, console))
-    if not os.path.isfile(results):
-        pytest.fail("kicks.sh wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
 
     def num(k):
-        try:
-            return int(res.get(k, ""))
-        except ValueError:
-            return None
+        return vmrun.number(res, k)
 
     fails = []
     for k, what in VXPATH_CASES:

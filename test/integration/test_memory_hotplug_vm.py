@@ -56,16 +56,10 @@ def test_vhost_net_memory_hotplug_vm(vm, vm_out_dir):
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "memgrow.txt")
     app_log = os.path.join(vm_out_dir, "memgrow.app.log")
-    if not os.path.isfile(results) or os.path.getsize(results) == 0:
-        pytest.fail("memgrow.sh wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
 
     def num(k):
-        try:
-            return int(res.get(k, ""))
-        except ValueError:
-            return -1
+        return vmrun.number(res, k, -1)
 
     fails = []
     for p in ("before", "after"):

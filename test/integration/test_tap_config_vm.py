@@ -98,10 +98,7 @@ def test_tap_config_vm(vm, vm_out_dir):
     rc, stdout = vmrun.run(TAP_CONFIG, vm_out_dir, ["--plugin", plugin])
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "tap-config.txt")
-    if not os.path.isfile(results):
-        pytest.fail("tap-config.sh wrote no results (run-in-vm.sh exited "
-                    "%d); VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     print("MTU: port %s, TAP %s" % (res.get("start_mtu_port"),
                                     res.get("start_mtu_tap")))
     fails = ["%s = %r, expected %s" % (k, res.get(k), v)

@@ -96,10 +96,7 @@ def test_vduse_peer_upstream(trixie_vm, vm_out_dir):
                       timeout=max(vmrun.VM_TIMEOUT, 360), kernel="trixie")
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "vduse-peer.txt")
-    if not os.path.isfile(results):
-        pytest.fail("vduse-peer.sh wrote no results (run-in-vm.sh exited "
-                    "%d); VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     want = {"verdict": "pass"}
     for c in CASES:
         want.update(want_for(c))
@@ -140,10 +137,7 @@ def test_vxpath_vhost_vdpa(trixie_vm, vm_out_dir):
                       timeout=max(vmrun.VM_TIMEOUT, 360), kernel="trixie")
     console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "vdpa-vxpath.txt")
-    if not os.path.isfile(results):
-        pytest.fail("vdpa-vxpath.sh wrote no results (run-in-vm.sh exited "
-                    "%d); VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     for step in ("fwd", "rev", "restart"):
         fe_key = "rev_fe_rx" if step == "rev" else step + "_fe_tx"
         be_key = "rev_be_tx" if step == "rev" else step + "_be_rx"

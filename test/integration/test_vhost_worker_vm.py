@@ -67,11 +67,7 @@ def _run(out_dir, kernel, want):
     rc, _ = vmrun.run(SCENE, out_dir, ["--plugin", plugin], kernel=kernel)
     console = os.path.join(out_dir, "console.log")
     results = os.path.join(out_dir, "vhost-worker.txt")
-    if not os.path.isfile(results):
-        pytest.fail("vhost-worker.sh wrote no results (run-in-vm.sh "
-                    "exited %d); VM console:\n%s" %
-                    (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res = vmrun.results(results, rc, console)
     fails = ["%s = %r, expected %s" % (k, res.get(k), v)
              for k, v in want.items() if res.get(k) != v]
     if fails or rc != 0:

@@ -147,6 +147,24 @@ def parse(path):
     return res
 
 
+def results(path, rc, console):
+    """The results file a VM scene wrote (parse()); fails the test, with
+    the exit status rc of run-in-vm.sh and the tail of the VM's console
+    log, when the scene wrote none (or an empty one)."""
+    if not os.path.isfile(path) or os.path.getsize(path) == 0:
+        pytest.fail("%s: no results (run-in-vm.sh exited %d); VM console:"
+                    "\n%s" % (path, rc, tail(console)))
+    return parse(path)
+
+
+def number(res, key, missing=None):
+    """res[key] as an int; missing when absent or not a number."""
+    try:
+        return int(res.get(key, ""))
+    except ValueError:
+        return missing
+
+
 def tail(path, n=60):
     """The last n lines of a file, or why it could not be read."""
     try:
