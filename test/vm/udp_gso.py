@@ -26,7 +26,8 @@
 #        udp_gso.py recv --bind ADDR --port P --segsz N --expect D
 #                        [--idle S] [--timeout S] --out FILE
 # recv stops once it has D good datagrams, after --idle seconds without a
-# datagram (once one came), or after --timeout seconds without any.
+# datagram (once one came), after --timeout seconds without any, or on
+# SIGTERM; it writes its results in each case.
 # Output (key=value, to --out):
 #   send: sent_frames, sent_datagrams, sent_bytes, sent_sha256, send_error
 #   recv: recv_datagrams (all), recv_good (distinct good), recv_bad (wrong
@@ -37,6 +38,7 @@
 
 import argparse
 import hashlib
+import signal
 import socket
 import struct
 import sys
@@ -99,7 +101,16 @@ def send(a):
     return 0 if not res["send_error"] else 1
 
 
+class Stop(Exception):
+    pass
+
+
+def on_term(signum, frame):
+    raise Stop()
+
+
 def recv(a):
+    signal.signal(signal.SIGTERM, on_term)
     got = {}
     res = {"recv_datagrams": 0, "recv_bad": 0, "recv_dup": 0,
            "recv_max_len": 0, "recv_error": ""}
@@ -123,7 +134,7 @@ def recv(a):
             s.settimeout(left)
             try:
                 d = s.recv(65536)
-            except socket.timeout:
+            except (socket.timeout, Stop):
                 break
             last = time.monotonic()
             res["recv_datagrams"] += 1
@@ -140,6 +151,8 @@ def recv(a):
                 res["recv_dup"] += 1
             else:
                 got[seq] = d
+    except Stop:
+        pass
     except OSError as e:
         res["recv_error"] = str(e).replace("\n", " ")
     h = hashlib.sha256()

@@ -87,8 +87,9 @@
 #   --frames     super-frames per phase (default 48)
 #   --segs       datagrams per super-frame (default 16, at most 20)
 #   --segsz      UDP payload per datagram, bytes (default 1400)
-#   --timeout    a receiver gives up after SEC seconds without a datagram
-#                (default 60)
+#   --timeout    a phase's receiver gives up after SEC seconds without a
+#                datagram, and is stopped SEC seconds after its sender
+#                ended at the latest (default 30)
 # Exit status: 0 every check passed, 1 a check failed, 2 the scene could
 # not be set up (no vhost-net, a kernel without USO in tun...).
 
@@ -103,7 +104,7 @@ OUT=${VXPATH_OUT_DIR:-$PWD}
 FRAMES=48
 SEGS=16
 SEGSZ=1400
-TIMEOUT=60
+TIMEOUT=30
 PY=/usr/bin/python3
 
 NS=vxuns
@@ -341,37 +342,52 @@ APP_KEYS="wire_rx vx_tx vx_tx_drop udp_csum udp_seg vx_rx wire_tx wire_tx_drop v
 # ---- phases -------------------------------------------------------------
 DGRAMS=$((FRAMES * SEGS))
 PHASES="tx4 rx4 tx6 rx6"
-PORT=5201
-# phase PH: one sender, one receiver, the counters around them.
+declare -A PORT=([tx4]=5201 [rx4]=5202 [tx6]=5203 [rx6]=5204)
+# The phase's destination, and where its sender and receiver run.
+declare -A DST=([tx4]=${SRV_IP[4]} [tx6]=${SRV_IP[6]} [rx4]=${NS_IP[4]} [rx6]=${NS_IP[6]})
+declare -A RUN_SEND=([tx4]=nsx [tx6]=nsx [rx4]=env [rx6]=env)
+declare -A RUN_RECV=([tx4]=srvx [tx6]=srvx [rx4]=nsx [rx6]=nsx)
+# stop_after SEC PID: wait for PID at most SEC seconds (no fork), then
+# SIGTERM it (a receiver then writes what it got) and wait.
+stop_after() {
+	local n=$(($1 * 5))
+	while [ $n -gt 0 ] && kill -0 "$2" 2>/dev/null; do
+		nap 0.2
+		n=$((n - 1))
+	done
+	kill -TERM "$2" 2>/dev/null
+	wait "$2"
+}
+# phase PH: its receiver, its sender, the receiver's end; the counters
+# around them (one snapshot ends a phase and starts the next).
 phase() {
-	local ph=$1 v=${1#??} dst run_send run_recv k
-	if [ "${ph%?}" = tx ]; then
-		dst=${SRV_IP[$v]} run_send=nsx run_recv=srvx
-	else
-		dst=${NS_IP[$v]} run_send=env run_recv=nsx
-	fi
-	PORT=$((PORT + 1))
-	snap C0
-	say "$ph: $FRAMES super-frames of $SEGS x $SEGSZ bytes to $dst:$PORT"
-	$run_recv $PY "$HERE/udp_gso.py" recv --bind "$dst" --port $PORT \
-		--segsz "$SEGSZ" --expect $DGRAMS --idle 5 --timeout "$TIMEOUT" \
-		--out "$WORK/recv-$ph.txt" >"$WORK/recv-$ph.log" 2>&1 &
+	local ph=$1 k
+	say "$ph: $FRAMES super-frames of $SEGS x $SEGSZ bytes to ${DST[$ph]}:${PORT[$ph]}"
+	${RUN_RECV[$ph]} $PY "$HERE/udp_gso.py" recv --bind "${DST[$ph]}" \
+		--port ${PORT[$ph]} --segsz "$SEGSZ" --expect $DGRAMS --idle 5 \
+		--timeout "$TIMEOUT" --out "$WORK/recv-$ph.txt" \
+		>"$WORK/recv-$ph.log" 2>&1 &
 	RECV_PID=$!
-	for _ in $(seq 100); do
-		$run_recv ss -lunH "sport = :$PORT" 2>/dev/null | grep -q . && break
+	for _ in $(seq 150); do
+		${RUN_RECV[$ph]} ss -lunH "sport = :${PORT[$ph]}" 2>/dev/null |
+			grep -q . && break
 		nap 0.2
 	done
-	$run_send $PY "$HERE/udp_gso.py" send --to "$dst" --port $PORT \
-		--segsz "$SEGSZ" --segs "$SEGS" --frames "$FRAMES" --gap-ms 20 \
-		--out "$WORK/send-$ph.txt" >"$WORK/send-$ph.log" 2>&1
+	${RUN_SEND[$ph]} $PY "$HERE/udp_gso.py" send --to "${DST[$ph]}" \
+		--port ${PORT[$ph]} --segsz "$SEGSZ" --segs "$SEGS" \
+		--frames "$FRAMES" --gap-ms 20 --out "$WORK/send-$ph.txt" \
+		>"$WORK/send-$ph.log" 2>&1
 	R[${ph}_send_rc]=$?
-	wait $RECV_PID
+	# The receiver ends with all its datagrams, or 5 s after the last
+	# one; at the latest --timeout seconds after the sender.
+	stop_after "$TIMEOUT" $RECV_PID
 	R[${ph}_recv_rc]=$?
 	RECV_PID=
 	snap C1
 	for k in $APP_KEYS; do delta $ph app_$k; done
 	for k in $IF_STATS; do delta $ph tap_$k fwd_$k; done
 	for k in $NSTAT_KEYS; do delta $ph root_$k ns_$k srv_$k; done
+	for k in "${!C1[@]}"; do C0[$k]=${C1[$k]}; done
 	for k in sent_frames sent_datagrams sent_sha256 send_error; do
 		R[${ph}_$k]=$(sed -n "s/^$k=//p" "$WORK/send-$ph.txt" 2>/dev/null)
 	done
@@ -381,7 +397,9 @@ phase() {
 	done
 	say "$ph: ${R[${ph}_recv_good]:-0} of $DGRAMS datagrams; TAP rx ${R[${ph}_tap_rx_packets]} tx ${R[${ph}_tap_tx_packets]} frames; USO marked ${R[${ph}_app_udp_seg]}"
 }
+snap C0
 for ph in $PHASES; do phase $ph; done
+RECV_PID=
 TAP_XS=$(grep "^usofwd: stats seq=$((STATS_SEQ - 1)) " "$APP_LOG")
 kill -INT $APP_PID 2>/dev/null
 reap 30 $APP_PID || say "warning: vxpath-usofwd did not end by itself"
