@@ -137,3 +137,110 @@ def test_tso_lro_vhost_net(vm, vm_out_dir):
         pytest.fail("TSO/LRO against vhost-net:\n  %s\nsummary:\n%s\n"
                     "VM console (tail):\n%s" %
                     ("\n  ".join(fails), summary, vmrun.tail(console)))
+
+
+# UDP segmentation (USO) end to end: test/vm/uso.sh in the VM with Debian
+# 13's kernel (tun has USO from Linux 6.2 on; the default VM's 6.1 has
+# not). app/vxpath-usofwd, not testpmd, forwards between net_af_packet on
+# a veth and vxpath: testpmd 22.11's csum engine marks UDP frames
+# RTE_MBUF_F_TX_UDP_SEG only together with its own software GSO, which cuts
+# them before the driver (see the script's header). Four phases of 48
+# super-frames of 16 datagrams of 1400 bytes, sent with the UDP_SEGMENT
+# socket option:
+#   tx4, tx6: namespace -> kernel router -> second namespace. vxpath sends
+#     each super-frame as one GSO_UDP_L4 frame; the kernel cuts it for a
+#     veth without offloads and completes each datagram's checksum from
+#     the pseudo-header sum vxpath wrote. Asserted: every datagram arrives
+#     intact (sequence, body, SHA-256), no UDP checksum error in any
+#     namespace, 48 frames marked for USO and larger than 1518 bytes on
+#     port 1, fewer frames on the TAP than datagrams, a packet per
+#     datagram on the routed veth.
+#   rx4, rx6: root namespace -> namespace through the TAP. vxpath never
+#     negotiates GUEST_USO4/6 (offload.h: DPDK 22.11 cannot represent a
+#     coalesced UDP frame on receive), so the TAP has no UDP segmentation
+#     and the kernel cuts its own super-frames before it. Asserted: that
+#     (tx-udp-segmentation off while TCP segmentation is on), no UDP frame
+#     with RTE_MBUF_F_RX_LRO or larger than 1518 bytes on port 1, no Rx
+#     error, every datagram intact in the namespace.
+USO = os.path.join(vmrun.REPO, "test", "vm", "uso.sh")
+USO_FRAMES, USO_SEGS = 48, 16
+# Measured: 121 s in the VM on a quiet machine, 237 s while other VMs ran.
+USO_VM_TIMEOUT = max(vmrun.VM_TIMEOUT, 420)
+
+
+def test_uso_vhost_net_trixie(vm_trixie, vm_out_dir):
+    plugin = vmrun.plugin_into_out(vm_out_dir)
+    app = vmrun.app_into_out(vm_out_dir, "vxpath-usofwd")
+    rc, stdout = vmrun.run(USO, vm_out_dir,
+                           ["--plugin", plugin, "--app", app,
+                            "--frames", str(USO_FRAMES),
+                            "--segs", str(USO_SEGS)],
+                           kernel="trixie", timeout=USO_VM_TIMEOUT)
+    console = os.path.join(vm_out_dir, "console.log")
+    results = os.path.join(vm_out_dir, "uso.txt")
+    start = stdout.find("=== vxpath USO")
+    summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
+    print(summary)
+    print("VM results: %s (console log %s)" % (results, console))
+    if not os.path.isfile(results):
+        pytest.fail("uso.sh wrote no results (run-in-vm.sh exited %d); "
+                    "VM console:\n%s" % (rc, vmrun.tail(console)))
+    res = vmrun.parse(results)
+
+    def num(k):
+        try:
+            return int(res.get(k, ""))
+        except ValueError:
+            return None
+
+    dgrams = USO_FRAMES * USO_SEGS
+    fails = ["uso.sh: " + f for f in _fail_lines(results)]
+    for k, want in (("driver1", "net_vxpath"), ("tap_offload_uso4", "1"),
+                    ("tap_offload_uso6", "1"), ("tap_uso", "off"),
+                    ("tap_tso", "on"), ("verdict", "pass")):
+        if res.get(k) != want:
+            fails.append("%s = %r, expected %r" % (k, res.get(k), want))
+    for ph in ("tx4", "rx4", "tx6", "rx6"):
+        udp = "Udp6" if ph.endswith("6") else "Udp"
+        if num(ph + "_recv_good") != dgrams:
+            fails.append("%s: %s good datagrams of %d" %
+                         (ph, res.get(ph + "_recv_good"), dgrams))
+        if not res.get(ph + "_sent_sha256") or \
+                res.get(ph + "_sent_sha256") != res.get(ph + "_recv_sha256"):
+            fails.append("%s: sha256 sent %s, received %s" %
+                         (ph, res.get(ph + "_sent_sha256"),
+                          res.get(ph + "_recv_sha256")))
+        for ns in ("root", "ns", "srv"):
+            key = "%s_%s_%sInCsumErrors" % (ph, ns, udp)
+            if num(key) != 0:
+                fails.append("%s = %s" % (key, res.get(key)))
+        for k in ("app_vx_rx_errors", "app_vx_tx_errors", "app_vx_tx_drop"):
+            if num(ph + "_" + k) != 0:
+                fails.append("%s_%s = %s" % (ph, k, res.get(ph + "_" + k)))
+        if ph.startswith("tx"):
+            frames = num(ph + "_tap_rx_packets")
+            if num(ph + "_app_udp_seg") != USO_FRAMES:
+                fails.append("%s: %s frames marked for USO, %d sent" %
+                             (ph, res.get(ph + "_app_udp_seg"), USO_FRAMES))
+            if frames is None or not USO_FRAMES <= frames < dgrams:
+                fails.append("%s: the TAP received %s frames for %d "
+                             "datagrams: no super-frame crossed it" %
+                             (ph, frames, dgrams))
+        else:
+            if num(ph + "_app_vx_rx_udp_lro") != 0 or \
+                    num(ph + "_app_vx_rx_q0_size_1519_max_packets") != 0:
+                fails.append("%s: port 1 received UDP frames with LRO (%s) "
+                             "or frames larger than 1518 bytes (%s)" %
+                             (ph, res.get(ph + "_app_vx_rx_udp_lro"),
+                              res.get(ph + "_app_vx_rx_q0_size_1519_max_packets")))
+    if fails or rc != 0:
+        pytest.fail("USO against vhost-net (run-in-vm.sh exited %d):\n  %s\n"
+                    "summary:\n%s\nVM console (tail):\n%s" %
+                    (rc, "\n  ".join(fails), summary, vmrun.tail(console)))
+
+
+def _fail_lines(path):
+    """The fail=... lines of a results file (vmrun.parse keeps the last)."""
+    with open(path) as f:
+        return [line[5:].rstrip("\n") for line in f
+                if line.startswith("fail=")]
