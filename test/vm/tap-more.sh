@@ -56,31 +56,9 @@ ATT_V4=10.79.0.1
 NO_TAP=vxnone0
 SQ_TAP=vxsq0
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "tap-more: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-say() { echo "tap-more: [${SECONDS}s] $*"; }
-setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
-
-mkdir -p "$OUT" || exit 2
-RES=$OUT/tap-more.txt
-: >"$RES"
-verdict=pass
-
-[ "$(id -u)" = 0 ] || setup_fail "must run as root"
-[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
-for t in dpdk-testpmd ip ping stdbuf; do
-	command -v $t >/dev/null || setup_fail "missing tool: $t"
-done
-WORK=$(mktemp -d /tmp/tap-more.XXXXXX) || setup_fail "mktemp"
 . "$HERE/scene-lib.sh"
+scene_args tap-more "plugin out" "$@"
+scene_begin tap-more tap-more.txt dpdk-testpmd ip ping stdbuf
 
 cleanup() {
 	local rc=$?
