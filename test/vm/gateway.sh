@@ -104,10 +104,8 @@ esac
 GW_PID=
 BIRD_B_PID=
 BIRD_GW_PID=
-cleanup() {
-	local rc=$?
+scene_atexit() {
 	local p
-	trap - EXIT INT TERM
 	for p in $BIRD_GW_PID $BIRD_B_PID; do
 		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
@@ -115,15 +113,10 @@ cleanup() {
 		kill -KILL "$GW_PID" 2>/dev/null
 		wait "$GW_PID" 2>/dev/null
 	fi
-	scene_cleanup
 	ip route flush 10.9.9.0/24 2>/dev/null
 	ip route del 10.8.8.0/24 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scene_trap
 [ -e "$WORK/nap" ] || { mkfifo "$WORK/nap" && exec 5<>"$WORK/nap"; } ||
 	setup_fail "mkfifo"
 

@@ -23,6 +23,11 @@
 #                                2); RES=$OUT/RESULTS emptied,
 #                                verdict=pass; root, /dev/vhost-net and
 #                                each TOOL checked; WORK a new directory
+#   scene_trap                   on exit (INT, TERM: status 130): the
+#                                caller's scene_atexit when defined, then
+#                                scene_cleanup, each link of SCENE_LINKS
+#                                deleted, WORK and the EAL files of
+#                                PREFIX removed; the exit status kept
 #   res KEY VALUE [WANT]         a key=value line into $RES; with WANT, a
 #                                mismatch says FAIL and sets verdict=fail
 #   check KEY COMMAND...         res KEY yes|no (COMMAND's status), want yes
@@ -295,6 +300,25 @@ tp_kill() {
 }
 
 # scene_cleanup: everything the functions above created.
+SCENE_LINKS=()
+scene_exit() {
+	local rc=$? x
+	trap - EXIT INT TERM
+	declare -F scene_atexit >/dev/null && scene_atexit
+	scene_cleanup
+	for x in "${SCENE_LINKS[@]}"; do
+		ip link del "$x" 2>/dev/null
+	done
+	rm -rf "$WORK" "/var/run/dpdk/${PREFIX:-}"
+	[ -n "${PREFIX:-}" ] && rm -f /dev/hugepages/"${PREFIX}"map_* 2>/dev/null
+	exit $rc
+}
+
+scene_trap() {
+	trap scene_exit EXIT
+	trap 'exit 130' INT TERM
+}
+
 scene_cleanup() {
 	tp_kill
 	exec 3>&- 4<&- 5<&- 2>/dev/null

@@ -85,17 +85,10 @@ scene_args tap-config "plugin out" "$@"
 scene_begin tap-config tap-config.txt dpdk-testpmd ip ping stdbuf
 
 BLACKHOLE=0
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
+scene_atexit() {
 	[ $BLACKHOLE = 1 ] && ip route del blackhole default 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 

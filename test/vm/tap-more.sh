@@ -60,19 +60,8 @@ SQ_TAP=vxsq0
 scene_args tap-more "plugin out" "$@"
 scene_begin tap-more tap-more.txt dpdk-testpmd ip ping stdbuf
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
-	for t in vxmore0 $PERS $NO_TAP $SQ_TAP; do
-		ip link del $t 2>/dev/null
-	done
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_LINKS=(vxmore0 $PERS $NO_TAP $SQ_TAP)
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 

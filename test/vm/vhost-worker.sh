@@ -42,17 +42,8 @@ PREFIX=vxwork$$
 scene_args vhost-worker "plugin out" "$@"
 scene_begin vhost-worker vhost-worker.txt dpdk-testpmd ip ping stdbuf
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
-	ip link del $TAP 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_LINKS=($TAP)
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 
