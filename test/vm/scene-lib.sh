@@ -23,6 +23,12 @@
 #                                2); RES=$OUT/RESULTS emptied,
 #                                verdict=pass; root, /dev/vhost-net and
 #                                each TOOL checked; WORK a new directory
+#   tap_exists, tap_flag FLAG, tap_mtu, tap_mac, tap_addr ADDR PLEN
+#                                the link $TAP (in the namespace of
+#                                $IPNS, ip's "-n NS", when set) as
+#                                `ip -j` shows it: yes/no for its
+#                                existence, a flag (UP, ...), an address;
+#                                the MTU and MAC address printed
 #   scene_trap                   on exit (INT, TERM: status 130): the
 #                                caller's scene_atexit when defined, then
 #                                scene_cleanup, each link of SCENE_LINKS
@@ -300,6 +306,26 @@ tp_kill() {
 }
 
 # scene_cleanup: everything the functions above created.
+tap_exists() {
+	ip ${IPNS:-} link show dev "$TAP" >/dev/null 2>&1 && echo yes || echo no
+}
+tap_flag() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		grep -q "\"$1\"" && echo yes || echo no
+}
+tap_mtu() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
+}
+tap_mac() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		sed -n 's/.*"address":"\([^"]*\)".*/\1/p'
+}
+tap_addr() {
+	ip ${IPNS:-} -j addr show dev "$TAP" 2>/dev/null |
+		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+
 SCENE_LINKS=()
 scene_exit() {
 	local rc=$? x

@@ -94,20 +94,6 @@ scene_stage_plugin "$PLUGIN"
 
 # --- the kernel's side -------------------------------------------------------
 
-tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
-# yes when `ip -j link` lists flag $1 of the TAP
-tap_flag() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
-}
-tap_mtu() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
-}
-# yes when the TAP has address $1 with prefix length $2
-tap_addr() {
-	ip $IPNS -j addr show dev $TAP 2>/dev/null |
-		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
-}
 # the TAP's master (a bridge), or none
 tap_master() {
 	local m

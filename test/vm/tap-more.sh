@@ -65,23 +65,6 @@ scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 
-tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
-tap_flag() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
-}
-tap_mtu() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
-}
-tap_mac() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"address":"\([^"]*\)".*/\1/p'
-}
-# yes when the TAP has address $1 with prefix length $2
-tap_addr() {
-	ip $IPNS -j addr show dev $TAP 2>/dev/null |
-		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
-}
 # The port's MTU from `show port info 0`, waiting up to 10 s for $1 (it
 # follows the TAP's through an event).
 port_mtu() {
