@@ -87,53 +87,25 @@ OUT=${VXPATH_OUT_DIR:-.}
 PREFIX=gw$$
 BYTES=8388608
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--gateway) GATEWAY=$2; shift 2 ;;
-	--gateway=*) GATEWAY=${1#*=}; shift ;;
-	--twin) TWIN=$2; shift 2 ;;
-	--workers) WORKERS=$2; shift 2 ;;
-	--twin=*) TWIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "gateway: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-say() { echo "gateway-scene: [${SECONDS}s] $*"; }
-setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
-
-mkdir -p "$OUT" || exit 2
+. "$HERE/scene-lib.sh"
+scene_args gateway "plugin gateway twin workers out" "$@"
 TAG=$TWIN
 [ "$WORKERS" = 1 ] || TAG=$TWIN-mq
-RES=$OUT/gateway-$TAG.txt
 LOG=$OUT/gateway-$TAG.log
-: >"$RES"
-verdict=pass
+scene_begin gateway-scene gateway-$TAG.txt ip ping ethtool python3 stdbuf
 
 case $TWIN in
 vxpath) [ -n "$PLUGIN" ] || setup_fail "--twin vxpath needs --plugin" ;;
 upstream) ;;
 *) setup_fail "--twin: vxpath or upstream, not $TWIN" ;;
 esac
-[ "$(id -u)" = 0 ] || setup_fail "must run as root"
-[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
 [ -x "$GATEWAY" ] || setup_fail "no gateway executable at '$GATEWAY' (ninja -C build)"
-for t in ip ping ethtool python3 stdbuf; do
-	command -v $t >/dev/null || setup_fail "missing tool: $t"
-done
-WORK=$(mktemp -d /tmp/gateway.XXXXXX) || setup_fail "mktemp"
-. "$HERE/scene-lib.sh"
 
 GW_PID=
 BIRD_B_PID=
 BIRD_GW_PID=
-cleanup() {
-	local rc=$?
+scene_atexit() {
 	local p
-	trap - EXIT INT TERM
 	for p in $BIRD_GW_PID $BIRD_B_PID; do
 		kill -KILL "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
@@ -141,15 +113,10 @@ cleanup() {
 		kill -KILL "$GW_PID" 2>/dev/null
 		wait "$GW_PID" 2>/dev/null
 	fi
-	scene_cleanup
 	ip route flush 10.9.9.0/24 2>/dev/null
 	ip route del 10.8.8.0/24 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scene_trap
 [ -e "$WORK/nap" ] || { mkfifo "$WORK/nap" && exec 5<>"$WORK/nap"; } ||
 	setup_fail "mkfifo"
 

@@ -37,15 +37,7 @@ TAP=vxtapl
 PREFIX=vxlsc$$
 EVENT='Port 0: link state change event'
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "lsc-tap: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
+scene_args lsc-tap "plugin out" "$@"
 
 mkdir -p "$OUT" || exit 2
 RES=$OUT/lsc-tap.txt

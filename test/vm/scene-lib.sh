@@ -13,6 +13,27 @@
 # fork is slow and the vCPUs are busy.
 #
 # Functions (results in global variables, named in each description):
+#   scene_args NAME KEYS ARGS... --KEY VALUE and --KEY=VALUE for each
+#                                word of KEYS into the variable named
+#                                KEY in capitals, - as _ (--build-dir:
+#                                BUILD_DIR); anything else: exit 2
+#   scene_begin NAME RESULTS TOOL...
+#                                say() and setup_fail() of scene NAME
+#                                (setup_fail records verdict=setup, exit
+#                                2); RES=$OUT/RESULTS emptied,
+#                                verdict=pass; root, /dev/vhost-net and
+#                                each TOOL checked; WORK a new directory
+#   tap_exists, tap_flag FLAG, tap_mtu, tap_mac, tap_addr ADDR PLEN
+#                                the link $TAP (in the namespace of
+#                                $IPNS, ip's "-n NS", when set) as
+#                                `ip -j` shows it: yes/no for its
+#                                existence, a flag (UP, ...), an address;
+#                                the MTU and MAC address printed
+#   scene_trap                   on exit (INT, TERM: status 130): the
+#                                caller's scene_atexit when defined, then
+#                                scene_cleanup, each link of SCENE_LINKS
+#                                deleted, WORK and the EAL files of
+#                                PREFIX removed; the exit status kept
 #   res KEY VALUE [WANT]         a key=value line into $RES; with WANT, a
 #                                mismatch says FAIL and sets verdict=fail
 #   check KEY COMMAND...         res KEY yes|no (COMMAND's status), want yes
@@ -61,6 +82,50 @@ SCENE_NS=()
 SCENE_VETH=()
 
 # res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
+scene_args() {
+	local name=$1 keys=" $2 " k v
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--*=*) k=${1%%=*} v=${1#*=}; shift ;;
+		--*)
+			[ $# -ge 2 ] || { echo "$name: $1 needs a value" >&2; exit 2; }
+			k=$1 v=$2
+			shift 2 ;;
+		*) echo "$name: unknown argument $1" >&2; exit 2 ;;
+		esac
+		k=${k#--}
+		if [[ $keys != *" $k "* ]]; then
+			echo "$name: unknown argument --$k" >&2
+			exit 2
+		fi
+		k=${k//-/_}
+		printf -v "${k^^}" '%s' "$v"
+	done
+}
+
+scene_begin() {
+	SCENE_NAME=$1
+	say() { echo "$SCENE_NAME: [${SECONDS}s] $*"; }
+	setup_fail() {
+		say "set-up failed: $*"
+		echo "verdict=setup" >>"$RES"
+		exit 2
+	}
+	mkdir -p "$OUT" || exit 2
+	RES=$OUT/$2
+	: >"$RES"
+	verdict=pass
+	shift 2
+	[ "$(id -u)" = 0 ] || setup_fail "must run as root"
+	[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || setup_fail "missing tool: $t"
+	done
+	WORK=$(mktemp -d "/tmp/$SCENE_NAME.XXXXXX") || setup_fail "mktemp"
+}
+
 res() {
 	echo "$1=$2" >>"$RES"
 	if [ $# -ge 3 ] && [ "$2" != "$3" ]; then
@@ -241,6 +306,45 @@ tp_kill() {
 }
 
 # scene_cleanup: everything the functions above created.
+tap_exists() {
+	ip ${IPNS:-} link show dev "$TAP" >/dev/null 2>&1 && echo yes || echo no
+}
+tap_flag() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		grep -q "\"$1\"" && echo yes || echo no
+}
+tap_mtu() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
+}
+tap_mac() {
+	ip ${IPNS:-} -j link show dev "$TAP" 2>/dev/null |
+		sed -n 's/.*"address":"\([^"]*\)".*/\1/p'
+}
+tap_addr() {
+	ip ${IPNS:-} -j addr show dev "$TAP" 2>/dev/null |
+		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+
+SCENE_LINKS=()
+scene_exit() {
+	local rc=$? x
+	trap - EXIT INT TERM
+	declare -F scene_atexit >/dev/null && scene_atexit
+	scene_cleanup
+	for x in "${SCENE_LINKS[@]}"; do
+		ip link del "$x" 2>/dev/null
+	done
+	rm -rf "$WORK" "/var/run/dpdk/${PREFIX:-}"
+	[ -n "${PREFIX:-}" ] && rm -f /dev/hugepages/"${PREFIX}"map_* 2>/dev/null
+	exit $rc
+}
+
+scene_trap() {
+	trap scene_exit EXIT
+	trap 'exit 130' INT TERM
+}
+
 scene_cleanup() {
 	tp_kill
 	exec 3>&- 4<&- 5<&- 2>/dev/null

@@ -80,63 +80,20 @@ NO_BR=vxcfgnobr
 IPNS=
 MAX_PKT_LEN=1818
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "tap-config: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-say() { echo "tap-config: [${SECONDS}s] $*"; }
-setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
-
-mkdir -p "$OUT" || exit 2
-RES=$OUT/tap-config.txt
-: >"$RES"
-verdict=pass
-
-[ "$(id -u)" = 0 ] || setup_fail "must run as root"
-[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
-for t in dpdk-testpmd ip ping stdbuf; do
-	command -v $t >/dev/null || setup_fail "missing tool: $t"
-done
-WORK=$(mktemp -d /tmp/tap-config.XXXXXX) || setup_fail "mktemp"
 . "$HERE/scene-lib.sh"
+scene_args tap-config "plugin out" "$@"
+scene_begin tap-config tap-config.txt dpdk-testpmd ip ping stdbuf
 
 BLACKHOLE=0
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
+scene_atexit() {
 	[ $BLACKHOLE = 1 ] && ip route del blackhole default 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 
 # --- the kernel's side -------------------------------------------------------
 
-tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
-# yes when `ip -j link` lists flag $1 of the TAP
-tap_flag() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
-}
-tap_mtu() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
-}
-# yes when the TAP has address $1 with prefix length $2
-tap_addr() {
-	ip $IPNS -j addr show dev $TAP 2>/dev/null |
-		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
-}
 # the TAP's master (a bridge), or none
 tap_master() {
 	local m

@@ -56,65 +56,15 @@ ATT_V4=10.79.0.1
 NO_TAP=vxnone0
 SQ_TAP=vxsq0
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "tap-more: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-say() { echo "tap-more: [${SECONDS}s] $*"; }
-setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
-
-mkdir -p "$OUT" || exit 2
-RES=$OUT/tap-more.txt
-: >"$RES"
-verdict=pass
-
-[ "$(id -u)" = 0 ] || setup_fail "must run as root"
-[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
-for t in dpdk-testpmd ip ping stdbuf; do
-	command -v $t >/dev/null || setup_fail "missing tool: $t"
-done
-WORK=$(mktemp -d /tmp/tap-more.XXXXXX) || setup_fail "mktemp"
 . "$HERE/scene-lib.sh"
+scene_args tap-more "plugin out" "$@"
+scene_begin tap-more tap-more.txt dpdk-testpmd ip ping stdbuf
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
-	for t in vxmore0 $PERS $NO_TAP $SQ_TAP; do
-		ip link del $t 2>/dev/null
-	done
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_LINKS=(vxmore0 $PERS $NO_TAP $SQ_TAP)
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 
-tap_exists() { ip $IPNS link show dev $TAP >/dev/null 2>&1 && echo yes || echo no; }
-tap_flag() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null | grep -q "\"$1\"" && echo yes || echo no
-}
-tap_mtu() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"mtu":\([0-9]*\).*/\1/p'
-}
-tap_mac() {
-	ip $IPNS -j link show dev $TAP 2>/dev/null |
-		sed -n 's/.*"address":"\([^"]*\)".*/\1/p'
-}
-# yes when the TAP has address $1 with prefix length $2
-tap_addr() {
-	ip $IPNS -j addr show dev $TAP 2>/dev/null |
-		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
-}
 # The port's MTU from `show port info 0`, waiting up to 10 s for $1 (it
 # follows the TAP's through an event).
 port_mtu() {

@@ -38,43 +38,12 @@ TAP_V4=10.77.0.1
 PEER_V4=10.77.0.2
 PREFIX=vxwork$$
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "vhost-worker: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
-
-say() { echo "vhost-worker: [${SECONDS}s] $*"; }
-setup_fail() { say "set-up failed: $*"; echo "verdict=setup" >>"$RES"; exit 2; }
-
-mkdir -p "$OUT" || exit 2
-RES=$OUT/vhost-worker.txt
-: >"$RES"
-verdict=pass
-
-[ "$(id -u)" = 0 ] || setup_fail "must run as root"
-[ -c /dev/vhost-net ] || setup_fail "no /dev/vhost-net"
-for t in dpdk-testpmd ip ping stdbuf; do
-	command -v $t >/dev/null || setup_fail "missing tool: $t"
-done
-WORK=$(mktemp -d /tmp/vhost-worker.XXXXXX) || setup_fail "mktemp"
 . "$HERE/scene-lib.sh"
+scene_args vhost-worker "plugin out" "$@"
+scene_begin vhost-worker vhost-worker.txt dpdk-testpmd ip ping stdbuf
 
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
-	scene_cleanup
-	ip link del $TAP 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	rm -f /dev/hugepages/${PREFIX}map_* 2>/dev/null
-	exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_LINKS=($TAP)
+scene_trap
 [ -n "$PLUGIN" ] || setup_fail "no plugin (--plugin FILE)"
 scene_stage_plugin "$PLUGIN"
 
