@@ -224,8 +224,8 @@ fail:
 }
 
 /* Cut TCP frame @m (freed) into segments of @mss bytes of payload with
- * rte_gso (IPv4) or ktx_cut6() (IPv6), complete their checksums and send
- * them. */
+ * rte_gso (IPv4) or ktx_cut6() (IPv6), CWR on the first only, complete
+ * their checksums and send them. */
 static void
 ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
 	const struct ktx_hdr *h, uint16_t mss, struct gw_counters *cnt)
@@ -250,8 +250,17 @@ ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
 		cnt->drop[GW_DROP_OVERSIZE]++;
 		return;
 	}
-	for (i = 0; i < ret; i++)
+	for (i = 0; i < ret; i++) {
+		/* rte_gso clears FIN and PSH but leaves CWR on every
+		 * segment: the first only (RFC 3168 6.1.2), as ktx_cut6()
+		 * and the kernel's own GSO. The headers are each segment's
+		 * own copy (its direct mbuf). */
+		if (h->v4 && i != 0)
+			rte_pktmbuf_mtod_offset(segs[i], struct rte_tcp_hdr *,
+						h->l2 + h->l3)->tcp_flags &=
+				~RTE_TCP_CWR_FLAG;
 		ktx_csum(segs[i], h, true);
+	}
 	cnt->kernel_gso_frames++;
 	cnt->kernel_gso_segments += ret;
 	ktx_burst(p, q, segs, (uint16_t)ret, cnt);
