@@ -17,8 +17,13 @@
  *   tso_segsz, l2/l3/l4_len, the pseudo-header sum without the length;
  * - partial checksums of small TCP and UDP packets, IPv4 and IPv6,
  *   completed;
- * - frames dropped (malformed, oversize) and a Tx queue that takes no
- *   more, each counted by reason; no mbuf leaked in any test.
+ * - a small MSS of the kernel's (536, and 88, the least Linux sends):
+ *   more segments than GW_KTX_MAX_SEGS, all of them made and checked as
+ *   above, over IPv4 and IPv6;
+ * - frames dropped (malformed, oversize), a Tx queue that takes no more
+ *   (within a batch of GW_KTX_MAX_SEGS segments and across batches) and
+ *   a pool that runs dry in the middle of a frame, each counted by
+ *   reason; no mbuf leaked in any test.
  * The NIC is a ring port (librte_net_ring) whose Tx ring the tests read.
  * EAL runs without hugepages.
  */
@@ -53,7 +58,10 @@
 #define CHUNK		2000	/* bytes of frame per twin mbuf */
 #define MAX_FRAME	(RTE_ETHER_HDR_LEN + 40 + TCP_HLEN + BIG_PAYLOAD)
 #define NB_MBUFS	4095
-#define TX_RING		512	/* slots of the NIC's Tx ring */
+#define TX_RING		1024	/* slots of the NIC's Tx ring */
+#define MIN_MSS		88	/* Linux's TCP_MIN_SND_MSS, bytes */
+/* Most segments of one big frame: at the smallest MSS. */
+#define MAX_CUT		((BIG_PAYLOAD + MIN_MSS - 1) / MIN_MSS)
 #define SEQ0		0xfffff000u	/* wraps within the frame */
 #define IP_ID0		0xfff0	/* wraps too */
 
@@ -373,25 +381,34 @@ check_cut(struct rte_mbuf **segs, unsigned int n, bool v6, uint32_t hlen,
 	assert_int_equal(off, payload);
 }
 
-/* Send the big frame (IPv4 or IPv6, @kernel_mss with @lro) through a
- * port without TSO and check its cut in segments of @mss bytes. */
+/* Send a frame of @payload bytes (IPv4 or IPv6, @kernel_mss with @lro)
+ * through a port without TSO and check its cut in segments of @mss
+ * bytes. */
 static void
-cut(bool v6, bool lro, uint16_t kernel_mss, uint16_t mss)
+cut_frame(bool v6, uint32_t payload, bool lro, uint16_t kernel_mss,
+	  uint16_t mss)
 {
-	struct rte_mbuf *m, *segs[GW_KTX_MAX_SEGS + 1];
+	struct rte_mbuf *m, *segs[MAX_CUT + 1];
 	uint32_t hlen;
 	unsigned int n;
 
-	m = tcp_frame(v6, BIG_PAYLOAD, BIG_FLAGS, lro, kernel_mss, &hlen);
+	m = tcp_frame(v6, payload, BIG_FLAGS, lro, kernel_mss, &hlen);
 	gw_ktx_send(&port, 0, &m, 1, &cnt);
 	n = sent(segs, RTE_DIM(segs));
-	check_cut(segs, n, v6, hlen, BIG_PAYLOAD, mss, BIG_FLAGS);
+	check_cut(segs, n, v6, hlen, payload, mss, BIG_FLAGS);
 	assert_int_equal(cnt.from_kernel, n);
 	assert_int_equal(cnt.kernel_gso_frames, 1);
 	assert_int_equal(cnt.kernel_gso_segments, n);
 	assert_no_drop();
 	free_all(segs, n);
 	assert_no_leak();
+}
+
+/* The big frame, as cut_frame(). */
+static void
+cut(bool v6, bool lro, uint16_t kernel_mss, uint16_t mss)
+{
+	cut_frame(v6, BIG_PAYLOAD, lro, kernel_mss, mss);
 }
 
 /* TCP/IPv6, cut here: the MSS the MTU leaves (1500 - 40 - 32), which is
@@ -426,6 +443,31 @@ test_cut_ipv4(void **state)
 	cut(false, true, MTU - 20 - TCP_HLEN, MTU - 20 - TCP_HLEN);
 	memset(&cnt, 0, sizeof(cnt));
 	cut(false, true, 1000, 1000);
+}
+
+/* A small MSS of the kernel's (its peer's): more segments than
+ * GW_KTX_MAX_SEGS, all of them made and sent, in order. MSS 536 (IPv4's
+ * default, RFC 9293 3.7.1): 120 segments; MSS 88 (the least Linux
+ * sends): 728. */
+static void
+test_cut_small_mss_ipv4(void **state)
+{
+	(void)state;
+	cut(false, true, 536, 536);
+	memset(&cnt, 0, sizeof(cnt));
+	cut(false, true, MIN_MSS, MIN_MSS);
+	/* a frame of fewer segments than GW_KTX_MAX_SEGS at MSS 88 */
+	memset(&cnt, 0, sizeof(cnt));
+	cut_frame(false, 3000, true, MIN_MSS, MIN_MSS);
+}
+
+static void
+test_cut_small_mss_ipv6(void **state)
+{
+	(void)state;
+	cut(true, true, 536, 536);
+	memset(&cnt, 0, sizeof(cnt));
+	cut(true, true, MIN_MSS, MIN_MSS);
 }
 
 /* With the NIC's TSO the frame leaves whole, asking for the cut. */
@@ -659,17 +701,14 @@ test_drops(void **state)
 	assert_no_leak();
 }
 
-/* A frame cut in 45 segments where the NIC's Tx ring has room for 7: the
- * rest freed and counted as Tx full, none leaked. The ring filled here
- * beforehand to leave that room. */
-static void
-test_tx_full(void **state)
+/* Fill the NIC's Tx ring with mbufs of the pool but @room slots.
+ * Returns how many it put in. */
+static unsigned int
+fill_tx_ring(unsigned int room)
 {
-	struct rte_mbuf *m, *fill[TX_RING], *segs[TX_RING];
-	unsigned int room = 7, n, i;
-	uint32_t hlen;
+	struct rte_mbuf *fill[TX_RING];
+	unsigned int n, i;
 
-	(void)state;
 	n = rte_ring_free_count(tx_ring) - room;
 	for (i = 0; i < n; i++) {
 		fill[i] = rte_pktmbuf_alloc(pool);
@@ -677,19 +716,107 @@ test_tx_full(void **state)
 	}
 	assert_int_equal(rte_ring_enqueue_bulk(tx_ring, (void **)fill, n,
 					       NULL), n);
-	m = tcp_frame(true, BIG_PAYLOAD, BIG_FLAGS, true, 1428, &hlen);
+	return n;
+}
+
+/* The big frame (@v6) cut in segments of @mss bytes where the NIC's Tx
+ * ring has room for @room of them: the first @room sent, in order, the
+ * rest freed (or never cut) and counted as Tx full, none leaked. */
+static void
+tx_full(bool v6, uint16_t mss, unsigned int room)
+{
+	struct rte_mbuf *m, *segs[TX_RING];
+	unsigned int nb = (BIG_PAYLOAD + mss - 1) / mss, n, i;
+	uint32_t hlen;
+
+	n = fill_tx_ring(room);
+	m = tcp_frame(v6, BIG_PAYLOAD, BIG_FLAGS, true, mss, &hlen);
 	gw_ktx_send(&port, 0, &m, 1, &cnt);
 	assert_int_equal(cnt.kernel_gso_frames, 1);
-	assert_int_equal(cnt.kernel_gso_segments, 45);
+	assert_int_equal(cnt.kernel_gso_segments, nb);
 	assert_int_equal(cnt.from_kernel, room);
-	assert_int_equal(cnt.drop[GW_DROP_TX_FULL], 45 - room);
+	assert_int_equal(cnt.drop[GW_DROP_TX_FULL], nb - room);
 	i = sent(segs, RTE_DIM(segs));
 	assert_int_equal(i, n + room);
-	/* the first seven segments, after the filling */
-	check_cut(segs + n, room, true, hlen, room * 1428, 1428,
+	/* the first @room segments, after the filling */
+	check_cut(segs + n, room, v6, hlen, room * mss, mss,
 		  BIG_FLAGS & ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG));
 	free_all(segs, i);
 	assert_no_leak();
+}
+
+/* A frame cut in 45 segments where the NIC's Tx ring has room for 7
+ * (IPv6, cut here), and for 7 (IPv4, rte_gso). */
+static void
+test_tx_full(void **state)
+{
+	(void)state;
+	tx_full(true, 1428, 7);
+	memset(&cnt, 0, sizeof(cnt));
+	tx_full(false, 1448, 7);
+}
+
+/* Tx full across the batches of GW_KTX_MAX_SEGS segments: 120 segments
+ * (MSS 536) where the ring takes 100 (the second batch taken in part),
+ * and 40 (the first in part, the second never cut); 728 (MSS 88) where
+ * it takes 700. */
+static void
+test_tx_full_batches(void **state)
+{
+	(void)state;
+	tx_full(false, 536, 100);
+	memset(&cnt, 0, sizeof(cnt));
+	tx_full(true, 536, 100);
+	memset(&cnt, 0, sizeof(cnt));
+	tx_full(false, 536, 40);
+	memset(&cnt, 0, sizeof(cnt));
+	tx_full(true, 536, 40);
+	memset(&cnt, 0, sizeof(cnt));
+	tx_full(true, MIN_MSS, 700);
+}
+
+/* The pool runs dry in the middle of a frame (@v6, MSS 536, 120
+ * segments, mbufs for 70 left): the first batch of GW_KTX_MAX_SEGS sent,
+ * the segments that could not be made counted as no_mbuf; nothing
+ * leaked. */
+static void
+no_mbuf(bool v6)
+{
+	static struct rte_mbuf *hold[NB_MBUFS];
+	struct rte_mbuf *m, *segs[TX_RING];
+	unsigned int nh = 0, n, r;
+	uint32_t hlen;
+
+	m = tcp_frame(v6, BIG_PAYLOAD, BIG_FLAGS, true, 536, &hlen);
+	while (rte_mempool_avail_count(pool) > 70) {
+		hold[nh] = rte_pktmbuf_alloc(pool);
+		assert_non_null(hold[nh]);
+		nh++;
+	}
+	gw_ktx_send(&port, 0, &m, 1, &cnt);
+	assert_int_equal(cnt.kernel_gso_frames, 1);
+	assert_int_equal(cnt.kernel_gso_segments, 120);
+	assert_int_equal(cnt.from_kernel, GW_KTX_MAX_SEGS);
+	assert_int_equal(cnt.drop[GW_DROP_NO_MBUF], 120 - GW_KTX_MAX_SEGS);
+	for (r = 0; r < GW_DROP_MAX; r++)
+		if (r != GW_DROP_NO_MBUF)
+			assert_int_equal(cnt.drop[r], 0);
+	n = sent(segs, RTE_DIM(segs));
+	assert_int_equal(n, GW_KTX_MAX_SEGS);
+	check_cut(segs, n, v6, hlen, n * 536, 536,
+		  BIG_FLAGS & ~(RTE_TCP_FIN_FLAG | RTE_TCP_PSH_FLAG));
+	free_all(segs, n);
+	free_all(hold, nh);
+	assert_no_leak();
+}
+
+static void
+test_no_mbuf(void **state)
+{
+	(void)state;
+	no_mbuf(false);
+	memset(&cnt, 0, sizeof(cnt));
+	no_mbuf(true);
 }
 
 /* In order: what came before a frame that is cut leaves before its
@@ -773,7 +900,11 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup(test_tso_ipv6, setup),
 		cmocka_unit_test_setup(test_partial_csum, setup),
 		cmocka_unit_test_setup(test_drops, setup),
+		cmocka_unit_test_setup(test_cut_small_mss_ipv4, setup),
+		cmocka_unit_test_setup(test_cut_small_mss_ipv6, setup),
 		cmocka_unit_test_setup(test_tx_full, setup),
+		cmocka_unit_test_setup(test_tx_full_batches, setup),
+		cmocka_unit_test_setup(test_no_mbuf, setup),
 		cmocka_unit_test_setup(test_order, setup),
 	};
 
