@@ -120,23 +120,41 @@ ktx_csum(struct rte_mbuf *m, const struct ktx_hdr *h, bool ip_too)
 	m->ol_flags = 0;
 }
 
+/* Packets @m makes on the wire: its segments when the NIC is to cut it
+ * (RTE_MBUF_F_TX_TCP_SEG, ktx_tso()), else 1. */
+static uint32_t
+ktx_wire(const struct rte_mbuf *m)
+{
+	uint32_t hlen = m->l2_len + m->l3_len + m->l4_len;
+
+	if (!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) || m->tso_segsz == 0)
+		return 1;
+	return (m->pkt_len - hlen + m->tso_segsz - 1) / m->tso_segsz;
+}
+
 /* Send @n packets on @p's NIC port, in order; free what it leaves and
- * count it as Tx full. Returns how many of @pkts the port took. */
+ * count it as Tx full. Both counters are in packets on the wire
+ * (ktx_wire()), whether the NIC or the gateway cuts a frame. Returns how
+ * many of @pkts the port took. */
 static uint16_t
 ktx_burst(const struct gw_port *p, uint16_t q, struct rte_mbuf **pkts,
 	  uint16_t n, struct gw_counters *cnt)
 {
+	uint32_t wire = 0, left = 0;
 	uint16_t sent, i;
 
 	if (n == 0)
 		return 0;
+	/* Read before the burst: what the port takes is no longer ours. */
+	for (i = 0; i < n; i++)
+		wire += ktx_wire(pkts[i]);
 	sent = rte_eth_tx_burst(p->nic, q, pkts, n);
-	cnt->from_kernel += sent;
-	if (sent < n) {
-		cnt->drop[GW_DROP_TX_FULL] += n - sent;
-		for (i = sent; i < n; i++)
-			rte_pktmbuf_free(pkts[i]);
+	for (i = sent; i < n; i++) {
+		left += ktx_wire(pkts[i]);
+		rte_pktmbuf_free(pkts[i]);
 	}
+	cnt->from_kernel += wire - left;
+	cnt->drop[GW_DROP_TX_FULL] += left;
 	return sent;
 }
 
