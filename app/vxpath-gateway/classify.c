@@ -42,6 +42,7 @@ const char *const gw_drop_names[GW_DROP_MAX] = {
 	[GW_DROP_TWIN_FULL] = "twin_full",
 	[GW_DROP_TX_FULL] = "tx_full",
 	[GW_DROP_OVERSIZE] = "oversize",
+	[GW_DROP_NO_MBUF] = "no_mbuf",
 };
 
 static inline int

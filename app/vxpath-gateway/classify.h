@@ -59,6 +59,7 @@ enum gw_drop_reason {
 	GW_DROP_TWIN_FULL,	/* the twin's Tx queue took no more */
 	GW_DROP_TX_FULL,	/* the NIC port's Tx queue took no more */
 	GW_DROP_OVERSIZE,	/* from the kernel, too large for the NIC */
+	GW_DROP_NO_MBUF,	/* from the kernel, no mbuf left to cut it */
 	GW_DROP_MAX,
 };
 

@@ -60,8 +60,10 @@ struct gw_counters {
 	uint64_t fwd;			/* forwarded on the fast path (by the
 					 * ingress port) */
 	uint64_t punt[GW_PUNT_MAX];	/* sent to the twin, by reason */
-	uint64_t from_kernel;		/* from the twin, sent on the NIC
-					 * (segments counted one by one) */
+	uint64_t from_kernel;		/* from the twin, sent on the NIC:
+					 * packets on the wire (a frame cut
+					 * by the NIC's TSO or the gateway
+					 * counted by its segments) */
 	uint64_t kernel_gso_frames;	/* the kernel's TCP frames over the
 					 * MTU, cut (kernel_tx.h) */
 	uint64_t kernel_gso_segments;	/* the segments they were cut in */

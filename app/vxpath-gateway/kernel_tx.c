@@ -120,22 +120,42 @@ ktx_csum(struct rte_mbuf *m, const struct ktx_hdr *h, bool ip_too)
 	m->ol_flags = 0;
 }
 
-/* Send @n packets on @p's NIC port, free and count what it leaves. */
-static void
+/* Packets @m makes on the wire: its segments when the NIC is to cut it
+ * (RTE_MBUF_F_TX_TCP_SEG, ktx_tso()), else 1. */
+static uint32_t
+ktx_wire(const struct rte_mbuf *m)
+{
+	uint32_t hlen = m->l2_len + m->l3_len + m->l4_len;
+
+	if (!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) || m->tso_segsz == 0)
+		return 1;
+	return (m->pkt_len - hlen + m->tso_segsz - 1) / m->tso_segsz;
+}
+
+/* Send @n packets on @p's NIC port, in order; free what it leaves and
+ * count it as Tx full. Both counters are in packets on the wire
+ * (ktx_wire()), whether the NIC or the gateway cuts a frame. Returns how
+ * many of @pkts the port took. */
+static uint16_t
 ktx_burst(const struct gw_port *p, uint16_t q, struct rte_mbuf **pkts,
 	  uint16_t n, struct gw_counters *cnt)
 {
+	uint32_t wire = 0, left = 0;
 	uint16_t sent, i;
 
 	if (n == 0)
-		return;
+		return 0;
+	/* Read before the burst: what the port takes is no longer ours. */
+	for (i = 0; i < n; i++)
+		wire += ktx_wire(pkts[i]);
 	sent = rte_eth_tx_burst(p->nic, q, pkts, n);
-	cnt->from_kernel += sent;
-	if (sent < n) {
-		cnt->drop[GW_DROP_TX_FULL] += n - sent;
-		for (i = sent; i < n; i++)
-			rte_pktmbuf_free(pkts[i]);
+	for (i = sent; i < n; i++) {
+		left += ktx_wire(pkts[i]);
+		rte_pktmbuf_free(pkts[i]);
 	}
+	cnt->from_kernel += wire - left;
+	cnt->drop[GW_DROP_TX_FULL] += left;
+	return sent;
 }
 
 /* Prepare TCP frame @m for the NIC's TSO in segments of @mss bytes of
@@ -167,48 +187,58 @@ ktx_tso(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss)
 }
 
 /*
- * Cut TCP/IPv6 frame @m into segments of @mss bytes of payload in
- * @segs (at most @max), each one mbuf from the pool with the headers and
- * its part of the payload copied: rte_gso cuts TCP over IPv4 only (DPDK
- * 22.11 to 25.11). Each segment's IPv6 payload length, TCP sequence
- * number and flags (FIN and PSH on the last only, CWR on the first only:
- * RFC 9293 3.1, RFC 3168 6.1.2) are its own. Returns the number of
- * segments, or -1 (none left allocated) when the pool is empty, a
- * segment does not fit one mbuf or there would be more than @max.
+ * Cut TCP frame @m, from byte @off of its payload on, into at most @max
+ * segments of @mss bytes of payload in @segs, each one mbuf from the
+ * pool with the headers and its part of the payload copied (the caller
+ * has checked that one fits). Each segment's IPv4 total length and ID
+ * (the frame's plus the segment's index, as rte_gso and the kernel's own
+ * GSO number them) or IPv6 payload length, TCP sequence number and flags
+ * (FIN and PSH on the last only, CWR on the first only: RFC 9293 3.1,
+ * RFC 3168 6.1.2) are its own; its checksums are not computed here.
+ * @off is a multiple of @mss. Returns the number of segments, or -1
+ * (none left allocated) when the pool is empty.
  */
 static int
-ktx_cut6(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss,
-	 struct rte_mbuf **segs, int max)
+ktx_cut(struct rte_mbuf *m, const struct ktx_hdr *h, uint16_t mss,
+	uint32_t off, struct rte_mbuf **segs, int max)
 {
-	uint32_t hlen = h->l2 + h->l3 + h->l4, off, payload = m->pkt_len - hlen;
+	uint32_t hlen = h->l2 + h->l3 + h->l4, payload = m->pkt_len - hlen;
+	const void *l3_0 = rte_pktmbuf_mtod_offset(m, const void *, h->l2);
 	const struct rte_tcp_hdr *tcp0 = rte_pktmbuf_mtod_offset(m,
 		const struct rte_tcp_hdr *, h->l2 + h->l3);
 	uint32_t seq0 = rte_be_to_cpu_32(tcp0->sent_seq);
+	uint16_t id0 = h->v4 ? rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)
+					       l3_0)->packet_id) : 0;
 	int n = 0, i;
 
-	if ((payload + mss - 1) / mss > (uint32_t)max)
-		return -1;
-	for (off = 0; off < payload; off += mss, n++) {
+	for (; off < payload && n < max; off += mss, n++) {
 		uint32_t chunk = RTE_MIN((uint32_t)mss, payload - off);
-		struct rte_ipv6_hdr *ip6;
 		struct rte_tcp_hdr *tcp;
 		struct rte_mbuf *s;
 		const void *src;
 		char *dst;
 
 		s = rte_pktmbuf_alloc(ktx_pool);
-		if (s == NULL || hlen + chunk > rte_pktmbuf_tailroom(s)) {
-			rte_pktmbuf_free(s);
+		if (s == NULL)
 			goto fail;
-		}
 		segs[n] = s;
-		dst = rte_pktmbuf_append(s, hlen + chunk);
+		dst = rte_pktmbuf_append(s, (uint16_t)(hlen + chunk));
 		rte_memcpy(dst, rte_pktmbuf_mtod(m, void *), hlen);
 		src = rte_pktmbuf_read(m, hlen + off, chunk, dst + hlen);
 		if (src != dst + hlen)
 			rte_memcpy(dst + hlen, src, chunk);
-		ip6 = (struct rte_ipv6_hdr *)(dst + h->l2);
-		ip6->payload_len = rte_cpu_to_be_16(h->l4 + chunk);
+		if (h->v4) {
+			struct rte_ipv4_hdr *ip = (void *)(dst + h->l2);
+
+			ip->total_length = rte_cpu_to_be_16(h->l3 + h->l4 +
+							    chunk);
+			ip->packet_id = rte_cpu_to_be_16((uint16_t)(id0 +
+							 off / mss));
+		} else {
+			struct rte_ipv6_hdr *ip6 = (void *)(dst + h->l2);
+
+			ip6->payload_len = rte_cpu_to_be_16(h->l4 + chunk);
+		}
 		tcp = (struct rte_tcp_hdr *)(dst + h->l2 + h->l3);
 		tcp->sent_seq = rte_cpu_to_be_32(seq0 + off);
 		if (off + chunk < payload)
@@ -223,38 +253,89 @@ fail:
 	return -1;
 }
 
-/* Cut TCP frame @m (freed) into segments of @mss bytes of payload with
- * rte_gso (IPv4) or ktx_cut6() (IPv6), complete their checksums and send
- * them. */
+/*
+ * Cut TCP frame @m (freed) into segments of @mss bytes of payload,
+ * complete their checksums and send them, in order, at most
+ * GW_KTX_MAX_SEGS at a time. rte_gso cuts TCP over IPv4 only (DPDK 22.11
+ * to 25.11) and all of a frame at once: given fewer places than segments
+ * it cuts none (22.11: it frees what it cut and returns -EINVAL; its API
+ * promises no more than "the max number of items"). So a TCP/IPv4 frame
+ * of up to GW_KTX_MAX_SEGS segments is cut by rte_gso (no copy: the
+ * segments point into the frame), any other (TCP/IPv6, or a small MSS)
+ * by ktx_cut(), a batch of GW_KTX_MAX_SEGS after the other. Once the
+ * port leaves a segment, the rest of the frame is not cut and counted as
+ * Tx full with it; when the pool runs dry, the segments not made are
+ * counted as no_mbuf. A TCP/IPv6 frame whose segment does not fit one
+ * mbuf of the pool is dropped whole as oversize.
+ */
 static void
 ktx_gso(const struct gw_port *p, uint16_t q, struct rte_mbuf *m,
 	const struct ktx_hdr *h, uint16_t mss, struct gw_counters *cnt)
 {
+	uint32_t hlen = h->l2 + h->l3 + h->l4, payload = m->pkt_len - hlen;
+	uint32_t nb_segs = (payload + mss - 1) / mss, done = 0;
 	struct rte_mbuf *segs[GW_KTX_MAX_SEGS];
-	struct rte_gso_ctx ctx = gso_ctx;
 	int ret, i;
 
-	m->l2_len = h->l2;
-	m->l3_len = h->l3;
-	m->l4_len = h->l4;
-	m->ol_flags = RTE_MBUF_F_TX_TCP_SEG |
-		      (h->v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
-	ctx.gso_size = h->l2 + h->l3 + h->l4 + mss;
-	if (h->v4)
+	if (h->v4 && nb_segs <= GW_KTX_MAX_SEGS) {
+		struct rte_gso_ctx ctx = gso_ctx;
+
+		m->l2_len = h->l2;
+		m->l3_len = h->l3;
+		m->l4_len = h->l4;
+		m->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4;
+		ctx.gso_size = hlen + mss;
 		ret = rte_gso_segment(m, &ctx, segs, RTE_DIM(segs));
-	else
-		ret = ktx_cut6(m, h, mss, segs, RTE_DIM(segs));
-	/* The segments hold the frame's data (indirect mbufs). */
-	rte_pktmbuf_free(m);
-	if (ret <= 0) {
+		/* The segments hold the frame's data (indirect mbufs). */
+		rte_pktmbuf_free(m);
+		cnt->kernel_gso_frames++;
+		cnt->kernel_gso_segments += nb_segs;
+		if (ret <= 0) {
+			/* -ENOMEM: the only failure left for a frame
+			 * ktx_parse() took, its segments fitting segs[] and
+			 * gso_size >= RTE_GSO_SEG_SIZE_MIN (hlen >= 54) */
+			cnt->drop[GW_DROP_NO_MBUF] += nb_segs;
+			return;
+		}
+		for (i = 0; i < ret; i++) {
+			/* rte_gso clears FIN and PSH but leaves CWR on every
+			 * segment: the first only (RFC 3168 6.1.2), as
+			 * ktx_cut() and the kernel's own GSO. The headers
+			 * are each segment's own copy (its direct mbuf). */
+			if (i != 0)
+				rte_pktmbuf_mtod_offset(segs[i],
+					struct rte_tcp_hdr *,
+					h->l2 + h->l3)->tcp_flags &=
+					~RTE_TCP_CWR_FLAG;
+			ktx_csum(segs[i], h, true);
+		}
+		ktx_burst(p, q, segs, (uint16_t)ret, cnt);
+		return;
+	}
+	if (hlen + mss > (uint32_t)rte_pktmbuf_data_room_size(ktx_pool) -
+			 RTE_PKTMBUF_HEADROOM) {
+		rte_pktmbuf_free(m);
 		cnt->drop[GW_DROP_OVERSIZE]++;
 		return;
 	}
-	for (i = 0; i < ret; i++)
-		ktx_csum(segs[i], h, true);
 	cnt->kernel_gso_frames++;
-	cnt->kernel_gso_segments += ret;
-	ktx_burst(p, q, segs, (uint16_t)ret, cnt);
+	cnt->kernel_gso_segments += nb_segs;
+	while (done < nb_segs) {
+		ret = ktx_cut(m, h, mss, done * mss, segs, RTE_DIM(segs));
+		if (ret < 0) {
+			cnt->drop[GW_DROP_NO_MBUF] += nb_segs - done;
+			break;
+		}
+		for (i = 0; i < ret; i++)
+			ktx_csum(segs[i], h, true);
+		done += (uint32_t)ret;
+		if (ktx_burst(p, q, segs, (uint16_t)ret, cnt) < ret) {
+			/* The queue is full: the rest would not go either. */
+			cnt->drop[GW_DROP_TX_FULL] += nb_segs - done;
+			break;
+		}
+	}
+	rte_pktmbuf_free(m);
 }
 
 void
@@ -292,6 +373,11 @@ gw_ktx_send(const struct gw_port *p, uint16_t q, struct rte_mbuf **pkts,
 		}
 		/* The kernel's MSS (the virtio-net header's gso_size) if
 		 * it is the smaller, else what the NIC's MTU leaves. */
+		if (max_len <= (uint32_t)h.l2 + h.l3 + h.l4) {
+			cnt->drop[GW_DROP_OVERSIZE]++;
+			rte_pktmbuf_free(m);
+			continue;
+		}
 		mss = max_len - h.l2 - h.l3 - h.l4;
 		if ((m->ol_flags & RTE_MBUF_F_RX_LRO) && m->tso_segsz != 0 &&
 		    m->tso_segsz < mss)

@@ -262,8 +262,12 @@ gw_ports_setup(const struct gw_options *opt)
 		return -1;
 	}
 	/* Each port: Rx rings full, Tx rings full, a burst in flight per
-	 * lcore; twice, for the twins; and per lcore one kernel frame cut
-	 * by rte_gso (a header and an indirect mbuf per segment). */
+	 * lcore; twice, for the twins; and per lcore one batch of a kernel
+	 * frame's segments (kernel_tx.h: GW_KTX_MAX_SEGS, a header and an
+	 * indirect mbuf each from rte_gso, one mbuf each from the copy);
+	 * the batches sent before wait in the Tx ring, counted above. If
+	 * the pool runs dry all the same, the segments that cannot be made
+	 * are dropped and counted (drop_no_mbuf). */
 	nb_mbufs = 2u * nb * gw.nb_queues * (NB_RX_DESC + NB_TX_DESC +
 		   2 * GW_BURST) + gw.nb_queues * POOL_CACHE * 2 +
 		   gw.nb_queues * 2 * GW_KTX_MAX_SEGS;
