@@ -91,29 +91,7 @@ PING_COUNT=5
 
 usage() { sed -n '2,63p' "$0" | sed 's/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--driver) DRIVER=$2; shift 2 ;;
-	--driver=*) DRIVER=${1#*=}; shift ;;
-	--results) RESULTS=$2; shift 2 ;;
-	--results=*) RESULTS=${1#*=}; shift ;;
-	--build-dir) BUILD_DIR=$2; shift 2 ;;
-	--build-dir=*) BUILD_DIR=${1#*=}; shift ;;
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--size) SIZE=$2; shift 2 ;;
-	--size=*) SIZE=${1#*=}; shift ;;
-	--queues) QUEUES=$2; shift 2 ;;
-	--queues=*) QUEUES=${1#*=}; shift ;;
-	--cq) CQ=1; shift ;;
-	--flows) FLOWS=$2; shift 2 ;;
-	--flows=*) FLOWS=${1#*=}; shift ;;
-	--flow-bytes) FLOW_BYTES=$2; shift 2 ;;
-	--flow-bytes=*) FLOW_BYTES=${1#*=}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) echo "exception-path: unknown argument $1" >&2; usage >&2; exit 2 ;;
-	esac
-done
+scene_args exception-path "driver results build-dir plugin size queues cq! flows flow-bytes" "$@"
 
 say() { echo "exception-path: $*"; }
 setup_fail() { say "SETUP FAILED: $*" >&2; exit 2; }

@@ -82,27 +82,12 @@ PREFIX=vxcoal
 
 usage() { sed -n '2,56p' "$0" | sed 's/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--build-dir) BUILD_DIR=$2; shift 2 ;;
-	--build-dir=*) BUILD_DIR=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	--bytes) BYTES=$2; shift 2 ;;
-	--bytes=*) BYTES=${1#*=}; shift ;;
-	--timeout) TIMEOUT=$2; shift 2 ;;
-	--timeout=*) TIMEOUT=${1#*=}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) echo "coalesce: unknown argument $1" >&2; usage >&2; exit 2 ;;
-	esac
-done
+. "$HERE/scene-lib.sh"
+scene_args coalesce "plugin build-dir out bytes timeout" "$@"
 
 say() { echo "coalesce: [${SECONDS}s] $*"; }
 setup_fail() { say "SETUP FAILED: $*" >&2; exit 2; }
 
-. "$HERE/scene-lib.sh"
 
 # ---- prerequisites ------------------------------------------------------
 [ "$(id -u)" = 0 ] || setup_fail "must run as root"

@@ -78,26 +78,8 @@ IDLE_POLLS=3
 
 usage() { sed -n '2,58p' "$0" | sed 's/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--build-dir) BUILD_DIR=$2; shift 2 ;;
-	--build-dir=*) BUILD_DIR=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	--packets) N=$2; shift 2 ;;
-	--packets=*) N=${1#*=}; shift ;;
-	--rx-frames) M=$2; shift 2 ;;
-	--rx-frames=*) M=${1#*=}; shift ;;
-	--cases) CASES=$2; shift 2 ;;
-	--cases=*) CASES=${1#*=}; shift ;;
-	--phase-timeout) PHASE_TIMEOUT=$2; shift 2 ;;
-	--phase-timeout=*) PHASE_TIMEOUT=${1#*=}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) echo "kicks: unknown argument $1" >&2; usage >&2; exit 2 ;;
-	esac
-done
+. "$HERE/scene-lib.sh"
+scene_args kicks "plugin build-dir out packets:N rx-frames:M cases phase-timeout" "$@"
 
 say() { echo "kicks: [${SECONDS}s] $*"; }
 setup_fail() { say "SETUP FAILED: $*" >&2; exit 2; }
@@ -126,7 +108,6 @@ RESULTS=$OUT/kicks.txt
 WORK=$(mktemp -d /tmp/vxpath-kicks.XXXXXX) || setup_fail "mktemp"
 TP_LOG=
 # Plugin staging and testpmd driving (tp_start, tp_cmd, tp_kill, nap...).
-. "$HERE/scene-lib.sh"
 mkfifo "$WORK/nap" && exec 5<>"$WORK/nap" || setup_fail "mkfifo"
 
 cleanup() {

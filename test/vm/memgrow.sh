@@ -50,19 +50,8 @@ OUT=${VXPATH_OUT_DIR:-.}
 TAP=vxtapm
 PY=/usr/bin/python3
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--app) APP=$2; shift 2 ;;
-	--app=*) APP=${1#*=}; shift ;;
-	--frames) FRAMES=$2; shift 2 ;;
-	--frames=*) FRAMES=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	*) echo "memgrow: unknown argument $1" >&2; exit 2 ;;
-	esac
-done
+. "$HERE/scene-lib.sh"
+scene_args memgrow "plugin app frames out" "$@"
 [ -n "$APP" ] || APP=$BUILD_DIR/app/vxpath-memgrow/vxpath-memgrow
 
 say() { echo "memgrow: [${SECONDS}s] $*"; }
@@ -82,8 +71,6 @@ APP_LOG=$OUT/memgrow.app.log
 
 WORK=$(mktemp -d /tmp/vxpath-memgrow.XXXXXX) || setup_fail "mktemp"
 APP_PID=
-# scene_stage_plugin, scene_cleanup.
-. "$HERE/scene-lib.sh"
 
 cleanup() {
 	local rc=$?

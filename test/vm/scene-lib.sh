@@ -16,7 +16,10 @@
 #   scene_args NAME KEYS ARGS... --KEY VALUE and --KEY=VALUE for each
 #                                word of KEYS into the variable named
 #                                KEY in capitals, - as _ (--build-dir:
-#                                BUILD_DIR); anything else: exit 2
+#                                BUILD_DIR), or VAR for a word KEY:VAR;
+#                                a word KEY! is a flag (--KEY sets it
+#                                to 1); -h/--help: the caller's usage(),
+#                                exit 0; anything else: exit 2
 #   scene_begin NAME RESULTS TOOL...
 #                                say() and setup_fail() of scene NAME
 #                                (setup_fail records verdict=setup, exit
@@ -83,24 +86,46 @@ SCENE_VETH=()
 
 # res KEY VALUE [WANT]: record; with WANT, a mismatch fails the verdict.
 scene_args() {
-	local name=$1 keys=" $2 " k v
+	local name=$1 spec=$2 k v w var flag have
 	shift 2
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--*=*) k=${1%%=*} v=${1#*=}; shift ;;
-		--*)
-			[ $# -ge 2 ] || { echo "$name: $1 needs a value" >&2; exit 2; }
-			k=$1 v=$2
-			shift 2 ;;
+		-h|--help)
+			declare -F usage >/dev/null && usage
+			exit 0 ;;
+		--*=*) k=${1%%=*} v=${1#*=} have=1; shift ;;
+		--*) k=$1 v= have=0; shift ;;
 		*) echo "$name: unknown argument $1" >&2; exit 2 ;;
 		esac
 		k=${k#--}
-		if [[ $keys != *" $k "* ]]; then
+		var= flag=0
+		[[ $k =~ ^[a-z][a-z0-9-]*$ ]] || spec=
+		for w in $spec; do
+			case $w in
+			"$k") var=${k//-/_} var=${var^^} ;;
+			"$k:"*) var=${w#*:} ;;
+			"$k!") var=${k//-/_} var=${var^^} flag=1 ;;
+			esac
+		done
+		if [ -z "$var" ]; then
 			echo "$name: unknown argument --$k" >&2
 			exit 2
 		fi
-		k=${k//-/_}
-		printf -v "${k^^}" '%s' "$v"
+		if [ $flag = 1 ]; then
+			if [ $have = 1 ]; then
+				echo "$name: --$k takes no value" >&2
+				exit 2
+			fi
+			v=1
+		elif [ $have = 0 ]; then
+			if [ $# -eq 0 ]; then
+				echo "$name: --$k needs a value" >&2
+				exit 2
+			fi
+			v=$1
+			shift
+		fi
+		printf -v "$var" '%s' "$v"
 	done
 }
 

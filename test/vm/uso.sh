@@ -126,33 +126,12 @@ GSO_MAX=32000
 
 usage() { sed -n '2,93p' "$0" | sed 's/^# \{0,1\}//'; }
 
-while [ $# -gt 0 ]; do
-	case $1 in
-	--plugin) PLUGIN=$2; shift 2 ;;
-	--plugin=*) PLUGIN=${1#*=}; shift ;;
-	--build-dir) BUILD_DIR=$2; shift 2 ;;
-	--build-dir=*) BUILD_DIR=${1#*=}; shift ;;
-	--app) APP=$2; shift 2 ;;
-	--app=*) APP=${1#*=}; shift ;;
-	--out) OUT=$2; shift 2 ;;
-	--out=*) OUT=${1#*=}; shift ;;
-	--frames) FRAMES=$2; shift 2 ;;
-	--frames=*) FRAMES=${1#*=}; shift ;;
-	--segs) SEGS=$2; shift 2 ;;
-	--segs=*) SEGS=${1#*=}; shift ;;
-	--segsz) SEGSZ=$2; shift 2 ;;
-	--segsz=*) SEGSZ=${1#*=}; shift ;;
-	--timeout) TIMEOUT=$2; shift 2 ;;
-	--timeout=*) TIMEOUT=${1#*=}; shift ;;
-	-h|--help) usage; exit 0 ;;
-	*) echo "uso: unknown argument $1" >&2; usage >&2; exit 2 ;;
-	esac
-done
+. "$HERE/scene-lib.sh"
+scene_args uso "plugin build-dir app out frames segs segsz timeout" "$@"
 
 say() { echo "uso: [${SECONDS}s] $*"; }
 setup_fail() { say "SETUP FAILED: $*" >&2; exit 2; }
 
-. "$HERE/scene-lib.sh"
 
 # ---- prerequisites ------------------------------------------------------
 [ "$(id -u)" = 0 ] || setup_fail "must run as root"
