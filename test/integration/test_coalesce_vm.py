@@ -51,13 +51,8 @@ def test_tx_coalesce_vhost_net(vm, vm_out_dir):
                            ["--plugin", plugin, "--bytes", str(BYTES),
                             "--timeout", str(STALL_TIMEOUT)],
                            timeout=max(vmrun.VM_TIMEOUT, 600))
-    console = os.path.join(vm_out_dir, "console.log")
-    results = os.path.join(vm_out_dir, "coalesce.txt")
-    start = stdout.find("=== vxpath tx_coalesce")
-    summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
-    print(summary)
-    print("VM results: %s (console log %s)" % (results, console))
-    res = vmrun.results(results, rc, console)
+    res, summary, console = vmrun.summary_results(
+        vm_out_dir, "coalesce.txt", rc, stdout, "=== vxpath tx_coalesce")
 
     def num(k):
         return vmrun.number(res, k)

@@ -70,13 +70,8 @@ def test_tso_lro_vhost_net(vm, vm_out_dir):
     rc, stdout = vmrun.run(TSO_LRO, vm_out_dir,
                            ["--plugin", plugin, "--bytes", str(BYTES),
                             "--timeout", str(STALL_TIMEOUT)])
-    console = os.path.join(vm_out_dir, "console.log")
-    results = os.path.join(vm_out_dir, "tso-lro.txt")
-    start = stdout.find("=== vxpath TSO/LRO")
-    summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
-    print(summary)
-    print("VM results: %s (console log %s)" % (results, console))
-    res = vmrun.results(results, rc, console)
+    res, summary, console = vmrun.summary_results(
+        vm_out_dir, "tso-lro.txt", rc, stdout, "=== vxpath TSO/LRO")
 
     def num(k):
         return vmrun.number(res, k)
@@ -176,22 +171,12 @@ def test_uso_vhost_net_trixie(vm_trixie, vm_out_dir):
                             "--frames", str(USO_FRAMES),
                             "--segs", str(USO_SEGS)],
                            kernel="trixie", timeout=USO_VM_TIMEOUT)
-    console = os.path.join(vm_out_dir, "console.log")
     results = os.path.join(vm_out_dir, "uso.txt")
-    start = stdout.find("=== vxpath USO")
-    summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
-    print(summary)
-    print("VM results: %s (console log %s)" % (results, console))
-    if not os.path.isfile(results):
-        pytest.fail("uso.sh wrote no results (run-in-vm.sh exited %d); "
-                    "VM console:\n%s" % (rc, vmrun.tail(console)))
-    res = vmrun.parse(results)
+    res, summary, console = vmrun.summary_results(
+        vm_out_dir, "uso.txt", rc, stdout, "=== vxpath USO")
 
     def num(k):
-        try:
-            return int(res.get(k, ""))
-        except ValueError:
-            return None
+        return vmrun.number(res, k)
 
     dgrams = USO_FRAMES * USO_SEGS
     fails = ["uso.sh: " + f for f in _fail_lines(results)]
@@ -227,12 +212,12 @@ def test_uso_vhost_net_trixie(vm_trixie, vm_out_dir):
                              "datagrams: no super-frame crossed it" %
                              (ph, frames, dgrams))
         else:
-            if num(ph + "_app_vx_rx_udp_lro") != 0 or \
-                    num(ph + "_app_vx_rx_q0_size_1519_max_packets") != 0:
+            big = ph + "_app_vx_rx_q0_size_1519_max_packets"
+            if num(ph + "_app_vx_rx_udp_lro") != 0 or num(big) != 0:
                 fails.append("%s: port 1 received UDP frames with LRO (%s) "
                              "or frames larger than 1518 bytes (%s)" %
                              (ph, res.get(ph + "_app_vx_rx_udp_lro"),
-                              res.get(ph + "_app_vx_rx_q0_size_1519_max_packets")))
+                              res.get(big)))
     if fails or rc != 0:
         pytest.fail("USO against vhost-net (run-in-vm.sh exited %d):\n  %s\n"
                     "summary:\n%s\nVM console (tail):\n%s" %

@@ -157,6 +157,20 @@ def results(path, rc, console):
     return parse(path)
 
 
+def summary_results(out_dir, name, rc, stdout, banner):
+    """Print a scene's summary (its stdout from the line with banner up to
+    the VM's own closing lines) and where its files are. Return its
+    results (results() of out_dir/name), the summary and the path of the
+    VM's console log, for the failure messages."""
+    console = os.path.join(out_dir, "console.log")
+    path = os.path.join(out_dir, name)
+    start = stdout.find(banner)
+    summary = stdout[start:].split("vm-init:")[0] if start >= 0 else ""
+    print(summary)
+    print("VM results: %s (console log %s)" % (path, console))
+    return results(path, rc, console), summary, console
+
+
 def number(res, key, missing=None):
     """res[key] as an int; missing when absent or not a number."""
     try:

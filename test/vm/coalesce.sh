@@ -164,17 +164,6 @@ snap() {
 	v=$(nstat -asz TcpInCsumErrors 2>/dev/null | awk '$1 == "TcpInCsumErrors" { print $2 }')
 	a[root_TcpInCsumErrors]=$v
 }
-delta() {
-	local run=$1 k
-	shift
-	for k in "$@"; do
-		if [[ ${C1[$k]:-} =~ ^[0-9]+$ && ${C0[$k]:-} =~ ^[0-9]+$ ]]; then
-			R[${run}_$k]=$((C1[$k] - C0[$k]))
-		else
-			R[${run}_$k]=na
-		fi
-	done
-}
 wait_listen() {
 	local addr=$1 port=$2 n=100
 	while [ $n -gt 0 ]; do

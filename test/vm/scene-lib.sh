@@ -32,6 +32,10 @@
 #                                `ip -j` shows it: yes/no for its
 #                                existence, a flag (UP, ...), an address;
 #                                the MTU and MAC address printed
+#   delta PHASE KEY...           R[PHASE_KEY] = C1[KEY] - C0[KEY] for
+#                                the caller's associative arrays R, C0
+#                                (counters before) and C1 (after); na
+#                                where either is not a number
 #   scene_trap                   on exit (INT, TERM: status 130): the
 #                                caller's scene_atexit when defined, then
 #                                scene_cleanup, each link of SCENE_LINKS
@@ -349,6 +353,18 @@ tap_mac() {
 tap_addr() {
 	ip ${IPNS:-} -j addr show dev "$TAP" 2>/dev/null |
 		grep -q "\"local\":\"$1\",\"prefixlen\":$2" && echo yes || echo no
+}
+
+delta() {
+	local ph=$1 k
+	shift
+	for k in "$@"; do
+		if [[ ${C1[$k]:-} =~ ^[0-9]+$ && ${C0[$k]:-} =~ ^[0-9]+$ ]]; then
+			R[${ph}_$k]=$((C1[$k] - C0[$k]))
+		else
+			R[${ph}_$k]=na
+		fi
+	done
 }
 
 SCENE_LINKS=()

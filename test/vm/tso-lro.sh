@@ -319,18 +319,6 @@ snap() {
 	done
 }
 
-# delta PHASE KEY...: R[PHASE_KEY] = C1[KEY] - C0[KEY] (na if unreadable).
-delta() {
-	local ph=$1 k
-	shift
-	for k in "$@"; do
-		if [[ ${C1[$k]:-} =~ ^[0-9]+$ && ${C0[$k]:-} =~ ^[0-9]+$ ]]; then
-			R[${ph}_$k]=$((C1[$k] - C0[$k]))
-		else
-			R[${ph}_$k]=na
-		fi
-	done
-}
 PORT_KEYS="rx_good_packets rx_good_bytes tx_good_packets tx_good_bytes rx_errors tx_errors rx_missed_errors rx_mbuf_allocation_errors"
 P1_KEYS="rx_q0_size_1519_max_packets tx_q0_size_1519_max_packets rx_q0_errors tx_q0_errors"
 

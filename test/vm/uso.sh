@@ -304,18 +304,6 @@ snap() {
 		done <<<"$v"
 	done
 }
-# delta PHASE KEY...: R[PHASE_KEY] = C1[KEY] - C0[KEY] (na if unreadable).
-delta() {
-	local ph=$1 k
-	shift
-	for k in "$@"; do
-		if [[ ${C1[$k]:-} =~ ^[0-9]+$ && ${C0[$k]:-} =~ ^[0-9]+$ ]]; then
-			R[${ph}_$k]=$((C1[$k] - C0[$k]))
-		else
-			R[${ph}_$k]=na
-		fi
-	done
-}
 APP_KEYS="wire_rx vx_tx vx_tx_drop udp_csum udp_seg vx_rx wire_tx wire_tx_drop vx_rx_lro vx_rx_udp vx_rx_udp_lro csum_done csum_fail vx_rx_good_packets vx_tx_good_packets vx_rx_errors vx_tx_errors vx_rx_q0_errors vx_tx_q0_errors vx_rx_q0_size_1519_max_packets vx_tx_q0_size_1519_max_packets"
 
 # ---- phases -------------------------------------------------------------
