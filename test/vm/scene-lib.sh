@@ -36,6 +36,15 @@
 #                                the caller's associative arrays R, C0
 #                                (counters before) and C1 (after); na
 #                                where either is not a number
+#   route_counters ARRAY         for the routed scenes (tso-lro.sh,
+#                                uso.sh): into the caller's associative
+#                                ARRAY, tap_S and fwd_S for each S of
+#                                $IF_STATS (/sys/class/net/$TAP and
+#                                $FWD_HOST statistics/), and root_K,
+#                                ns_K, srv_K for each counter nstat
+#                                prints of $NSTAT_KEYS (in the root
+#                                namespace, through the caller's nsx
+#                                and srvx)
 #   scene_trap                   on exit (INT, TERM: status 130): the
 #                                caller's scene_atexit when defined, then
 #                                scene_cleanup, each link of SCENE_LINKS
@@ -364,6 +373,27 @@ delta() {
 		else
 			R[${ph}_$k]=na
 		fi
+	done
+}
+
+route_counters() {
+	local -n rc_a=$1
+	local s v k val
+	for s in $IF_STATS; do
+		read -r v </sys/class/net/$TAP/statistics/$s || v=
+		rc_a["tap_$s"]=$v
+		read -r v </sys/class/net/$FWD_HOST/statistics/$s || v=
+		rc_a["fwd_$s"]=$v
+	done
+	for s in root ns srv; do
+		case $s in
+		root) v=$(nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
+		ns) v=$(nsx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
+		srv) v=$(srvx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
+		esac
+		while read -r k val _; do
+			[[ $k =~ ^[A-Za-z0-9]+$ ]] && rc_a["${s}_$k"]=$val
+		done <<<"$v"
 	done
 }
 

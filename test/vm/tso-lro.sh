@@ -301,22 +301,7 @@ snap() {
 			a["p${p}_$k"]=${XS[$k]}
 		done
 	done
-	for s in $IF_STATS; do
-		read -r v </sys/class/net/$TAP/statistics/$s || v=
-		a["tap_$s"]=$v
-		read -r v </sys/class/net/$FWD_HOST/statistics/$s || v=
-		a["fwd_$s"]=$v
-	done
-	for s in root ns srv; do
-		case $s in
-		root) v=$(nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		ns) v=$(nsx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		srv) v=$(srvx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		esac
-		while read -r k val _; do
-			[[ $k =~ ^[A-Za-z]+$ ]] && a["${s}_$k"]=$val
-		done <<<"$v"
-	done
+	route_counters a
 }
 
 PORT_KEYS="rx_good_packets rx_good_bytes tx_good_packets tx_good_bytes rx_errors tx_errors rx_missed_errors rx_mbuf_allocation_errors"

@@ -287,22 +287,7 @@ snap() {
 	for tok in $line; do
 		[[ $tok == *=* ]] && a["app_${tok%%=*}"]=${tok#*=}
 	done
-	for s in $IF_STATS; do
-		read -r v </sys/class/net/$TAP/statistics/$s || v=
-		a["tap_$s"]=$v
-		read -r v </sys/class/net/$FWD_HOST/statistics/$s || v=
-		a["fwd_$s"]=$v
-	done
-	for s in root ns srv; do
-		case $s in
-		root) v=$(nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		ns) v=$(nsx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		srv) v=$(srvx nstat -asz $NSTAT_KEYS 2>/dev/null) ;;
-		esac
-		while read -r k val _; do
-			[[ $k =~ ^[A-Za-z0-9]+$ ]] && a["${s}_$k"]=$val
-		done <<<"$v"
-	done
+	route_counters a
 }
 APP_KEYS="wire_rx vx_tx vx_tx_drop udp_csum udp_seg vx_rx wire_tx wire_tx_drop vx_rx_lro vx_rx_udp vx_rx_udp_lro csum_done csum_fail vx_rx_good_packets vx_tx_good_packets vx_rx_errors vx_tx_errors vx_rx_q0_errors vx_tx_q0_errors vx_rx_q0_size_1519_max_packets vx_tx_q0_size_1519_max_packets"
 
