@@ -48,8 +48,10 @@
 #   scene_trap                   on exit (INT, TERM: status 130): the
 #                                caller's scene_atexit when defined, then
 #                                scene_cleanup, each link of SCENE_LINKS
-#                                deleted, WORK and the EAL files of
-#                                PREFIX removed; the exit status kept
+#                                deleted, each FROM:TO of SCENE_KEEP
+#                                copied (logs out of WORK), WORK and the
+#                                EAL files of PREFIX removed; the exit
+#                                status kept
 #   res KEY VALUE [WANT]         a key=value line into $RES; with WANT, a
 #                                mismatch says FAIL and sets verdict=fail
 #   check KEY COMMAND...         res KEY yes|no (COMMAND's status), want yes
@@ -398,6 +400,7 @@ route_counters() {
 }
 
 SCENE_LINKS=()
+SCENE_KEEP=()
 scene_exit() {
 	local rc=$? x
 	trap - EXIT INT TERM
@@ -405,6 +408,9 @@ scene_exit() {
 	scene_cleanup
 	for x in "${SCENE_LINKS[@]}"; do
 		ip link del "$x" 2>/dev/null
+	done
+	for x in "${SCENE_KEEP[@]}"; do
+		cp "${x%%:*}" "${x#*:}" 2>/dev/null
 	done
 	rm -rf "$WORK" "/var/run/dpdk/${PREFIX:-}"
 	[ -n "${PREFIX:-}" ] && rm -f /dev/hugepages/"${PREFIX}"map_* 2>/dev/null

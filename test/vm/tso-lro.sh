@@ -159,20 +159,15 @@ WORK=$(mktemp -d /tmp/vxpath-tso.XXXXXX) || setup_fail "mktemp"
 SERVER_PID=
 SERVER2_PID=
 TP_LOG=$WORK/testpmd.log
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
+scene_atexit() {
+	local pid
 	for pid in $SERVER_PID $SERVER2_PID; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	scene_cleanup
-	cp "$TP_LOG" "$OUT/tso-lro.testpmd.log" 2>/dev/null
-	rm -rf "$WORK"
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_KEEP=("$TP_LOG:$OUT/tso-lro.testpmd.log")
+scene_trap
 trap '' PIPE
 
 [ -n "$PLUGIN" ] || PLUGIN=$BUILD_DIR/drivers/librte_net_vxpath.so

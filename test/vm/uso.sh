@@ -166,20 +166,15 @@ WORK=$(mktemp -d /tmp/vxpath-uso.XXXXXX) || setup_fail "mktemp"
 APP_PID=
 RECV_PID=
 APP_LOG=$WORK/app.log
-cleanup() {
-	local rc=$?
-	trap - EXIT INT TERM
+scene_atexit() {
+	local pid
 	for pid in $RECV_PID $APP_PID; do
 		kill "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
-	scene_cleanup
-	cp "$APP_LOG" "$OUT/uso.app.log" 2>/dev/null
-	rm -rf "$WORK" /var/run/dpdk/$PREFIX
-	exit $rc
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+SCENE_KEEP=("$APP_LOG:$OUT/uso.app.log")
+scene_trap
 trap '' PIPE
 
 [ -n "$PLUGIN" ] || PLUGIN=$BUILD_DIR/drivers/librte_net_vxpath.so
