@@ -46,7 +46,9 @@
 #                                namespace, through the caller's nsx
 #                                and srvx)
 #   scene_trap                   on exit (INT, TERM: status 130): the
-#                                caller's scene_atexit when defined, then
+#                                caller's scene_atexit when defined, the
+#                                processes whose pids the variables named
+#                                in SCENE_PIDS hold killed and reaped,
 #                                scene_cleanup, each link of SCENE_LINKS
 #                                deleted, each FROM:TO of SCENE_KEEP
 #                                copied (logs out of WORK), WORK and the
@@ -401,10 +403,16 @@ route_counters() {
 
 SCENE_LINKS=()
 SCENE_KEEP=()
+SCENE_PIDS=()
 scene_exit() {
 	local rc=$? x
 	trap - EXIT INT TERM
 	declare -F scene_atexit >/dev/null && scene_atexit
+	for x in "${SCENE_PIDS[@]}"; do
+		[ -n "${!x:-}" ] || continue
+		kill "${!x}" 2>/dev/null
+		wait "${!x}" 2>/dev/null
+	done
 	scene_cleanup
 	for x in "${SCENE_LINKS[@]}"; do
 		ip link del "$x" 2>/dev/null

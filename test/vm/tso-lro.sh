@@ -159,13 +159,7 @@ WORK=$(mktemp -d /tmp/vxpath-tso.XXXXXX) || setup_fail "mktemp"
 SERVER_PID=
 SERVER2_PID=
 TP_LOG=$WORK/testpmd.log
-scene_atexit() {
-	local pid
-	for pid in $SERVER_PID $SERVER2_PID; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-}
+SCENE_PIDS=(SERVER_PID SERVER2_PID)
 SCENE_KEEP=("$TP_LOG:$OUT/tso-lro.testpmd.log")
 scene_trap
 trap '' PIPE

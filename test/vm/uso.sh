@@ -166,13 +166,7 @@ WORK=$(mktemp -d /tmp/vxpath-uso.XXXXXX) || setup_fail "mktemp"
 APP_PID=
 RECV_PID=
 APP_LOG=$WORK/app.log
-scene_atexit() {
-	local pid
-	for pid in $RECV_PID $APP_PID; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-}
+SCENE_PIDS=(RECV_PID APP_PID)
 SCENE_KEEP=("$APP_LOG:$OUT/uso.app.log")
 scene_trap
 trap '' PIPE
