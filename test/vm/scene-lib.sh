@@ -45,6 +45,13 @@
 #                                prints of $NSTAT_KEYS (in the root
 #                                namespace, through the caller's nsx
 #                                and srvx)
+#   route_report LINE...         for the routed scenes: print the last
+#                                10 lines of $WORK/dmesg-hits when
+#                                R[dmesg_lines] is not 0 and the verdict
+#                                ($VERDICT, each of FAILS), write the
+#                                LINEs, R sorted as key=value, FAILS as
+#                                fail= and the verdict to $RESULTS; exit
+#                                0 for pass, 1 for fail
 #   scene_trap                   on exit (INT, TERM: status 130): the
 #                                caller's scene_atexit when defined, the
 #                                processes whose pids the variables named
@@ -399,6 +406,29 @@ route_counters() {
 			[[ $k =~ ^[A-Za-z0-9]+$ ]] && rc_a["${s}_$k"]=$val
 		done <<<"$v"
 	done
+}
+
+route_report() {
+	local k f
+	if [ "${R[dmesg_lines]}" != 0 ]; then
+		sed 's/^/  | /' "$WORK/dmesg-hits" | tail -n 10
+	fi
+	if [ $VERDICT = pass ]; then
+		echo "  verdict  PASS"
+	else
+		for f in "${FAILS[@]}"; do echo "  FAIL     $f"; done
+		echo "  verdict  FAIL"
+	fi
+	{
+		printf '%s\n' "$@"
+		for k in $(printf '%s\n' "${!R[@]}" | sort); do
+			echo "$k=${R[$k]}"
+		done
+		for f in "${FAILS[@]}"; do echo "fail=$f"; done
+		echo "verdict=$VERDICT"
+	} >"$RESULTS"
+	say "results in $RESULTS"
+	[ $VERDICT = pass ] && exit 0 || exit 1
 }
 
 SCENE_LINKS=()

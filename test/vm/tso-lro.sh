@@ -485,24 +485,4 @@ for ph in $PHASES; do
 done
 printf '  testpmd Bad-l4csum: port 0 %s, port 1 %s; kernel log lines during the scene: %s\n' \
 	"${R[p0_bad_l4csum]:-na}" "${R[p1_bad_l4csum]:-na}" "${R[dmesg_lines]}"
-if [ "${R[dmesg_lines]}" != 0 ]; then
-	sed 's/^/  | /' "$WORK/dmesg-hits" | tail -n 10
-fi
-if [ $VERDICT = pass ]; then
-	echo "  verdict  PASS"
-else
-	for f in "${FAILS[@]}"; do echo "  FAIL     $f"; done
-	echo "  verdict  FAIL"
-fi
-
-{
-	echo "mode=$MODE"
-	echo "bytes=$BYTES"
-	for k in $(printf '%s\n' "${!R[@]}" | sort); do
-		echo "$k=${R[$k]}"
-	done
-	for f in "${FAILS[@]}"; do echo "fail=$f"; done
-	echo "verdict=$VERDICT"
-} >"$RESULTS"
-say "results in $RESULTS"
-[ $VERDICT = pass ] && exit 0 || exit 1
+route_report "mode=$MODE" "bytes=$BYTES"

@@ -432,25 +432,5 @@ done
 printf '  %s: tcp-segmentation-offload %s, tx-udp-segmentation %s; tap_offload_uso4/6 %s/%s; kernel log lines during the scene: %s\n' \
 	$TAP "${TAP_TSO:-?}" "${TAP_USO:-?}" "${R[tap_offload_uso4]:-?}" \
 	"${R[tap_offload_uso6]:-?}" "${R[dmesg_lines]}"
-if [ "${R[dmesg_lines]}" != 0 ]; then
-	sed 's/^/  | /' "$WORK/dmesg-hits" | tail -n 10
-fi
-if [ $VERDICT = pass ]; then
-	echo "  verdict  PASS"
-else
-	for f in "${FAILS[@]}"; do echo "  FAIL     $f"; done
-	echo "  verdict  FAIL"
-fi
-{
-	echo "frames=$FRAMES"
-	echo "segs=$SEGS"
-	echo "segsz=$SEGSZ"
-	echo "datagrams=$DGRAMS"
-	for k in $(printf '%s\n' "${!R[@]}" | sort); do
-		echo "$k=${R[$k]}"
-	done
-	for f in "${FAILS[@]}"; do echo "fail=$f"; done
-	echo "verdict=$VERDICT"
-} >"$RESULTS"
-say "results in $RESULTS"
-[ $VERDICT = pass ] && exit 0 || exit 1
+route_report "frames=$FRAMES" "segs=$SEGS" "segsz=$SEGSZ" \
+	"datagrams=$DGRAMS"
