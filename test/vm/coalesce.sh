@@ -352,19 +352,4 @@ for C in 0 1; do
 	done
 	printf '  tx_coalesce=%s: mbufs in use after port stop: %s\n' $C "${R[C${C}_mempool_in_use]:-?}"
 done
-if [ $VERDICT = pass ]; then
-	echo "  verdict  PASS"
-else
-	for f in "${FAILS[@]}"; do echo "  FAIL     $f"; done
-	echo "  verdict  FAIL"
-fi
-{
-	echo "bytes=$BYTES"
-	for k in $(printf '%s\n' "${!R[@]}" | sort); do
-		echo "$k=${R[$k]}"
-	done
-	for f in "${FAILS[@]}"; do echo "fail=$f"; done
-	echo "verdict=$VERDICT"
-} >"$RESULTS"
-say "results in $RESULTS"
-[ $VERDICT = pass ] && exit 0 || exit 1
+scene_report "bytes=$BYTES"

@@ -45,9 +45,11 @@
 #                                prints of $NSTAT_KEYS (in the root
 #                                namespace, through the caller's nsx
 #                                and srvx)
-#   route_report LINE...         for the routed scenes: print the last
-#                                10 lines of $WORK/dmesg-hits when
-#                                R[dmesg_lines] is not 0 and the verdict
+#   scene_report LINE...         the end of the scenes that keep their
+#                                results in R (coalesce.sh, tso-lro.sh,
+#                                uso.sh): print the last 10 lines of
+#                                $WORK/dmesg-hits when R[dmesg_lines] is
+#                                set and not 0, and the verdict
 #                                ($VERDICT, each of FAILS), write the
 #                                LINEs, R sorted as key=value, FAILS as
 #                                fail= and the verdict to $RESULTS; exit
@@ -408,9 +410,9 @@ route_counters() {
 	done
 }
 
-route_report() {
+scene_report() {
 	local k f
-	if [ "${R[dmesg_lines]}" != 0 ]; then
+	if [ "${R[dmesg_lines]:-0}" != 0 ]; then
 		sed 's/^/  | /' "$WORK/dmesg-hits" | tail -n 10
 	fi
 	if [ $VERDICT = pass ]; then

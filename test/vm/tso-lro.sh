@@ -485,4 +485,4 @@ for ph in $PHASES; do
 done
 printf '  testpmd Bad-l4csum: port 0 %s, port 1 %s; kernel log lines during the scene: %s\n' \
 	"${R[p0_bad_l4csum]:-na}" "${R[p1_bad_l4csum]:-na}" "${R[dmesg_lines]}"
-route_report "mode=$MODE" "bytes=$BYTES"
+scene_report "mode=$MODE" "bytes=$BYTES"

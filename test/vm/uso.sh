@@ -432,5 +432,5 @@ done
 printf '  %s: tcp-segmentation-offload %s, tx-udp-segmentation %s; tap_offload_uso4/6 %s/%s; kernel log lines during the scene: %s\n' \
 	$TAP "${TAP_TSO:-?}" "${TAP_USO:-?}" "${R[tap_offload_uso4]:-?}" \
 	"${R[tap_offload_uso6]:-?}" "${R[dmesg_lines]}"
-route_report "frames=$FRAMES" "segs=$SEGS" "segsz=$SEGSZ" \
+scene_report "frames=$FRAMES" "segs=$SEGS" "segsz=$SEGSZ" \
 	"datagrams=$DGRAMS"
